@@ -1,0 +1,422 @@
+// kpi/plugin.hpp -- a header-only C++17 layer over kpi/plugin_abi.h that
+// makes a metric a short class and a plugin one macro:
+//
+//   class ClickThroughRate {
+//    public:
+//     enum Input { kClicks, kImpressions };
+//     static constexpr kpi_input_spec kInputs[] = {
+//         kpi::sdk::Scalar("clicks", KPI_TYPE_INT64, "Clicks.").Required().Min(0),
+//         kpi::sdk::Scalar("impressions", KPI_TYPE_INT64, "...").Required().Min(0)};
+//     static constexpr kpi::sdk::MetricInfo kInfo{"click_through_rate",
+//         "clicks / impressions x 100", "%"};
+//     explicit ClickThroughRate(const kpi::sdk::Params& params);
+//     void Update(const kpi::sdk::Chunk& chunk);
+//     void Merge(const ClickThroughRate& other);
+//     void Finalize(kpi::sdk::Result& result) const;
+//   };
+//   KPI_PLUGIN("engagement", "1.0.0", "Engagement metrics.", ClickThroughRate)
+//
+// A metric class may also declare `static constexpr kpi_param_spec kParams[]`
+// (see Param below). Exceptions never cross the C boundary: the adapter turns
+// kpi::sdk::InvalidArgument into KPI_STATUS_INVALID_ARGUMENT and anything else
+// (std::bad_alloc included) into KPI_STATUS_INTERNAL, with the message.
+//
+// Nothing from this header crosses the boundary; only the C structs it fills
+// do, so plugins built with any C++ standard library interoperate.
+#ifndef KPI_PLUGIN_HPP_
+#define KPI_PLUGIN_HPP_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "kpi/plugin_abi.h"
+
+namespace kpi::sdk {
+
+// Thrown by a metric for input it cannot accept; reported to the caller as
+// INVALID_ARGUMENT with this message.
+class InvalidArgument : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A read-only view of `size` contiguous values (the subset of std::span a
+// plugin needs, so the layer stays C++17).
+template <typename T>
+class View {
+ public:
+  constexpr View() = default;
+  constexpr View(const T* data, size_t size) : data_(data), size_(size) {}
+  constexpr const T* begin() const { return data_; }
+  constexpr const T* end() const { return data_ + size_; }
+  constexpr const T& operator[](size_t i) const { return data_[i]; }
+  constexpr size_t size() const { return size_; }
+  constexpr bool empty() const { return size_ == 0; }
+
+ private:
+  const T* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+// ---- Declaring inputs and parameters (all constexpr) ----------------------
+
+// Builds a kpi_input_spec; converts implicitly so it can initialise a
+// `static constexpr kpi_input_spec kInputs[]` array.
+class InputSpec {
+ public:
+  constexpr InputSpec(const char* name, kpi_value_type type, kpi_input_kind kind,
+                      const char* description)
+      : spec_{name, description, type, kind, 0u, 0.0, 0.0, nullptr, nullptr} {}
+  constexpr InputSpec Required() const { return With(KPI_INPUT_REQUIRED); }
+  constexpr InputSpec Integral() const { return With(KPI_INPUT_INTEGRAL); }
+  constexpr InputSpec Min(double min) const {
+    InputSpec copy = With(KPI_INPUT_HAS_MIN);
+    copy.spec_.min = min;
+    return copy;
+  }
+  constexpr InputSpec Max(double max) const {
+    InputSpec copy = With(KPI_INPUT_HAS_MAX);
+    copy.spec_.max = max;
+    return copy;
+  }
+  // The bounds come from numeric parameters of the metric (a survey scale).
+  constexpr InputSpec MinFromParam(const char* param) const {
+    InputSpec copy = *this;
+    copy.spec_.min_param = param;
+    return copy;
+  }
+  constexpr InputSpec MaxFromParam(const char* param) const {
+    InputSpec copy = *this;
+    copy.spec_.max_param = param;
+    return copy;
+  }
+  constexpr operator kpi_input_spec() const { return spec_; }  // NOLINT
+
+ private:
+  constexpr InputSpec With(uint32_t flag) const {
+    InputSpec copy = *this;
+    copy.spec_.flags |= flag;
+    return copy;
+  }
+  kpi_input_spec spec_;
+};
+
+constexpr InputSpec Column(const char* name, kpi_value_type type,
+                           const char* description) {
+  return InputSpec(name, type, KPI_INPUT_COLUMN, description);
+}
+constexpr InputSpec Scalar(const char* name, kpi_value_type type,
+                           const char* description) {
+  return InputSpec(name, type, KPI_INPUT_SCALAR, description);
+}
+
+// Builds a kpi_param_spec.
+class ParamSpec {
+ public:
+  constexpr ParamSpec(const char* name, kpi_param_value default_value,
+                      const char* description)
+      : spec_{name, description, default_value, 0u, 0.0, 0.0, nullptr, 0} {}
+  constexpr ParamSpec Min(double min) const {
+    ParamSpec copy = *this;
+    copy.spec_.flags |= KPI_PARAM_HAS_MIN;
+    copy.spec_.min = min;
+    return copy;
+  }
+  constexpr ParamSpec Max(double max) const {
+    ParamSpec copy = *this;
+    copy.spec_.flags |= KPI_PARAM_HAS_MAX;
+    copy.spec_.max = max;
+    return copy;
+  }
+  constexpr ParamSpec Integral() const {
+    ParamSpec copy = *this;
+    copy.spec_.flags |= KPI_PARAM_INTEGRAL;
+    return copy;
+  }
+  // `values` must have static storage duration.
+  template <size_t N>
+  constexpr ParamSpec OneOf(const char* const (&values)[N]) const {
+    ParamSpec copy = *this;
+    copy.spec_.allowed_values = values;
+    copy.spec_.allowed_count = N;
+    return copy;
+  }
+  constexpr operator kpi_param_spec() const { return spec_; }  // NOLINT
+
+ private:
+  kpi_param_spec spec_;
+};
+
+constexpr ParamSpec DoubleParam(const char* name, double default_value,
+                                const char* description) {
+  return ParamSpec(name, {KPI_TYPE_DOUBLE, default_value, 0, 0, {nullptr, 0}},
+                   description);
+}
+constexpr ParamSpec Int64Param(const char* name, int64_t default_value,
+                               const char* description) {
+  return ParamSpec(name, {KPI_TYPE_INT64, 0.0, default_value, 0, {nullptr, 0}},
+                   description);
+}
+constexpr ParamSpec BoolParam(const char* name, bool default_value,
+                              const char* description) {
+  return ParamSpec(
+      name, {KPI_TYPE_BOOL, 0.0, 0, default_value ? 1 : 0, {nullptr, 0}},
+      description);
+}
+// `default_value` must be a string literal.
+template <size_t N>
+constexpr ParamSpec StringParam(const char* name, const char (&default_value)[N],
+                                const char* description) {
+  return ParamSpec(name,
+                   {KPI_TYPE_STRING, 0.0, 0, 0, {default_value, N - 1}},
+                   description);
+}
+
+// Name, description and unit of a metric.
+struct MetricInfo {
+  const char* name;
+  const char* description;
+  const char* unit;
+};
+
+// ---- Views the metric class receives -----------------------------------
+
+// The parameters of one create() call, in declaration order; index them with
+// the metric's own enum.
+class Params {
+ public:
+  Params(const kpi_param_value* values, size_t size)
+      : values_(values), size_(size) {}
+  double Double(size_t index) const {
+    const kpi_param_value& v = At(index);
+    return v.type == KPI_TYPE_INT64 ? static_cast<double>(v.i64) : v.f64;
+  }
+  int64_t Int64(size_t index) const { return At(index).i64; }
+  bool Bool(size_t index) const { return At(index).boolean != 0; }
+  std::string_view String(size_t index) const {
+    const kpi_param_value& v = At(index);
+    return std::string_view(v.str.data, v.str.size);
+  }
+  size_t size() const { return size_; }
+
+ private:
+  const kpi_param_value& At(size_t index) const {
+    if (index >= size_) throw std::out_of_range("parameter index");
+    return values_[index];
+  }
+  const kpi_param_value* values_;
+  size_t size_;
+};
+
+// One chunk of validated input, indexed by the metric's input enum.
+class Chunk {
+ public:
+  explicit Chunk(const kpi_chunk& chunk) : chunk_(chunk) {}
+  size_t rows() const { return chunk_.num_rows; }
+  // Whether input `index` carries values in this chunk (optional columns
+  // may be absent; scalars arrive in the first chunk only).
+  bool Has(size_t index) const { return Input(index).length > 0; }
+  View<double> Doubles(size_t index) const {
+    const kpi_column& c = Input(index);
+    return View<double>(c.f64, c.f64 ? c.length : 0);
+  }
+  View<int64_t> Int64s(size_t index) const {
+    const kpi_column& c = Input(index);
+    return View<int64_t>(c.i64, c.i64 ? c.length : 0);
+  }
+  View<kpi_string_view> Strings(size_t index) const {
+    const kpi_column& c = Input(index);
+    return View<kpi_string_view>(c.str, c.str ? c.length : 0);
+  }
+  // The scalar's value, or `fallback` when absent from this chunk. INT64
+  // and TIMESTAMP scalars are converted to double.
+  double ScalarOr(size_t index, double fallback) const {
+    const kpi_column& c = Input(index);
+    if (c.length == 0) return fallback;
+    if (c.f64) return c.f64[0];
+    if (c.i64) return static_cast<double>(c.i64[0]);
+    return fallback;
+  }
+
+ private:
+  const kpi_column& Input(size_t index) const {
+    if (index >= chunk_.num_inputs) throw std::out_of_range("input index");
+    return chunk_.inputs[index];
+  }
+  const kpi_chunk& chunk_;
+};
+
+// What finalize() writes; forwards to the host's sink.
+class Result {
+ public:
+  explicit Result(const kpi_result_sink& sink) : sink_(sink) {}
+  void Value(double value) { sink_.set_value(sink_.context, value); }
+  void Undefined(std::string_view reason) {
+    sink_.set_undefined(sink_.context, reason.data(), reason.size());
+  }
+  void Ratio(double numerator, double denominator) {
+    sink_.set_ratio(sink_.context, numerator, denominator);
+  }
+  void Interval(double lower, double upper, double margin,
+                double standard_error, double confidence_level) {
+    sink_.set_interval(sink_.context, lower, upper, margin, standard_error,
+                       confidence_level);
+  }
+  void Warning(std::string_view message) {
+    sink_.add_warning(sink_.context, message.data(), message.size());
+  }
+  void SampleSize(double n) { sink_.set_sample_size(sink_.context, n); }
+
+  // The common shape of a rate: numerator / denominator x scale, undefined
+  // (with `undefined_reason`) when the denominator is zero.
+  void Rate(double numerator, double denominator, double scale,
+            std::string_view undefined_reason) {
+    Ratio(numerator, denominator);
+    if (denominator == 0) {
+      Undefined(undefined_reason);
+    } else {
+      Value(numerator / denominator * scale);
+    }
+  }
+
+ private:
+  const kpi_result_sink& sink_;
+};
+
+// ---- The adapter from a metric class to the C descriptor ----------------
+
+namespace detail {
+
+inline void WriteError(kpi_error* error, const char* message) {
+  if (error == nullptr) return;
+  std::snprintf(error->message, sizeof(error->message), "%s", message);
+}
+
+// Runs `body`, turning exceptions into a status and message.
+template <typename Body>
+kpi_status Guard(kpi_error* error, Body&& body) noexcept {
+  try {
+    body();
+    return KPI_STATUS_OK;
+  } catch (const InvalidArgument& e) {
+    WriteError(error, e.what());
+    return KPI_STATUS_INVALID_ARGUMENT;
+  } catch (const std::bad_alloc&) {
+    WriteError(error, "out of memory");
+    return KPI_STATUS_INTERNAL;
+  } catch (const std::exception& e) {
+    WriteError(error, e.what());
+    return KPI_STATUS_INTERNAL;
+  } catch (...) {
+    WriteError(error, "unknown exception in plugin");
+    return KPI_STATUS_INTERNAL;
+  }
+}
+
+template <typename M, typename = void>
+struct ParamsOf {
+  static constexpr const kpi_param_spec* data() { return nullptr; }
+  static constexpr size_t size() { return 0; }
+};
+template <typename M>
+struct ParamsOf<M, std::void_t<decltype(M::kParams)>> {
+  static constexpr const kpi_param_spec* data() { return M::kParams; }
+  static constexpr size_t size() {
+    return sizeof(M::kParams) / sizeof(M::kParams[0]);
+  }
+};
+
+template <typename M>
+struct MetricAdapter {
+  static kpi_status Create(const kpi_param_value* params, size_t num_params,
+                           void** state, kpi_error* error) {
+    return Guard(error, [&] { *state = new M(Params(params, num_params)); });
+  }
+  static kpi_status Update(void* state, const kpi_chunk* chunk,
+                           kpi_error* error) {
+    return Guard(error, [&] { static_cast<M*>(state)->Update(Chunk(*chunk)); });
+  }
+  static kpi_status Merge(void* state, const void* other, kpi_error* error) {
+    return Guard(error, [&] {
+      static_cast<M*>(state)->Merge(*static_cast<const M*>(other));
+    });
+  }
+  static kpi_status Finalize(const void* state, const kpi_result_sink* sink,
+                             kpi_error* error) {
+    return Guard(error, [&] {
+      Result result(*sink);
+      static_cast<const M*>(state)->Finalize(result);
+    });
+  }
+  static void Destroy(void* state) { delete static_cast<M*>(state); }
+
+  static constexpr kpi_metric_descriptor Descriptor() {
+    return {M::kInfo.name,
+            M::kInfo.description,
+            M::kInfo.unit,
+            M::kInputs,
+            sizeof(M::kInputs) / sizeof(M::kInputs[0]),
+            ParamsOf<M>::data(),
+            ParamsOf<M>::size(),
+            &Create,
+            &Update,
+            &Merge,
+            &Finalize,
+            &Destroy};
+  }
+};
+
+template <typename... Metrics>
+struct PluginTable {
+  static constexpr kpi_metric_descriptor kMetrics[] = {
+      MetricAdapter<Metrics>::Descriptor()...};
+};
+
+}  // namespace detail
+
+// The entry function body: refuses another major ABI, else returns the
+// descriptor.
+inline const kpi_plugin_descriptor* Negotiate(
+    const kpi_plugin_descriptor* descriptor, uint32_t host_abi_major,
+    kpi_error* error) {
+  if (host_abi_major != KPI_ABI_VERSION_MAJOR) {
+    if (error != nullptr) {
+      std::snprintf(error->message, sizeof(error->message),
+                    "plugin speaks ABI %u.x, host speaks %u.x",
+                    static_cast<unsigned>(KPI_ABI_VERSION_MAJOR),
+                    static_cast<unsigned>(host_abi_major));
+    }
+    return nullptr;
+  }
+  return descriptor;
+}
+
+}  // namespace kpi::sdk
+
+// Defines the plugin's exported entry symbol for the given metric classes.
+// Use once per shared library, at namespace scope.
+#define KPI_PLUGIN(plugin_name, plugin_version, plugin_description, ...)      \
+  extern "C" KPI_PLUGIN_EXPORT const kpi_plugin_descriptor* kpi_plugin_entry( \
+      uint32_t host_abi_major, uint32_t /*host_abi_minor*/,                   \
+      kpi_error* error) {                                                     \
+    using Table = ::kpi::sdk::detail::PluginTable<__VA_ARGS__>;               \
+    static const kpi_plugin_descriptor descriptor = {                         \
+        KPI_ABI_VERSION_MAJOR,                                                \
+        KPI_ABI_VERSION_MINOR,                                                \
+        plugin_name,                                                          \
+        plugin_version,                                                       \
+        plugin_description,                                                   \
+        Table::kMetrics,                                                      \
+        sizeof(Table::kMetrics) / sizeof(Table::kMetrics[0])};                \
+    return ::kpi::sdk::Negotiate(&descriptor, host_abi_major, error);         \
+  }
+
+#endif  // KPI_PLUGIN_HPP_

@@ -1,0 +1,259 @@
+/* kpi/plugin_abi.h -- the whole boundary between kpi-server and a metric
+ * plugin. Plain C: no C++ standard library types, protobuf, exceptions or
+ * RTTI cross it, so a plugin built with another compiler, standard library or
+ * protobuf version -- or written in C -- loads into any server that speaks the
+ * same major ABI version.
+ *
+ * A plugin is a shared library that exports exactly one symbol,
+ * KPI_PLUGIN_ENTRY_SYMBOL. The host calls it with the ABI version it speaks and
+ * receives a descriptor: the plugin's name and version and its metrics. Each
+ * metric is a mergeable aggregate (as in ClickHouse and DuckDB):
+ *
+ *   create(params) -> state      once per request (or per segment)
+ *   update(state, chunk)         once per chunk of rows; chunks, not rows,
+ *                                cross the boundary
+ *   merge(state, other)          folds another state of the same metric in
+ *   finalize(state, sink)        writes the result through host callbacks
+ *   destroy(state)               releases the state
+ *
+ * Versioning. KPI_ABI_VERSION_MAJOR changes when anything here changes
+ * incompatibly; the host refuses a plugin whose major version differs from its
+ * own. KPI_ABI_VERSION_MINOR changes when something is appended: new fields at
+ * the end of a struct, new callbacks at the end of kpi_result_sink, new enum
+ * values. A host reads a plugin-owned struct only up to the fields that existed
+ * in the plugin's declared minor version, and a plugin calls a sink callback
+ * only if sink->abi_minor says the host has it.
+ *
+ * Lifetime and ownership. Everything a descriptor points to is owned by the
+ * plugin and must stay valid and unchanged until the library is unloaded
+ * (static storage is the usual choice). The host keeps the library loaded
+ * while any state created by it exists. Chunk and parameter memory is owned
+ * by the host and valid only during the call it is passed to; a plugin copies
+ * what it keeps. Strings are UTF-8 with explicit lengths and are not
+ * NUL-terminated unless stated otherwise.
+ *
+ * Threading. Descriptors are read concurrently from many threads. Calls on
+ * different states may run concurrently; calls on one state never do (the
+ * host serialises them). merge() reads `other` while writing `state`, and the
+ * two are never the same object. The entry function is called once per load,
+ * from one thread.
+ *
+ * Validation. Before any plugin code sees a chunk, the host has checked it
+ * against the metric's declared inputs: every required input present, types
+ * as declared, columns of equal length, no NaN or infinity, values inside the
+ * declared ranges and integral where declared so. Parameters arrive complete
+ * (defaults filled in), typed and range-checked. A plugin may still report
+ * KPI_STATUS_INVALID_ARGUMENT for conditions only it can see.
+ */
+#ifndef KPI_PLUGIN_ABI_H_
+#define KPI_PLUGIN_ABI_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KPI_ABI_VERSION_MAJOR 1
+#define KPI_ABI_VERSION_MINOR 0
+
+/* The one symbol a plugin exports (see kpi_plugin_entry_fn). */
+#define KPI_PLUGIN_ENTRY_SYMBOL "kpi_plugin_entry"
+
+#if defined(__GNUC__)
+#define KPI_PLUGIN_EXPORT __attribute__((visibility("default")))
+#else
+#define KPI_PLUGIN_EXPORT
+#endif
+
+/* ---- Status -------------------------------------------------------------- */
+
+typedef enum kpi_status {
+  KPI_STATUS_OK = 0,
+  /* The input or parameters are unacceptable; mapped to INVALID_ARGUMENT. */
+  KPI_STATUS_INVALID_ARGUMENT = 1,
+  /* The plugin cannot serve this host (e.g. an ABI version it does not
+   * support); refused at load. */
+  KPI_STATUS_UNSUPPORTED = 2,
+  /* Out of memory or another failure inside the plugin; mapped to INTERNAL. */
+  KPI_STATUS_INTERNAL = 3
+} kpi_status;
+
+/* Filled by a plugin when a call fails. `message` is NUL-terminated and says
+ * what went wrong in words a user of the metric understands. */
+#define KPI_ERROR_MESSAGE_CAPACITY 512
+typedef struct kpi_error {
+  char message[KPI_ERROR_MESSAGE_CAPACITY];
+} kpi_error;
+
+/* ---- Values ------------------------------------------------------------- */
+
+typedef enum kpi_value_type {
+  KPI_TYPE_DOUBLE = 1,
+  KPI_TYPE_INT64 = 2,
+  KPI_TYPE_STRING = 3,
+  /* Microseconds since 1970-01-01T00:00:00Z, as int64. */
+  KPI_TYPE_TIMESTAMP = 4,
+  /* Parameters only. */
+  KPI_TYPE_BOOL = 5
+} kpi_value_type;
+
+typedef struct kpi_string_view {
+  const char* data;
+  size_t size;
+} kpi_string_view;
+
+/* ---- Inputs and parameters (declared by the plugin) ---------------------- */
+
+typedef enum kpi_input_kind {
+  /* One value per row; arrives in every chunk. */
+  KPI_INPUT_COLUMN = 1,
+  /* A single value for the whole request (e.g. a total a caller already has);
+   * arrives in the first chunk only. */
+  KPI_INPUT_SCALAR = 2
+} kpi_input_kind;
+
+/* Flags for kpi_input_spec.flags. */
+#define KPI_INPUT_REQUIRED 0x1u
+/* Numeric values must be whole numbers (e.g. counts, survey scores). */
+#define KPI_INPUT_INTEGRAL 0x2u
+/* min / max below are meaningful. */
+#define KPI_INPUT_HAS_MIN 0x4u
+#define KPI_INPUT_HAS_MAX 0x8u
+
+typedef struct kpi_input_spec {
+  /* [a-z][a-z0-9_]*, unique within the metric. NUL-terminated. */
+  const char* name;
+  const char* description; /* NUL-terminated, may be "". */
+  kpi_value_type type;     /* not KPI_TYPE_BOOL */
+  kpi_input_kind kind;
+  uint32_t flags;
+  /* Inclusive allowed range for numeric inputs. */
+  double min;
+  double max;
+  /* When not NULL, the inclusive bound is the value of this numeric
+   * parameter of the same metric instead of min / max (a survey's scale). */
+  const char* min_param;
+  const char* max_param;
+} kpi_input_spec;
+
+/* Flags for kpi_param_spec.flags. */
+#define KPI_PARAM_HAS_MIN 0x1u
+#define KPI_PARAM_HAS_MAX 0x2u
+#define KPI_PARAM_INTEGRAL 0x4u
+
+typedef struct kpi_param_value {
+  kpi_value_type type; /* DOUBLE, INT64, STRING or BOOL */
+  double f64;
+  int64_t i64;
+  int32_t boolean; /* 0 or 1 */
+  kpi_string_view str;
+} kpi_param_value;
+
+typedef struct kpi_param_spec {
+  const char* name;        /* [a-z][a-z0-9_]*, unique within the metric. */
+  const char* description; /* NUL-terminated, may be "". */
+  /* Every parameter has a default; its type is the parameter's type. For
+   * STRING defaults, str.data is NUL-terminated as well. */
+  kpi_param_value default_value;
+  uint32_t flags;
+  double min; /* inclusive, numeric parameters */
+  double max;
+  /* STRING parameters: when allowed_count > 0 the value must be one of
+   * these NUL-terminated strings. */
+  const char* const* allowed_values;
+  size_t allowed_count;
+} kpi_param_spec;
+
+/* ---- Chunks (passed by the host) ---------------------------------------- */
+
+/* A typed view of one input's values. For an absent optional input `length`
+ * is 0 and the pointer is NULL. For a scalar input present in this chunk
+ * `length` is 1. */
+typedef struct kpi_column {
+  kpi_value_type type;
+  size_t length;
+  const double* f64;          /* DOUBLE */
+  const int64_t* i64;         /* INT64 and TIMESTAMP */
+  const kpi_string_view* str; /* STRING */
+} kpi_column;
+
+typedef struct kpi_chunk {
+  size_t num_rows; /* rows in every present column input */
+  /* One entry per declared input, in declaration order. */
+  const kpi_column* inputs;
+  size_t num_inputs;
+} kpi_chunk;
+
+/* ---- Results (written through host callbacks) --------------------------- */
+
+/* finalize() describes its result by calling these; the host copies what it
+ * is given before each call returns. A result either has a value or is
+ * undefined with a reason (a zero denominator, no rows); finalize must never
+ * produce NaN or infinity (the host refuses them as a plugin defect). */
+typedef struct kpi_result_sink {
+  uint32_t abi_major;
+  uint32_t abi_minor;
+  void* context; /* pass back unchanged */
+  void (*set_value)(void* context, double value);
+  void (*set_undefined)(void* context, const char* reason, size_t reason_size);
+  /* For rates: the numerator and denominator the value was made of. */
+  void (*set_ratio)(void* context, double numerator, double denominator);
+  /* For statistics over a sample: value +- margin at the given confidence
+   * level (e.g. 0.95), with its standard error. */
+  void (*set_interval)(void* context, double lower, double upper,
+                       double margin, double standard_error,
+                       double confidence_level);
+  /* Something the caller should know that does not make the result wrong. */
+  void (*add_warning)(void* context, const char* message, size_t message_size);
+  /* The number of observations (rows, responses, customers) behind the
+   * value. */
+  void (*set_sample_size)(void* context, double sample_size);
+} kpi_result_sink;
+
+/* ---- Metrics and plugins (declared by the plugin) ------------------------ */
+
+typedef struct kpi_metric_descriptor {
+  const char* name;        /* [a-z][a-z0-9_]*, unique in the whole server */
+  const char* description; /* what it computes, including the formula */
+  const char* unit;        /* "%", "count", "seconds", "" ... */
+  const kpi_input_spec* inputs;
+  size_t num_inputs;
+  const kpi_param_spec* params;
+  size_t num_params;
+
+  /* `params` has one entry per declared parameter, in declaration order. On
+   * success stores a new state in *state. */
+  kpi_status (*create)(const kpi_param_value* params, size_t num_params,
+                       void** state, kpi_error* error);
+  kpi_status (*update)(void* state, const kpi_chunk* chunk, kpi_error* error);
+  kpi_status (*merge)(void* state, const void* other, kpi_error* error);
+  /* Does not change the state; may be called more than once. */
+  kpi_status (*finalize)(const void* state, const kpi_result_sink* sink,
+                         kpi_error* error);
+  void (*destroy)(void* state);
+} kpi_metric_descriptor;
+
+typedef struct kpi_plugin_descriptor {
+  /* The ABI version the plugin was built against. */
+  uint32_t abi_major;
+  uint32_t abi_minor;
+  const char* name;    /* [a-z][a-z0-9_]* */
+  const char* version; /* free form, e.g. "1.2.0" */
+  const char* description;
+  const kpi_metric_descriptor* metrics;
+  size_t num_metrics;
+} kpi_plugin_descriptor;
+
+/* The entry point. Returns the plugin's descriptor (valid until unload), or
+ * NULL after filling *error when the plugin cannot serve a host speaking
+ * host_abi_major.host_abi_minor. */
+typedef const kpi_plugin_descriptor* (*kpi_plugin_entry_fn)(
+    uint32_t host_abi_major, uint32_t host_abi_minor, kpi_error* error);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* KPI_PLUGIN_ABI_H_ */

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs everything kpi-service needs to build, run and test on Debian 12.
+# Idempotent: packages already present are skipped, so a second run costs a
+# few seconds. Needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+debian_packages=(
+  build-essential cmake ninja-build pkg-config git
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  grpc-proto libabsl-dev
+  libboost-dev libboost-filesystem-dev
+  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  clang-format
+)
+
+missing=()
+for pkg in "${debian_packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$pkg")
+  fi
+done
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Node.js may come from Debian (nodejs + npm) or from NodeSource (nodejs with
+# npm inside); only ask apt for it when there is no npm at all.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# buf (proto lint, reflection calls) comes from npm and is pinned in
+# tools/package.json; installed into the checkout, never globally.
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ ! -x "$here/tools/node_modules/.bin/buf" ]; then
+  echo "install-deps: installing @bufbuild/buf from npm"
+  (cd "$here/tools" && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -1,0 +1,282 @@
+#include "bound_chunk.h"
+
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace kpi {
+namespace {
+
+constexpr int64_t kMicrosPerSecond = 1000000;
+
+const char* TypeName(int type) {
+  switch (type) {
+    case KPI_TYPE_DOUBLE:
+      return "double";
+    case KPI_TYPE_INT64:
+      return "int64";
+    case KPI_TYPE_STRING:
+      return "string";
+    case KPI_TYPE_TIMESTAMP:
+      return "timestamp";
+    default:
+      return "no values";
+  }
+}
+
+absl::Status InputError(const kpi_input_spec& spec, absl::string_view what) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("input '", spec.name, "': ", what));
+}
+
+absl::Status RowError(const kpi_input_spec& spec, uint64_t row,
+                      absl::string_view what) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("input '", spec.name, "' row ", row, ": ", what));
+}
+
+std::string DeclaredInputs(const kpi_metric_descriptor& metric) {
+  std::vector<absl::string_view> names;
+  for (size_t i = 0; i < metric.num_inputs; ++i) {
+    names.push_back(metric.inputs[i].name);
+  }
+  return absl::StrCat(metric.name, " takes: ", absl::StrJoin(names, ", "));
+}
+
+int FindInput(const kpi_metric_descriptor& metric, absl::string_view name) {
+  for (size_t i = 0; i < metric.num_inputs; ++i) {
+    if (name == metric.inputs[i].name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// The inclusive bounds of a numeric input for this call, with the parameter
+// they came from (for messages).
+struct Bounds {
+  std::optional<double> min, max;
+  const char* min_param = nullptr;
+  const char* max_param = nullptr;
+};
+
+Bounds ResolveBounds(const kpi_input_spec& spec, const BoundParams& params) {
+  Bounds b;
+  if (spec.flags & KPI_INPUT_HAS_MIN) b.min = spec.min;
+  if (spec.flags & KPI_INPUT_HAS_MAX) b.max = spec.max;
+  if (spec.min_param) {
+    b.min = params.Numeric(spec.min_param);
+    b.min_param = spec.min_param;
+  }
+  if (spec.max_param) {
+    b.max = params.Numeric(spec.max_param);
+    b.max_param = spec.max_param;
+  }
+  return b;
+}
+
+std::string BoundText(double bound, const char* param) {
+  return param ? absl::StrCat(bound, " (parameter ", param, ")")
+               : absl::StrCat(bound);
+}
+
+// Empty when `value` is acceptable, else what is wrong with it.
+std::string CheckValue(const kpi_input_spec& spec, const Bounds& bounds,
+                       double value) {
+  if (!std::isfinite(value)) return absl::StrCat(value, " is not finite");
+  if ((spec.flags & KPI_INPUT_INTEGRAL) && value != std::floor(value)) {
+    return absl::StrCat(value, " is not a whole number");
+  }
+  if (bounds.min && value < *bounds.min) {
+    return absl::StrCat(value, " is below the minimum ",
+                        BoundText(*bounds.min, bounds.min_param));
+  }
+  if (bounds.max && value > *bounds.max) {
+    return absl::StrCat(value, " is above the maximum ",
+                        BoundText(*bounds.max, bounds.max_param));
+  }
+  return std::string();
+}
+
+// Checks every value of a numeric column. The common case -- all values
+// good -- is one tight pass; the message is built only for the first bad
+// row.
+template <typename T>
+absl::Status CheckColumn(const kpi_input_spec& spec, const Bounds& bounds,
+                         const T* values, size_t length, uint64_t row_offset) {
+  const bool integral = spec.flags & KPI_INPUT_INTEGRAL;
+  const double lo = bounds.min ? *bounds.min : -INFINITY;
+  const double hi = bounds.max ? *bounds.max : INFINITY;
+  for (size_t row = 0; row < length; ++row) {
+    const double v = static_cast<double>(values[row]);
+    // NaN fails both comparisons, so `ok` is false for it; +-Inf fails the
+    // finite check.
+    bool ok = v >= lo && v <= hi && std::isfinite(v);
+    if (integral) ok = ok && v == std::floor(v);
+    if (!ok) {
+      return RowError(spec, row_offset + row, CheckValue(spec, bounds, v));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The scalar as the declared type, or an error.
+absl::Status BindScalar(const kpi_input_spec& spec, const Bounds& bounds,
+                        const v1::Value& value, double& f64, int64_t& i64) {
+  std::string problem;
+  switch (spec.type) {
+    case KPI_TYPE_DOUBLE:
+      if (value.kind_case() == v1::Value::kDoubleValue) {
+        f64 = value.double_value();
+      } else if (value.kind_case() == v1::Value::kInt64Value) {
+        f64 = static_cast<double>(value.int64_value());
+      } else {
+        return InputError(spec, "must be a double");
+      }
+      problem = CheckValue(spec, bounds, f64);
+      break;
+    case KPI_TYPE_INT64:
+      if (value.kind_case() != v1::Value::kInt64Value) {
+        return InputError(spec, "must be an int64");
+      }
+      i64 = value.int64_value();
+      problem = CheckValue(spec, bounds, static_cast<double>(i64));
+      break;
+    case KPI_TYPE_TIMESTAMP: {
+      if (value.kind_case() != v1::Value::kTimestampValue) {
+        return InputError(spec, "must be a timestamp");
+      }
+      const auto& ts = value.timestamp_value();
+      i64 = ts.seconds() * kMicrosPerSecond + ts.nanos() / 1000;
+      break;
+    }
+    default:
+      return InputError(spec, "string scalars are not supported");
+  }
+  if (!problem.empty()) return InputError(spec, problem);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<BoundChunk> BoundChunk::Bind(const kpi_metric_descriptor& metric,
+                                            const BoundParams& params,
+                                            const CallArgs& args,
+                                            ChunkPosition position) {
+  BoundChunk bound;
+  const size_t n = metric.num_inputs;
+  bound.columns_.assign(n, kpi_column{});
+  bound.scalar_f64_.assign(n, 0.0);
+  bound.scalar_i64_.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) bound.columns_[i].type = metric.inputs[i].type;
+  std::vector<bool> present(n, false);
+
+  const ColumnArg* first_column = nullptr;
+  for (const ColumnArg& arg : args.columns) {
+    int index = FindInput(metric, arg.name);
+    if (index < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown input '", arg.name, "'; ", DeclaredInputs(metric)));
+    }
+    const kpi_input_spec& spec = metric.inputs[index];
+    if (spec.kind != KPI_INPUT_COLUMN) {
+      return InputError(spec, "is a scalar; send it in scalars, not columns");
+    }
+    if (present[index]) return InputError(spec, "sent twice");
+    present[index] = true;
+    if (arg.type != spec.type) {
+      return InputError(spec, absl::StrCat("must be a ", TypeName(spec.type),
+                                           " column, got ",
+                                           TypeName(arg.type)));
+    }
+    if (first_column == nullptr) {
+      first_column = &arg;
+    } else if (arg.length != first_column->length) {
+      return InputError(
+          spec, absl::StrCat("has ", arg.length, " rows but '",
+                             first_column->name, "' has ", first_column->length,
+                             "; columns must have equal length"));
+    }
+    const Bounds bounds = ResolveBounds(spec, params);
+    kpi_column& column = bound.columns_[index];
+    column.length = arg.length;
+    if (arg.type == KPI_TYPE_DOUBLE) {
+      column.f64 = arg.f64;
+      if (absl::Status s = CheckColumn(spec, bounds, arg.f64, arg.length,
+                                       position.row_offset);
+          !s.ok()) {
+        return s;
+      }
+    } else if (arg.type == KPI_TYPE_STRING) {
+      std::vector<kpi_string_view> views;
+      views.reserve(arg.length);
+      for (const std::string& s : *arg.strings) {
+        views.push_back({s.data(), s.size()});
+      }
+      bound.strings_.push_back(std::move(views));
+      column.str = bound.strings_.back().data();
+    } else {
+      column.i64 = arg.i64;
+      if (bounds.min || bounds.max) {
+        if (absl::Status s = CheckColumn(spec, bounds, arg.i64, arg.length,
+                                         position.row_offset);
+            !s.ok()) {
+          return s;
+        }
+      }
+    }
+  }
+  bound.has_columns_ = first_column != nullptr;
+  bound.chunk_.num_rows = first_column ? first_column->length : 0;
+
+  const NamedValue* previous = nullptr;
+  for (const NamedValue& arg : args.scalars) {
+    int index = FindInput(metric, arg.name);
+    if (index < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown input '", arg.name, "'; ", DeclaredInputs(metric)));
+    }
+    const kpi_input_spec& spec = metric.inputs[index];
+    if (spec.kind != KPI_INPUT_SCALAR) {
+      return InputError(spec, "is a column; send it in columns, not scalars");
+    }
+    if (previous != nullptr && previous->name == arg.name) {
+      return InputError(spec, "sent twice");
+    }
+    previous = &arg;
+    if (!position.first) {
+      return InputError(spec, "scalars belong in the first chunk of a stream");
+    }
+    present[index] = true;
+    if (absl::Status s =
+            BindScalar(spec, ResolveBounds(spec, params), *arg.value,
+                       bound.scalar_f64_[index], bound.scalar_i64_[index]);
+        !s.ok()) {
+      return s;
+    }
+    kpi_column& column = bound.columns_[index];
+    column.length = 1;
+    if (spec.type == KPI_TYPE_DOUBLE) {
+      column.f64 = &bound.scalar_f64_[index];
+    } else {
+      column.i64 = &bound.scalar_i64_[index];
+    }
+  }
+
+  for (size_t i = 0; i < n; ++i) {
+    const kpi_input_spec& spec = metric.inputs[i];
+    if (!(spec.flags & KPI_INPUT_REQUIRED) || present[i]) continue;
+    bool needed = spec.kind == KPI_INPUT_SCALAR ? position.first
+                                                : bound.has_columns_;
+    if (needed) {
+      return InputError(spec, absl::StrCat("required by ", metric.name,
+                                           " but missing"));
+    }
+  }
+  bound.chunk_.inputs = bound.columns_.data();
+  bound.chunk_.num_inputs = n;
+  return bound;
+}
+
+}  // namespace kpi

@@ -1,0 +1,143 @@
+#include "bound_params.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace kpi {
+namespace {
+
+std::string DeclaredNames(const kpi_metric_descriptor& metric) {
+  std::vector<absl::string_view> names;
+  for (size_t i = 0; i < metric.num_params; ++i) {
+    names.push_back(metric.params[i].name);
+  }
+  if (names.empty()) return absl::StrCat(metric.name, " takes no parameters");
+  return absl::StrCat(metric.name, " takes: ", absl::StrJoin(names, ", "));
+}
+
+absl::Status ParamError(const kpi_param_spec& spec, absl::string_view what) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("parameter '", spec.name, "': ", what));
+}
+
+const char* TypeName(kpi_value_type type) {
+  switch (type) {
+    case KPI_TYPE_DOUBLE:
+      return "a double";
+    case KPI_TYPE_INT64:
+      return "an int64";
+    case KPI_TYPE_STRING:
+      return "a string";
+    case KPI_TYPE_TIMESTAMP:
+      return "a timestamp";
+    case KPI_TYPE_BOOL:
+      return "a bool";
+  }
+  return "an unknown type";
+}
+
+absl::Status CheckNumber(const kpi_param_spec& spec, double value) {
+  if (!std::isfinite(value)) return ParamError(spec, "must be finite");
+  if ((spec.flags & KPI_PARAM_INTEGRAL) && value != std::floor(value)) {
+    return ParamError(spec, absl::StrCat(value, " is not a whole number"));
+  }
+  if ((spec.flags & KPI_PARAM_HAS_MIN) && value < spec.min) {
+    return ParamError(spec,
+                      absl::StrCat(value, " is below the minimum ", spec.min));
+  }
+  if ((spec.flags & KPI_PARAM_HAS_MAX) && value > spec.max) {
+    return ParamError(spec,
+                      absl::StrCat(value, " is above the maximum ", spec.max));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<BoundParams> BoundParams::Bind(
+    const kpi_metric_descriptor& metric, const std::vector<NamedValue>& given) {
+  BoundParams bound(metric);
+  bound.values_.reserve(metric.num_params);
+  for (size_t i = 0; i < metric.num_params; ++i) {
+    bound.values_.push_back(metric.params[i].default_value);
+  }
+  for (const NamedValue& arg : given) {
+    size_t index = 0;
+    while (index < metric.num_params && arg.name != metric.params[index].name) {
+      ++index;
+    }
+    if (index == metric.num_params) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown parameter '", arg.name, "'; ", DeclaredNames(metric)));
+    }
+    const kpi_param_spec& spec = metric.params[index];
+    kpi_param_value& out = bound.values_[index];
+    const v1::Value& value = *arg.value;
+    auto wrong_type = [&] {
+      return ParamError(spec,
+                        absl::StrCat("must be ", TypeName(out.type)));
+    };
+    switch (out.type) {
+      case KPI_TYPE_DOUBLE:
+        if (value.kind_case() == v1::Value::kDoubleValue) {
+          out.f64 = value.double_value();
+        } else if (value.kind_case() == v1::Value::kInt64Value) {
+          out.f64 = static_cast<double>(value.int64_value());
+        } else {
+          return wrong_type();
+        }
+        if (absl::Status s = CheckNumber(spec, out.f64); !s.ok()) return s;
+        break;
+      case KPI_TYPE_INT64:
+        if (value.kind_case() != v1::Value::kInt64Value) return wrong_type();
+        out.i64 = value.int64_value();
+        if (absl::Status s = CheckNumber(spec, static_cast<double>(out.i64));
+            !s.ok()) {
+          return s;
+        }
+        break;
+      case KPI_TYPE_BOOL:
+        if (value.kind_case() != v1::Value::kBoolValue) return wrong_type();
+        out.boolean = value.bool_value() ? 1 : 0;
+        break;
+      case KPI_TYPE_STRING: {
+        if (value.kind_case() != v1::Value::kStringValue) return wrong_type();
+        const std::string& text = value.string_value();
+        if (spec.allowed_count > 0) {
+          bool allowed = false;
+          for (size_t i = 0; i < spec.allowed_count; ++i) {
+            allowed = allowed || text == spec.allowed_values[i];
+          }
+          if (!allowed) {
+            return ParamError(
+                spec, absl::StrCat("'", text, "' is not one of: ",
+                                   absl::StrJoin(spec.allowed_values,
+                                                 spec.allowed_values +
+                                                     spec.allowed_count,
+                                                 ", ")));
+          }
+        }
+        bound.strings_.push_back(text);
+        out.str = {bound.strings_.back().data(), bound.strings_.back().size()};
+        break;
+      }
+      case KPI_TYPE_TIMESTAMP:
+        return wrong_type();  // refused by the schema check
+    }
+  }
+  return bound;
+}
+
+double BoundParams::Numeric(absl::string_view name) const {
+  for (size_t i = 0; i < metric_->num_params; ++i) {
+    if (name == metric_->params[i].name) {
+      const kpi_param_value& v = values_[i];
+      return v.type == KPI_TYPE_INT64 ? static_cast<double>(v.i64) : v.f64;
+    }
+  }
+  return 0;  // unreachable for a checked schema
+}
+
+}  // namespace kpi

@@ -1,0 +1,44 @@
+// BoundParams: a metric's parameters resolved for one call -- every declared
+// parameter present, in declaration order, defaults filled in, types and
+// ranges checked -- ready to hand to the plugin's create().
+#ifndef KPI_SERVICE_BOUND_PARAMS_H_
+#define KPI_SERVICE_BOUND_PARAMS_H_
+
+#include <deque>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "call_args.h"
+#include "kpi/plugin_abi.h"
+
+namespace kpi {
+
+class BoundParams {
+ public:
+  // Checks `given` against `metric`'s declared parameters. INVALID_ARGUMENT
+  // names the parameter: unknown ("unknown parameter 'x'; nps takes:
+  // promoter_min, ..."), wrong type, not a whole number, out of range, or
+  // not one of the allowed values.
+  static absl::StatusOr<BoundParams> Bind(const kpi_metric_descriptor& metric,
+                                          const std::vector<NamedValue>& given);
+
+  const kpi_param_value* data() const { return values_.data(); }
+  size_t size() const { return values_.size(); }
+  // The numeric value of parameter `name`. REQUIRES: declared and numeric.
+  double Numeric(absl::string_view name) const;
+
+ private:
+  explicit BoundParams(const kpi_metric_descriptor& metric)
+      : metric_(&metric) {}
+
+  const kpi_metric_descriptor* metric_;
+  std::vector<kpi_param_value> values_;
+  // Storage for string values; kpi_param_value::str points here.
+  std::deque<std::string> strings_;
+};
+
+}  // namespace kpi
+
+#endif  // KPI_SERVICE_BOUND_PARAMS_H_

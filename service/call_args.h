@@ -1,0 +1,64 @@
+// CallArgs: the inputs and parameters of one metric call (or one chunk of a
+// streamed call) as views into the request message, whichever message it came
+// from: a generic ComputeRequest, a ComputeStreamRequest chunk or a typed
+// request. Column values are not copied: `f64` and `i64` point into the
+// request's packed repeated fields.
+//
+// A CallArgs borrows from the message it was made from and must not outlive
+// it.
+#ifndef KPI_SERVICE_CALL_ARGS_H_
+#define KPI_SERVICE_CALL_ARGS_H_
+
+#include <deque>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include <google/protobuf/message.h>
+#include <google/protobuf/repeated_field.h>
+
+#include "absl/status/statusor.h"
+#include "kpi/plugin_abi.h"
+#include "kpi/v1/metric_service.pb.h"
+
+namespace kpi {
+
+struct ColumnArg {
+  absl::string_view name;
+  // 0 when the request's Column set no values at all.
+  int type = 0;
+  size_t length = 0;
+  const double* f64 = nullptr;
+  const int64_t* i64 = nullptr;
+  const google::protobuf::RepeatedPtrField<std::string>* strings = nullptr;
+};
+
+struct NamedValue {
+  absl::string_view name;
+  const v1::Value* value;
+};
+
+struct CallArgs {
+  std::vector<ColumnArg> columns;
+  std::vector<NamedValue> scalars;     // sorted by name
+  std::vector<NamedValue> parameters;  // sorted by name
+  // Values made while converting a typed request, which NamedValue points
+  // to (a deque never moves its elements).
+  std::deque<v1::Value> owned_values;
+};
+
+// Views of a generic request's columns, scalars and parameters.
+CallArgs ArgsFromRequest(const v1::ComputeRequest& request);
+CallArgs ArgsFromRequest(const v1::ComputeStreamRequest& request);
+
+// Maps a typed request's fields onto inputs by name: a repeated double,
+// sfixed64 or string field is a column; a singular int64, double, string or
+// google.protobuf.Timestamp field is a scalar when set; the fields of a
+// message field named "parameters" are parameters when set.
+// INVALID_ARGUMENT for a field of another shape (a defect in the typed
+// message, reported rather than ignored).
+absl::StatusOr<CallArgs> ArgsFromTypedRequest(
+    const google::protobuf::Message& request);
+
+}  // namespace kpi
+
+#endif  // KPI_SERVICE_CALL_ARGS_H_

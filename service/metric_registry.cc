@@ -1,0 +1,100 @@
+#include "metric_registry.h"
+
+#include <algorithm>
+#include "absl/strings/string_view.h"
+
+#include <boost/filesystem.hpp>
+
+#include "absl/strings/str_cat.h"
+
+namespace kpi {
+namespace {
+
+// The *.so regular files of `directory`, sorted, so load order (and so which
+// of two duplicates wins) does not depend on the file system.
+absl::StatusOr<std::vector<std::string>> PluginFiles(
+    const std::string& directory) {
+  namespace fs = boost::filesystem;
+  boost::system::error_code error;
+  if (!fs::is_directory(directory, error)) {
+    return absl::NotFoundError(
+        absl::StrCat("plugin directory ", directory, " does not exist"));
+  }
+  std::vector<std::string> files;
+  for (fs::directory_iterator it(directory, error), end; !error && it != end;
+       it.increment(error)) {
+    const fs::path& path = it->path();
+    if (path.extension() == ".so" && fs::is_regular_file(path, error)) {
+      files.push_back(path.string());
+    }
+  }
+  if (error) {
+    return absl::UnavailableError(absl::StrCat("cannot list plugin directory ",
+                                               directory, ": ",
+                                               error.message()));
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Load(
+    const std::vector<std::string>& directories, const Log& log) {
+  std::shared_ptr<MetricRegistry> registry(new MetricRegistry());
+  for (const std::string& directory : directories) {
+    absl::StatusOr<std::vector<std::string>> files = PluginFiles(directory);
+    if (!files.ok()) return files.status();
+    for (const std::string& file : *files) {
+      absl::StatusOr<std::shared_ptr<const PluginLibrary>> library =
+          PluginLibrary::Load(file);
+      absl::Status status =
+          library.ok() ? registry->Add(*library) : library.status();
+      if (status.ok()) {
+        const kpi_plugin_descriptor& d = (*library)->descriptor();
+        log(absl::StrCat("loaded plugin ", d.name, " ", d.version, " (",
+                         d.num_metrics, " metrics) from ", file));
+      } else {
+        log(absl::StrCat("refused plugin ", file, ": ", status.message()));
+        registry->refused_.push_back({file, std::string(status.message())});
+      }
+    }
+  }
+  std::sort(registry->metrics_.begin(), registry->metrics_.end(),
+            [](const auto& a, const auto& b) { return a->name() < b->name(); });
+  return registry;
+}
+
+absl::Status MetricRegistry::Add(std::shared_ptr<const PluginLibrary> library) {
+  const kpi_plugin_descriptor& plugin = library->descriptor();
+  for (const auto& loaded : plugins_) {
+    if (absl::string_view(loaded->descriptor().name) == plugin.name) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("plugin name '", plugin.name, "' is already loaded from ",
+                       loaded->path()));
+    }
+  }
+  for (size_t i = 0; i < plugin.num_metrics; ++i) {
+    auto existing = by_name_.find(plugin.metrics[i].name);
+    if (existing != by_name_.end()) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "metric '", plugin.metrics[i].name, "' is already provided by plugin '",
+          existing->second->library().descriptor().name, "' (",
+          existing->second->library().path(), ")"));
+    }
+  }
+  for (size_t i = 0; i < plugin.num_metrics; ++i) {
+    auto metric = std::make_shared<const Metric>(library, &plugin.metrics[i]);
+    by_name_.emplace(plugin.metrics[i].name, metric);
+    metrics_.push_back(std::move(metric));
+  }
+  plugins_.push_back(std::move(library));
+  return absl::OkStatus();
+}
+
+std::shared_ptr<const Metric> MetricRegistry::Find(absl::string_view name) const {
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+}  // namespace kpi

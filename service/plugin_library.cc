@@ -1,0 +1,57 @@
+#include "plugin_library.h"
+
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "schema_check.h"
+
+namespace kpi {
+
+PluginLibrary::PluginLibrary(std::string path,
+                             boost::dll::shared_library library,
+                             const kpi_plugin_descriptor* descriptor)
+    : path_(std::move(path)),
+      library_(std::move(library)),
+      descriptor_(descriptor) {}
+
+absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
+    const std::string& path) {
+  namespace dll = boost::dll;
+  boost::dll::fs::error_code error;
+  dll::shared_library library(
+      path, dll::load_mode::rtld_now | dll::load_mode::rtld_local, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("not a loadable shared library: ", error.message()));
+  }
+  if (!library.has(KPI_PLUGIN_ENTRY_SYMBOL)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("no entry symbol ", KPI_PLUGIN_ENTRY_SYMBOL));
+  }
+  auto& entry = library.get<std::remove_pointer_t<kpi_plugin_entry_fn>>(
+      KPI_PLUGIN_ENTRY_SYMBOL);
+  kpi_error plugin_error{};
+  const kpi_plugin_descriptor* descriptor =
+      entry(KPI_ABI_VERSION_MAJOR, KPI_ABI_VERSION_MINOR, &plugin_error);
+  if (descriptor == nullptr) {
+    plugin_error.message[sizeof(plugin_error.message) - 1] = '\0';
+    return absl::FailedPreconditionError(absl::StrCat(
+        "plugin declined to load: ",
+        plugin_error.message[0] ? plugin_error.message : "no reason given"));
+  }
+  if (descriptor->abi_major != KPI_ABI_VERSION_MAJOR) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "speaks plugin ABI ", descriptor->abi_major, ".", descriptor->abi_minor,
+        ", this server speaks ", KPI_ABI_VERSION_MAJOR, ".",
+        KPI_ABI_VERSION_MINOR));
+  }
+  if (absl::Status schema = CheckPluginDescriptor(*descriptor); !schema.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("malformed schema: ", schema.message()));
+  }
+  return std::shared_ptr<const PluginLibrary>(
+      new PluginLibrary(path, std::move(library), descriptor));
+}
+
+}  // namespace kpi

@@ -1,0 +1,46 @@
+// ResultSink: the host side of kpi_result_sink. A plugin's finalize() calls
+// the C callbacks; they write into a MetricResult and note anything a
+// correct plugin must not do (NaN or infinity, both or neither of a value and
+// an undefined reason), which Check() then reports.
+#ifndef KPI_SERVICE_RESULT_SINK_H_
+#define KPI_SERVICE_RESULT_SINK_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "kpi/plugin_abi.h"
+#include "kpi/v1/result.pb.h"
+
+namespace kpi {
+
+class ResultSink {
+ public:
+  // Does not take ownership of `result`, which must outlive the sink.
+  explicit ResultSink(v1::MetricResult* result);
+  ResultSink(const ResultSink&) = delete;
+  ResultSink& operator=(const ResultSink&) = delete;
+
+  const kpi_result_sink& c_sink() const { return sink_; }
+  // OK, or INTERNAL describing the first defect seen.
+  absl::Status Check() const;
+
+ private:
+  static void SetValue(void* context, double value);
+  static void SetUndefined(void* context, const char* reason, size_t size);
+  static void SetRatio(void* context, double numerator, double denominator);
+  static void SetInterval(void* context, double lower, double upper,
+                          double margin, double standard_error,
+                          double confidence_level);
+  static void AddWarning(void* context, const char* message, size_t size);
+  static void SetSampleSize(void* context, double sample_size);
+  void NoteDefect(std::string defect);
+
+  v1::MetricResult* result_;
+  kpi_result_sink sink_;
+  bool undefined_ = false;
+  std::string defect_;
+};
+
+}  // namespace kpi
+
+#endif  // KPI_SERVICE_RESULT_SINK_H_

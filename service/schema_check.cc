@@ -1,0 +1,213 @@
+#include "schema_check.h"
+
+#include <cmath>
+#include <cstring>
+#include "absl/strings/string_view.h"
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+
+namespace kpi {
+namespace {
+
+constexpr size_t kMaxNameLength = 64;
+
+absl::Status Malformed(absl::string_view where, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(where, ": ", what));
+}
+
+const kpi_param_spec* FindParam(const kpi_metric_descriptor& metric,
+                                absl::string_view name) {
+  for (size_t i = 0; i < metric.num_params; ++i) {
+    if (name == metric.params[i].name) return &metric.params[i];
+  }
+  return nullptr;
+}
+
+bool IsNumeric(kpi_value_type type) {
+  return type == KPI_TYPE_DOUBLE || type == KPI_TYPE_INT64;
+}
+
+absl::Status CheckRange(absl::string_view where, bool has_min, double min,
+                        bool has_max, double max) {
+  if (has_min && !std::isfinite(min)) return Malformed(where, "min is not finite");
+  if (has_max && !std::isfinite(max)) return Malformed(where, "max is not finite");
+  if (has_min && has_max && min > max) {
+    return Malformed(where, absl::StrCat("min ", min, " > max ", max));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRangeParam(const kpi_metric_descriptor& metric,
+                             absl::string_view where, const char* param_name) {
+  if (param_name == nullptr) return absl::OkStatus();
+  const kpi_param_spec* param = FindParam(metric, param_name);
+  if (param == nullptr) {
+    return Malformed(where, absl::StrCat("range parameter '", param_name,
+                                         "' is not declared"));
+  }
+  if (!IsNumeric(param->default_value.type)) {
+    return Malformed(where, absl::StrCat("range parameter '", param_name,
+                                         "' is not numeric"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckInput(const kpi_metric_descriptor& metric,
+                        const kpi_input_spec& input, absl::string_view where) {
+  if (input.type < KPI_TYPE_DOUBLE || input.type > KPI_TYPE_TIMESTAMP) {
+    return Malformed(where, absl::StrCat("unknown type ", input.type));
+  }
+  if (input.kind != KPI_INPUT_COLUMN && input.kind != KPI_INPUT_SCALAR) {
+    return Malformed(where, absl::StrCat("unknown kind ", input.kind));
+  }
+  bool ranged = (input.flags & (KPI_INPUT_HAS_MIN | KPI_INPUT_HAS_MAX)) ||
+                input.min_param != nullptr || input.max_param != nullptr;
+  if (ranged && input.type == KPI_TYPE_STRING) {
+    return Malformed(where, "a string input cannot have a range");
+  }
+  if (absl::Status s = CheckRange(where, input.flags & KPI_INPUT_HAS_MIN,
+                                  input.min, input.flags & KPI_INPUT_HAS_MAX,
+                                  input.max);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckRangeParam(metric, where, input.min_param);
+      !s.ok()) {
+    return s;
+  }
+  return CheckRangeParam(metric, where, input.max_param);
+}
+
+absl::Status CheckParam(const kpi_param_spec& param, absl::string_view where) {
+  const kpi_param_value& def = param.default_value;
+  if (def.type != KPI_TYPE_DOUBLE && def.type != KPI_TYPE_INT64 &&
+      def.type != KPI_TYPE_STRING && def.type != KPI_TYPE_BOOL) {
+    return Malformed(where, absl::StrCat("unsupported type ", def.type));
+  }
+  bool has_min = param.flags & KPI_PARAM_HAS_MIN;
+  bool has_max = param.flags & KPI_PARAM_HAS_MAX;
+  if ((has_min || has_max) && !IsNumeric(def.type)) {
+    return Malformed(where, "only numeric parameters can have a range");
+  }
+  if (absl::Status s = CheckRange(where, has_min, param.min, has_max, param.max);
+      !s.ok()) {
+    return s;
+  }
+  if (IsNumeric(def.type)) {
+    double value = def.type == KPI_TYPE_INT64 ? static_cast<double>(def.i64)
+                                              : def.f64;
+    if (!std::isfinite(value)) return Malformed(where, "default is not finite");
+    if ((has_min && value < param.min) || (has_max && value > param.max)) {
+      return Malformed(where, absl::StrCat("default ", value,
+                                           " is outside its own range"));
+    }
+  }
+  if (param.allowed_count > 0) {
+    if (def.type != KPI_TYPE_STRING || param.allowed_values == nullptr) {
+      return Malformed(where,
+                       "allowed values need a string parameter and a list");
+    }
+  }
+  if (def.type == KPI_TYPE_STRING) {
+    if (def.str.data == nullptr) return Malformed(where, "default is null");
+    absl::string_view value(def.str.data, def.str.size);
+    bool allowed = param.allowed_count == 0;
+    for (size_t i = 0; i < param.allowed_count; ++i) {
+      if (param.allowed_values[i] == nullptr) {
+        return Malformed(where, "null allowed value");
+      }
+      allowed = allowed || value == param.allowed_values[i];
+    }
+    if (!allowed) {
+      return Malformed(where, absl::StrCat("default '", value,
+                                           "' is not an allowed value"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckMetric(const kpi_metric_descriptor& metric) {
+  if (!IsValidName(metric.name)) {
+    return Malformed("metric", absl::StrCat("invalid name '",
+                                            metric.name ? metric.name : "(null)",
+                                            "'"));
+  }
+  std::string where = absl::StrCat("metric '", metric.name, "'");
+  if (metric.description == nullptr || metric.unit == nullptr) {
+    return Malformed(where, "description and unit must not be null");
+  }
+  if (!metric.create || !metric.update || !metric.merge || !metric.finalize ||
+      !metric.destroy) {
+    return Malformed(where, "a lifecycle function pointer is null");
+  }
+  if ((metric.num_inputs > 0 && metric.inputs == nullptr) ||
+      (metric.num_params > 0 && metric.params == nullptr)) {
+    return Malformed(where, "inputs or params array is null");
+  }
+  if (metric.num_inputs == 0) return Malformed(where, "declares no inputs");
+  absl::flat_hash_set<absl::string_view> names;
+  for (size_t i = 0; i < metric.num_params; ++i) {
+    const kpi_param_spec& param = metric.params[i];
+    if (!IsValidName(param.name)) {
+      return Malformed(where, absl::StrCat("parameter ", i, " has an invalid name"));
+    }
+    std::string param_where = absl::StrCat(where, ": parameter '", param.name, "'");
+    if (!names.insert(param.name).second) {
+      return Malformed(param_where, "declared twice");
+    }
+    if (absl::Status s = CheckParam(param, param_where); !s.ok()) return s;
+  }
+  for (size_t i = 0; i < metric.num_inputs; ++i) {
+    const kpi_input_spec& input = metric.inputs[i];
+    if (!IsValidName(input.name)) {
+      return Malformed(where, absl::StrCat("input ", i, " has an invalid name"));
+    }
+    std::string input_where = absl::StrCat(where, ": input '", input.name, "'");
+    // Inputs and parameters share one namespace: the CLI and typed requests
+    // address both by bare name.
+    if (!names.insert(input.name).second) {
+      return Malformed(input_where, "name already used by another input or parameter");
+    }
+    if (absl::Status s = CheckInput(metric, input, input_where); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool IsValidName(const char* name) {
+  if (name == nullptr || !(name[0] >= 'a' && name[0] <= 'z')) return false;
+  size_t length = 0;
+  for (const char* c = name; *c != '\0'; ++c, ++length) {
+    bool ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_';
+    if (!ok || length >= kMaxNameLength) return false;
+  }
+  return true;
+}
+
+absl::Status CheckPluginDescriptor(const kpi_plugin_descriptor& plugin) {
+  if (!IsValidName(plugin.name)) {
+    return Malformed("plugin", "name must match [a-z][a-z0-9_]*");
+  }
+  if (plugin.version == nullptr || plugin.description == nullptr) {
+    return Malformed("plugin", "version and description must not be null");
+  }
+  if (plugin.num_metrics == 0 || plugin.metrics == nullptr) {
+    return Malformed("plugin", "declares no metrics");
+  }
+  absl::flat_hash_set<absl::string_view> names;
+  for (size_t i = 0; i < plugin.num_metrics; ++i) {
+    const kpi_metric_descriptor& metric = plugin.metrics[i];
+    if (absl::Status s = CheckMetric(metric); !s.ok()) return s;
+    if (!names.insert(metric.name).second) {
+      return Malformed(absl::StrCat("metric '", metric.name, "'"),
+                       "declared twice");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace kpi

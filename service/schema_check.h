@@ -1,0 +1,23 @@
+// Checks that a plugin's descriptor is well formed before the server relies
+// on any of it: names are identifiers and unique, types and kinds are known,
+// every function pointer is set, ranges are ordered and finite, defaults fit
+// their own ranges and allowed values, and range parameters exist.
+#ifndef KPI_SERVICE_SCHEMA_CHECK_H_
+#define KPI_SERVICE_SCHEMA_CHECK_H_
+
+#include "absl/status/status.h"
+#include "kpi/plugin_abi.h"
+
+namespace kpi {
+
+// OK, or INVALID_ARGUMENT whose message names the metric and the field at
+// fault, e.g. "metric 'nps': input 'scores': min 10 > max 0".
+absl::Status CheckPluginDescriptor(const kpi_plugin_descriptor& plugin);
+
+// Whether `name` is a valid metric, input or parameter name:
+// [a-z][a-z0-9_]*, at most 64 characters.
+bool IsValidName(const char* name);
+
+}  // namespace kpi
+
+#endif  // KPI_SERVICE_SCHEMA_CHECK_H_

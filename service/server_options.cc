@@ -1,0 +1,119 @@
+#include "server_options.h"
+
+#include "absl/strings/string_view.h"
+
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <boost/filesystem.hpp>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace kpi {
+namespace {
+
+absl::StatusOr<int> PositiveInt(absl::string_view flag, absl::string_view text,
+                                int min) {
+  int value = 0;
+  if (!absl::SimpleAtoi(text, &value) || value < min) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, ": expected a whole number >= ", min, ", got '", text, "'"));
+  }
+  return value;
+}
+
+}  // namespace
+
+std::string ServerUsage() {
+  return absl::StrCat(
+      "Usage: kpi-server [flags]\n"
+      "\n"
+      "Serves kpi.v1.MetricService (plus grpc.health.v1.Health and server\n"
+      "reflection) with the metric plugins found in the plugin directories.\n"
+      "\n"
+      "Flags:\n"
+      "  --listen HOST:PORT        address to listen on (default "
+      "127.0.0.1:50051;\n"
+      "                            port 0 picks a free port, printed at "
+      "start)\n"
+      "  --plugin-dir DIR          load every *.so in DIR; repeatable (default:\n"
+      "                            the bundled plugins, ",
+      DefaultPluginDirectory(),
+      ")\n"
+      "  --worker-threads N        most threads serving calls (default: "
+      "gRPC's,\n"
+      "                            about one per core)\n"
+      "  --max-message-bytes N     largest request message accepted (default\n"
+      "                            4194304); use ComputeStream for more\n"
+      "  --shutdown-grace-seconds N  how long in-flight calls may finish after\n"
+      "                            SIGINT/SIGTERM (default 10)\n"
+      "  --help                    print this text\n"
+      "\n"
+      "A plugin that cannot be loaded is refused with one log line naming the\n"
+      "file and the reason; the others serve. On SIGINT or SIGTERM the server\n"
+      "stops accepting calls, lets in-flight calls finish, and exits 0.\n");
+}
+
+std::string DefaultPluginDirectory() {
+  namespace fs = boost::filesystem;
+  boost::system::error_code error;
+  fs::path exe_dir = boost::dll::program_location(error).parent_path();
+  fs::path build_tree = exe_dir.parent_path() / "plugins";
+  if (fs::is_directory(build_tree, error)) return build_tree.string();
+  return (exe_dir.parent_path() / "lib" / "kpi-service" / "plugins").string();
+}
+
+absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv) {
+  ServerOptions options;
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      options.help = true;
+      continue;
+    }
+    // Accept both "--flag value" and "--flag=value".
+    absl::string_view flag = arg;
+    absl::string_view value;
+    bool has_value = false;
+    if (size_t eq = arg.find('='); eq != absl::string_view::npos) {
+      flag = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+      has_value = true;
+    }
+    auto take_value = [&]() -> absl::StatusOr<absl::string_view> {
+      if (has_value) return value;
+      if (i + 1 >= argc) {
+        return absl::InvalidArgumentError(absl::StrCat(flag, " needs a value"));
+      }
+      return absl::string_view(argv[++i]);
+    };
+    if (flag == "--listen") {
+      absl::StatusOr<absl::string_view> v = take_value();
+      if (!v.ok()) return v.status();
+      options.listen = std::string(*v);
+    } else if (flag == "--plugin-dir") {
+      absl::StatusOr<absl::string_view> v = take_value();
+      if (!v.ok()) return v.status();
+      options.plugin_dirs.emplace_back(*v);
+    } else if (flag == "--worker-threads" || flag == "--max-message-bytes" ||
+               flag == "--shutdown-grace-seconds") {
+      absl::StatusOr<absl::string_view> v = take_value();
+      if (!v.ok()) return v.status();
+      int min = flag == "--shutdown-grace-seconds" ? 0 : 1;
+      absl::StatusOr<int> n = PositiveInt(flag, *v, min);
+      if (!n.ok()) return n.status();
+      int& target = flag == "--worker-threads"      ? options.worker_threads
+                    : flag == "--max-message-bytes" ? options.max_message_bytes
+                                                    : options.shutdown_grace_seconds;
+      target = *n;
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown flag '", arg, "' (see --help)"));
+    }
+  }
+  if (options.plugin_dirs.empty()) {
+    options.plugin_dirs.push_back(DefaultPluginDirectory());
+  }
+  return options;
+}
+
+}  // namespace kpi

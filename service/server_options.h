@@ -1,0 +1,36 @@
+// ServerOptions: kpi-server's command line.
+#ifndef KPI_SERVICE_SERVER_OPTIONS_H_
+#define KPI_SERVICE_SERVER_OPTIONS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace kpi {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:50051";
+  // Empty means the bundled plugins (see DefaultPluginDirectory).
+  std::vector<std::string> plugin_dirs;
+  // 0 means gRPC's default (one per core, growing under load).
+  int worker_threads = 0;
+  int max_message_bytes = 4 * 1024 * 1024;
+  // How long in-flight calls may run after SIGINT/SIGTERM.
+  int shutdown_grace_seconds = 10;
+  bool help = false;
+};
+
+// Parses argv. INVALID_ARGUMENT names the flag at fault.
+absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv);
+
+// The text --help prints.
+std::string ServerUsage();
+
+// The directory holding the bundled plugins: <exe>/../plugins in the build
+// tree, <exe>/../lib/kpi-service/plugins when installed.
+std::string DefaultPluginDirectory();
+
+}  // namespace kpi
+
+#endif  // KPI_SERVICE_SERVER_OPTIONS_H_
