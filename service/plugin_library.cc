@@ -1,5 +1,7 @@
 #include "plugin_library.h"
 
+#include <dlfcn.h>
+
 #include <utility>
 
 #include "absl/status/status.h"
@@ -7,6 +9,22 @@
 #include "schema_check.h"
 
 namespace kpi {
+namespace {
+
+// Why `path` does not load. Boost.DLL clears dlerror() and reports only
+// "bad file descriptor", so the loader's own words ("invalid ELF header",
+// "undefined symbol: ...") come from one more dlopen of the same file.
+std::string LoadFailureReason(const std::string& path) {
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle != nullptr) {
+    dlclose(handle);
+    return "dlopen failed";
+  }
+  const char* reason = dlerror();
+  return reason ? reason : "dlopen failed";
+}
+
+}  // namespace
 
 PluginLibrary::PluginLibrary(std::string path,
                              boost::dll::shared_library library,
@@ -23,7 +41,7 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
       path, dll::load_mode::rtld_now | dll::load_mode::rtld_local, error);
   if (error) {
     return absl::FailedPreconditionError(
-        absl::StrCat("not a loadable shared library: ", error.message()));
+        absl::StrCat("not a loadable shared library: ", LoadFailureReason(path)));
   }
   if (!library.has(KPI_PLUGIN_ENTRY_SYMBOL)) {
     return absl::FailedPreconditionError(

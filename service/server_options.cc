@@ -3,7 +3,7 @@
 #include "absl/strings/string_view.h"
 
 #include <boost/dll/runtime_symbol_info.hpp>
-#include <boost/filesystem.hpp>
+#include <boost/filesystem/path.hpp>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -54,12 +54,10 @@ std::string ServerUsage() {
 }
 
 std::string DefaultPluginDirectory() {
-  namespace fs = boost::filesystem;
   boost::system::error_code error;
-  fs::path exe_dir = boost::dll::program_location(error).parent_path();
-  fs::path build_tree = exe_dir.parent_path() / "plugins";
-  if (fs::is_directory(build_tree, error)) return build_tree.string();
-  return (exe_dir.parent_path() / "lib" / "kpi-service" / "plugins").string();
+  boost::filesystem::path prefix =
+      boost::dll::program_location(error).parent_path().parent_path();
+  return (prefix / "lib" / "kpi-service" / "plugins").string();
 }
 
 absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv) {

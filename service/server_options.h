@@ -27,8 +27,8 @@ absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv);
 // The text --help prints.
 std::string ServerUsage();
 
-// The directory holding the bundled plugins: <exe>/../plugins in the build
-// tree, <exe>/../lib/kpi-service/plugins when installed.
+// The directory holding the bundled plugins: <exe>/../lib/kpi-service/plugins,
+// in the build tree and when installed alike.
 std::string DefaultPluginDirectory();
 
 }  // namespace kpi

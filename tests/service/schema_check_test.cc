@@ -1,0 +1,142 @@
+// What CheckPluginDescriptor refuses, with the message an operator reads in
+// the server log.
+#include "schema_check.h"
+
+#include <functional>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "test_metric.h"
+
+namespace kpi {
+namespace {
+
+// A mutable copy of the test metric's declaration.
+struct Declaration {
+  std::vector<kpi_input_spec> inputs;
+  std::vector<kpi_param_spec> params;
+  kpi_metric_descriptor metric;
+  size_t copies = 1;  // of `metric` in the plugin
+  std::vector<kpi_metric_descriptor> metrics;
+  kpi_plugin_descriptor plugin;
+
+  Declaration() {
+    const kpi_metric_descriptor& base = testing::RowCounterDescriptor();
+    inputs.assign(base.inputs, base.inputs + base.num_inputs);
+    params.assign(base.params, base.params + base.num_params);
+    metric = base;
+    plugin = {KPI_ABI_VERSION_MAJOR, KPI_ABI_VERSION_MINOR, "test", "1.0",
+              "Test.", nullptr, 0};
+  }
+  const kpi_plugin_descriptor& Build() {
+    metric.inputs = inputs.data();
+    metric.num_inputs = inputs.size();
+    metric.params = params.data();
+    metric.num_params = params.size();
+    metrics.assign(copies, metric);
+    plugin.metrics = metrics.data();
+    plugin.num_metrics = metrics.size();
+    return plugin;
+  }
+};
+
+TEST(SchemaCheckTest, AcceptsAWellFormedDescriptor) {
+  Declaration d;
+  EXPECT_TRUE(CheckPluginDescriptor(d.Build()).ok());
+}
+
+struct MalformedCase {
+  std::string name;
+  std::function<void(Declaration&)> break_it;
+  std::string message;
+};
+
+const char* const kOnlyMean[] = {"mean"};
+
+std::vector<MalformedCase> MalformedCases() {
+  return {
+      {"InvalidMetricName", [](Declaration& d) { d.metric.name = "Row-Counter"; },
+       "metric: invalid name 'Row-Counter'"},
+      {"InvalidPluginName", [](Declaration& d) { d.plugin.name = "9lives"; },
+       "plugin: name must match [a-z][a-z0-9_]*"},
+      {"NullFunctionPointer", [](Declaration& d) { d.metric.merge = nullptr; },
+       "metric 'row_counter': a lifecycle function pointer is null"},
+      {"NoInputs", [](Declaration& d) { d.inputs.clear(); },
+       "metric 'row_counter': declares no inputs"},
+      {"DuplicateInput", [](Declaration& d) { d.inputs[1].name = "score"; },
+       "metric 'row_counter': input 'score': name already used by another "
+       "input or parameter"},
+      {"InputNamedLikeAParameter",
+       [](Declaration& d) { d.inputs[1].name = "mode"; },
+       "metric 'row_counter': input 'mode': name already used by another "
+       "input or parameter"},
+      {"UpsideDownRange",
+       [](Declaration& d) {
+         d.inputs[1].flags |= KPI_INPUT_HAS_MAX;
+         d.inputs[1].max = -1;
+       },
+       "metric 'row_counter': input 'weight': min 0 > max -1"},
+      {"UnknownInputType",
+       [](Declaration& d) { d.inputs[1].type = static_cast<kpi_value_type>(9); },
+       "metric 'row_counter': input 'weight': unknown type 9"},
+      {"UndeclaredRangeParameter",
+       [](Declaration& d) { d.inputs[0].max_param = "top"; },
+       "metric 'row_counter': input 'score': range parameter 'top' is not "
+       "declared"},
+      {"NonNumericRangeParameter",
+       [](Declaration& d) { d.inputs[0].max_param = "mode"; },
+       "metric 'row_counter': input 'score': range parameter 'mode' is not "
+       "numeric"},
+      {"RangeOnAString",
+       [](Declaration& d) { d.inputs[2].flags |= KPI_INPUT_HAS_MIN; },
+       "metric 'row_counter': input 'label': a string input cannot have a "
+       "range"},
+      {"DefaultOutsideItsRange",
+       [](Declaration& d) { d.params[1].default_value.i64 = 11; },
+       "metric 'row_counter': parameter 'scale_max': default 11 is outside its "
+       "own range"},
+      {"DefaultNotAllowed",
+       [](Declaration& d) {
+         d.params[2].allowed_values = kOnlyMean;
+         d.params[2].allowed_count = 1;
+       },
+       "metric 'row_counter': parameter 'mode': default 'percent' is not an "
+       "allowed value"},
+      {"DuplicateMetric",
+       [](Declaration& d) { d.copies = 2; },
+       "metric 'row_counter': declared twice"},
+      {"NoMetrics", [](Declaration& d) { d.copies = 0; },
+       "plugin: declares no metrics"},
+  };
+}
+
+class SchemaCheckRefusalTest : public ::testing::TestWithParam<MalformedCase> {};
+
+TEST_P(SchemaCheckRefusalTest, RefusesNamingWhatIsWrong) {
+  Declaration d;
+  GetParam().break_it(d);
+  absl::Status status = CheckPluginDescriptor(d.Build());
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), GetParam().message);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Malformed, SchemaCheckRefusalTest, ::testing::ValuesIn(MalformedCases()),
+    [](const ::testing::TestParamInfo<MalformedCase>& info) {
+      return info.param.name;
+    });
+
+TEST(SchemaCheckTest, NamesAreLowercaseIdentifiersOfAtMost64Characters) {
+  EXPECT_TRUE(IsValidName("nps"));
+  EXPECT_TRUE(IsValidName("churn_rate_v2"));
+  EXPECT_FALSE(IsValidName(""));
+  EXPECT_FALSE(IsValidName(nullptr));
+  EXPECT_FALSE(IsValidName("_private"));
+  EXPECT_FALSE(IsValidName("NPS"));
+  EXPECT_TRUE(IsValidName(std::string(64, 'a').c_str()));
+  EXPECT_FALSE(IsValidName(std::string(65, 'a').c_str()));
+}
+
+}  // namespace
+}  // namespace kpi

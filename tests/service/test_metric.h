@@ -1,0 +1,58 @@
+// A metric descriptor for server-side unit tests: declares inputs and
+// parameters of every shape the validator handles, with lifecycle functions
+// that count rows, so validation and dispatch can be tested without loading
+// a plugin file.
+#ifndef KPI_TESTS_SERVICE_TEST_METRIC_H_
+#define KPI_TESTS_SERVICE_TEST_METRIC_H_
+
+#include "kpi/plugin.hpp"
+
+namespace kpi::testing {
+
+// Inputs: `score` (double column, required, integral, range from the
+// parameters scale_min..scale_max), `weight` (double column, optional, >= 0),
+// `label` (string column, optional), `count` (int64 scalar, optional, >= 0).
+// Parameters: scale_min (int64, 1), scale_max (int64, 5, 2..10), mode
+// (string, "percent" | "mean"), strict (bool, false).
+// Result: the number of rows seen plus `count`.
+class RowCounter {
+ public:
+  enum Input { kScore, kWeight, kLabel, kCount };
+  static constexpr kpi_input_spec kInputs[] = {
+      sdk::Column("score", KPI_TYPE_DOUBLE, "A score.")
+          .Required()
+          .Integral()
+          .MinFromParam("scale_min")
+          .MaxFromParam("scale_max"),
+      sdk::Column("weight", KPI_TYPE_DOUBLE, "A weight.").Min(0),
+      sdk::Column("label", KPI_TYPE_STRING, "A label."),
+      sdk::Scalar("count", KPI_TYPE_INT64, "Extra rows.").Min(0)};
+  static constexpr const char* kModes[] = {"percent", "mean"};
+  static constexpr kpi_param_spec kParams[] = {
+      sdk::Int64Param("scale_min", 1, "Lowest score."),
+      sdk::Int64Param("scale_max", 5, "Highest score.").Min(2).Max(10),
+      sdk::StringParam("mode", "percent", "How to report.").OneOf(kModes),
+      sdk::BoolParam("strict", false, "Strictness.")};
+  static constexpr sdk::MetricInfo kInfo{"row_counter", "Counts rows.",
+                                         "count"};
+
+  explicit RowCounter(const sdk::Params&) {}
+  void Update(const sdk::Chunk& chunk) {
+    rows_ += static_cast<double>(chunk.rows()) + chunk.ScalarOr(kCount, 0);
+  }
+  void Merge(const RowCounter& other) { rows_ += other.rows_; }
+  void Finalize(sdk::Result& result) const { result.Value(rows_); }
+
+ private:
+  double rows_ = 0;
+};
+
+inline const kpi_metric_descriptor& RowCounterDescriptor() {
+  static const kpi_metric_descriptor descriptor =
+      sdk::detail::MetricAdapter<RowCounter>::Descriptor();
+  return descriptor;
+}
+
+}  // namespace kpi::testing
+
+#endif  // KPI_TESTS_SERVICE_TEST_METRIC_H_
