@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test twice: a normal build
+# (build/) and one under AddressSanitizer + UndefinedBehaviorSanitizer
+# (build-asan/), so memory errors are caught as they are written.
+# Usage: scripts/test.sh [extra ctest args, e.g. -R nps]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/install-deps.sh
+jobs="$(nproc)"
+
+run_suite() {
+  local dir="$1"; shift
+  echo "== ${dir}: configure and build"
+  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+  echo "== ${dir}: test"
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 300 "${ctest_args[@]}"
+}
+
+ctest_args=("$@")
+run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# ASan needs the sanitizer runtime loaded before any plugin; detect_leaks
+# stays on, and UBSan findings are fatal (-fno-sanitize-recover).
+ASAN_OPTIONS="detect_leaks=1:abort_on_error=0" \
+UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+  run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DKPI_SANITIZE=ON
