@@ -87,7 +87,7 @@ absl::StatusOr<v1::MetricResult> MetricState::Finalize() const {
         metric_->name(), " result: ", s.message()));
   }
   result.set_metric(std::string(metric_->name()));
-  result.set_unit(metric_->descriptor().unit);
+  if (result.unit().empty()) result.set_unit(metric_->descriptor().unit);
   result.set_plugin(metric_->library().descriptor().name);
   result.set_plugin_version(metric_->library().descriptor().version);
   return result;

@@ -29,6 +29,7 @@ ResultSink::ResultSink(v1::MetricResult* result) : result_(result) {
   sink_.set_interval = &SetInterval;
   sink_.add_warning = &AddWarning;
   sink_.set_sample_size = &SetSampleSize;
+  sink_.set_unit = &SetUnit;
 }
 
 void ResultSink::NoteDefect(std::string defect) {
@@ -87,6 +88,10 @@ void ResultSink::SetSampleSize(void* context, double sample_size) {
     return;
   }
   self.result_->set_sample_size(sample_size);
+}
+
+void ResultSink::SetUnit(void* context, const char* unit, size_t size) {
+  if (unit != nullptr) Self(context).result_->set_unit(std::string(unit, size));
 }
 
 absl::Status ResultSink::Check() const {

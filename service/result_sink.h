@@ -33,6 +33,7 @@ class ResultSink {
                           double confidence_level);
   static void AddWarning(void* context, const char* message, size_t size);
   static void SetSampleSize(void* context, double sample_size);
+  static void SetUnit(void* context, const char* unit, size_t size);
   void NoteDefect(std::string defect);
 
   v1::MetricResult* result_;

@@ -141,6 +141,8 @@ struct BadRequest {
   std::string message;
 };
 
+void PrintTo(const BadRequest& c, std::ostream* os) { *os << c.name; }
+
 std::vector<BadRequest> BadRequests() {
   std::vector<BadRequest> cases;
   auto nps = [](std::vector<double> scores) {

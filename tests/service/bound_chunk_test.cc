@@ -70,6 +70,8 @@ struct RefusalCase {
   std::string message;
 };
 
+void PrintTo(const RefusalCase& c, std::ostream* os) { *os << c.name; }
+
 std::vector<RefusalCase> RefusalCases() {
   std::vector<RefusalCase> cases;
   auto add = [&](std::string name, v1::ComputeRequest request,

@@ -52,6 +52,8 @@ struct MalformedCase {
   std::string message;
 };
 
+void PrintTo(const MalformedCase& c, std::ostream* os) { *os << c.name; }
+
 const char* const kOnlyMean[] = {"mean"};
 
 std::vector<MalformedCase> MalformedCases() {

@@ -274,6 +274,10 @@ class Result {
     sink_.add_warning(sink_.context, message.data(), message.size());
   }
   void SampleSize(double n) { sink_.set_sample_size(sink_.context, n); }
+  // Replaces the declared unit for this result.
+  void Unit(std::string_view unit) {
+    sink_.set_unit(sink_.context, unit.data(), unit.size());
+  }
 
   // The common shape of a rate: numerator / denominator x scale, undefined
   // (with `undefined_reason`) when the denominator is zero.

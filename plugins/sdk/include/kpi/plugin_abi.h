@@ -67,9 +67,14 @@ extern "C" {
 #define KPI_PLUGIN_EXPORT
 #endif
 
+/* Enumerations cross the boundary as int32_t, never as C enum types: an
+ * enum's size is the compiler's choice, and a value the reader does not know
+ * (from a newer minor version) must stay a well-defined integer. */
+
 /* ---- Status -------------------------------------------------------------- */
 
-typedef enum kpi_status {
+typedef int32_t kpi_status;
+enum kpi_status_code {
   KPI_STATUS_OK = 0,
   /* The input or parameters are unacceptable; mapped to INVALID_ARGUMENT. */
   KPI_STATUS_INVALID_ARGUMENT = 1,
@@ -78,7 +83,7 @@ typedef enum kpi_status {
   KPI_STATUS_UNSUPPORTED = 2,
   /* Out of memory or another failure inside the plugin; mapped to INTERNAL. */
   KPI_STATUS_INTERNAL = 3
-} kpi_status;
+};
 
 /* Filled by a plugin when a call fails. `message` is NUL-terminated and says
  * what went wrong in words a user of the metric understands. */
@@ -89,7 +94,8 @@ typedef struct kpi_error {
 
 /* ---- Values ------------------------------------------------------------- */
 
-typedef enum kpi_value_type {
+typedef int32_t kpi_value_type;
+enum kpi_value_type_code {
   KPI_TYPE_DOUBLE = 1,
   KPI_TYPE_INT64 = 2,
   KPI_TYPE_STRING = 3,
@@ -97,7 +103,7 @@ typedef enum kpi_value_type {
   KPI_TYPE_TIMESTAMP = 4,
   /* Parameters only. */
   KPI_TYPE_BOOL = 5
-} kpi_value_type;
+};
 
 typedef struct kpi_string_view {
   const char* data;
@@ -106,13 +112,14 @@ typedef struct kpi_string_view {
 
 /* ---- Inputs and parameters (declared by the plugin) ---------------------- */
 
-typedef enum kpi_input_kind {
+typedef int32_t kpi_input_kind;
+enum kpi_input_kind_code {
   /* One value per row; arrives in every chunk. */
   KPI_INPUT_COLUMN = 1,
   /* A single value for the whole request (e.g. a total a caller already has);
    * arrives in the first chunk only. */
   KPI_INPUT_SCALAR = 2
-} kpi_input_kind;
+};
 
 /* Flags for kpi_input_spec.flags. */
 #define KPI_INPUT_REQUIRED 0x1u
@@ -210,6 +217,9 @@ typedef struct kpi_result_sink {
   /* The number of observations (rows, responses, customers) behind the
    * value. */
   void (*set_sample_size)(void* context, double sample_size);
+  /* Overrides the metric's declared unit for this result (e.g. "score" when
+   * a parameter makes a rate metric report a mean). */
+  void (*set_unit)(void* context, const char* unit, size_t unit_size);
 } kpi_result_sink;
 
 /* ---- Metrics and plugins (declared by the plugin) ------------------------ */

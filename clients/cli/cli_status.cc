@@ -1,0 +1,59 @@
+#include "cli_status.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/types/optional.h"
+
+namespace kpi::cli {
+namespace {
+
+// The payload naming the exit status of an error; its value is the decimal
+// exit code.
+constexpr absl::string_view kExitCodePayload = "kpi.cli/exit_code";
+
+absl::Status Tagged(absl::Status status, ExitCode code) {
+  status.SetPayload(kExitCodePayload,
+                    absl::Cord(absl::StrCat(static_cast<int>(code))));
+  return status;
+}
+
+absl::optional<ExitCode> TagOf(const absl::Status& status) {
+  absl::optional<absl::Cord> payload = status.GetPayload(kExitCodePayload);
+  int code = 0;
+  if (!payload.has_value() || !absl::SimpleAtoi(payload->Flatten(), &code)) {
+    return absl::nullopt;
+  }
+  return static_cast<ExitCode>(code);
+}
+
+}  // namespace
+
+absl::Status UsageError(absl::string_view message) {
+  return Tagged(absl::InvalidArgumentError(message), ExitCode::kUsage);
+}
+
+absl::Status UnreachableError(absl::string_view server,
+                              absl::string_view detail) {
+  return Tagged(absl::UnavailableError(absl::StrCat(
+                    "cannot reach kpi-server at ", server, ": ", detail)),
+                ExitCode::kUnreachable);
+}
+
+absl::Status ServerError(absl::StatusCode code, absl::string_view message) {
+  return Tagged(absl::Status(code, message), ExitCode::kServerError);
+}
+
+ExitCode ExitCodeFor(const absl::Status& status) {
+  if (status.ok()) return ExitCode::kOk;
+  return TagOf(status).value_or(ExitCode::kServerError);
+}
+
+std::string ErrorLine(const absl::Status& status) {
+  if (TagOf(status) == ExitCode::kServerError) {
+    return absl::StrCat("kpi: ", absl::StatusCodeToString(status.code()), ": ",
+                        status.message());
+  }
+  return absl::StrCat("kpi: ", status.message());
+}
+
+}  // namespace kpi::cli

@@ -1,0 +1,44 @@
+#include "cli_status.h"
+
+#include "absl/status/status.h"
+#include "gtest/gtest.h"
+
+namespace kpi::cli {
+namespace {
+
+TEST(CliStatusTest, UsageError) {
+  const absl::Status status =
+      UsageError("scores: item 3 \"x\" is not a number");
+  EXPECT_EQ(ExitCodeFor(status), ExitCode::kUsage);
+  EXPECT_EQ(ErrorLine(status), "kpi: scores: item 3 \"x\" is not a number");
+}
+
+TEST(CliStatusTest, ServerErrorShowsTheCodeName) {
+  const absl::Status not_found =
+      ServerError(absl::StatusCode::kNotFound, "no metric named \"x\"");
+  EXPECT_EQ(ExitCodeFor(not_found), ExitCode::kServerError);
+  EXPECT_EQ(ErrorLine(not_found), "kpi: NOT_FOUND: no metric named \"x\"");
+  const absl::Status invalid =
+      ServerError(absl::StatusCode::kInvalidArgument, "scores: row 3 is 11");
+  EXPECT_EQ(ExitCodeFor(invalid), ExitCode::kServerError);
+  EXPECT_EQ(ErrorLine(invalid), "kpi: INVALID_ARGUMENT: scores: row 3 is 11");
+}
+
+TEST(CliStatusTest, Unreachable) {
+  const absl::Status status =
+      UnreachableError("127.0.0.1:1", "failed to connect to all addresses");
+  EXPECT_EQ(ExitCodeFor(status), ExitCode::kUnreachable);
+  EXPECT_EQ(ErrorLine(status),
+            "kpi: cannot reach kpi-server at 127.0.0.1:1: failed to connect "
+            "to all addresses");
+}
+
+TEST(CliStatusTest, OkAndUntaggedErrors) {
+  EXPECT_EQ(ExitCodeFor(absl::OkStatus()), ExitCode::kOk);
+  const absl::Status internal = absl::InternalError("broken");
+  EXPECT_EQ(ExitCodeFor(internal), ExitCode::kServerError);
+  EXPECT_EQ(ErrorLine(internal), "kpi: broken");
+}
+
+}  // namespace
+}  // namespace kpi::cli

@@ -1,0 +1,148 @@
+#include "command_line.h"
+
+#include <cmath>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "cli_status.h"
+
+namespace kpi::cli {
+namespace {
+
+constexpr absl::string_view kSeeHelp = " (see kpi --help)";
+
+std::optional<Command> CommandNamed(absl::string_view name) {
+  if (name == "list") return Command::kList;
+  if (name == "describe") return Command::kDescribe;
+  if (name == "compute") return Command::kCompute;
+  return std::nullopt;
+}
+
+absl::Status UnknownCommand(absl::string_view name) {
+  return UsageError(absl::StrCat("unknown command \"", name,
+                                 "\"; the commands are list, describe, "
+                                 "compute and help",
+                                 kSeeHelp));
+}
+
+absl::StatusOr<absl::Duration> ParseTimeout(absl::string_view text) {
+  double seconds = 0;
+  if (!absl::SimpleAtod(text, &seconds) || !std::isfinite(seconds) ||
+      seconds <= 0) {
+    return UsageError(absl::StrCat("--timeout: \"", text,
+                                   "\" is not a positive number of seconds"));
+  }
+  return absl::Seconds(seconds);
+}
+
+// Checks the number of operands of a command that is to run.
+absl::Status CheckOperands(const Invocation& invocation) {
+  const size_t count = invocation.operands.size();
+  switch (*invocation.command) {
+    case Command::kList:
+      if (count != 0) {
+        return UsageError(absl::StrCat("list takes no arguments, got \"",
+                                       invocation.operands[0], "\"", kSeeHelp));
+      }
+      break;
+    case Command::kDescribe:
+      if (count != 1) {
+        return UsageError(absl::StrCat(
+            "describe takes one argument, the metric's name", kSeeHelp));
+      }
+      break;
+    case Command::kCompute:
+      if (count == 0) {
+        return UsageError(
+            absl::StrCat("compute needs the metric's name: kpi compute METRIC "
+                         "[NAME=VALUE ...]",
+                         kSeeHelp));
+      }
+      break;
+  }
+  if (invocation.input_json.has_value() &&
+      *invocation.command != Command::kCompute) {
+    return UsageError(
+        absl::StrCat("--input-json is a flag of compute only", kSeeHelp));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Invocation> ParseCommandLine(absl::Span<const std::string> args,
+                                            absl::string_view env_server) {
+  Invocation invocation;
+  invocation.options.server = env_server.empty() ? std::string(kDefaultServer)
+                                                 : std::string(env_server);
+  std::vector<std::string> positional;
+  bool flags_ended = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (flags_ended || !absl::StartsWith(arg, "-") || arg == "-") {
+      positional.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      flags_ended = true;
+      continue;
+    }
+    if (arg == "-h" || arg == "--help") {
+      invocation.help = true;
+      continue;
+    }
+    if (arg == "--json") {
+      invocation.options.json = true;
+      continue;
+    }
+    // The flags that take a value, as "--flag value" or "--flag=value".
+    const size_t equals = arg.find('=');
+    const std::string name = arg.substr(0, equals);
+    const bool takes_value =
+        name == "--server" || name == "--timeout" || name == "--input-json";
+    if (!takes_value) {
+      return UsageError(absl::StrCat("unknown flag \"", name, "\"", kSeeHelp));
+    }
+    std::string value;
+    if (equals != std::string::npos) {
+      value = arg.substr(equals + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return UsageError(absl::StrCat(name, " needs a value", kSeeHelp));
+    }
+    if (name == "--server") {
+      if (value.empty()) return UsageError("--server: HOST:PORT is empty");
+      invocation.options.server = value;
+    } else if (name == "--timeout") {
+      absl::StatusOr<absl::Duration> timeout = ParseTimeout(value);
+      if (!timeout.ok()) return timeout.status();
+      invocation.options.timeout = *timeout;
+    } else {
+      invocation.input_json = value;
+    }
+  }
+
+  if (positional.empty()) {
+    if (invocation.help) return invocation;
+    return UsageError(absl::StrCat(
+        "no command given; the commands are list, describe, compute and help",
+        kSeeHelp));
+  }
+  if (positional[0] == "help") {
+    invocation.help = true;
+    if (positional.size() == 1) return invocation;
+    positional.erase(positional.begin());
+  }
+  invocation.command = CommandNamed(positional[0]);
+  if (!invocation.command.has_value()) return UnknownCommand(positional[0]);
+  if (invocation.help) return invocation;
+  invocation.operands.assign(positional.begin() + 1, positional.end());
+  if (absl::Status status = CheckOperands(invocation); !status.ok()) {
+    return status;
+  }
+  return invocation;
+}
+
+}  // namespace kpi::cli

@@ -1,0 +1,63 @@
+// The command line of `kpi`: global flags, a command and its arguments.
+//
+//   kpi [--server HOST:PORT] [--json] [--timeout SECONDS] COMMAND [ARGS]
+//
+// Flags may come before or after the command; "--flag value" and
+// "--flag=value" are the same; "--" ends the flags.
+
+#ifndef KPI_CLIENTS_CLI_COMMAND_LINE_H_
+#define KPI_CLIENTS_CLI_COMMAND_LINE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+
+namespace kpi::cli {
+
+// Where the server is when neither --server nor $KPI_SERVER says.
+inline constexpr absl::string_view kDefaultServer = "127.0.0.1:50051";
+
+// The commands of `kpi`.
+enum class Command { kList, kDescribe, kCompute };
+
+// The global flags.
+struct Options {
+  // HOST:PORT of the kpi-server.
+  std::string server;
+  // The deadline of each call to the server.
+  absl::Duration timeout = absl::Seconds(30);
+  // Print the server's response as JSON instead of text.
+  bool json = false;
+};
+
+// A parsed command line.
+struct Invocation {
+  Options options;
+  // Print help instead of running: of `command` when set, else of kpi.
+  bool help = false;
+  // The command; empty only when `help` is set.
+  std::optional<Command> command;
+  // The arguments after the command: none for list, METRIC for describe,
+  // METRIC then NAME=VALUE... for compute.
+  std::vector<std::string> operands;
+  // The argument of --input-json (compute only), unread.
+  std::optional<std::string> input_json;
+};
+
+// Parses `args` (argv without the program name). `env_server` is the value
+// of $KPI_SERVER, or empty. "-h", "--help" anywhere, or the command
+// "help [COMMAND]", ask for help; then missing operands are not errors.
+// Returns a UsageError for an unknown command or flag, a flag without its
+// value, a --timeout that is not a positive number of seconds, --input-json
+// outside compute, or the wrong number of operands.
+absl::StatusOr<Invocation> ParseCommandLine(absl::Span<const std::string> args,
+                                            absl::string_view env_server);
+
+}  // namespace kpi::cli
+
+#endif  // KPI_CLIENTS_CLI_COMMAND_LINE_H_

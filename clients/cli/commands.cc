@@ -1,0 +1,97 @@
+#include "commands.h"
+
+#include <optional>
+#include <string>
+
+#include "absl/types/span.h"
+#include "input_json.h"
+#include "json_output.h"
+#include "metric_format.h"
+#include "request_builder.h"
+#include "result_format.h"
+
+namespace kpi::cli {
+namespace {
+
+// Prints `message` as one line of JSON.
+absl::Status PrintJson(const google::protobuf::Message& message,
+                       std::ostream& out) {
+  absl::StatusOr<std::string> json = ToJson(message);
+  if (!json.ok()) return json.status();
+  out << *json << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status RunList(const Options& options, MetricClient& client,
+                     std::ostream& out) {
+  absl::StatusOr<kpi::v1::ListMetricsResponse> response = client.ListMetrics();
+  if (!response.ok()) return response.status();
+  if (options.json) return PrintJson(*response, out);
+  out << FormatMetricTable(response->metrics());
+  return absl::OkStatus();
+}
+
+absl::Status RunDescribe(const Options& options, const std::string& metric,
+                         MetricClient& client, std::ostream& out) {
+  absl::StatusOr<kpi::v1::DescribeMetricResponse> response =
+      client.DescribeMetric(metric);
+  if (!response.ok()) return response.status();
+  if (options.json) return PrintJson(*response, out);
+  out << FormatMetricDescription(response->metric());
+  return absl::OkStatus();
+}
+
+absl::Status RunCompute(const Invocation& invocation, MetricClient& client,
+                        std::istream& in, std::ostream& out) {
+  const std::string& metric = invocation.operands.front();
+  const absl::Span<const std::string> assignments =
+      absl::MakeConstSpan(invocation.operands).subspan(1);
+  // Everything that can be checked without the server is checked first, so
+  // a typo is reported even when the server is down.
+  if (absl::Status status = CheckAssignments(assignments); !status.ok()) {
+    return status;
+  }
+  std::optional<google::protobuf::Struct> input_json;
+  if (invocation.input_json.has_value()) {
+    absl::StatusOr<std::string> text =
+        ReadInputJson(*invocation.input_json, in);
+    if (!text.ok()) return text.status();
+    absl::StatusOr<google::protobuf::Struct> parsed = ParseInputJson(*text);
+    if (!parsed.ok()) return parsed.status();
+    input_json = *std::move(parsed);
+  }
+
+  absl::StatusOr<kpi::v1::DescribeMetricResponse> described =
+      client.DescribeMetric(metric);
+  if (!described.ok()) return described.status();
+  absl::StatusOr<kpi::v1::ComputeRequest> request =
+      BuildComputeRequest(described->metric(), assignments,
+                          input_json.has_value() ? &*input_json : nullptr);
+  if (!request.ok()) return request.status();
+  // The name the user typed, should the server describe it under another.
+  request->set_metric(metric);
+
+  absl::StatusOr<kpi::v1::ComputeResponse> response = client.Compute(*request);
+  if (!response.ok()) return response.status();
+  if (invocation.options.json) return PrintJson(*response, out);
+  out << FormatResult(response->result(), metric);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RunCommand(const Invocation& invocation, MetricClient& client,
+                        std::istream& in, std::ostream& out) {
+  switch (*invocation.command) {
+    case Command::kList:
+      return RunList(invocation.options, client, out);
+    case Command::kDescribe:
+      return RunDescribe(invocation.options, invocation.operands.front(),
+                         client, out);
+    case Command::kCompute:
+      return RunCompute(invocation, client, in, out);
+  }
+  return absl::InternalError("unknown command");
+}
+
+}  // namespace kpi::cli

@@ -1,0 +1,83 @@
+#include "metric_client.h"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "cli_status.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
+
+namespace kpi::cli {
+namespace {
+
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& server,
+                                           absl::Duration timeout) {
+  grpc::ChannelArguments args;
+  // gRPC gives a connection attempt max(backoff, min reconnect backoff),
+  // 20 s by default. Waiting that long for a server that is not there helps
+  // nobody at a command line: bound the attempt, so a call fails fast with
+  // gRPC's own reason ("Connection refused", "DNS resolution failed", ...).
+  const int connect_ms = static_cast<int>(absl::ToInt64Milliseconds(
+      std::min(timeout, MetricClient::kConnectTimeout)));
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, std::max(connect_ms, 100));
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, std::max(connect_ms, 100));
+  return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
+}  // namespace
+
+MetricClient::MetricClient(std::string server, absl::Duration timeout)
+    : server_(std::move(server)),
+      timeout_(timeout),
+      channel_(MakeChannel(server_, timeout_)),
+      stub_(kpi::v1::MetricService::NewStub(channel_)) {}
+
+template <typename Request, typename Response, typename Method>
+absl::StatusOr<Response> MetricClient::Call(Method method,
+                                            const Request& request) {
+  // A --timeout of centuries would overflow the clock; a year is forever
+  // enough for one call.
+  const absl::Duration timeout = std::min(timeout_, absl::Hours(24 * 365));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       absl::ToChronoMilliseconds(timeout));
+  Response response;
+  const grpc::Status status =
+      (stub_.get()->*method)(&context, request, &response);
+  if (status.ok()) return response;
+  // A server that answers UNAVAILABLE itself leaves the channel READY; a
+  // channel that never got there means no server was reached.
+  const bool unreachable =
+      (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) &&
+      channel_->GetState(/*try_to_connect=*/false) != GRPC_CHANNEL_READY;
+  if (unreachable) return UnreachableError(server_, status.error_message());
+  return ServerError(static_cast<absl::StatusCode>(status.error_code()),
+                     status.error_message());
+}
+
+absl::StatusOr<kpi::v1::ListMetricsResponse> MetricClient::ListMetrics() {
+  return Call<kpi::v1::ListMetricsRequest, kpi::v1::ListMetricsResponse>(
+      &kpi::v1::MetricService::Stub::ListMetrics,
+      kpi::v1::ListMetricsRequest());
+}
+
+absl::StatusOr<kpi::v1::DescribeMetricResponse> MetricClient::DescribeMetric(
+    absl::string_view metric) {
+  kpi::v1::DescribeMetricRequest request;
+  request.set_metric(std::string(metric));
+  return Call<kpi::v1::DescribeMetricRequest, kpi::v1::DescribeMetricResponse>(
+      &kpi::v1::MetricService::Stub::DescribeMetric, request);
+}
+
+absl::StatusOr<kpi::v1::ComputeResponse> MetricClient::Compute(
+    const kpi::v1::ComputeRequest& request) {
+  return Call<kpi::v1::ComputeRequest, kpi::v1::ComputeResponse>(
+      &kpi::v1::MetricService::Stub::Compute, request);
+}
+
+}  // namespace kpi::cli

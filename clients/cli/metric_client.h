@@ -1,0 +1,56 @@
+// The CLI's connection to a kpi-server: the three calls it makes, each with
+// a deadline, and their failures as CLI errors.
+
+#ifndef KPI_CLIENTS_CLI_METRIC_CLIENT_H_
+#define KPI_CLIENTS_CLI_METRIC_CLIENT_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+#include "kpi/v1/metric_service.grpc.pb.h"
+
+namespace kpi::cli {
+
+// Calls kpi.v1.MetricService on one server. Not thread-safe; the CLI makes
+// one call at a time.
+class MetricClient {
+ public:
+  // Connects lazily to `server` (HOST:PORT, or any gRPC target), without
+  // TLS. Each call must finish within `timeout`; a connection attempt is
+  // given at most kConnectTimeout (or `timeout`, if shorter).
+  // REQUIRES: timeout > absl::ZeroDuration().
+  MetricClient(std::string server, absl::Duration timeout);
+
+  MetricClient(const MetricClient&) = delete;
+  MetricClient& operator=(const MetricClient&) = delete;
+
+  // The calls. Errors: UnreachableError when no connection to the server
+  // could be made; otherwise a ServerError with the server's status code and
+  // message.
+  absl::StatusOr<kpi::v1::ListMetricsResponse> ListMetrics();
+  absl::StatusOr<kpi::v1::DescribeMetricResponse> DescribeMetric(
+      absl::string_view metric);
+  absl::StatusOr<kpi::v1::ComputeResponse> Compute(
+      const kpi::v1::ComputeRequest& request);
+
+  // How long a connection attempt may take before the server counts as
+  // unreachable.
+  static constexpr absl::Duration kConnectTimeout = absl::Seconds(5);
+
+ private:
+  template <typename Request, typename Response, typename Method>
+  absl::StatusOr<Response> Call(Method method, const Request& request);
+
+  std::string server_;
+  absl::Duration timeout_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<kpi::v1::MetricService::Stub> stub_;
+};
+
+}  // namespace kpi::cli
+
+#endif  // KPI_CLIENTS_CLI_METRIC_CLIENT_H_

@@ -1,0 +1,180 @@
+#include "metric_format.h"
+
+#include <string>
+
+#include "google/protobuf/text_format.h"
+#include "gtest/gtest.h"
+
+namespace kpi::cli {
+namespace {
+
+using ::kpi::v1::ListMetricsResponse;
+using ::kpi::v1::MetricInfo;
+
+template <typename Message>
+Message ParseText(const std::string& text) {
+  Message message;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message))
+      << text;
+  return message;
+}
+
+TEST(FirstSentenceTest, Examples) {
+  EXPECT_EQ(FirstSentence("Logo churn rate. Customers lost over start."),
+            "Logo churn rate.");
+  EXPECT_EQ(FirstSentence("Net Promoter Score:\n  promoters - detractors."),
+            "Net Promoter Score: promoters - detractors.");
+  EXPECT_EQ(FirstSentence("Share at level 0.95 or above. More."),
+            "Share at level 0.95 or above.");
+  EXPECT_EQ(FirstSentence("Rates, e.g. churn, in %. More."),
+            "Rates, e.g. churn, in %.");
+  EXPECT_EQ(FirstSentence("No full stop"), "No full stop");
+  EXPECT_EQ(FirstSentence(""), "");
+}
+
+TEST(TypeNameTest, LowerCaseWithoutPrefix) {
+  EXPECT_EQ(TypeName(kpi::v1::VALUE_TYPE_DOUBLE), "double");
+  EXPECT_EQ(TypeName(kpi::v1::VALUE_TYPE_INT64), "int64");
+  EXPECT_EQ(TypeName(kpi::v1::VALUE_TYPE_TIMESTAMP), "timestamp");
+  EXPECT_EQ(TypeName(static_cast<kpi::v1::ValueType>(42)), "type 42");
+}
+
+TEST(FormatMetricTableTest, AlignsColumnsAndShortensDescriptions) {
+  const ListMetricsResponse response = ParseText<ListMetricsResponse>(R"pb(
+    metrics {
+      name: "churn_rate"
+      unit: "%"
+      plugin: "retention"
+      plugin_version: "1.0.0"
+      description: "Logo churn rate: customers_lost / customers_at_start x 100. Customers who joined inside the period are not counted."
+    }
+    metrics {
+      name: "nps"
+      unit: "score"
+      plugin: "survey"
+      plugin_version: "0.2"
+      description: "Net Promoter Score."
+    }
+    metrics { name: "bare" plugin: "x" }
+  )pb");
+  EXPECT_EQ(FormatMetricTable(response.metrics()),
+            "METRIC      UNIT   PLUGIN           DESCRIPTION\n"
+            "churn_rate  %      retention@1.0.0  Logo churn rate: "
+            "customers_lost / customers_at_start x 100.\n"
+            "nps         score  survey@0.2       Net Promoter Score.\n"
+            "bare               x\n");
+}
+
+TEST(FormatMetricTableTest, NoMetrics) {
+  EXPECT_EQ(FormatMetricTable(ListMetricsResponse().metrics()),
+            "no metrics are loaded\n");
+}
+
+TEST(FormatMetricDescriptionTest, InputsAndParameters) {
+  const MetricInfo csat = ParseText<MetricInfo>(R"pb(
+    name: "csat"
+    unit: "%"
+    plugin: "survey"
+    plugin_version: "1.0.0"
+    plugin_file: "/opt/kpi/plugins/libkpi_survey.so"
+    description: "Customer satisfaction score.\nShare of satisfied answers."
+    inputs {
+      name: "scores"
+      description: "Survey answers, whole numbers."
+      type: VALUE_TYPE_DOUBLE
+      kind: INPUT_KIND_COLUMN
+      required: true
+      integral: true
+      min_parameter: "scale_min"
+      max_parameter: "scale_max"
+    }
+    inputs {
+      name: "respondents"
+      type: VALUE_TYPE_INT64
+      kind: INPUT_KIND_SCALAR
+      min: 0
+    }
+    inputs {
+      name: "since"
+      type: VALUE_TYPE_TIMESTAMP
+      kind: INPUT_KIND_SCALAR
+      max: 1e12
+      min_parameter: "first"
+    }
+    parameters {
+      name: "scale_min"
+      description: "Lowest point of the scale."
+      type: VALUE_TYPE_INT64
+      default_value { int64_value: 1 }
+      integral: true
+      min: 0
+      max: 100
+    }
+    parameters {
+      name: "confidence_level"
+      type: VALUE_TYPE_DOUBLE
+      default_value { double_value: 0.95 }
+      max: 0.999
+    }
+    parameters {
+      name: "mode"
+      description: "How to aggregate."
+      type: VALUE_TYPE_STRING
+      default_value { string_value: "percent" }
+      allowed_values: [ "percent", "mean" ]
+    }
+    parameters {
+      name: "lower_is_better"
+      type: VALUE_TYPE_BOOL
+      default_value { bool_value: false }
+    }
+    parameters {
+      name: "first"
+      type: VALUE_TYPE_TIMESTAMP
+      default_value { timestamp_value { seconds: 1706659200 } }
+    }
+    parameters { name: "label" type: VALUE_TYPE_STRING }
+  )pb");
+  EXPECT_EQ(
+      FormatMetricDescription(csat),
+      "metric: csat\n"
+      "unit: %\n"
+      "plugin: survey@1.0.0 (/opt/kpi/plugins/libkpi_survey.so)\n"
+      "description:\n"
+      "  Customer satisfaction score.\n"
+      "  Share of satisfied answers.\n"
+      "\n"
+      "inputs:\n"
+      "  scores (column, double, required, integral, "
+      "range scale_min .. scale_max)\n"
+      "    Survey answers, whole numbers.\n"
+      "  respondents (scalar, int64, optional, range >= 0)\n"
+      "  since (scalar, timestamp, optional, range first .. 1000000000000)\n"
+      "\n"
+      "parameters:\n"
+      "  scale_min (int64, default 1, integral, range 0 .. 100)\n"
+      "    Lowest point of the scale.\n"
+      "  confidence_level (double, default 0.95, range <= 0.999)\n"
+      "  mode (string, default \"percent\", one of: percent, mean)\n"
+      "    How to aggregate.\n"
+      "  lower_is_better (bool, default false)\n"
+      "  first (timestamp, default 2024-01-31T00:00:00Z)\n"
+      "  label (string)\n");
+}
+
+TEST(FormatMetricDescriptionTest, NothingDeclared) {
+  const MetricInfo bare =
+      ParseText<MetricInfo>(R"pb(name: "bare" plugin: "x")pb");
+  EXPECT_EQ(FormatMetricDescription(bare),
+            "metric: bare\n"
+            "plugin: x\n"
+            "\n"
+            "inputs:\n"
+            "  (none)\n"
+            "\n"
+            "parameters:\n"
+            "  (none)\n");
+}
+
+}  // namespace
+}  // namespace kpi::cli

@@ -1,0 +1,157 @@
+#include "usage.h"
+
+namespace kpi::cli {
+namespace {
+
+constexpr absl::string_view kGlobalUsage =
+    R"(Usage: kpi [GLOBAL FLAGS] COMMAND [ARGS]
+
+kpi asks a kpi-server to compute customer KPIs (churn rate, NPS, CSAT, ...).
+The server's plugins define the metrics; kpi learns their inputs from it.
+
+Commands:
+  list                     List the metrics the server provides.
+  describe METRIC          Show a metric's unit, plugin, inputs and parameters.
+  compute METRIC [NAME=VALUE ...] [--input-json JSON|@FILE|-]
+                           Compute a metric from inputs and parameters.
+  help [COMMAND]           Show this help, or the help of COMMAND.
+
+Global flags (before or after the command):
+  --server HOST:PORT   The kpi-server to ask. Default: $KPI_SERVER when set,
+                       else 127.0.0.1:50051.
+  --json               Print the server's response as JSON (protobuf JSON
+                       mapping, proto field names, fields at their default
+                       value left out) instead of text.
+  --timeout SECONDS    Deadline of each call to the server. Default: 30.
+  -h, --help           Show help: of kpi, or of the command it follows.
+
+Exit status:
+  0  Success. An undefined metric (e.g. a rate over zero customers) is a
+     valid answer and also exits 0.
+  1  The server answered with an error; printed on stderr as
+     "kpi: CODE: message", e.g. "kpi: NOT_FOUND: ...".
+  2  Usage error: a bad flag or command, a NAME that is not an input or
+     parameter of the metric, a value that does not parse. Nothing was
+     computed.
+  3  The server cannot be reached; printed as
+     "kpi: cannot reach kpi-server at HOST:PORT: <reason>".
+
+Examples:
+  kpi list
+  kpi describe nps
+  kpi compute churn_rate customers_at_start=1000 customers_lost=50
+  kpi compute nps scores=10,9,3,7 confidence_level=0.9
+  kpi --server kpi.internal:50051 --json compute nps --input-json @survey.json
+
+Run "kpi help COMMAND" for the details of a command.
+)";
+
+constexpr absl::string_view kListUsage =
+    R"(Usage: kpi [GLOBAL FLAGS] list
+
+Lists the metrics the server provides, sorted by name, as a table:
+  METRIC       the name to give describe and compute
+  UNIT         the unit of the metric's value ("%", "score", ...)
+  PLUGIN       the plugin that computes it, as plugin@version
+  DESCRIPTION  the first sentence of its description
+
+With --json, prints the ListMetricsResponse, which holds each metric's full
+description, inputs and parameters.
+
+Global flags: --server HOST:PORT, --json, --timeout SECONDS (see kpi --help).
+)";
+
+constexpr absl::string_view kDescribeUsage =
+    R"(Usage: kpi [GLOBAL FLAGS] describe METRIC
+
+Shows what METRIC computes and how to call it:
+  - its description, unit, and the plugin (plugin@version and file);
+  - each input: column (one value per row) or scalar (one value), its type,
+    required or optional, "integral" when values must be whole numbers, and
+    its range ("range 0 .. 10", "range >= 0"; a bound may be the value of a
+    parameter, shown by the parameter's name: "range scale_min .. scale_max");
+  - each parameter: its type, default, range and allowed values.
+
+Types: double, int64, string, timestamp, bool. The server answers NOT_FOUND
+(exit 1) when no plugin provides METRIC.
+
+With --json, prints the DescribeMetricResponse.
+
+Global flags: --server HOST:PORT, --json, --timeout SECONDS (see kpi --help).
+)";
+
+constexpr absl::string_view kComputeUsage =
+    R"(Usage: kpi [GLOBAL FLAGS] compute METRIC [NAME=VALUE ...]
+                                       [--input-json JSON|@FILE|-]
+
+Computes METRIC. kpi first asks the server for METRIC's inputs and parameters
+(what "kpi describe METRIC" shows), then sends each NAME=VALUE as the input or
+parameter called NAME:
+  - a column input takes comma-separated values:   scores=10,9,3,7
+    ("scores=" is a column with no rows);
+  - a scalar input or a parameter takes one value: customers_at_start=1000
+Each value is converted to the declared type:
+  double     a number: 0.9, 12, 1e3
+  int64      a whole number: 1000
+  string     the text as it is (use --input-json for strings with commas)
+  timestamp  RFC 3339 (2024-01-31T00:00:00Z, 2024-01-31T09:30:00+01:00), a
+             date (2024-01-31, midnight UTC), or whole microseconds since
+             1970-01-01T00:00:00Z
+  bool       true or false
+A NAME that is neither an input nor a parameter of METRIC (the error lists
+the valid names), or a value that does not convert (the error names the input
+and the item, e.g. 'scores: item 3 "x" is not a number'), is a usage error:
+exit 2, and nothing is sent to Compute. Everything else (a missing required
+input, a value out of range, columns of unequal length) is checked by the
+server, which answers INVALID_ARGUMENT (exit 1).
+
+  --input-json JSON|@FILE|-
+      Take inputs and parameters from a JSON object too: JSON itself, the
+      contents of the file FILE (@FILE), or stdin (-). Keys are names as
+      above; a column takes an array, anything else one value; null is the
+      same as leaving the key out. Numbers given as strings are accepted; a
+      timestamp is a string as above or a number of microseconds; an int64
+      must be a whole number (write ones beyond 2^53 as strings). A name given
+      both in JSON and as NAME=VALUE takes the NAME=VALUE; a name given twice
+      as NAME=VALUE takes the last.
+      Example: {"scores": [10, 9, 3], "confidence_level": 0.9}
+
+Output: the value and its unit, then what the result carries: the ratio
+behind a rate, the confidence interval and sample size of a statistic, and
+warnings. Values have up to 6 significant digits, interval statistics up to 4.
+  churn_rate = 5 %
+    ratio: 50 / 1000
+
+  nps = 30 score
+    95% interval: 14.69 .. 45.31 (margin ±15.31, SE 7.81)
+    sample size: 100
+An undefined result (e.g. a rate over zero customers) is a valid answer:
+  churn_rate is undefined: <reason>
+and exits 0. With --json, prints the ComputeResponse.
+
+Examples:
+  kpi compute churn_rate customers_at_start=1000 customers_lost=50
+  kpi compute nps scores=10,9,3,7 confidence_level=0.9
+  kpi compute nps --input-json '{"scores": [10, 9, 3], "promoter_min": 8}'
+  kpi compute nps --input-json @survey.json confidence_level=0.99
+  export-scores | kpi compute nps --input-json -
+
+Global flags: --server HOST:PORT, --json, --timeout SECONDS (see kpi --help).
+)";
+
+}  // namespace
+
+absl::string_view Usage(std::optional<Command> command) {
+  if (!command.has_value()) return kGlobalUsage;
+  switch (*command) {
+    case Command::kList:
+      return kListUsage;
+    case Command::kDescribe:
+      return kDescribeUsage;
+    case Command::kCompute:
+      return kComputeUsage;
+  }
+  return kGlobalUsage;
+}
+
+}  // namespace kpi::cli

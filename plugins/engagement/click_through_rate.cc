@@ -1,0 +1,44 @@
+#include "plugins/engagement/click_through_rate.h"
+
+#include <cstdio>
+#include <string>
+
+namespace kpi::engagement {
+namespace {
+
+// A count summed as double, printed as the whole number it is.
+std::string FormatCount(double count) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.0f", count);
+  return buffer;
+}
+
+}  // namespace
+
+ClickThroughRate::ClickThroughRate(const sdk::Params& /*params*/) {}
+
+void ClickThroughRate::Update(const sdk::Chunk& chunk) {
+  // Scalars arrive in the first chunk only; ScalarOr adds 0 for the rest.
+  clicks_ += chunk.ScalarOr(kClicks, 0);
+  impressions_ += chunk.ScalarOr(kImpressions, 0);
+}
+
+void ClickThroughRate::Merge(const ClickThroughRate& other) {
+  clicks_ += other.clicks_;
+  impressions_ += other.impressions_;
+}
+
+void ClickThroughRate::Finalize(sdk::Result& result) const {
+  if (clicks_ > impressions_) {
+    result.Warning("clicks exceed impressions: " + FormatCount(clicks_) +
+                   " clicks of " + FormatCount(impressions_) +
+                   " impressions; the rate is above 100%, as when total "
+                   "rather than unique clicks are counted");
+  }
+  result.SampleSize(impressions_);
+  result.Rate(clicks_, impressions_, 100.0,
+              "impressions is 0: click-through rate is undefined without "
+              "impressions");
+}
+
+}  // namespace kpi::engagement

@@ -1,0 +1,54 @@
+// plugins/engagement/click_through_rate.h -- click-through rate (CTR).
+//
+// CTR = clicks / impressions x 100, in %. Impressions may be ad views or
+// emails delivered. The state is the two counts, so merging the states of
+// segments (campaigns, days) adds them: the result is the CTR of the union.
+//
+// Thread safety: as for every metric state, calls on one object must be
+// serialised; distinct objects are independent.
+#ifndef KPI_PLUGINS_ENGAGEMENT_CLICK_THROUGH_RATE_H_
+#define KPI_PLUGINS_ENGAGEMENT_CLICK_THROUGH_RATE_H_
+
+#include "kpi/plugin.hpp"
+
+namespace kpi::engagement {
+
+class ClickThroughRate {
+ public:
+  enum Input { kClicks, kImpressions };
+
+  static constexpr kpi_input_spec kInputs[] = {
+      sdk::Scalar("clicks", KPI_TYPE_INT64, "Clicks.").Required().Min(0),
+      sdk::Scalar("impressions", KPI_TYPE_INT64,
+                  "Impressions (or emails delivered).")
+          .Required()
+          .Min(0)};
+
+  static constexpr sdk::MetricInfo kInfo{
+      "click_through_rate",
+      "Click-through rate: clicks / impressions x 100, in %. Undefined when "
+      "impressions is 0; a warning (not an error) when clicks exceed "
+      "impressions, as they do when a tool counts total rather than unique "
+      "clicks.",
+      "%"};
+
+  explicit ClickThroughRate(const sdk::Params& params);
+
+  // Adds the chunk's scalars to the counts.
+  void Update(const sdk::Chunk& chunk);
+  // REQUIRES: `other` is a state of the same metric.
+  void Merge(const ClickThroughRate& other);
+  // Value, ratio (clicks, impressions) and sample size (impressions);
+  // undefined when impressions is 0; a warning when clicks > impressions.
+  void Finalize(sdk::Result& result) const;
+
+ private:
+  // Sums of whole numbers, kept as double: exact up to 2^53 and, unlike
+  // int64, merging states can never overflow.
+  double clicks_ = 0;
+  double impressions_ = 0;
+};
+
+}  // namespace kpi::engagement
+
+#endif  // KPI_PLUGINS_ENGAGEMENT_CLICK_THROUGH_RATE_H_

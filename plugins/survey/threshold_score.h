@@ -1,0 +1,91 @@
+// plugins/survey/threshold_score.h -- the one mechanism behind CSAT and CES:
+// answers on a numeric scale, reported either as the share of answers on the
+// good side of a threshold or as the mean answer.
+//
+// A metric built on it declares its own schema (names, defaults,
+// descriptions) and turns its parameters into a ThresholdRule; everything
+// else -- counting, merging, finalizing -- is ThresholdScoreMetric.
+//
+// The state is three numbers (responses, responses counted, sum of scores),
+// not the rows, so it stays small over any input and merges exactly.
+#ifndef KPI_PLUGINS_SURVEY_THRESHOLD_SCORE_H_
+#define KPI_PLUGINS_SURVEY_THRESHOLD_SCORE_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "kpi/plugin.hpp"
+
+namespace kpi::survey {
+
+// The values a threshold score's "mode" parameter accepts.
+inline constexpr const char* kThresholdModes[] = {"percent", "mean"};
+
+// The "scores" column of a threshold score: whole numbers on the scale given
+// by the metric's "scale_min" and "scale_max" parameters.
+constexpr kpi_input_spec ScoresOnScale(const char* description) {
+  return sdk::Column("scores", KPI_TYPE_DOUBLE, description)
+      .Required()
+      .Integral()
+      .MinFromParam("scale_min")
+      .MaxFromParam("scale_max");
+}
+
+// How answers are counted and reported.
+struct ThresholdRule {
+  // Which side of the threshold counts.
+  enum class Direction {
+    kAtOrAbove,  // score >= threshold (higher is better)
+    kAtOrBelow,  // score <= threshold (legacy "lower is better" scales)
+  };
+  // What the value is.
+  enum class Mode {
+    kPercent,  // counted answers / all answers x 100
+    kMean,     // the mean answer, on the scale
+  };
+
+  // Checks and builds a rule from a metric's parameters. Throws
+  // sdk::InvalidArgument, naming the parameter, unless scale_min < scale_max
+  // and scale_min <= threshold <= scale_max, and unless `mode` is one of
+  // kThresholdModes.
+  static ThresholdRule Make(int64_t scale_min, int64_t scale_max,
+                            int64_t threshold, std::string_view mode,
+                            Direction direction);
+
+  double threshold;
+  Direction direction;
+  Mode mode;
+};
+
+// The state and behaviour of a threshold score metric. Derived classes add
+// the static schema (kInputs with ScoresOnScale as input 0, kParams, kInfo)
+// and a constructor from sdk::Params.
+//
+// Thread safety: as for every metric state, calls on one object must be
+// serialised; distinct objects are independent.
+class ThresholdScoreMetric {
+ public:
+  // Counts the chunk's scores (input 0), already validated by the host.
+  void Update(const sdk::Chunk& chunk);
+  // REQUIRES: `other` is a state of the same metric with the same
+  // parameters.
+  void Merge(const ThresholdScoreMetric& other);
+  // Percent mode: value, ratio (counted, responses). Mean mode: value.
+  // Both: sample size. Undefined when there are no responses.
+  void Finalize(sdk::Result& result) const;
+
+ protected:
+  explicit ThresholdScoreMetric(const ThresholdRule& rule) : rule_(rule) {}
+
+ private:
+  ThresholdRule rule_;
+  // Counts and a sum of whole numbers, kept as double: exact up to 2^53 and
+  // merging states can never overflow.
+  double responses_ = 0;
+  double counted_ = 0;
+  double score_sum_ = 0;
+};
+
+}  // namespace kpi::survey
+
+#endif  // KPI_PLUGINS_SURVEY_THRESHOLD_SCORE_H_
