@@ -186,9 +186,9 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(const kpi_metric_descriptor& metric,
     if (present[index]) return InputError(spec, "sent twice");
     present[index] = true;
     if (arg.type != spec.type) {
-      return InputError(spec, absl::StrCat("must be a ", TypeName(spec.type),
-                                           " column, got ",
-                                           TypeName(arg.type)));
+      return InputError(
+          spec, absl::StrCat("must be a ", TypeName(spec.type), " column, got ",
+                             TypeName(arg.type)));
     }
     if (first_column == nullptr) {
       first_column = &arg;
@@ -267,11 +267,11 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(const kpi_metric_descriptor& metric,
   for (size_t i = 0; i < n; ++i) {
     const kpi_input_spec& spec = metric.inputs[i];
     if (!(spec.flags & KPI_INPUT_REQUIRED) || present[i]) continue;
-    bool needed = spec.kind == KPI_INPUT_SCALAR ? position.first
-                                                : bound.has_columns_;
+    bool needed =
+        spec.kind == KPI_INPUT_SCALAR ? position.first : bound.has_columns_;
     if (needed) {
-      return InputError(spec, absl::StrCat("required by ", metric.name,
-                                           " but missing"));
+      return InputError(
+          spec, absl::StrCat("required by ", metric.name, " but missing"));
     }
   }
   bound.chunk_.inputs = bound.columns_.data();

@@ -76,8 +76,7 @@ absl::StatusOr<BoundParams> BoundParams::Bind(
     kpi_param_value& out = bound.values_[index];
     const v1::Value& value = *arg.value;
     auto wrong_type = [&] {
-      return ParamError(spec,
-                        absl::StrCat("must be ", TypeName(out.type)));
+      return ParamError(spec, absl::StrCat("must be ", TypeName(out.type)));
     };
     switch (out.type) {
       case KPI_TYPE_DOUBLE:
@@ -112,11 +111,11 @@ absl::StatusOr<BoundParams> BoundParams::Bind(
           }
           if (!allowed) {
             return ParamError(
-                spec, absl::StrCat("'", text, "' is not one of: ",
-                                   absl::StrJoin(spec.allowed_values,
-                                                 spec.allowed_values +
-                                                     spec.allowed_count,
-                                                 ", ")));
+                spec, absl::StrCat(
+                          "'", text, "' is not one of: ",
+                          absl::StrJoin(
+                              spec.allowed_values,
+                              spec.allowed_values + spec.allowed_count, ", ")));
           }
         }
         bound.strings_.push_back(text);

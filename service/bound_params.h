@@ -6,10 +6,10 @@
 
 #include <deque>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "call_args.h"
 #include "kpi/plugin_abi.h"
 

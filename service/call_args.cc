@@ -1,9 +1,9 @@
 #include "call_args.h"
 
-#include <algorithm>
-
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/timestamp.pb.h>
+
+#include <algorithm>
 
 #include "absl/strings/str_cat.h"
 
@@ -45,10 +45,9 @@ ColumnArg ColumnView(const v1::Column& column) {
 }
 
 void SortByName(std::vector<NamedValue>& values) {
-  std::sort(values.begin(), values.end(),
-            [](const NamedValue& a, const NamedValue& b) {
-              return a.name < b.name;
-            });
+  std::sort(
+      values.begin(), values.end(),
+      [](const NamedValue& a, const NamedValue& b) { return a.name < b.name; });
 }
 
 template <typename Request>
@@ -120,7 +119,8 @@ absl::StatusOr<ColumnArg> RepeatedColumn(const Message& message,
       return arg;
     }
     case FieldDescriptor::TYPE_SFIXED64: {
-      const auto& values = reflection.GetRepeatedField<int64_t>(message, &field);
+      const auto& values =
+          reflection.GetRepeatedField<int64_t>(message, &field);
       arg.type = KPI_TYPE_INT64;
       arg.length = values.size();
       arg.i64 = values.data();
@@ -196,4 +196,3 @@ absl::StatusOr<CallArgs> ArgsFromTypedRequest(const Message& request) {
 }
 
 }  // namespace kpi
-

@@ -9,14 +9,14 @@
 #ifndef KPI_SERVICE_CALL_ARGS_H_
 #define KPI_SERVICE_CALL_ARGS_H_
 
-#include <deque>
-#include "absl/strings/string_view.h"
-#include <vector>
-
 #include <google/protobuf/message.h>
 #include <google/protobuf/repeated_field.h>
 
+#include <deque>
+#include <vector>
+
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "kpi/plugin_abi.h"
 #include "kpi/v1/metric_service.pb.h"
 

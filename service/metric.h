@@ -7,8 +7,8 @@
 #define KPI_SERVICE_METRIC_H_
 
 #include <memory>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "kpi/plugin_abi.h"
 #include "kpi/v1/metric_service.pb.h"
 #include "plugin_library.h"

@@ -41,8 +41,8 @@ absl::StatusOr<v1::MetricResult> MetricCall::Finish() {
   return state_.Finalize();
 }
 
-absl::StatusOr<v1::MetricResult> ComputeOnce(std::shared_ptr<const Metric> metric,
-                                             const CallArgs& args) {
+absl::StatusOr<v1::MetricResult> ComputeOnce(
+    std::shared_ptr<const Metric> metric, const CallArgs& args) {
   absl::StatusOr<MetricCall> call =
       MetricCall::Start(std::move(metric), args.parameters);
   if (!call.ok()) return call.status();

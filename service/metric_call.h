@@ -24,8 +24,9 @@ class MetricCall {
  public:
   // Binds `parameters` and creates the plugin state. INVALID_ARGUMENT for bad
   // parameters.
-  static absl::StatusOr<MetricCall> Start(std::shared_ptr<const Metric> metric,
-                                          const std::vector<NamedValue>& parameters);
+  static absl::StatusOr<MetricCall> Start(
+      std::shared_ptr<const Metric> metric,
+      const std::vector<NamedValue>& parameters);
 
   // Validates one chunk and folds it into the state. The first chunk may
   // carry scalars; later ones may not.
@@ -52,8 +53,8 @@ class MetricCall {
 };
 
 // Start, one Add, Finish: the whole of a unary call.
-absl::StatusOr<v1::MetricResult> ComputeOnce(std::shared_ptr<const Metric> metric,
-                                             const CallArgs& args);
+absl::StatusOr<v1::MetricResult> ComputeOnce(
+    std::shared_ptr<const Metric> metric, const CallArgs& args);
 
 }  // namespace kpi
 

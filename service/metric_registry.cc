@@ -1,11 +1,10 @@
 #include "metric_registry.h"
 
 #include <algorithm>
-#include "absl/strings/string_view.h"
-
 #include <boost/filesystem.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace kpi {
 namespace {
@@ -29,9 +28,8 @@ absl::StatusOr<std::vector<std::string>> PluginFiles(
     }
   }
   if (error) {
-    return absl::UnavailableError(absl::StrCat("cannot list plugin directory ",
-                                               directory, ": ",
-                                               error.message()));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot list plugin directory ", directory, ": ", error.message()));
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -69,18 +67,19 @@ absl::Status MetricRegistry::Add(std::shared_ptr<const PluginLibrary> library) {
   const kpi_plugin_descriptor& plugin = library->descriptor();
   for (const auto& loaded : plugins_) {
     if (absl::string_view(loaded->descriptor().name) == plugin.name) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("plugin name '", plugin.name, "' is already loaded from ",
-                       loaded->path()));
+      return absl::AlreadyExistsError(absl::StrCat("plugin name '", plugin.name,
+                                                   "' is already loaded from ",
+                                                   loaded->path()));
     }
   }
   for (size_t i = 0; i < plugin.num_metrics; ++i) {
     auto existing = by_name_.find(plugin.metrics[i].name);
     if (existing != by_name_.end()) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "metric '", plugin.metrics[i].name, "' is already provided by plugin '",
-          existing->second->library().descriptor().name, "' (",
-          existing->second->library().path(), ")"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("metric '", plugin.metrics[i].name,
+                       "' is already provided by plugin '",
+                       existing->second->library().descriptor().name, "' (",
+                       existing->second->library().path(), ")"));
     }
   }
   for (size_t i = 0; i < plugin.num_metrics; ++i) {
@@ -92,7 +91,8 @@ absl::Status MetricRegistry::Add(std::shared_ptr<const PluginLibrary> library) {
   return absl::OkStatus();
 }
 
-std::shared_ptr<const Metric> MetricRegistry::Find(absl::string_view name) const {
+std::shared_ptr<const Metric> MetricRegistry::Find(
+    absl::string_view name) const {
   auto it = by_name_.find(name);
   return it == by_name_.end() ? nullptr : it->second;
 }

@@ -32,9 +32,9 @@ class MetricServiceImpl final : public v1::MetricService::Service {
       grpc::ServerReader<v1::ComputeStreamRequest>* reader,
       v1::ComputeStreamResponse* response) override;
 
-  grpc::Status ComputeChurnRate(grpc::ServerContext* context,
-                                const v1::ComputeChurnRateRequest* request,
-                                v1::ComputeChurnRateResponse* response) override;
+  grpc::Status ComputeChurnRate(
+      grpc::ServerContext* context, const v1::ComputeChurnRateRequest* request,
+      v1::ComputeChurnRateResponse* response) override;
   grpc::Status ComputeRetentionRate(
       grpc::ServerContext* context,
       const v1::ComputeRetentionRateRequest* request,

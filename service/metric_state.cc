@@ -16,10 +16,9 @@ absl::Status FromPlugin(const Metric& metric, const char* call,
     return absl::InvalidArgumentError(
         absl::StrCat(metric.name(), ": ", error.message));
   }
-  return absl::InternalError(absl::StrCat("plugin '",
-                                          metric.library().descriptor().name,
-                                          "' failed in ", metric.name(), " ",
-                                          call, ": ", error.message));
+  return absl::InternalError(absl::StrCat(
+      "plugin '", metric.library().descriptor().name, "' failed in ",
+      metric.name(), " ", call, ": ", error.message));
 }
 
 }  // namespace
@@ -28,8 +27,8 @@ absl::StatusOr<MetricState> MetricState::Create(
     std::shared_ptr<const Metric> metric, const BoundParams& params) {
   kpi_error error{};
   void* state = nullptr;
-  kpi_status status = metric->descriptor().create(params.data(), params.size(),
-                                                  &state, &error);
+  kpi_status status =
+      metric->descriptor().create(params.data(), params.size(), &state, &error);
   if (absl::Status s = FromPlugin(*metric, "create", status, error); !s.ok()) {
     return s;
   }
@@ -66,9 +65,9 @@ absl::Status MetricState::Update(const kpi_chunk& chunk) {
 
 absl::Status MetricState::Merge(const MetricState& other) {
   kpi_error error{};
-  return FromPlugin(
-      *metric_, "merge",
-      metric_->descriptor().merge(state_, other.state_, &error), error);
+  return FromPlugin(*metric_, "merge",
+                    metric_->descriptor().merge(state_, other.state_, &error),
+                    error);
 }
 
 absl::StatusOr<v1::MetricResult> MetricState::Finalize() const {

@@ -21,8 +21,8 @@ namespace kpi {
 
 class MetricState {
  public:
-  static absl::StatusOr<MetricState> Create(std::shared_ptr<const Metric> metric,
-                                            const BoundParams& params);
+  static absl::StatusOr<MetricState> Create(
+      std::shared_ptr<const Metric> metric, const BoundParams& params);
 
   MetricState(MetricState&& other) noexcept;
   MetricState& operator=(MetricState&& other) noexcept;

@@ -40,8 +40,8 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
   dll::shared_library library(
       path, dll::load_mode::rtld_now | dll::load_mode::rtld_local, error);
   if (error) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("not a loadable shared library: ", LoadFailureReason(path)));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "not a loadable shared library: ", LoadFailureReason(path)));
   }
   if (!library.has(KPI_PLUGIN_ENTRY_SYMBOL)) {
     return absl::FailedPreconditionError(
@@ -59,10 +59,10 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
         plugin_error.message[0] ? plugin_error.message : "no reason given"));
   }
   if (descriptor->abi_major != KPI_ABI_VERSION_MAJOR) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "speaks plugin ABI ", descriptor->abi_major, ".", descriptor->abi_minor,
-        ", this server speaks ", KPI_ABI_VERSION_MAJOR, ".",
-        KPI_ABI_VERSION_MINOR));
+    return absl::FailedPreconditionError(
+        absl::StrCat("speaks plugin ABI ", descriptor->abi_major, ".",
+                     descriptor->abi_minor, ", this server speaks ",
+                     KPI_ABI_VERSION_MAJOR, ".", KPI_ABI_VERSION_MINOR));
   }
   if (absl::Status schema = CheckPluginDescriptor(*descriptor); !schema.ok()) {
     return absl::FailedPreconditionError(

@@ -12,10 +12,9 @@
 #ifndef KPI_SERVICE_PLUGIN_LIBRARY_H_
 #define KPI_SERVICE_PLUGIN_LIBRARY_H_
 
+#include <boost/dll/shared_library.hpp>
 #include <memory>
 #include <string>
-
-#include <boost/dll/shared_library.hpp>
 
 #include "absl/status/statusor.h"
 #include "kpi/plugin_abi.h"

@@ -2,10 +2,10 @@
 
 #include <cmath>
 #include <cstring>
-#include "absl/strings/string_view.h"
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace kpi {
 namespace {
@@ -30,8 +30,10 @@ bool IsNumeric(kpi_value_type type) {
 
 absl::Status CheckRange(absl::string_view where, bool has_min, double min,
                         bool has_max, double max) {
-  if (has_min && !std::isfinite(min)) return Malformed(where, "min is not finite");
-  if (has_max && !std::isfinite(max)) return Malformed(where, "max is not finite");
+  if (has_min && !std::isfinite(min))
+    return Malformed(where, "min is not finite");
+  if (has_max && !std::isfinite(max))
+    return Malformed(where, "max is not finite");
   if (has_min && has_max && min > max) {
     return Malformed(where, absl::StrCat("min ", min, " > max ", max));
   }
@@ -66,9 +68,9 @@ absl::Status CheckInput(const kpi_metric_descriptor& metric,
   if (ranged && input.type == KPI_TYPE_STRING) {
     return Malformed(where, "a string input cannot have a range");
   }
-  if (absl::Status s = CheckRange(where, input.flags & KPI_INPUT_HAS_MIN,
-                                  input.min, input.flags & KPI_INPUT_HAS_MAX,
-                                  input.max);
+  if (absl::Status s =
+          CheckRange(where, input.flags & KPI_INPUT_HAS_MIN, input.min,
+                     input.flags & KPI_INPUT_HAS_MAX, input.max);
       !s.ok()) {
     return s;
   }
@@ -90,17 +92,18 @@ absl::Status CheckParam(const kpi_param_spec& param, absl::string_view where) {
   if ((has_min || has_max) && !IsNumeric(def.type)) {
     return Malformed(where, "only numeric parameters can have a range");
   }
-  if (absl::Status s = CheckRange(where, has_min, param.min, has_max, param.max);
+  if (absl::Status s =
+          CheckRange(where, has_min, param.min, has_max, param.max);
       !s.ok()) {
     return s;
   }
   if (IsNumeric(def.type)) {
-    double value = def.type == KPI_TYPE_INT64 ? static_cast<double>(def.i64)
-                                              : def.f64;
+    double value =
+        def.type == KPI_TYPE_INT64 ? static_cast<double>(def.i64) : def.f64;
     if (!std::isfinite(value)) return Malformed(where, "default is not finite");
     if ((has_min && value < param.min) || (has_max && value > param.max)) {
-      return Malformed(where, absl::StrCat("default ", value,
-                                           " is outside its own range"));
+      return Malformed(
+          where, absl::StrCat("default ", value, " is outside its own range"));
     }
   }
   if (param.allowed_count > 0) {
@@ -120,8 +123,8 @@ absl::Status CheckParam(const kpi_param_spec& param, absl::string_view where) {
       allowed = allowed || value == param.allowed_values[i];
     }
     if (!allowed) {
-      return Malformed(where, absl::StrCat("default '", value,
-                                           "' is not an allowed value"));
+      return Malformed(
+          where, absl::StrCat("default '", value, "' is not an allowed value"));
     }
   }
   return absl::OkStatus();
@@ -129,9 +132,9 @@ absl::Status CheckParam(const kpi_param_spec& param, absl::string_view where) {
 
 absl::Status CheckMetric(const kpi_metric_descriptor& metric) {
   if (!IsValidName(metric.name)) {
-    return Malformed("metric", absl::StrCat("invalid name '",
-                                            metric.name ? metric.name : "(null)",
-                                            "'"));
+    return Malformed("metric",
+                     absl::StrCat("invalid name '",
+                                  metric.name ? metric.name : "(null)", "'"));
   }
   std::string where = absl::StrCat("metric '", metric.name, "'");
   if (metric.description == nullptr || metric.unit == nullptr) {
@@ -150,9 +153,11 @@ absl::Status CheckMetric(const kpi_metric_descriptor& metric) {
   for (size_t i = 0; i < metric.num_params; ++i) {
     const kpi_param_spec& param = metric.params[i];
     if (!IsValidName(param.name)) {
-      return Malformed(where, absl::StrCat("parameter ", i, " has an invalid name"));
+      return Malformed(where,
+                       absl::StrCat("parameter ", i, " has an invalid name"));
     }
-    std::string param_where = absl::StrCat(where, ": parameter '", param.name, "'");
+    std::string param_where =
+        absl::StrCat(where, ": parameter '", param.name, "'");
     if (!names.insert(param.name).second) {
       return Malformed(param_where, "declared twice");
     }
@@ -161,13 +166,15 @@ absl::Status CheckMetric(const kpi_metric_descriptor& metric) {
   for (size_t i = 0; i < metric.num_inputs; ++i) {
     const kpi_input_spec& input = metric.inputs[i];
     if (!IsValidName(input.name)) {
-      return Malformed(where, absl::StrCat("input ", i, " has an invalid name"));
+      return Malformed(where,
+                       absl::StrCat("input ", i, " has an invalid name"));
     }
     std::string input_where = absl::StrCat(where, ": input '", input.name, "'");
     // Inputs and parameters share one namespace: the CLI and typed requests
     // address both by bare name.
     if (!names.insert(input.name).second) {
-      return Malformed(input_where, "name already used by another input or parameter");
+      return Malformed(input_where,
+                       "name already used by another input or parameter");
     }
     if (absl::Status s = CheckInput(metric, input, input_where); !s.ok()) {
       return s;

@@ -1,12 +1,11 @@
 #include "server_options.h"
 
-#include "absl/strings/string_view.h"
-
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/filesystem/path.hpp>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace kpi {
 namespace {
@@ -35,7 +34,8 @@ std::string ServerUsage() {
       "127.0.0.1:50051;\n"
       "                            port 0 picks a free port, printed at "
       "start)\n"
-      "  --plugin-dir DIR          load every *.so in DIR; repeatable (default:\n"
+      "  --plugin-dir DIR          load every *.so in DIR; repeatable "
+      "(default:\n"
       "                            the bundled plugins, ",
       DefaultPluginDirectory(),
       ")\n"
@@ -44,7 +44,8 @@ std::string ServerUsage() {
       "                            about one per core)\n"
       "  --max-message-bytes N     largest request message accepted (default\n"
       "                            4194304); use ComputeStream for more\n"
-      "  --shutdown-grace-seconds N  how long in-flight calls may finish after\n"
+      "  --shutdown-grace-seconds N  how long in-flight calls may finish "
+      "after\n"
       "                            SIGINT/SIGTERM (default 10)\n"
       "  --help                    print this text\n"
       "\n"
@@ -99,9 +100,10 @@ absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv) {
       int min = flag == "--shutdown-grace-seconds" ? 0 : 1;
       absl::StatusOr<int> n = PositiveInt(flag, *v, min);
       if (!n.ok()) return n.status();
-      int& target = flag == "--worker-threads"      ? options.worker_threads
-                    : flag == "--max-message-bytes" ? options.max_message_bytes
-                                                    : options.shutdown_grace_seconds;
+      int& target = flag == "--worker-threads" ? options.worker_threads
+                    : flag == "--max-message-bytes"
+                        ? options.max_message_bytes
+                        : options.shutdown_grace_seconds;
       target = *n;
     } else {
       return absl::InvalidArgumentError(

@@ -11,8 +11,8 @@
 namespace kpi {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::CommandResult;
+using ::testing::HasSubstr;
 using testing::RunCommand;
 using testing::ServerProcess;
 
@@ -50,8 +50,8 @@ TEST_F(CliTest, ListShowsEveryBundledMetric) {
 }
 
 TEST_F(CliTest, ComputesFromNameValueArguments) {
-  CommandResult r =
-      Kpi({"compute", "churn_rate", "customers_at_start=1000", "customers_lost=50"});
+  CommandResult r = Kpi({"compute", "churn_rate", "customers_at_start=1000",
+                         "customers_lost=50"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "churn_rate = 5 %\n  ratio: 50 / 1000\n");
 }
@@ -65,23 +65,26 @@ TEST_F(CliTest, ComputesFromJsonOnStandardInput) {
                         absl::StrCat(R"({"scores": [)", scores, "]}"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("nps = 30 score\n"));
-  EXPECT_THAT(r.out, HasSubstr("95% interval: 14.69 .. 45.31 (margin ±15.31, SE 7.81)"));
+  EXPECT_THAT(
+      r.out,
+      HasSubstr("95% interval: 14.69 .. 45.31 (margin ±15.31, SE 7.81)"));
   EXPECT_THAT(r.out, HasSubstr("sample size: 100"));
 }
 
 TEST_F(CliTest, PrintsJsonWhenAsked) {
-  CommandResult r = Kpi({"--json", "compute", "click_through_rate", "clicks=100",
-                         "impressions=1000"});
+  CommandResult r = Kpi({"--json", "compute", "click_through_rate",
+                         "clicks=100", "impressions=1000"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr(R"("value":10)"));
   EXPECT_THAT(r.out, HasSubstr(R"("unit":"%")"));
 }
 
 TEST_F(CliTest, AnUndefinedResultIsAnAnswerNotAFailure) {
-  CommandResult r =
-      Kpi({"compute", "churn_rate", "customers_at_start=0", "customers_lost=0"});
+  CommandResult r = Kpi(
+      {"compute", "churn_rate", "customers_at_start=0", "customers_lost=0"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("churn_rate is undefined: customers_at_start is 0"));
+  EXPECT_THAT(r.out,
+              HasSubstr("churn_rate is undefined: customers_at_start is 0"));
 }
 
 TEST_F(CliTest, BadInputExitsOneWithTheServersMessage) {
@@ -102,7 +105,8 @@ TEST_F(CliTest, UnknownMetricExitsOneWithNotFound) {
 TEST_F(CliTest, UnknownNameIsAUsageErrorBeforeAnyComputation) {
   CommandResult r = Kpi({"compute", "nps", "score=3"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("nps has no input or parameter named \"score\""));
+  EXPECT_THAT(r.err,
+              HasSubstr("nps has no input or parameter named \"score\""));
 }
 
 TEST_F(CliTest, UnparsableValueIsAUsageError) {

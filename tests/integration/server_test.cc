@@ -1,15 +1,14 @@
 // A real kpi-server process on a free loopback port, called through gRPC:
 // typed calls, Compute, ComputeStream, discovery, health, reflection (via
 // buf curl, with no proto files at hand), refusals and graceful shutdown.
+#include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 
 #include <cmath>
 #include <memory>
 #include <thread>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -62,7 +61,8 @@ TEST_F(ServerTest, TypedChurnRateMatchesTheCatalogExample) {
   request.set_customers_at_start(1000);
   request.set_customers_lost(50);
   v1::ComputeChurnRateResponse response;
-  grpc::Status status = stub_->ComputeChurnRate(Context().get(), request, &response);
+  grpc::Status status =
+      stub_->ComputeChurnRate(Context().get(), request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   const v1::MetricResult& result = response.result();
   EXPECT_EQ(result.metric(), "churn_rate");
@@ -156,7 +156,8 @@ std::vector<BadRequest> BadRequests() {
   cases.push_back({"ScoreOutsideTheScale", nps({9, 10, 11}),
                    grpc::StatusCode::INVALID_ARGUMENT,
                    "input 'scores' row 2: 11 is above the maximum 10"});
-  cases.push_back({"NaNScore", nps({9, NAN}), grpc::StatusCode::INVALID_ARGUMENT,
+  cases.push_back({"NaNScore", nps({9, NAN}),
+                   grpc::StatusCode::INVALID_ARGUMENT,
                    "input 'scores' row 1: nan is not finite"});
   cases.push_back({"FractionalScore", nps({7.5}),
                    grpc::StatusCode::INVALID_ARGUMENT,
@@ -193,7 +194,8 @@ std::vector<BadRequest> BadRequests() {
 }
 
 class ServerBadRequestTest : public ServerTest,
-                             public ::testing::WithParamInterface<BadRequest> {};
+                             public ::testing::WithParamInterface<BadRequest> {
+};
 
 TEST_P(ServerBadRequestTest, IsRefusedWithTheRightCodeAndMessage) {
   v1::ComputeResponse response;
@@ -203,11 +205,11 @@ TEST_P(ServerBadRequestTest, IsRefusedWithTheRightCodeAndMessage) {
   EXPECT_THAT(status.error_message(), HasSubstr(GetParam().message));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Refusals, ServerBadRequestTest, ::testing::ValuesIn(BadRequests()),
-    [](const ::testing::TestParamInfo<BadRequest>& info) {
-      return info.param.name;
-    });
+INSTANTIATE_TEST_SUITE_P(Refusals, ServerBadRequestTest,
+                         ::testing::ValuesIn(BadRequests()),
+                         [](const ::testing::TestParamInfo<BadRequest>& info) {
+                           return info.param.name;
+                         });
 
 // Chunks of `per_chunk` NPS scores cycling 0..10, so 2 of every 11 are
 // promoters and 7 detractors.
@@ -217,7 +219,8 @@ v1::ComputeStreamRequest ScoreChunk(size_t per_chunk) {
   column->set_name("scores");
   auto* values = column->mutable_doubles()->mutable_values();
   values->Reserve(static_cast<int>(per_chunk));
-  for (size_t i = 0; i < per_chunk; ++i) values->Add(static_cast<double>(i % 11));
+  for (size_t i = 0; i < per_chunk; ++i)
+    values->Add(static_cast<double>(i % 11));
   return chunk;
 }
 
@@ -273,9 +276,9 @@ TEST_F(ServerTest, ListsEveryBundledMetricWithItsSchema) {
   ASSERT_TRUE(stub_->ListMetrics(Context().get(), {}, &response).ok());
   std::vector<std::string> names;
   for (const auto& m : response.metrics()) names.push_back(m.name());
-  EXPECT_THAT(names, ::testing::ElementsAre("ces", "churn_rate",
-                                            "click_through_rate", "csat", "nps",
-                                            "retention_rate"));
+  EXPECT_THAT(names,
+              ::testing::ElementsAre("ces", "churn_rate", "click_through_rate",
+                                     "csat", "nps", "retention_rate"));
   for (const auto& m : response.metrics()) {
     EXPECT_FALSE(m.plugin().empty()) << m.name();
     EXPECT_EQ(m.plugin_version(), "1.0.0") << m.name();
@@ -297,7 +300,8 @@ TEST_F(ServerTest, DescribesParametersWithDefaults) {
   EXPECT_EQ(info.inputs(0).kind(), v1::INPUT_KIND_COLUMN);
   EXPECT_EQ(info.inputs(0).max(), 10);
   std::map<std::string, v1::Value> defaults;
-  for (const auto& p : info.parameters()) defaults[p.name()] = p.default_value();
+  for (const auto& p : info.parameters())
+    defaults[p.name()] = p.default_value();
   EXPECT_EQ(defaults["promoter_min"].int64_value(), 9);
   EXPECT_EQ(defaults["detractor_max"].int64_value(), 6);
   EXPECT_EQ(defaults["confidence_level"].double_value(), 0.95);
@@ -311,8 +315,7 @@ TEST_F(ServerTest, HealthIsServingOverallAndForTheMetricService) {
     grpc::health::v1::HealthCheckResponse response;
     grpc::Status status = health->Check(Context().get(), request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
-    EXPECT_EQ(response.status(),
-              grpc::health::v1::HealthCheckResponse::SERVING)
+    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING)
         << "service '" << service << "'";
   }
 }
@@ -337,21 +340,22 @@ TEST_F(ServerTest, ReflectionListsEveryServiceIncludingHealth) {
 }
 
 TEST_F(ServerTest, ReflectionLetsAClientWithoutProtosCallTypedRpcsAndHealth) {
-  testing::CommandResult churn = BufCurl(
-      server_->address(),
-      {"-d", R"({"customers_at_start": 100, "customers_lost": 10})",
-       "/kpi.v1.MetricService/ComputeChurnRate"});
+  testing::CommandResult churn =
+      BufCurl(server_->address(),
+              {"-d", R"({"customers_at_start": 100, "customers_lost": 10})",
+               "/kpi.v1.MetricService/ComputeChurnRate"});
   ASSERT_EQ(churn.exit_code, 0) << churn.err;
   EXPECT_THAT(churn.out, HasSubstr("\"value\": 10"));
 
-  testing::CommandResult health =
-      BufCurl(server_->address(), {"-d", R"({"service": "kpi.v1.MetricService"})",
-                                   "/grpc.health.v1.Health/Check"});
+  testing::CommandResult health = BufCurl(
+      server_->address(), {"-d", R"({"service": "kpi.v1.MetricService"})",
+                           "/grpc.health.v1.Health/Check"});
   ASSERT_EQ(health.exit_code, 0) << health.err;
   EXPECT_THAT(health.out, HasSubstr("SERVING"));
 }
 
-TEST(ServerLoadingTest, RefusesBrokenPluginsWithOneLogLineEachAndServesTheRest) {
+TEST(ServerLoadingTest,
+     RefusesBrokenPluginsWithOneLogLineEachAndServesTheRest) {
   std::unique_ptr<ServerProcess> server = StartServer(
       {"--plugin-dir", KPI_FIXTURE_PLUGIN_DIR, "--plugin-dir", KPI_PLUGIN_DIR});
   ASSERT_NE(server, nullptr);

@@ -2,11 +2,11 @@
 // the exact messages for what they refuse.
 #include "bound_chunk.h"
 
-#include <cmath>
-#include <limits>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
 
 #include "bound_params.h"
 #include "call_args.h"
@@ -84,7 +84,8 @@ std::vector<RefusalCase> RefusalCases() {
       "input 'score' row 0: 0 is below the minimum 1 (parameter scale_min)");
   add("NotAWholeNumber", Scores({1, 2.5}),
       "input 'score' row 1: 2.5 is not a whole number");
-  add("NaN", Scores({1, std::nan("")}), "input 'score' row 1: nan is not finite");
+  add("NaN", Scores({1, std::nan("")}),
+      "input 'score' row 1: nan is not finite");
   add("Infinity", Scores({std::numeric_limits<double>::infinity()}),
       "input 'score' row 0: inf is not finite");
   {
@@ -97,8 +98,7 @@ std::vector<RefusalCase> RefusalCases() {
   {
     v1::ComputeRequest r = Scores({1});
     *r.add_columns() = DoubleColumn("weight", {-1});
-    add("NegativeWeight", r,
-        "input 'weight' row 0: -1 is below the minimum 0");
+    add("NegativeWeight", r, "input 'weight' row 0: -1 is below the minimum 0");
   }
   {
     v1::ComputeRequest r = Scores({1});
@@ -129,8 +129,7 @@ std::vector<RefusalCase> RefusalCases() {
   {
     v1::ComputeRequest r = Scores({1});
     (*r.mutable_scalars())["count"].set_int64_value(-3);
-    add("NegativeScalarCount", r,
-        "input 'count': -3 is below the minimum 0");
+    add("NegativeScalarCount", r, "input 'count': -3 is below the minimum 0");
   }
   {
     v1::ComputeRequest r = Scores({1});
@@ -178,11 +177,11 @@ TEST_P(BoundChunkRefusalTest, RefusesWithAMessageNamingFieldAndRow) {
   EXPECT_EQ(status.message(), GetParam().message);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Refusals, BoundChunkRefusalTest, ::testing::ValuesIn(RefusalCases()),
-    [](const ::testing::TestParamInfo<RefusalCase>& info) {
-      return info.param.name;
-    });
+INSTANTIATE_TEST_SUITE_P(Refusals, BoundChunkRefusalTest,
+                         ::testing::ValuesIn(RefusalCases()),
+                         [](const ::testing::TestParamInfo<RefusalCase>& info) {
+                           return info.param.name;
+                         });
 
 TEST(BoundChunkTest, ScaleParameterMovesTheAllowedRange) {
   v1::ComputeRequest request = Scores({7});
@@ -192,8 +191,7 @@ TEST(BoundChunkTest, ScaleParameterMovesTheAllowedRange) {
 }
 
 TEST(BoundChunkTest, NumbersRowsAcrossTheWholeStream) {
-  absl::Status status =
-      BindStatus(Scores({1, 9}), ChunkPosition{false, 1000});
+  absl::Status status = BindStatus(Scores({1, 9}), ChunkPosition{false, 1000});
   EXPECT_EQ(status.message(),
             "input 'score' row 1001: 9 is above the maximum 5 (parameter "
             "scale_max)");

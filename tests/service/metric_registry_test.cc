@@ -42,7 +42,8 @@ class MetricRegistryTest : public ::testing::Test {
 TEST_F(MetricRegistryTest, ServesOnlyTheGoodPlugin) {
   ASSERT_EQ(registry_->metrics().size(), 1u);
   EXPECT_EQ(registry_->metrics()[0]->name(), "fixture_sum");
-  EXPECT_EQ(registry_->metrics()[0]->library().path(), kFixtures + "/a_good.so");
+  EXPECT_EQ(registry_->metrics()[0]->library().path(),
+            kFixtures + "/a_good.so");
   EXPECT_EQ(registry_->Find("fixture_future"), nullptr);
   EXPECT_EQ(registry_->Find("fixture_malformed"), nullptr);
 }
@@ -81,7 +82,8 @@ TEST_F(MetricRegistryTest, RefusesAFileThatIsNotALibrary) {
 
 TEST_F(MetricRegistryTest, LogsOneLinePerFileNamingFileAndReason) {
   ASSERT_EQ(log_.size(), 6u);
-  EXPECT_THAT(log_[0], StartsWith("loaded plugin fixture_good 0.0.1 (1 metrics) from "));
+  EXPECT_THAT(log_[0],
+              StartsWith("loaded plugin fixture_good 0.0.1 (1 metrics) from "));
   for (size_t i = 1; i < log_.size(); ++i) {
     EXPECT_THAT(log_[i], StartsWith("refused plugin " + kFixtures + "/"));
   }

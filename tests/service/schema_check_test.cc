@@ -2,10 +2,10 @@
 // the server log.
 #include "schema_check.h"
 
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "test_metric.h"
 
@@ -26,8 +26,13 @@ struct Declaration {
     inputs.assign(base.inputs, base.inputs + base.num_inputs);
     params.assign(base.params, base.params + base.num_params);
     metric = base;
-    plugin = {KPI_ABI_VERSION_MAJOR, KPI_ABI_VERSION_MINOR, "test", "1.0",
-              "Test.", nullptr, 0};
+    plugin = {KPI_ABI_VERSION_MAJOR,
+              KPI_ABI_VERSION_MINOR,
+              "test",
+              "1.0",
+              "Test.",
+              nullptr,
+              0};
   }
   const kpi_plugin_descriptor& Build() {
     metric.inputs = inputs.data();
@@ -58,7 +63,8 @@ const char* const kOnlyMean[] = {"mean"};
 
 std::vector<MalformedCase> MalformedCases() {
   return {
-      {"InvalidMetricName", [](Declaration& d) { d.metric.name = "Row-Counter"; },
+      {"InvalidMetricName",
+       [](Declaration& d) { d.metric.name = "Row-Counter"; },
        "metric: invalid name 'Row-Counter'"},
       {"InvalidPluginName", [](Declaration& d) { d.plugin.name = "9lives"; },
        "plugin: name must match [a-z][a-z0-9_]*"},
@@ -80,7 +86,9 @@ std::vector<MalformedCase> MalformedCases() {
        },
        "metric 'row_counter': input 'weight': min 0 > max -1"},
       {"UnknownInputType",
-       [](Declaration& d) { d.inputs[1].type = static_cast<kpi_value_type>(9); },
+       [](Declaration& d) {
+         d.inputs[1].type = static_cast<kpi_value_type>(9);
+       },
        "metric 'row_counter': input 'weight': unknown type 9"},
       {"UndeclaredRangeParameter",
        [](Declaration& d) { d.inputs[0].max_param = "top"; },
@@ -105,15 +113,15 @@ std::vector<MalformedCase> MalformedCases() {
        },
        "metric 'row_counter': parameter 'mode': default 'percent' is not an "
        "allowed value"},
-      {"DuplicateMetric",
-       [](Declaration& d) { d.copies = 2; },
+      {"DuplicateMetric", [](Declaration& d) { d.copies = 2; },
        "metric 'row_counter': declared twice"},
       {"NoMetrics", [](Declaration& d) { d.copies = 0; },
        "plugin: declares no metrics"},
   };
 }
 
-class SchemaCheckRefusalTest : public ::testing::TestWithParam<MalformedCase> {};
+class SchemaCheckRefusalTest : public ::testing::TestWithParam<MalformedCase> {
+};
 
 TEST_P(SchemaCheckRefusalTest, RefusesNamingWhatIsWrong) {
   Declaration d;

@@ -36,8 +36,8 @@ bool operator==(const Interval& a, const Interval& b) {
 bool operator==(const SinkRecord& a, const SinkRecord& b) {
   return a.value == b.value && a.undefined_reason == b.undefined_reason &&
          a.ratio == b.ratio && a.interval == b.interval &&
-         a.warnings == b.warnings && a.sample_size == b.sample_size && a.unit == b.unit &&
-         a.protocol_errors == b.protocol_errors;
+         a.warnings == b.warnings && a.sample_size == b.sample_size &&
+         a.unit == b.unit && a.protocol_errors == b.protocol_errors;
 }
 
 // ---- Parameters -------------------------------------------------------------

@@ -5,8 +5,9 @@
 //    public:
 //     enum Input { kClicks, kImpressions };
 //     static constexpr kpi_input_spec kInputs[] = {
-//         kpi::sdk::Scalar("clicks", KPI_TYPE_INT64, "Clicks.").Required().Min(0),
-//         kpi::sdk::Scalar("impressions", KPI_TYPE_INT64, "...").Required().Min(0)};
+//         kpi::sdk::Scalar("clicks", KPI_TYPE_INT64,
+//         "Clicks.").Required().Min(0), kpi::sdk::Scalar("impressions",
+//         KPI_TYPE_INT64, "...").Required().Min(0)};
 //     static constexpr kpi::sdk::MetricInfo kInfo{"click_through_rate",
 //         "clicks / impressions x 100", "%"};
 //     explicit ClickThroughRate(const kpi::sdk::Params& params);
@@ -72,8 +73,8 @@ class View {
 // `static constexpr kpi_input_spec kInputs[]` array.
 class InputSpec {
  public:
-  constexpr InputSpec(const char* name, kpi_value_type type, kpi_input_kind kind,
-                      const char* description)
+  constexpr InputSpec(const char* name, kpi_value_type type,
+                      kpi_input_kind kind, const char* description)
       : spec_{name, description, type, kind, 0u, 0.0, 0.0, nullptr, nullptr} {}
   constexpr InputSpec Required() const { return With(KPI_INPUT_REQUIRED); }
   constexpr InputSpec Integral() const { return With(KPI_INPUT_INTEGRAL); }
@@ -167,16 +168,16 @@ constexpr ParamSpec Int64Param(const char* name, int64_t default_value,
 }
 constexpr ParamSpec BoolParam(const char* name, bool default_value,
                               const char* description) {
-  return ParamSpec(
-      name, {KPI_TYPE_BOOL, 0.0, 0, default_value ? 1 : 0, {nullptr, 0}},
-      description);
+  return ParamSpec(name,
+                   {KPI_TYPE_BOOL, 0.0, 0, default_value ? 1 : 0, {nullptr, 0}},
+                   description);
 }
 // `default_value` must be a string literal.
 template <size_t N>
-constexpr ParamSpec StringParam(const char* name, const char (&default_value)[N],
+constexpr ParamSpec StringParam(const char* name,
+                                const char (&default_value)[N],
                                 const char* description) {
-  return ParamSpec(name,
-                   {KPI_TYPE_STRING, 0.0, 0, 0, {default_value, N - 1}},
+  return ParamSpec(name, {KPI_TYPE_STRING, 0.0, 0, 0, {default_value, N - 1}},
                    description);
 }
 

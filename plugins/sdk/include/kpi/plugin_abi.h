@@ -209,9 +209,8 @@ typedef struct kpi_result_sink {
   void (*set_ratio)(void* context, double numerator, double denominator);
   /* For statistics over a sample: value +- margin at the given confidence
    * level (e.g. 0.95), with its standard error. */
-  void (*set_interval)(void* context, double lower, double upper,
-                       double margin, double standard_error,
-                       double confidence_level);
+  void (*set_interval)(void* context, double lower, double upper, double margin,
+                       double standard_error, double confidence_level);
   /* Something the caller should know that does not make the result wrong. */
   void (*add_warning)(void* context, const char* message, size_t message_size);
   /* The number of observations (rows, responses, customers) behind the
