@@ -35,9 +35,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 # buf (proto lint, reflection calls) comes from npm and is pinned in
-# tools/package.json; installed into the checkout, never globally.
+# tools/package.json (npm install, not npm ci: npm 11 writes lock files
+# without the other platforms' optional binaries, which npm ci then rejects).
+# Installed into the checkout, never globally.
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ ! -x "$here/tools/node_modules/.bin/buf" ]; then
   echo "install-deps: installing @bufbuild/buf from npm"
-  (cd "$here/tools" && npm ci --no-audit --no-fund --loglevel=error)
+  (cd "$here/tools" && npm install --no-audit --no-fund --loglevel=error)
 fi
