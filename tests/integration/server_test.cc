@@ -374,11 +374,11 @@ TEST(ServerLoadingTest,
                              "/f_not_a_library.so: not a loadable shared "
                              "library"));
 
-  auto stub = v1::MetricService::NewStub(grpc::CreateChannel(
+  auto client = v1::MetricService::NewStub(grpc::CreateChannel(
       server->address(), grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
   v1::ListMetricsResponse listed;
-  ASSERT_TRUE(stub->ListMetrics(&context, {}, &listed).ok());
+  ASSERT_TRUE(client->ListMetrics(&context, {}, &listed).ok());
   std::vector<std::string> names;
   for (const auto& m : listed.metrics()) names.push_back(m.name());
   EXPECT_THAT(names, ::testing::Contains("fixture_sum"));
@@ -400,18 +400,18 @@ TEST(ServerShutdownTest, SigtermLetsInFlightCallsFinishAndRefusesNewOnes) {
   ASSERT_NE(server, nullptr);
   auto channel = grpc::CreateChannel(server->address(),
                                      grpc::InsecureChannelCredentials());
-  auto stub = v1::MetricService::NewStub(channel);
+  auto client = v1::MetricService::NewStub(channel);
 
   v1::ComputeStreamResponse response;
   grpc::ClientContext stream_context;
-  auto writer = stub->ComputeStream(&stream_context, &response);
+  auto writer = client->ComputeStream(&stream_context, &response);
   v1::ComputeStreamRequest first = ScoreChunk(11);
   first.set_metric("nps");
   ASSERT_TRUE(writer->Write(first));
   // Wait until the server has the call in hand before signalling.
   v1::ListMetricsResponse ignored;
   grpc::ClientContext list_context;
-  ASSERT_TRUE(stub->ListMetrics(&list_context, {}, &ignored).ok());
+  ASSERT_TRUE(client->ListMetrics(&list_context, {}, &ignored).ok());
 
   server->Signal(SIGTERM);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -424,7 +424,7 @@ TEST(ServerShutdownTest, SigtermLetsInFlightCallsFinishAndRefusesNewOnes) {
   grpc::ClientContext late_context;
   late_context.set_deadline(std::chrono::system_clock::now() +
                             std::chrono::seconds(5));
-  grpc::Status late = stub->ListMetrics(&late_context, {}, &ignored);
+  grpc::Status late = client->ListMetrics(&late_context, {}, &ignored);
   EXPECT_FALSE(late.ok());
   EXPECT_EQ(server->Wait(), 0);
   EXPECT_THAT(server->log(), HasSubstr("stopped"));
