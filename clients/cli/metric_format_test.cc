@@ -2,22 +2,14 @@
 
 #include <string>
 
-#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "text_proto_for_test.h"
 
 namespace kpi::cli {
 namespace {
 
 using ::kpi::v1::ListMetricsResponse;
 using ::kpi::v1::MetricInfo;
-
-template <typename Message>
-Message ParseText(const std::string& text) {
-  Message message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message))
-      << text;
-  return message;
-}
 
 TEST(FirstSentenceTest, Examples) {
   EXPECT_EQ(FirstSentence("Logo churn rate. Customers lost over start."),

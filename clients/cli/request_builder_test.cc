@@ -5,24 +5,16 @@
 
 #include "absl/status/status.h"
 #include "cli_status.h"
-#include "google/protobuf/text_format.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "input_json.h"
+#include "text_proto_for_test.h"
 
 namespace kpi::cli {
 namespace {
 
 using ::kpi::v1::ComputeRequest;
 using ::kpi::v1::MetricInfo;
-
-template <typename Message>
-Message ParseText(const std::string& text) {
-  Message message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message))
-      << text;
-  return message;
-}
 
 // The metrics below mirror the bundled plugins' declarations, trimmed to
 // what the builder reads.

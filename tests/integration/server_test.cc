@@ -430,6 +430,29 @@ TEST(ServerShutdownTest, SigtermLetsInFlightCallsFinishAndRefusesNewOnes) {
   EXPECT_THAT(server->log(), HasSubstr("stopped"));
 }
 
+TEST(ServerShutdownTest, HealthWatchersSeeNotServingWhenShutdownStarts) {
+  std::unique_ptr<ServerProcess> server = StartServer();
+  ASSERT_NE(server, nullptr);
+  auto health = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
+      server->address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service("kpi.v1.MetricService");
+  auto watch = health->Watch(&context, request);
+  grpc::health::v1::HealthCheckResponse update;
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+  server->Signal(SIGTERM);
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(),
+            grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  context.TryCancel();
+  EXPECT_EQ(server->Wait(), 0);
+}
+
 TEST(ServerCommandLineTest, HelpDocumentsEveryFlag) {
   testing::CommandResult help = RunCommand({KPI_SERVER_BINARY, "--help"});
   EXPECT_EQ(help.exit_code, 0);
