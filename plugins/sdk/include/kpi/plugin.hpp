@@ -37,6 +37,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "kpi/plugin_abi.h"
 
@@ -75,7 +76,8 @@ class InputSpec {
  public:
   constexpr InputSpec(const char* name, kpi_value_type type,
                       kpi_input_kind kind, const char* description)
-      : spec_{name, description, type, kind, 0u, 0.0, 0.0, nullptr, nullptr} {}
+      : spec_{name,    description, type,    kind,   0u,
+              0.0,     0.0,         nullptr, nullptr, nullptr} {}
   constexpr InputSpec Required() const { return With(KPI_INPUT_REQUIRED); }
   constexpr InputSpec Integral() const { return With(KPI_INPUT_INTEGRAL); }
   constexpr InputSpec Min(double min) const {
@@ -97,6 +99,12 @@ class InputSpec {
   constexpr InputSpec MaxFromParam(const char* param) const {
     InputSpec copy = *this;
     copy.spec_.max_param = param;
+    return copy;
+  }
+  // The input form this input belongs to ("aggregate", "records", ...).
+  constexpr InputSpec Form(const char* form) const {
+    InputSpec copy = *this;
+    copy.spec_.form = form;
     return copy;
   }
   constexpr operator kpi_input_spec() const { return spec_; }  // NOLINT
@@ -124,7 +132,8 @@ class ParamSpec {
  public:
   constexpr ParamSpec(const char* name, kpi_param_value default_value,
                       const char* description)
-      : spec_{name, description, default_value, 0u, 0.0, 0.0, nullptr, 0} {}
+      : spec_{name, description, default_value, 0u, 0.0, 0.0, nullptr, 0,
+              nullptr} {}
   constexpr ParamSpec Min(double min) const {
     ParamSpec copy = *this;
     copy.spec_.flags |= KPI_PARAM_HAS_MIN;
@@ -140,6 +149,13 @@ class ParamSpec {
   constexpr ParamSpec Integral() const {
     ParamSpec copy = *this;
     copy.spec_.flags |= KPI_PARAM_INTEGRAL;
+    return copy;
+  }
+  // The caller must set it; with `form`, only when that input form is used.
+  constexpr ParamSpec Required(const char* form = nullptr) const {
+    ParamSpec copy = *this;
+    copy.spec_.flags |= KPI_PARAM_REQUIRED;
+    copy.spec_.form = form;
     return copy;
   }
   // `values` must have static storage duration.
@@ -172,6 +188,13 @@ constexpr ParamSpec BoolParam(const char* name, bool default_value,
                    {KPI_TYPE_BOOL, 0.0, 0, default_value ? 1 : 0, {nullptr, 0}},
                    description);
 }
+// Microseconds since the Unix epoch; usually Required() with default 0.
+constexpr ParamSpec TimestampParam(const char* name, int64_t default_value,
+                                   const char* description) {
+  return ParamSpec(
+      name, {KPI_TYPE_TIMESTAMP, 0.0, default_value, 0, {nullptr, 0}},
+      description);
+}
 // `default_value` must be a string literal.
 template <size_t N>
 constexpr ParamSpec StringParam(const char* name,
@@ -201,6 +224,8 @@ class Params {
     return v.type == KPI_TYPE_INT64 ? static_cast<double>(v.i64) : v.f64;
   }
   int64_t Int64(size_t index) const { return At(index).i64; }
+  // Microseconds since the Unix epoch.
+  int64_t Timestamp(size_t index) const { return At(index).i64; }
   bool Bool(size_t index) const { return At(index).boolean != 0; }
   std::string_view String(size_t index) const {
     const kpi_param_value& v = At(index);
@@ -233,6 +258,8 @@ class Chunk {
     const kpi_column& c = Input(index);
     return View<int64_t>(c.i64, c.i64 ? c.length : 0);
   }
+  // Microseconds since the Unix epoch.
+  View<int64_t> Timestamps(size_t index) const { return Int64s(index); }
   View<kpi_string_view> Strings(size_t index) const {
     const kpi_column& c = Input(index);
     return View<kpi_string_view>(c.str, c.str ? c.length : 0);
@@ -280,6 +307,47 @@ class Result {
     sink_.set_unit(sink_.context, unit.data(), unit.size());
   }
 
+  // Adds a column to result table `table` (created on first use); every
+  // column of a table has the same length.
+  void TableColumn(std::string_view table, std::string_view column,
+                   View<double> values) {
+    AddColumn(table, column, KPI_TYPE_DOUBLE, values.size(), values.begin(),
+              nullptr, nullptr);
+  }
+  void TableColumn(std::string_view table, std::string_view column,
+                   View<int64_t> values, bool timestamps = false) {
+    AddColumn(table, column, timestamps ? KPI_TYPE_TIMESTAMP : KPI_TYPE_INT64,
+              values.size(), nullptr, values.begin(), nullptr);
+  }
+  void TableColumn(std::string_view table, std::string_view column,
+                   View<kpi_string_view> values) {
+    AddColumn(table, column, KPI_TYPE_STRING, values.size(), nullptr, nullptr,
+              values.begin());
+  }
+  template <typename Container>
+  void TableColumn(std::string_view table, std::string_view column,
+                   const Container& strings_or_numbers) {
+    using T = typename Container::value_type;
+    if constexpr (std::is_same_v<T, double>) {
+      TableColumn(table, column,
+                  View<double>(strings_or_numbers.data(),
+                               strings_or_numbers.size()));
+    } else if constexpr (std::is_same_v<T, int64_t>) {
+      TableColumn(table, column,
+                  View<int64_t>(strings_or_numbers.data(),
+                                strings_or_numbers.size()));
+    } else {
+      // Strings: std::string or std::string_view elements.
+      std::vector<kpi_string_view> views;
+      views.reserve(strings_or_numbers.size());
+      for (const auto& s : strings_or_numbers) {
+        views.push_back({s.data(), s.size()});
+      }
+      TableColumn(table, column,
+                  View<kpi_string_view>(views.data(), views.size()));
+    }
+  }
+
   // The common shape of a rate: numerator / denominator x scale, undefined
   // (with `undefined_reason`) when the denominator is zero.
   void Rate(double numerator, double denominator, double scale,
@@ -293,6 +361,13 @@ class Result {
   }
 
  private:
+  void AddColumn(std::string_view table, std::string_view column,
+                 kpi_value_type type, size_t rows, const double* f64,
+                 const int64_t* i64, const kpi_string_view* str) {
+    sink_.add_table_column(sink_.context, table.data(), table.size(),
+                           column.data(), column.size(), type, rows, f64, i64,
+                           str);
+  }
   const kpi_result_sink& sink_;
 };
 

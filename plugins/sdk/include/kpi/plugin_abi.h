@@ -143,15 +143,25 @@ typedef struct kpi_input_spec {
    * parameter of the same metric instead of min / max (a survey's scale). */
   const char* min_param;
   const char* max_param;
+  /* The input form this input belongs to, or NULL for inputs every form
+   * shares. A metric with an aggregate form (totals a caller already has)
+   * and a record form (raw rows) names each: "aggregate", "records". A
+   * request uses exactly one form -- the one its inputs belong to -- and the
+   * REQUIRED flag applies only within the form in use. */
+  const char* form;
 } kpi_input_spec;
 
 /* Flags for kpi_param_spec.flags. */
 #define KPI_PARAM_HAS_MIN 0x1u
 #define KPI_PARAM_HAS_MAX 0x2u
 #define KPI_PARAM_INTEGRAL 0x4u
+/* The caller must set it (the default is only a placeholder), e.g. the
+ * period of a record-form metric. When the metric has input forms, required
+ * only when a form whose inputs use it is in use: see kpi_param_spec.form. */
+#define KPI_PARAM_REQUIRED 0x8u
 
 typedef struct kpi_param_value {
-  kpi_value_type type; /* DOUBLE, INT64, STRING or BOOL */
+  kpi_value_type type; /* DOUBLE, INT64, STRING, BOOL or TIMESTAMP (i64) */
   double f64;
   int64_t i64;
   int32_t boolean; /* 0 or 1 */
@@ -171,6 +181,9 @@ typedef struct kpi_param_spec {
    * these NUL-terminated strings. */
   const char* const* allowed_values;
   size_t allowed_count;
+  /* For KPI_PARAM_REQUIRED: the input form that needs it, or NULL when every
+   * form does. */
+  const char* form;
 } kpi_param_spec;
 
 /* ---- Chunks (passed by the host) ---------------------------------------- */
@@ -219,6 +232,17 @@ typedef struct kpi_result_sink {
   /* Overrides the metric's declared unit for this result (e.g. "score" when
    * a parameter makes a rate metric report a mean). */
   void (*set_unit)(void* context, const char* unit, size_t unit_size);
+  /* Adds one column to the named result table (a cohort matrix, funnel
+   * stages, per-customer scores, MRR movements), creating the table on first
+   * use. Every column of a table must have the same number of rows. `type`
+   * is DOUBLE (f64), INT64 or TIMESTAMP (i64) or STRING (str); the other
+   * pointers are NULL. The host copies the values before returning. Doubles
+   * must be finite: an undefined cell is a table's business to avoid (e.g.
+   * leave the row out, or report 0 with a count column beside it). */
+  void (*add_table_column)(void* context, const char* table, size_t table_size,
+                           const char* column, size_t column_size,
+                           kpi_value_type type, size_t rows, const double* f64,
+                           const int64_t* i64, const kpi_string_view* str);
 } kpi_result_sink;
 
 /* ---- Metrics and plugins (declared by the plugin) ------------------------ */
