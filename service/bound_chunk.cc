@@ -1,5 +1,7 @@
 #include "bound_chunk.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include <cmath>
 #include <optional>
 #include <string>
@@ -9,8 +11,6 @@
 
 namespace kpi {
 namespace {
-
-constexpr int64_t kMicrosPerSecond = 1000000;
 
 const char* TypeName(int type) {
   switch (type) {
@@ -44,6 +44,18 @@ std::string DeclaredInputs(const kpi_metric_descriptor& metric) {
     names.push_back(metric.inputs[i].name);
   }
   return absl::StrCat(metric.name, " takes: ", absl::StrJoin(names, ", "));
+}
+
+// Whether `spec` takes part in a call that uses `form`.
+bool InForm(const kpi_input_spec& spec, const char* form) {
+  return spec.form == nullptr ||
+         (form != nullptr && absl::string_view(spec.form) == form);
+}
+
+absl::Status OtherForm(const kpi_input_spec& spec, const char* form) {
+  return InputError(spec, absl::StrCat("belongs to the ", spec.form,
+                                       " form, but this call uses the ",
+                                       form ? form : "(none)", " form"));
 }
 
 int FindInput(const kpi_metric_descriptor& metric, absl::string_view name) {
@@ -144,11 +156,14 @@ absl::Status BindScalar(const kpi_input_spec& spec, const Bounds& bounds,
       problem = CheckValue(spec, bounds, static_cast<double>(i64));
       break;
     case KPI_TYPE_TIMESTAMP: {
-      if (value.kind_case() != v1::Value::kTimestampValue) {
+      if (value.kind_case() == v1::Value::kTimestampValue) {
+        i64 = google::protobuf::util::TimeUtil::TimestampToMicroseconds(
+            value.timestamp_value());
+      } else if (value.kind_case() == v1::Value::kInt64Value) {
+        i64 = value.int64_value();  // microseconds since the epoch
+      } else {
         return InputError(spec, "must be a timestamp");
       }
-      const auto& ts = value.timestamp_value();
-      i64 = ts.seconds() * kMicrosPerSecond + ts.nanos() / 1000;
       break;
     }
     default:
@@ -183,9 +198,13 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(const kpi_metric_descriptor& metric,
     if (spec.kind != KPI_INPUT_COLUMN) {
       return InputError(spec, "is a scalar; send it in scalars, not columns");
     }
+    if (!InForm(spec, position.form)) return OtherForm(spec, position.form);
     if (present[index]) return InputError(spec, "sent twice");
     present[index] = true;
-    if (arg.type != spec.type) {
+    // Timestamps are int64 microseconds: typed requests send them as such.
+    const bool timestamp_as_int64 =
+        spec.type == KPI_TYPE_TIMESTAMP && arg.type == KPI_TYPE_INT64;
+    if (arg.type != spec.type && !timestamp_as_int64) {
       return InputError(
           spec, absl::StrCat("must be a ", TypeName(spec.type), " column, got ",
                              TypeName(arg.type)));
@@ -201,14 +220,14 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(const kpi_metric_descriptor& metric,
     const Bounds bounds = ResolveBounds(spec, params);
     kpi_column& column = bound.columns_[index];
     column.length = arg.length;
-    if (arg.type == KPI_TYPE_DOUBLE) {
+    if (spec.type == KPI_TYPE_DOUBLE) {
       column.f64 = arg.f64;
       if (absl::Status s = CheckColumn(spec, bounds, arg.f64, arg.length,
                                        position.row_offset);
           !s.ok()) {
         return s;
       }
-    } else if (arg.type == KPI_TYPE_STRING) {
+    } else if (spec.type == KPI_TYPE_STRING) {
       std::vector<kpi_string_view> views;
       views.reserve(arg.length);
       for (const std::string& s : *arg.strings) {
@@ -241,6 +260,7 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(const kpi_metric_descriptor& metric,
     if (spec.kind != KPI_INPUT_SCALAR) {
       return InputError(spec, "is a column; send it in columns, not scalars");
     }
+    if (!InForm(spec, position.form)) return OtherForm(spec, position.form);
     if (previous != nullptr && previous->name == arg.name) {
       return InputError(spec, "sent twice");
     }
@@ -266,7 +286,10 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(const kpi_metric_descriptor& metric,
 
   for (size_t i = 0; i < n; ++i) {
     const kpi_input_spec& spec = metric.inputs[i];
-    if (!(spec.flags & KPI_INPUT_REQUIRED) || present[i]) continue;
+    if (!(spec.flags & KPI_INPUT_REQUIRED) || present[i] ||
+        !InForm(spec, position.form)) {
+      continue;
+    }
     bool needed =
         spec.kind == KPI_INPUT_SCALAR ? position.first : bound.has_columns_;
     if (needed) {

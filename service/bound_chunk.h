@@ -24,6 +24,9 @@ struct ChunkPosition {
   bool first = true;
   // Rows before this chunk; error messages number rows across the call.
   uint64_t row_offset = 0;
+  // The input form the call uses (see input_form.h); nullptr when the
+  // metric declares none. Inputs of other forms are refused.
+  const char* form = nullptr;
 };
 
 class BoundChunk {

@@ -1,6 +1,9 @@
 #include "bound_params.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include <cmath>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -60,6 +63,7 @@ absl::StatusOr<BoundParams> BoundParams::Bind(
     const kpi_metric_descriptor& metric, const std::vector<NamedValue>& given) {
   BoundParams bound(metric);
   bound.values_.reserve(metric.num_params);
+  bound.given_.assign(metric.num_params, false);
   for (size_t i = 0; i < metric.num_params; ++i) {
     bound.values_.push_back(metric.params[i].default_value);
   }
@@ -123,10 +127,36 @@ absl::StatusOr<BoundParams> BoundParams::Bind(
         break;
       }
       case KPI_TYPE_TIMESTAMP:
-        return wrong_type();  // refused by the schema check
+        if (value.kind_case() == v1::Value::kTimestampValue) {
+          out.i64 = google::protobuf::util::TimeUtil::TimestampToMicroseconds(
+              value.timestamp_value());
+        } else if (value.kind_case() == v1::Value::kInt64Value) {
+          out.i64 = value.int64_value();  // microseconds since the epoch
+        } else {
+          return wrong_type();
+        }
+        break;
     }
+    bound.given_[index] = true;
   }
   return bound;
+}
+
+absl::Status BoundParams::CheckRequired(const char* form) const {
+  for (size_t i = 0; i < metric_->num_params; ++i) {
+    const kpi_param_spec& spec = metric_->params[i];
+    if (!(spec.flags & KPI_PARAM_REQUIRED) || given_[i]) continue;
+    if (spec.form != nullptr &&
+        (form == nullptr || std::strcmp(spec.form, form) != 0)) {
+      continue;
+    }
+    return ParamError(
+        spec, spec.form ? absl::StrCat("required by ", metric_->name, " (",
+                                       spec.form, " form) but not set")
+                        : absl::StrCat("required by ", metric_->name,
+                                       " but not set"));
+  }
+  return absl::OkStatus();
 }
 
 double BoundParams::Numeric(absl::string_view name) const {

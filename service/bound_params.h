@@ -28,6 +28,9 @@ class BoundParams {
   size_t size() const { return values_.size(); }
   // The numeric value of parameter `name`. REQUIRES: declared and numeric.
   double Numeric(absl::string_view name) const;
+  // INVALID_ARGUMENT naming the first required parameter the request did not
+  // set, among those every form needs and those `form` (may be null) needs.
+  absl::Status CheckRequired(const char* form) const;
 
  private:
   explicit BoundParams(const kpi_metric_descriptor& metric)
@@ -35,6 +38,7 @@ class BoundParams {
 
   const kpi_metric_descriptor* metric_;
   std::vector<kpi_param_value> values_;
+  std::vector<bool> given_;  // per parameter: set by the request
   // Storage for string values; kpi_param_value::str points here.
   std::deque<std::string> strings_;
 };

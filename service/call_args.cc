@@ -63,6 +63,9 @@ CallArgs ArgsFromGeneric(const Request& request) {
   for (const auto& [name, value] : request.parameters()) {
     args.parameters.push_back({name, &value});
   }
+  for (const std::string& name : request.group_by()) {
+    args.group_by.push_back(name);
+  }
   SortByName(args.scalars);
   SortByName(args.parameters);
   return args;

@@ -41,6 +41,8 @@ struct CallArgs {
   std::vector<ColumnArg> columns;
   std::vector<NamedValue> scalars;     // sorted by name
   std::vector<NamedValue> parameters;  // sorted by name
+  // Names of the columns that key segments (ComputeRequest.group_by).
+  std::vector<absl::string_view> group_by;
   // Values made while converting a typed request, which NamedValue points
   // to (a deque never moves its elements).
   std::deque<v1::Value> owned_values;

@@ -1,5 +1,7 @@
 #include "metric.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include <utility>
 
 namespace kpi {
@@ -33,6 +35,7 @@ void FillInput(const kpi_input_spec& spec, v1::InputSpec* out) {
   if (spec.flags & KPI_INPUT_HAS_MAX) out->set_max(spec.max);
   if (spec.min_param) out->set_min_parameter(spec.min_param);
   if (spec.max_param) out->set_max_parameter(spec.max_param);
+  if (spec.form) out->set_form(spec.form);
 }
 
 void FillParam(const kpi_param_spec& spec, v1::ParameterSpec* out) {
@@ -55,11 +58,15 @@ void FillParam(const kpi_param_spec& spec, v1::ParameterSpec* out) {
       value->set_bool_value(def.boolean != 0);
       break;
     case KPI_TYPE_TIMESTAMP:
-      break;  // refused by the schema check
+      *value->mutable_timestamp_value() =
+          google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(def.i64);
+      break;
   }
   if (spec.flags & KPI_PARAM_HAS_MIN) out->set_min(spec.min);
   if (spec.flags & KPI_PARAM_HAS_MAX) out->set_max(spec.max);
   out->set_integral(spec.flags & KPI_PARAM_INTEGRAL);
+  out->set_required(spec.flags & KPI_PARAM_REQUIRED);
+  if (spec.form) out->set_form(spec.form);
   for (size_t i = 0; i < spec.allowed_count; ++i) {
     out->add_allowed_values(spec.allowed_values[i]);
   }

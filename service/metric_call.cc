@@ -2,49 +2,171 @@
 
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "bound_chunk.h"
+#include "input_form.h"
 
 namespace kpi {
+namespace {
+
+constexpr size_t kMaxGroupByColumns = 8;
+
+bool IsDeclaredInput(const kpi_metric_descriptor& metric,
+                     absl::string_view name) {
+  for (size_t i = 0; i < metric.num_inputs; ++i) {
+    if (name == metric.inputs[i].name) return true;
+  }
+  return false;
+}
+
+absl::Status CheckGroupBy(const kpi_metric_descriptor& metric,
+                          const CallArgs& first) {
+  if (first.group_by.empty()) return absl::OkStatus();
+  if (first.group_by.size() > kMaxGroupByColumns) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("group_by: at most ", kMaxGroupByColumns, " columns"));
+  }
+  if (!first.scalars.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "group_by needs row inputs, but scalar input '", first.scalars[0].name,
+        "' has no rows to group; send records instead"));
+  }
+  absl::flat_hash_set<absl::string_view> seen;
+  for (absl::string_view name : first.group_by) {
+    if (!seen.insert(name).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("group_by: column '", name, "' named twice"));
+    }
+    if (IsDeclaredInput(metric, name)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("group_by: '", name, "' is an input of ", metric.name,
+                       "; group by a separate column"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Splits `chunk` into the metric's own inputs and the group_by key columns
+// (in group_by order), checking that every key column is there, has a key
+// type and one value per row.
+absl::Status SplitKeys(const std::vector<std::string>& group_by,
+                       const CallArgs& chunk, CallArgs& inputs,
+                       std::vector<ColumnArg>& keys) {
+  inputs.scalars = chunk.scalars;
+  inputs.parameters = chunk.parameters;
+  keys.assign(group_by.size(), ColumnArg{});
+  std::vector<bool> found(group_by.size(), false);
+  for (const ColumnArg& column : chunk.columns) {
+    size_t k = 0;
+    while (k < group_by.size() && group_by[k] != column.name) ++k;
+    if (k == group_by.size()) {
+      inputs.columns.push_back(column);
+      continue;
+    }
+    if (column.type != KPI_TYPE_STRING && column.type != KPI_TYPE_INT64 &&
+        column.type != KPI_TYPE_TIMESTAMP) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("group_by column '", column.name,
+                       "' must hold strings, int64s or timestamps"));
+    }
+    keys[k] = column;
+    found[k] = true;
+  }
+  if (inputs.columns.empty()) return absl::OkStatus();  // a chunk of no rows
+  const size_t rows = inputs.columns[0].length;
+  for (size_t k = 0; k < group_by.size(); ++k) {
+    if (!found[k]) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "group_by column '", group_by[k], "' is missing from the chunk"));
+    }
+    if (keys[k].length != rows) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("group_by column '", group_by[k], "' has ",
+                       keys[k].length, " rows but the inputs have ", rows));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+MetricCall::MetricCall(std::shared_ptr<const Metric> metric,
+                       std::shared_ptr<const BoundParams> params,
+                       const char* form, std::vector<std::string> group_by)
+    : metric_(std::move(metric)),
+      params_(std::move(params)),
+      form_(form),
+      group_by_(std::move(group_by)) {}
 
 absl::StatusOr<MetricCall> MetricCall::Start(
-    std::shared_ptr<const Metric> metric,
-    const std::vector<NamedValue>& parameters) {
+    std::shared_ptr<const Metric> metric, const CallArgs& first_chunk) {
+  const kpi_metric_descriptor& descriptor = metric->descriptor();
   absl::StatusOr<BoundParams> params =
-      BoundParams::Bind(metric->descriptor(), parameters);
+      BoundParams::Bind(descriptor, first_chunk.parameters);
   if (!params.ok()) return params.status();
-  absl::StatusOr<MetricState> state = MetricState::Create(metric, *params);
-  if (!state.ok()) return state.status();
-  return MetricCall(std::move(metric), *std::move(params), *std::move(state));
+  absl::StatusOr<const char*> form = ChooseInputForm(descriptor, first_chunk);
+  if (!form.ok()) return form.status();
+  if (absl::Status s = params->CheckRequired(*form); !s.ok()) return s;
+  if (absl::Status s = CheckGroupBy(descriptor, first_chunk); !s.ok()) {
+    return s;
+  }
+  auto shared_params = std::make_shared<const BoundParams>(*std::move(params));
+  MetricCall call(metric, shared_params, *form,
+                  std::vector<std::string>(first_chunk.group_by.begin(),
+                                           first_chunk.group_by.end()));
+  if (call.group_by_.empty()) {
+    absl::StatusOr<MetricState> state =
+        MetricState::Create(metric, *shared_params);
+    if (!state.ok()) return state.status();
+    call.state_.emplace(*std::move(state));
+  } else {
+    call.segments_.emplace(metric, shared_params, call.group_by_);
+  }
+  return call;
 }
 
 absl::Status MetricCall::Add(const CallArgs& chunk) {
+  CallArgs inputs;
+  std::vector<ColumnArg> keys;
+  const CallArgs* to_bind = &chunk;
+  if (segments_) {
+    if (absl::Status s = SplitKeys(group_by_, chunk, inputs, keys); !s.ok()) {
+      return s;
+    }
+    to_bind = &inputs;
+  }
   absl::StatusOr<BoundChunk> bound =
-      BoundChunk::Bind(metric_->descriptor(), params_, chunk,
-                       ChunkPosition{chunks_ == 0, rows_});
+      BoundChunk::Bind(metric_->descriptor(), *params_, *to_bind,
+                       ChunkPosition{chunks_ == 0, rows_, form_});
   if (!bound.ok()) return bound.status();
   ++chunks_;
   rows_ += bound->rows();
   saw_columns_ = saw_columns_ || bound->has_columns();
-  return state_.Update(bound->chunk());
+  if (segments_) return segments_->Update(bound->chunk(), keys);
+  return state_->Update(bound->chunk());
 }
 
 absl::StatusOr<v1::MetricResult> MetricCall::Finish() {
   const kpi_metric_descriptor& d = metric_->descriptor();
   for (size_t i = 0; i < d.num_inputs && !saw_columns_; ++i) {
     const kpi_input_spec& spec = d.inputs[i];
-    if (spec.kind == KPI_INPUT_COLUMN && (spec.flags & KPI_INPUT_REQUIRED)) {
+    const bool in_form =
+        spec.form == nullptr ||
+        (form_ != nullptr && absl::string_view(spec.form) == form_);
+    if (spec.kind == KPI_INPUT_COLUMN && (spec.flags & KPI_INPUT_REQUIRED) &&
+        in_form) {
       return absl::InvalidArgumentError(absl::StrCat(
           "input '", spec.name, "': required by ", d.name, " but missing"));
     }
   }
-  return state_.Finalize();
+  if (segments_) return segments_->Finish();
+  return state_->Finalize();
 }
 
 absl::StatusOr<v1::MetricResult> ComputeOnce(
     std::shared_ptr<const Metric> metric, const CallArgs& args) {
-  absl::StatusOr<MetricCall> call =
-      MetricCall::Start(std::move(metric), args.parameters);
+  absl::StatusOr<MetricCall> call = MetricCall::Start(std::move(metric), args);
   if (!call.ok()) return call.status();
   if (absl::Status s = call->Add(args); !s.ok()) return s;
   return call->Finish();

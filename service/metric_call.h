@@ -1,15 +1,17 @@
 // MetricCall: one metric computation from start to result, fed one chunk at
 // a time. Compute is a MetricCall with one chunk; ComputeStream feeds each
 // message as a chunk; typed calls are Compute with their fields mapped to
-// inputs. So every path validates and dispatches the same way.
+// inputs. So every path validates and dispatches the same way, grouped
+// (group_by) or not.
 //
 // Memory is flat in the number of chunks: each chunk is validated, folded
-// into the plugin's state and released.
+// into the plugin's state (or its segments' states) and released.
 #ifndef KPI_SERVICE_METRIC_CALL_H_
 #define KPI_SERVICE_METRIC_CALL_H_
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "absl/status/statusor.h"
 #include "bound_params.h"
@@ -17,16 +19,18 @@
 #include "kpi/v1/result.pb.h"
 #include "metric.h"
 #include "metric_state.h"
+#include "segmented_state.h"
 
 namespace kpi {
 
 class MetricCall {
  public:
-  // Binds `parameters` and creates the plugin state. INVALID_ARGUMENT for bad
-  // parameters.
-  static absl::StatusOr<MetricCall> Start(
-      std::shared_ptr<const Metric> metric,
-      const std::vector<NamedValue>& parameters);
+  // Binds the first chunk's parameters, chooses the input form from the
+  // inputs it carries, checks the required parameters of that form and
+  // group_by, and creates the plugin state. INVALID_ARGUMENT naming what is
+  // wrong. Does not consume the chunk's rows: pass it to Add() next.
+  static absl::StatusOr<MetricCall> Start(std::shared_ptr<const Metric> metric,
+                                          const CallArgs& first_chunk);
 
   // Validates one chunk and folds it into the state. The first chunk may
   // carry scalars; later ones may not.
@@ -35,18 +39,18 @@ class MetricCall {
   // The result. INVALID_ARGUMENT if a required column never arrived.
   absl::StatusOr<v1::MetricResult> Finish();
 
-  uint64_t rows() const { return rows_; }
-
  private:
-  MetricCall(std::shared_ptr<const Metric> metric, BoundParams params,
-             MetricState state)
-      : metric_(std::move(metric)),
-        params_(std::move(params)),
-        state_(std::move(state)) {}
+  MetricCall(std::shared_ptr<const Metric> metric,
+             std::shared_ptr<const BoundParams> params, const char* form,
+             std::vector<std::string> group_by);
 
   std::shared_ptr<const Metric> metric_;
-  BoundParams params_;
-  MetricState state_;
+  std::shared_ptr<const BoundParams> params_;
+  const char* form_;  // owned by the plugin descriptor; may be null
+  std::vector<std::string> group_by_;
+  // Exactly one is set: the single state, or one per segment.
+  std::optional<MetricState> state_;
+  std::optional<SegmentedState> segments_;
   uint64_t chunks_ = 0;
   uint64_t rows_ = 0;
   bool saw_columns_ = false;

@@ -77,7 +77,7 @@ grpc::Status MetricServiceImpl::ComputeStream(
   if (!metric.ok()) return ToGrpc(metric.status());
   CallArgs first = ArgsFromRequest(chunk);
   absl::StatusOr<MetricCall> call =
-      MetricCall::Start(*std::move(metric), first.parameters);
+      MetricCall::Start(*std::move(metric), first);
   if (!call.ok()) return ToGrpc(call.status());
   if (absl::Status s = call->Add(first); !s.ok()) return ToGrpc(s);
   uint64_t chunks = 1;
@@ -88,10 +88,10 @@ grpc::Status MetricServiceImpl::ComputeStream(
           "chunk ", chunks - 1, ": metric '", chunk.metric(),
           "' differs from the first chunk's '", metric_name, "'")));
     }
-    if (!chunk.parameters().empty()) {
-      return ToGrpc(absl::InvalidArgumentError(
-          absl::StrCat("chunk ", chunks - 1,
-                       ": parameters belong in the first chunk of a stream")));
+    if (!chunk.parameters().empty() || !chunk.group_by().empty()) {
+      return ToGrpc(absl::InvalidArgumentError(absl::StrCat(
+          "chunk ", chunks - 1,
+          ": parameters and group_by belong in the first chunk of a stream")));
     }
     if (absl::Status s = call->Add(ArgsFromRequest(chunk)); !s.ok()) {
       return ToGrpc(s);

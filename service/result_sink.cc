@@ -17,6 +17,22 @@ bool AllFinite(std::initializer_list<double> values) {
 
 ResultSink& Self(void* context) { return *static_cast<ResultSink*>(context); }
 
+size_t ColumnLength(const v1::Column& column) {
+  switch (column.values_case()) {
+    case v1::Column::kDoubles:
+      return column.doubles().values_size();
+    case v1::Column::kInt64S:
+      return column.int64s().values_size();
+    case v1::Column::kStrings:
+      return column.strings().values_size();
+    case v1::Column::kTimestamps:
+      return column.timestamps().unix_micros_size();
+    case v1::Column::VALUES_NOT_SET:
+      break;
+  }
+  return 0;
+}
+
 }  // namespace
 
 ResultSink::ResultSink(v1::MetricResult* result) : result_(result) {
@@ -30,6 +46,7 @@ ResultSink::ResultSink(v1::MetricResult* result) : result_(result) {
   sink_.add_warning = &AddWarning;
   sink_.set_sample_size = &SetSampleSize;
   sink_.set_unit = &SetUnit;
+  sink_.add_table_column = &AddTableColumn;
 }
 
 void ResultSink::NoteDefect(std::string defect) {
@@ -92,6 +109,77 @@ void ResultSink::SetSampleSize(void* context, double sample_size) {
 
 void ResultSink::SetUnit(void* context, const char* unit, size_t size) {
   if (unit != nullptr) Self(context).result_->set_unit(std::string(unit, size));
+}
+
+void ResultSink::AddTableColumn(void* context, const char* table,
+                                size_t table_size, const char* column,
+                                size_t column_size, kpi_value_type type,
+                                size_t rows, const double* f64,
+                                const int64_t* i64,
+                                const kpi_string_view* str) {
+  ResultSink& self = Self(context);
+  if (table == nullptr || column == nullptr || table_size == 0 ||
+      column_size == 0) {
+    self.NoteDefect("a table column without a table or column name");
+    return;
+  }
+  const std::string table_name(table, table_size);
+  const std::string column_name(column, column_size);
+  v1::ResultTable* target = nullptr;
+  for (v1::ResultTable& t : *self.result_->mutable_tables()) {
+    if (t.name() == table_name) target = &t;
+  }
+  if (target == nullptr) {
+    target = self.result_->add_tables();
+    target->set_name(table_name);
+  }
+  const std::string where =
+      absl::StrCat("table '", table_name, "' column '", column_name, "'");
+  for (const v1::Column& existing : target->columns()) {
+    if (existing.name() == column_name) {
+      self.NoteDefect(absl::StrCat(where, " added twice"));
+      return;
+    }
+  }
+  if (target->columns_size() > 0 && ColumnLength(target->columns(0)) != rows) {
+    self.NoteDefect(absl::StrCat(where, " has ", rows, " rows, the table ",
+                                 ColumnLength(target->columns(0))));
+    return;
+  }
+  v1::Column* out = target->add_columns();
+  out->set_name(column_name);
+  const bool has_values =
+      rows == 0 || (type == KPI_TYPE_DOUBLE && f64) ||
+      ((type == KPI_TYPE_INT64 || type == KPI_TYPE_TIMESTAMP) && i64) ||
+      (type == KPI_TYPE_STRING && str);
+  if (!has_values) {
+    self.NoteDefect(absl::StrCat(where, " has no values of its type"));
+    return;
+  }
+  switch (type) {
+    case KPI_TYPE_DOUBLE:
+      for (size_t i = 0; i < rows; ++i) {
+        if (!std::isfinite(f64[i])) {
+          self.NoteDefect(absl::StrCat(where, " row ", i, " is not finite"));
+          return;
+        }
+      }
+      out->mutable_doubles()->mutable_values()->Add(f64, f64 + rows);
+      break;
+    case KPI_TYPE_INT64:
+      out->mutable_int64s()->mutable_values()->Add(i64, i64 + rows);
+      break;
+    case KPI_TYPE_TIMESTAMP:
+      out->mutable_timestamps()->mutable_unix_micros()->Add(i64, i64 + rows);
+      break;
+    case KPI_TYPE_STRING:
+      for (size_t i = 0; i < rows; ++i) {
+        out->mutable_strings()->add_values(str[i].data, str[i].size);
+      }
+      break;
+    default:
+      self.NoteDefect(absl::StrCat(where, " has unknown type ", type));
+  }
 }
 
 absl::Status ResultSink::Check() const {

@@ -34,6 +34,11 @@ class ResultSink {
   static void AddWarning(void* context, const char* message, size_t size);
   static void SetSampleSize(void* context, double sample_size);
   static void SetUnit(void* context, const char* unit, size_t size);
+  static void AddTableColumn(void* context, const char* table,
+                             size_t table_size, const char* column,
+                             size_t column_size, kpi_value_type type,
+                             size_t rows, const double* f64, const int64_t* i64,
+                             const kpi_string_view* str);
   void NoteDefect(std::string defect);
 
   v1::MetricResult* result_;

@@ -74,6 +74,9 @@ absl::Status CheckInput(const kpi_metric_descriptor& metric,
       !s.ok()) {
     return s;
   }
+  if (input.form != nullptr && !IsValidName(input.form)) {
+    return Malformed(where, "form must match [a-z][a-z0-9_]*");
+  }
   if (absl::Status s = CheckRangeParam(metric, where, input.min_param);
       !s.ok()) {
     return s;
@@ -83,8 +86,7 @@ absl::Status CheckInput(const kpi_metric_descriptor& metric,
 
 absl::Status CheckParam(const kpi_param_spec& param, absl::string_view where) {
   const kpi_param_value& def = param.default_value;
-  if (def.type != KPI_TYPE_DOUBLE && def.type != KPI_TYPE_INT64 &&
-      def.type != KPI_TYPE_STRING && def.type != KPI_TYPE_BOOL) {
+  if (def.type < KPI_TYPE_DOUBLE || def.type > KPI_TYPE_BOOL) {
     return Malformed(where, absl::StrCat("unsupported type ", def.type));
   }
   bool has_min = param.flags & KPI_PARAM_HAS_MIN;
@@ -128,6 +130,15 @@ absl::Status CheckParam(const kpi_param_spec& param, absl::string_view where) {
     }
   }
   return absl::OkStatus();
+}
+
+bool HasForm(const kpi_metric_descriptor& metric, absl::string_view form) {
+  for (size_t i = 0; i < metric.num_inputs; ++i) {
+    if (metric.inputs[i].form != nullptr && form == metric.inputs[i].form) {
+      return true;
+    }
+  }
+  return false;
 }
 
 absl::Status CheckMetric(const kpi_metric_descriptor& metric) {
@@ -178,6 +189,14 @@ absl::Status CheckMetric(const kpi_metric_descriptor& metric) {
     }
     if (absl::Status s = CheckInput(metric, input, input_where); !s.ok()) {
       return s;
+    }
+  }
+  for (size_t i = 0; i < metric.num_params; ++i) {
+    const kpi_param_spec& param = metric.params[i];
+    if (param.form != nullptr && !HasForm(metric, param.form)) {
+      return Malformed(absl::StrCat(where, ": parameter '", param.name, "'"),
+                       absl::StrCat("required for form '", param.form,
+                                    "', which no input declares"));
     }
   }
   return absl::OkStatus();

@@ -34,13 +34,13 @@
 #ifndef KPI_TESTS_CATALOG_CATALOG_HARNESS_H_
 #define KPI_TESTS_CATALOG_CATALOG_HARNESS_H_
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "absl/status/status.h"
 #include "kpi/v1/metric_service.pb.h"

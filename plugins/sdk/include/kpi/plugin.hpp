@@ -76,8 +76,8 @@ class InputSpec {
  public:
   constexpr InputSpec(const char* name, kpi_value_type type,
                       kpi_input_kind kind, const char* description)
-      : spec_{name,    description, type,    kind,   0u,
-              0.0,     0.0,         nullptr, nullptr, nullptr} {}
+      : spec_{name, description, type,    kind,    0u,
+              0.0,  0.0,         nullptr, nullptr, nullptr} {}
   constexpr InputSpec Required() const { return With(KPI_INPUT_REQUIRED); }
   constexpr InputSpec Integral() const { return With(KPI_INPUT_INTEGRAL); }
   constexpr InputSpec Min(double min) const {
@@ -132,8 +132,8 @@ class ParamSpec {
  public:
   constexpr ParamSpec(const char* name, kpi_param_value default_value,
                       const char* description)
-      : spec_{name, description, default_value, 0u, 0.0, 0.0, nullptr, 0,
-              nullptr} {}
+      : spec_{name,    description, default_value, 0u, 0.0, 0.0,
+              nullptr, 0,           nullptr} {}
   constexpr ParamSpec Min(double min) const {
     ParamSpec copy = *this;
     copy.spec_.flags |= KPI_PARAM_HAS_MIN;
@@ -191,9 +191,9 @@ constexpr ParamSpec BoolParam(const char* name, bool default_value,
 // Microseconds since the Unix epoch; usually Required() with default 0.
 constexpr ParamSpec TimestampParam(const char* name, int64_t default_value,
                                    const char* description) {
-  return ParamSpec(
-      name, {KPI_TYPE_TIMESTAMP, 0.0, default_value, 0, {nullptr, 0}},
-      description);
+  return ParamSpec(name,
+                   {KPI_TYPE_TIMESTAMP, 0.0, default_value, 0, {nullptr, 0}},
+                   description);
 }
 // `default_value` must be a string literal.
 template <size_t N>
@@ -329,13 +329,13 @@ class Result {
                    const Container& strings_or_numbers) {
     using T = typename Container::value_type;
     if constexpr (std::is_same_v<T, double>) {
-      TableColumn(table, column,
-                  View<double>(strings_or_numbers.data(),
-                               strings_or_numbers.size()));
+      TableColumn(
+          table, column,
+          View<double>(strings_or_numbers.data(), strings_or_numbers.size()));
     } else if constexpr (std::is_same_v<T, int64_t>) {
-      TableColumn(table, column,
-                  View<int64_t>(strings_or_numbers.data(),
-                                strings_or_numbers.size()));
+      TableColumn(
+          table, column,
+          View<int64_t>(strings_or_numbers.data(), strings_or_numbers.size()));
     } else {
       // Strings: std::string or std::string_view elements.
       std::vector<kpi_string_view> views;
