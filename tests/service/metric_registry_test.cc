@@ -115,6 +115,105 @@ TEST_F(MetricRegistryTest, AMetricKeepsItsLibraryLoadedAfterTheRegistryIsGone) {
   EXPECT_EQ(result->value(), 4.0);
 }
 
+v1::ComputeRequest GroupedSum(std::vector<double> values,
+                              std::vector<int64_t> region,
+                              std::vector<std::string> tier) {
+  v1::ComputeRequest request;
+  request.set_metric("fixture_sum");
+  v1::Column* v = request.add_columns();
+  v->set_name("values");
+  v->mutable_doubles()->mutable_values()->Add(values.begin(), values.end());
+  v1::Column* r = request.add_columns();
+  r->set_name("region");
+  r->mutable_int64s()->mutable_values()->Add(region.begin(), region.end());
+  v1::Column* t = request.add_columns();
+  t->set_name("tier");
+  for (const std::string& s : tier) t->mutable_strings()->add_values(s);
+  return request;
+}
+
+TEST_F(MetricRegistryTest, GroupByGivesOneResultPerSegmentInKeyOrder) {
+  v1::ComputeRequest request = GroupedSum({1, 2, 4, 8, 16}, {10, 9, 10, 9, 10},
+                                          {"a", "a", "b", "a", "a"});
+  request.add_group_by("region");
+  request.add_group_by("tier");
+  absl::StatusOr<v1::MetricResult> result =
+      ComputeOnce(registry_->Find("fixture_sum"), ArgsFromRequest(request));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->value(), 31);  // overall: every row
+  ASSERT_EQ(result->segments_size(), 3);
+  // Integer keys sort numerically: 9 before 10.
+  EXPECT_THAT(result->segments(0).key(), ElementsAre("9", "a"));
+  EXPECT_EQ(result->segments(0).result().value(), 10);
+  EXPECT_THAT(result->segments(1).key(), ElementsAre("10", "a"));
+  EXPECT_EQ(result->segments(1).result().value(), 17);
+  EXPECT_THAT(result->segments(2).key(), ElementsAre("10", "b"));
+  EXPECT_EQ(result->segments(2).result().value(), 4);
+  EXPECT_EQ(result->segments(2).result().sample_size(), 1);
+}
+
+TEST_F(MetricRegistryTest, GroupBySegmentsSurviveChunking) {
+  v1::ComputeRequest first = GroupedSum({1, 2}, {1, 2}, {"x", "x"});
+  first.add_group_by("region");
+  first.add_group_by("tier");
+  v1::ComputeRequest second = GroupedSum({4, 8}, {2, 3}, {"x", "x"});
+  second.clear_metric();
+  absl::StatusOr<MetricCall> call =
+      MetricCall::Start(registry_->Find("fixture_sum"), ArgsFromRequest(first));
+  ASSERT_TRUE(call.ok()) << call.status();
+  absl::Status added = call->Add(ArgsFromRequest(first));
+  ASSERT_TRUE(added.ok()) << added;
+  added = call->Add(ArgsFromRequest(second));
+  ASSERT_TRUE(added.ok()) << added;
+  absl::StatusOr<v1::MetricResult> result = call->Finish();
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->segments_size(), 3);
+  EXPECT_EQ(result->segments(1).result().value(), 6);  // region 2: 2 + 4
+}
+
+struct GroupByRefusal {
+  std::string name;
+  std::vector<std::string> group_by;
+  bool drop_region;
+  std::string message;
+};
+
+void PrintTo(const GroupByRefusal& c, std::ostream* os) { *os << c.name; }
+
+class GroupByRefusalTest
+    : public MetricRegistryTest,
+      public ::testing::WithParamInterface<GroupByRefusal> {};
+
+TEST_P(GroupByRefusalTest, IsRefusedNamingTheColumn) {
+  v1::ComputeRequest request = GroupedSum({1}, {1}, {"a"});
+  if (GetParam().drop_region) request.mutable_columns()->DeleteSubrange(1, 1);
+  for (const std::string& name : GetParam().group_by) {
+    request.add_group_by(name);
+  }
+  absl::StatusOr<v1::MetricResult> result =
+      ComputeOnce(registry_->Find("fixture_sum"), ArgsFromRequest(request));
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(result.status().message(), GetParam().message);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Refusals, GroupByRefusalTest,
+    ::testing::Values(
+        GroupByRefusal{"MissingColumn",
+                       {"region"},
+                       true,
+                       "group_by column 'region' is missing from the chunk"},
+        GroupByRefusal{"AnInputOfTheMetric",
+                       {"values"},
+                       false,
+                       "group_by: 'values' is an input of fixture_sum; group "
+                       "by a separate column"},
+        GroupByRefusal{"NamedTwice",
+                       {"tier", "tier"},
+                       false,
+                       "group_by: column 'tier' named twice"}),
+    [](const auto& info) { return info.param.name; });
+
 TEST(MetricRegistryLoadTest, AMissingDirectoryIsAnError) {
   absl::StatusOr<std::shared_ptr<const MetricRegistry>> loaded =
       MetricRegistry::Load({"/nonexistent/plugins"}, [](absl::string_view) {});

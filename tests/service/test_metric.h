@@ -47,6 +47,36 @@ class RowCounter {
   double rows_ = 0;
 };
 
+// A metric with two input forms: "aggregate" (scalar `total`) and "records"
+// (column `amount`, with a `period_start` parameter required by that form);
+// `note` (string column, optional) belongs to both.
+class TwoForms {
+ public:
+  enum Input { kTotal, kAmount, kNote };
+  static constexpr kpi_input_spec kInputs[] = {
+      sdk::Scalar("total", KPI_TYPE_DOUBLE, "A total.")
+          .Required()
+          .Form("aggregate"),
+      sdk::Column("amount", KPI_TYPE_DOUBLE, "An amount.")
+          .Required()
+          .Form("records"),
+      sdk::Column("note", KPI_TYPE_STRING, "A note.")};
+  static constexpr kpi_param_spec kParams[] = {
+      sdk::TimestampParam("period_start", 0, "Start.").Required("records")};
+  static constexpr sdk::MetricInfo kInfo{"two_forms", "Two forms.", "count"};
+
+  explicit TwoForms(const sdk::Params&) {}
+  void Update(const sdk::Chunk&) {}
+  void Merge(const TwoForms&) {}
+  void Finalize(sdk::Result& result) const { result.Value(0); }
+};
+
+inline const kpi_metric_descriptor& TwoFormsDescriptor() {
+  static const kpi_metric_descriptor descriptor =
+      sdk::detail::MetricAdapter<TwoForms>::Descriptor();
+  return descriptor;
+}
+
 inline const kpi_metric_descriptor& RowCounterDescriptor() {
   static const kpi_metric_descriptor descriptor =
       sdk::detail::MetricAdapter<RowCounter>::Descriptor();
