@@ -271,6 +271,55 @@ TEST_F(ServerTest, StreamErrorsNumberRowsAcrossChunks) {
             "input 'scores' row 104: 12 is above the maximum 10");
 }
 
+// NPS scores with a region column: "north" gets 10s, "south" gets 0s.
+v1::ComputeStreamRequest RegionChunk(int rows) {
+  v1::ComputeStreamRequest chunk;
+  v1::Column* scores = chunk.add_columns();
+  scores->set_name("scores");
+  v1::Column* region = chunk.add_columns();
+  region->set_name("region");
+  for (int i = 0; i < rows; ++i) {
+    scores->mutable_doubles()->add_values(i % 2 == 0 ? 10 : 0);
+    region->mutable_strings()->add_values(i % 2 == 0 ? "north" : "south");
+  }
+  return chunk;
+}
+
+TEST_F(ServerTest, GroupByReturnsOneResultPerSegmentOverAStream) {
+  v1::ComputeStreamResponse response;
+  auto context = Context();
+  auto writer = stub_->ComputeStream(context.get(), &response);
+  v1::ComputeStreamRequest first = RegionChunk(10);
+  first.set_metric("nps");
+  first.add_group_by("region");
+  ASSERT_TRUE(writer->Write(first));
+  ASSERT_TRUE(writer->Write(RegionChunk(30)));
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const v1::MetricResult& result = response.result();
+  EXPECT_DOUBLE_EQ(result.value(), 0.0);  // half promoters, half detractors
+  ASSERT_EQ(result.segments_size(), 2);
+  EXPECT_EQ(result.segments(0).key(0), "north");
+  EXPECT_DOUBLE_EQ(result.segments(0).result().value(), 100.0);
+  EXPECT_EQ(result.segments(0).result().sample_size(), 20);
+  EXPECT_EQ(result.segments(1).key(0), "south");
+  EXPECT_DOUBLE_EQ(result.segments(1).result().value(), -100.0);
+}
+
+TEST_F(ServerTest, GroupByOverScalarInputsIsRefused) {
+  v1::ComputeRequest request;
+  request.set_metric("churn_rate");
+  (*request.mutable_scalars())["customers_at_start"].set_int64_value(10);
+  (*request.mutable_scalars())["customers_lost"].set_int64_value(1);
+  request.add_group_by("region");
+  v1::ComputeResponse response;
+  grpc::Status status = stub_->Compute(Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("group_by needs row inputs, but scalar input"));
+}
+
 TEST_F(ServerTest, ListsEveryBundledMetricWithItsSchema) {
   v1::ListMetricsResponse response;
   ASSERT_TRUE(stub_->ListMetrics(Context().get(), {}, &response).ok());
