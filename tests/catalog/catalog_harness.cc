@@ -293,6 +293,7 @@ Request& Request::Strings(const std::string& name,
                           std::vector<std::string> values) {
   v1::Column* c = request_.add_columns();
   c->set_name(name);
+  c->mutable_strings();  // typed even when empty
   for (std::string& v : values) c->mutable_strings()->add_values(std::move(v));
   return *this;
 }
@@ -301,6 +302,7 @@ Request& Request::Timestamps(const std::string& name,
                              std::vector<std::string> values) {
   v1::Column* c = request_.add_columns();
   c->set_name(name);
+  c->mutable_timestamps();  // typed even when empty
   for (const std::string& v : values) {
     c->mutable_timestamps()->add_unix_micros(Micros(v));
   }
@@ -411,6 +413,7 @@ Expect& Expect::Warning(std::string part) {
 Expect& Expect::TableDoubles(std::string table, std::string column,
                              std::vector<double> cells) {
   v1::Column c;
+  c.set_name(column);
   c.mutable_doubles()->mutable_values()->Add(cells.begin(), cells.end());
   tables_.push_back({std::move(table), std::move(column), std::move(c)});
   return *this;
@@ -419,6 +422,7 @@ Expect& Expect::TableDoubles(std::string table, std::string column,
 Expect& Expect::TableInt64s(std::string table, std::string column,
                             std::vector<int64_t> cells) {
   v1::Column c;
+  c.set_name(column);
   c.mutable_int64s()->mutable_values()->Add(cells.begin(), cells.end());
   tables_.push_back({std::move(table), std::move(column), std::move(c)});
   return *this;
@@ -427,6 +431,8 @@ Expect& Expect::TableInt64s(std::string table, std::string column,
 Expect& Expect::TableStrings(std::string table, std::string column,
                              std::vector<std::string> cells) {
   v1::Column c;
+  c.set_name(column);
+  c.mutable_strings();
   for (std::string& s : cells) c.mutable_strings()->add_values(std::move(s));
   tables_.push_back({std::move(table), std::move(column), std::move(c)});
   return *this;
