@@ -149,6 +149,9 @@ struct SinkRecord {
   std::vector<std::string> warnings;
   std::optional<double> sample_size;
   std::optional<std::string> unit;  // set only when the plugin overrides it
+  // "table.column" of every result table column, in the order added (the
+  // cells are checked through the server in tests/catalog).
+  std::vector<std::string> table_columns;
   // Breaches of the sink protocol: a callback called twice, both a value and
   // undefined (or neither), a NaN or infinite number.
   std::vector<std::string> protocol_errors;
@@ -181,6 +184,11 @@ class RecordingSink {
   static void AddWarning(void* context, const char* message, size_t size);
   static void SetSampleSize(void* context, double sample_size);
   static void SetUnit(void* context, const char* unit, size_t size);
+  static void AddTableColumn(void* context, const char* table,
+                             size_t table_size, const char* column,
+                             size_t column_size, kpi_value_type type,
+                             size_t rows, const double* f64, const int64_t* i64,
+                             const kpi_string_view* str);
 
   void CheckFinite(const char* callback, double number);
 
