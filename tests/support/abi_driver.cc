@@ -37,7 +37,8 @@ bool operator==(const SinkRecord& a, const SinkRecord& b) {
   return a.value == b.value && a.undefined_reason == b.undefined_reason &&
          a.ratio == b.ratio && a.interval == b.interval &&
          a.warnings == b.warnings && a.sample_size == b.sample_size &&
-         a.unit == b.unit && a.protocol_errors == b.protocol_errors;
+         a.unit == b.unit && a.table_columns == b.table_columns &&
+         a.protocol_errors == b.protocol_errors;
 }
 
 // ---- Parameters -------------------------------------------------------------
@@ -193,7 +194,8 @@ RecordingSink::RecordingSink()
             &SetInterval,
             &AddWarning,
             &SetSampleSize,
-            &SetUnit} {}
+            &SetUnit,
+            &AddTableColumn} {}
 
 SinkRecord RecordingSink::Finish() const {
   SinkRecord record = record_;
@@ -278,6 +280,19 @@ void RecordingSink::SetUnit(void* context, const char* unit, size_t size) {
     self->record_.protocol_errors.push_back("set_unit called twice");
   }
   self->record_.unit = std::string(unit, size);
+}
+
+void RecordingSink::AddTableColumn(void* context, const char* table,
+                                   size_t table_size, const char* column,
+                                   size_t column_size, kpi_value_type,
+                                   size_t rows, const double* f64,
+                                   const int64_t*, const kpi_string_view*) {
+  auto* self = static_cast<RecordingSink*>(context);
+  self->record_.table_columns.push_back(std::string(table, table_size) + "." +
+                                        std::string(column, column_size));
+  for (size_t i = 0; f64 != nullptr && i < rows; ++i) {
+    self->CheckFinite("add_table_column", f64[i]);
+  }
 }
 
 // ---- Plugins ----------------------------------------------------------------
