@@ -198,7 +198,12 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(const kpi_metric_descriptor& metric,
     if (spec.kind != KPI_INPUT_COLUMN) {
       return InputError(spec, "is a scalar; send it in scalars, not columns");
     }
-    if (!InForm(spec, position.form)) return OtherForm(spec, position.form);
+    if (!InForm(spec, position.form)) {
+      // An empty column of another form carries nothing: typed requests
+      // always carry every repeated field.
+      if (arg.length == 0) continue;
+      return OtherForm(spec, position.form);
+    }
     if (present[index]) return InputError(spec, "sent twice");
     present[index] = true;
     // Timestamps are int64 microseconds: typed requests send them as such.

@@ -66,11 +66,19 @@ absl::StatusOr<const char*> ChooseInputForm(const kpi_metric_descriptor& metric,
     if (chosen == nullptr) chosen = input;
     return absl::OkStatus();
   };
+  // Inputs with values choose the form. Empty columns vote only when
+  // nothing else does: a typed request carries every repeated field, so an
+  // aggregate-form typed call also holds the record form's (empty) columns.
   for (const ColumnArg& column : first_chunk.columns) {
+    if (column.length == 0) continue;
     if (absl::Status s = consider(column.name); !s.ok()) return s;
   }
   for (const NamedValue& scalar : first_chunk.scalars) {
     if (absl::Status s = consider(scalar.name); !s.ok()) return s;
+  }
+  for (const ColumnArg& column : first_chunk.columns) {
+    if (chosen != nullptr) break;
+    if (absl::Status s = consider(column.name); !s.ok()) return s;
   }
   if (chosen != nullptr) return chosen->form;
   if (forms.size() == 1) return forms[0];

@@ -12,7 +12,8 @@
 namespace kpi {
 
 // The form `first_chunk` uses: nullptr when the metric declares no forms;
-// the only form when it declares one or the chunk names inputs of one form.
+// the only form when it declares one or the chunk names inputs of one form
+// (columns without rows count only when no other input names a form).
 // INVALID_ARGUMENT when the chunk mixes forms or names none while the metric
 // has several, listing each form's inputs.
 absl::StatusOr<const char*> ChooseInputForm(const kpi_metric_descriptor& metric,

@@ -118,41 +118,4 @@ grpc::Status MetricServiceImpl::ComputeTyped(
   return grpc::Status::OK;
 }
 
-grpc::Status MetricServiceImpl::ComputeChurnRate(
-    grpc::ServerContext*, const v1::ComputeChurnRateRequest* request,
-    v1::ComputeChurnRateResponse* response) {
-  return ComputeTyped("churn_rate", *request, response->mutable_result());
-}
-
-grpc::Status MetricServiceImpl::ComputeRetentionRate(
-    grpc::ServerContext*, const v1::ComputeRetentionRateRequest* request,
-    v1::ComputeRetentionRateResponse* response) {
-  return ComputeTyped("retention_rate", *request, response->mutable_result());
-}
-
-grpc::Status MetricServiceImpl::ComputeNps(grpc::ServerContext*,
-                                           const v1::ComputeNpsRequest* request,
-                                           v1::ComputeNpsResponse* response) {
-  return ComputeTyped("nps", *request, response->mutable_result());
-}
-
-grpc::Status MetricServiceImpl::ComputeCsat(
-    grpc::ServerContext*, const v1::ComputeCsatRequest* request,
-    v1::ComputeCsatResponse* response) {
-  return ComputeTyped("csat", *request, response->mutable_result());
-}
-
-grpc::Status MetricServiceImpl::ComputeCes(grpc::ServerContext*,
-                                           const v1::ComputeCesRequest* request,
-                                           v1::ComputeCesResponse* response) {
-  return ComputeTyped("ces", *request, response->mutable_result());
-}
-
-grpc::Status MetricServiceImpl::ComputeClickThroughRate(
-    grpc::ServerContext*, const v1::ComputeClickThroughRateRequest* request,
-    v1::ComputeClickThroughRateResponse* response) {
-  return ComputeTyped("click_through_rate", *request,
-                      response->mutable_result());
-}
-
 }  // namespace kpi

@@ -11,6 +11,7 @@
 
 #include "kpi/v1/metric_service.grpc.pb.h"
 #include "metric_registry.h"
+#include "typed_rpcs.h"
 
 namespace kpi {
 
@@ -32,26 +33,14 @@ class MetricServiceImpl final : public v1::MetricService::Service {
       grpc::ServerReader<v1::ComputeStreamRequest>* reader,
       v1::ComputeStreamResponse* response) override;
 
-  grpc::Status ComputeChurnRate(
-      grpc::ServerContext* context, const v1::ComputeChurnRateRequest* request,
-      v1::ComputeChurnRateResponse* response) override;
-  grpc::Status ComputeRetentionRate(
-      grpc::ServerContext* context,
-      const v1::ComputeRetentionRateRequest* request,
-      v1::ComputeRetentionRateResponse* response) override;
-  grpc::Status ComputeNps(grpc::ServerContext* context,
-                          const v1::ComputeNpsRequest* request,
-                          v1::ComputeNpsResponse* response) override;
-  grpc::Status ComputeCsat(grpc::ServerContext* context,
-                           const v1::ComputeCsatRequest* request,
-                           v1::ComputeCsatResponse* response) override;
-  grpc::Status ComputeCes(grpc::ServerContext* context,
-                          const v1::ComputeCesRequest* request,
-                          v1::ComputeCesResponse* response) override;
-  grpc::Status ComputeClickThroughRate(
-      grpc::ServerContext* context,
-      const v1::ComputeClickThroughRateRequest* request,
-      v1::ComputeClickThroughRateResponse* response) override;
+  // One handler per typed RPC (typed_rpcs.h), each a ComputeTyped call.
+#define KPI_DECLARE_TYPED_RPC(Rpc, metric)                                \
+  grpc::Status Rpc(grpc::ServerContext*, const v1::Rpc##Request* request, \
+                   v1::Rpc##Response* response) override {                \
+    return ComputeTyped(metric, *request, response->mutable_result());    \
+  }
+  KPI_FOR_EACH_TYPED_RPC(KPI_DECLARE_TYPED_RPC)
+#undef KPI_DECLARE_TYPED_RPC
 
  private:
   // The metric, or NOT_FOUND naming it.

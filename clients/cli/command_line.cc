@@ -2,9 +2,11 @@
 
 #include <cmath>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "cli_status.h"
 
 namespace kpi::cli {
@@ -66,6 +68,11 @@ absl::Status CheckOperands(const Invocation& invocation) {
     return UsageError(
         absl::StrCat("--input-json is a flag of compute only", kSeeHelp));
   }
+  if (!invocation.group_by.empty() &&
+      *invocation.command != Command::kCompute) {
+    return UsageError(
+        absl::StrCat("--group-by is a flag of compute only", kSeeHelp));
+  }
   return absl::OkStatus();
 }
 
@@ -99,8 +106,8 @@ absl::StatusOr<Invocation> ParseCommandLine(absl::Span<const std::string> args,
     // The flags that take a value, as "--flag value" or "--flag=value".
     const size_t equals = arg.find('=');
     const std::string name = arg.substr(0, equals);
-    const bool takes_value =
-        name == "--server" || name == "--timeout" || name == "--input-json";
+    const bool takes_value = name == "--server" || name == "--timeout" ||
+                             name == "--input-json" || name == "--group-by";
     if (!takes_value) {
       return UsageError(absl::StrCat("unknown flag \"", name, "\"", kSeeHelp));
     }
@@ -119,6 +126,15 @@ absl::StatusOr<Invocation> ParseCommandLine(absl::Span<const std::string> args,
       absl::StatusOr<absl::Duration> timeout = ParseTimeout(value);
       if (!timeout.ok()) return timeout.status();
       invocation.options.timeout = *timeout;
+    } else if (name == "--group-by") {
+      for (absl::string_view column : absl::StrSplit(value, ',')) {
+        column = absl::StripAsciiWhitespace(column);
+        if (column.empty()) {
+          return UsageError(
+              absl::StrCat("--group-by: empty column name in \"", value, "\""));
+        }
+        invocation.group_by.emplace_back(column);
+      }
     } else {
       invocation.input_json = value;
     }

@@ -2,6 +2,8 @@
 //
 //   kpi [--server HOST:PORT] [--json] [--timeout SECONDS] COMMAND [ARGS]
 //
+// compute also takes --input-json JSON|@FILE|- and --group-by COLUMN[,...].
+//
 // Flags may come before or after the command; "--flag value" and
 // "--flag=value" are the same; "--" ends the flags.
 
@@ -47,14 +49,18 @@ struct Invocation {
   std::vector<std::string> operands;
   // The argument of --input-json (compute only), unread.
   std::optional<std::string> input_json;
+  // The columns of --group-by (compute only), in the order given: the flag
+  // may be repeated and takes comma-separated names.
+  std::vector<std::string> group_by;
 };
 
 // Parses `args` (argv without the program name). `env_server` is the value
 // of $KPI_SERVER, or empty. "-h", "--help" anywhere, or the command
 // "help [COMMAND]", ask for help; then missing operands are not errors.
 // Returns a UsageError for an unknown command or flag, a flag without its
-// value, a --timeout that is not a positive number of seconds, --input-json
-// outside compute, or the wrong number of operands.
+// value, a --timeout that is not a positive number of seconds, an empty
+// --group-by name, --input-json or --group-by outside compute, or the wrong
+// number of operands.
 absl::StatusOr<Invocation> ParseCommandLine(absl::Span<const std::string> args,
                                             absl::string_view env_server);
 

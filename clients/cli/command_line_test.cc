@@ -60,6 +60,18 @@ TEST(ParseCommandLineTest, InputJsonFromStdinAndWithEquals) {
             "{\"a\":1}");
 }
 
+TEST(ParseCommandLineTest, GroupByRepeatedOrCommaSeparated) {
+  absl::StatusOr<Invocation> invocation =
+      Parse({"compute", "--group-by", "plan", "churn_rate",
+             "--group-by=region, country", "end=open"});
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_EQ(invocation->group_by,
+            (std::vector<std::string>{"plan", "region", "country"}));
+  EXPECT_EQ(invocation->operands,
+            (std::vector<std::string>{"churn_rate", "end=open"}));
+  EXPECT_TRUE(Parse({"compute", "nps"})->group_by.empty());
+}
+
 TEST(ParseCommandLineTest, DoubleDashEndsFlags) {
   absl::StatusOr<Invocation> invocation =
       Parse({"compute", "--", "nps", "--json"});
@@ -123,6 +135,14 @@ TEST(ParseCommandLineTest, UsageErrors) {
                    "[NAME=VALUE ...] (see kpi --help)");
   ExpectUsageError(Parse({"describe", "nps", "--input-json", "{}"}),
                    "--input-json is a flag of compute only (see kpi --help)");
+  ExpectUsageError(Parse({"describe", "nps", "--group-by", "plan"}),
+                   "--group-by is a flag of compute only (see kpi --help)");
+  ExpectUsageError(Parse({"compute", "nps", "--group-by", "plan,,region"}),
+                   "--group-by: empty column name in \"plan,,region\"");
+  ExpectUsageError(Parse({"compute", "nps", "--group-by="}),
+                   "--group-by: empty column name in \"\"");
+  ExpectUsageError(Parse({"compute", "nps", "--group-by"}),
+                   "--group-by needs a value (see kpi --help)");
 }
 
 }  // namespace

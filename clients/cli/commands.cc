@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/types/span.h"
 #include "input_json.h"
@@ -64,9 +65,9 @@ absl::Status RunCompute(const Invocation& invocation, MetricClient& client,
   absl::StatusOr<kpi::v1::DescribeMetricResponse> described =
       client.DescribeMetric(metric);
   if (!described.ok()) return described.status();
-  absl::StatusOr<kpi::v1::ComputeRequest> request =
-      BuildComputeRequest(described->metric(), assignments,
-                          input_json.has_value() ? &*input_json : nullptr);
+  absl::StatusOr<kpi::v1::ComputeRequest> request = BuildComputeRequest(
+      described->metric(), assignments,
+      input_json.has_value() ? &*input_json : nullptr, invocation.group_by);
   if (!request.ok()) return request.status();
   // The name the user typed, should the server describe it under another.
   request->set_metric(metric);
@@ -74,7 +75,9 @@ absl::Status RunCompute(const Invocation& invocation, MetricClient& client,
   absl::StatusOr<kpi::v1::ComputeResponse> response = client.Compute(*request);
   if (!response.ok()) return response.status();
   if (invocation.options.json) return PrintJson(*response, out);
-  out << FormatResult(response->result(), metric);
+  const std::vector<std::string> group_by(request->group_by().begin(),
+                                          request->group_by().end());
+  out << FormatResult(response->result(), metric, group_by);
   return absl::OkStatus();
 }
 

@@ -54,12 +54,9 @@ std::string ValueText(const Value& value) {
     case Value::kBoolValue:
       return value.bool_value() ? "true" : "false";
     case Value::kTimestampValue:
-      // RFC 3339 in UTC, as kpi compute accepts it.
-      return absl::FormatTime(
-          "%Y-%m-%d%ET%H:%M:%E*SZ",
+      return FormatTimestamp(
           absl::FromUnixSeconds(value.timestamp_value().seconds()) +
-              absl::Nanoseconds(value.timestamp_value().nanos()),
-          absl::UTCTimeZone());
+          absl::Nanoseconds(value.timestamp_value().nanos()));
     case Value::KIND_NOT_SET:
       break;
   }
@@ -88,6 +85,9 @@ void AppendInput(std::string* out, const InputSpec& input) {
                                                               : "scalar");
   traits.push_back(TypeName(input.type()));
   traits.push_back(input.required() ? "required" : "optional");
+  if (!input.form().empty()) {
+    traits.push_back(absl::StrCat("form ", input.form()));
+  }
   if (input.integral()) traits.push_back("integral");
   std::string range =
       RangeText(Bound(input.has_min(), input.min(), input.min_parameter()),
@@ -99,9 +99,15 @@ void AppendInput(std::string* out, const InputSpec& input) {
 void AppendParameter(std::string* out, const ParameterSpec& parameter) {
   std::vector<std::string> traits;
   traits.push_back(TypeName(parameter.type()));
-  if (std::string value = ValueText(parameter.default_value());
-      !value.empty()) {
+  if (parameter.required()) {
+    // The default of a required parameter is a placeholder: not shown.
+    traits.push_back("required");
+  } else if (std::string value = ValueText(parameter.default_value());
+             !value.empty()) {
     traits.push_back(absl::StrCat("default ", value));
+  }
+  if (!parameter.form().empty()) {
+    traits.push_back(absl::StrCat("form ", parameter.form()));
   }
   if (parameter.integral()) traits.push_back("integral");
   std::string range =
@@ -183,7 +189,24 @@ std::string FormatMetricDescription(const MetricInfo& metric) {
     absl::StrAppend(&out, "description:\n");
     AppendIndented(&out, metric.description(), "  ");
   }
-  absl::StrAppend(&out, "\ninputs:\n");
+  // The input forms, in the order the inputs first name them.
+  std::vector<absl::string_view> forms;
+  for (const InputSpec& input : metric.inputs()) {
+    if (!input.form().empty() &&
+        std::find(forms.begin(), forms.end(), input.form()) == forms.end()) {
+      forms.push_back(input.form());
+    }
+  }
+  absl::StrAppend(&out, "\ninputs");
+  if (!forms.empty()) {
+    // "a, b or c"
+    const absl::string_view last = forms.back();
+    forms.pop_back();
+    std::string list = absl::StrJoin(forms, ", ");
+    absl::StrAppend(&list, list.empty() ? "" : " or ", last);
+    absl::StrAppend(&out, " (a request uses one form: ", list, ")");
+  }
+  absl::StrAppend(&out, ":\n");
   if (metric.inputs().empty()) absl::StrAppend(&out, "  (none)\n");
   for (const InputSpec& input : metric.inputs()) AppendInput(&out, input);
   absl::StrAppend(&out, "\nparameters:\n");

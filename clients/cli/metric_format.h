@@ -43,7 +43,17 @@ std::string FormatMetricTable(
 //       How to aggregate.
 //
 // A bound taken from a parameter shows the parameter's name
-// ("range scale_min .. scale_max").
+// ("range scale_min .. scale_max"). An input or parameter of one input form
+// says so ("form records"), and the inputs header then names the forms:
+//
+//   inputs (a request uses one form: aggregate or records):
+//     customers_at_start (scalar, int64, required, form aggregate, ...)
+//     start (column, timestamp, required, form records)
+//
+//   parameters:
+//     period_start (timestamp, required, form records)
+//
+// A required parameter shows no default (it is a placeholder).
 std::string FormatMetricDescription(const kpi::v1::MetricInfo& metric);
 
 // A ValueType as the CLI writes it: "double", "int64", "string",

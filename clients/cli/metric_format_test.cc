@@ -154,6 +154,116 @@ TEST(FormatMetricDescriptionTest, InputsAndParameters) {
       "  label (string)\n");
 }
 
+TEST(FormatMetricDescriptionTest, FormsAndRequiredParameters) {
+  const MetricInfo churn = ParseText<MetricInfo>(R"pb(
+    name: "churn_rate"
+    unit: "%"
+    plugin: "retention"
+    plugin_version: "2.0.0"
+    inputs {
+      name: "customers_at_start"
+      type: VALUE_TYPE_INT64
+      kind: INPUT_KIND_SCALAR
+      required: true
+      integral: true
+      min: 0
+      form: "aggregate"
+    }
+    inputs {
+      name: "start"
+      description: "When each subscription started."
+      type: VALUE_TYPE_TIMESTAMP
+      kind: INPUT_KIND_COLUMN
+      required: true
+      form: "records"
+    }
+    inputs {
+      name: "end"
+      type: VALUE_TYPE_TIMESTAMP
+      kind: INPUT_KIND_COLUMN
+      form: "records"
+    }
+    inputs {
+      name: "weight"
+      type: VALUE_TYPE_DOUBLE
+      kind: INPUT_KIND_COLUMN
+      form: "weighted"
+    }
+    inputs { name: "note" type: VALUE_TYPE_STRING kind: INPUT_KIND_SCALAR }
+    parameters {
+      name: "period_start"
+      description: "First instant of the period."
+      type: VALUE_TYPE_TIMESTAMP
+      default_value { timestamp_value {} }
+      required: true
+      form: "records"
+    }
+    parameters { name: "anchor" type: VALUE_TYPE_TIMESTAMP required: true }
+    parameters {
+      name: "grace_days"
+      type: VALUE_TYPE_INT64
+      default_value { int64_value: 0 }
+      form: "records"
+    }
+  )pb");
+  EXPECT_EQ(FormatMetricDescription(churn),
+            "metric: churn_rate\n"
+            "unit: %\n"
+            "plugin: retention@2.0.0\n"
+            "\n"
+            "inputs (a request uses one form: aggregate, records or "
+            "weighted):\n"
+            "  customers_at_start (scalar, int64, required, form aggregate, "
+            "integral, range >= 0)\n"
+            "  start (column, timestamp, required, form records)\n"
+            "    When each subscription started.\n"
+            "  end (column, timestamp, optional, form records)\n"
+            "  weight (column, double, optional, form weighted)\n"
+            "  note (scalar, string, optional)\n"
+            "\n"
+            "parameters:\n"
+            "  period_start (timestamp, required, form records)\n"
+            "    First instant of the period.\n"
+            "  anchor (timestamp, required)\n"
+            "  grace_days (int64, default 0, form records)\n");
+}
+
+TEST(FormatMetricDescriptionTest, TwoForms) {
+  const MetricInfo metric = ParseText<MetricInfo>(R"pb(
+    name: "m"
+    plugin: "p"
+    inputs {
+      name: "a"
+      type: VALUE_TYPE_INT64
+      kind: INPUT_KIND_SCALAR
+      form: "aggregate"
+    }
+    inputs {
+      name: "r"
+      type: VALUE_TYPE_INT64
+      kind: INPUT_KIND_COLUMN
+      form: "records"
+    }
+    inputs {
+      name: "b"
+      type: VALUE_TYPE_INT64
+      kind: INPUT_KIND_SCALAR
+      form: "aggregate"
+    }
+  )pb");
+  EXPECT_EQ(FormatMetricDescription(metric),
+            "metric: m\n"
+            "plugin: p\n"
+            "\n"
+            "inputs (a request uses one form: aggregate or records):\n"
+            "  a (scalar, int64, optional, form aggregate)\n"
+            "  r (column, int64, optional, form records)\n"
+            "  b (scalar, int64, optional, form aggregate)\n"
+            "\n"
+            "parameters:\n"
+            "  (none)\n");
+}
+
 TEST(FormatMetricDescriptionTest, NothingDeclared) {
   const MetricInfo bare =
       ParseText<MetricInfo>(R"pb(name: "bare" plugin: "x")pb");

@@ -23,4 +23,8 @@ std::string FormatNumber(double value, int significant_digits) {
   return text == "-0" ? "0" : text;
 }
 
+std::string FormatTimestamp(absl::Time time) {
+  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", time, absl::UTCTimeZone());
+}
+
 }  // namespace kpi::cli

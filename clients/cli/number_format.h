@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "absl/time/time.h"
+
 namespace kpi::cli {
 
 // `value` with at most `significant_digits` significant digits and no
@@ -16,6 +18,11 @@ namespace kpi::cli {
 // "1e+15"). -0 is "0".
 // REQUIRES: 1 <= significant_digits <= 17.
 std::string FormatNumber(double value, int significant_digits = 6);
+
+// `time` in RFC 3339, in UTC, as kpi compute accepts it: whole seconds as
+// "2024-01-31T00:00:00Z", fractions with the digits they need
+// ("2024-01-31T00:00:00.5Z").
+std::string FormatTimestamp(absl::Time time);
 
 }  // namespace kpi::cli
 

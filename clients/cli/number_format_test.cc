@@ -41,5 +41,14 @@ TEST(FormatNumberTest, Examples) {
   }
 }
 
+TEST(FormatTimestampTest, Rfc3339InUtc) {
+  EXPECT_EQ(FormatTimestamp(absl::FromUnixSeconds(1706659200)),
+            "2024-01-31T00:00:00Z");
+  EXPECT_EQ(FormatTimestamp(absl::FromUnixMicros(1706659200500000)),
+            "2024-01-31T00:00:00.5Z");
+  EXPECT_EQ(FormatTimestamp(absl::FromUnixMicros(-1)),
+            "1969-12-31T23:59:59.999999Z");
+}
+
 }  // namespace
 }  // namespace kpi::cli

@@ -131,6 +131,15 @@ absl::StatusOr<int64_t> ToUnixMicros(const RawItem& item) {
   return Problem(item, kNotATimestamp);
 }
 
+absl::StatusOr<int64_t> ToColumnUnixMicros(const RawItem& item) {
+  if (item.origin == ItemOrigin::kJsonNull) return kOpenEnd;
+  if (IsTextual(item)) {
+    const absl::string_view text = absl::StripAsciiWhitespace(item.text);
+    if (text.empty() || absl::EqualsIgnoreCase(text, "open")) return kOpenEnd;
+  }
+  return ToUnixMicros(item);
+}
+
 absl::StatusOr<bool> ToBool(const RawItem& item) {
   const absl::string_view text = absl::StripAsciiWhitespace(item.text);
   if (item.origin == ItemOrigin::kJsonBool || IsTextual(item)) {

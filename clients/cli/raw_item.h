@@ -10,6 +10,7 @@
 #define KPI_CLIENTS_CLI_RAW_ITEM_H_
 
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -17,6 +18,9 @@
 #include "google/protobuf/struct.pb.h"
 
 namespace kpi::cli {
+
+// The value of an open end in a timestamp column: the largest int64.
+inline constexpr int64_t kOpenEnd = std::numeric_limits<int64_t>::max();
 
 // Where a RawItem came from; decides which conversions accept it and how an
 // error shows it.
@@ -64,6 +68,10 @@ absl::StatusOr<std::string> ToString(const RawItem& item);
 // ("2024-01-31T00:00:00Z", "2024-01-31T01:00:00.5+01:00"), a date alone
 // ("2024-01-31", midnight UTC) or a whole number of microseconds.
 absl::StatusOr<int64_t> ToUnixMicros(const RawItem& item);
+// ToUnixMicros for one item of a timestamp column, where an open end ("no
+// end yet", e.g. of a subscription still running) may also be written as an
+// empty item, the word "open" (any letter case) or a JSON null: kOpenEnd.
+absl::StatusOr<int64_t> ToColumnUnixMicros(const RawItem& item);
 // true or false (any letter case), or a JSON boolean.
 absl::StatusOr<bool> ToBool(const RawItem& item);
 

@@ -25,6 +25,12 @@ google::protobuf::Value Bool(bool value) {
   return json;
 }
 
+google::protobuf::Value Null() {
+  google::protobuf::Value json;
+  json.set_null_value(google::protobuf::NULL_VALUE);
+  return json;
+}
+
 TEST(JsonItemTest, TextOfEachKind) {
   EXPECT_EQ(DescribeItem(JsonItem(Number(0.9))), "0.9");
   EXPECT_EQ(DescribeItem(JsonItem(Number(1e20))), "1e+20");
@@ -105,6 +111,25 @@ TEST(ToUnixMicrosTest, Rejections) {
             "1.5 is not a whole number");
   EXPECT_EQ(ToUnixMicros(JsonItem(Bool(true))).status().message(),
             "true is not a timestamp (want RFC 3339 like "
+            "2024-01-31T00:00:00Z, or unix microseconds)");
+}
+
+// An open end ("no end yet") is the largest int64; a scalar or parameter
+// timestamp has no such form.
+TEST(ToColumnUnixMicrosTest, OpenEnd) {
+  EXPECT_EQ(*ToColumnUnixMicros(TextItem("")), kOpenEnd);
+  EXPECT_EQ(*ToColumnUnixMicros(TextItem(" ")), kOpenEnd);
+  EXPECT_EQ(*ToColumnUnixMicros(TextItem("open")), kOpenEnd);
+  EXPECT_EQ(*ToColumnUnixMicros(TextItem("OPEN")), kOpenEnd);
+  EXPECT_EQ(*ToColumnUnixMicros(JsonItem(String(""))), kOpenEnd);
+  EXPECT_EQ(*ToColumnUnixMicros(JsonItem(Null())), kOpenEnd);
+  EXPECT_EQ(kOpenEnd, 9223372036854775807);
+  EXPECT_EQ(*ToColumnUnixMicros(TextItem("2024-01-31")), 1706659200000000);
+  EXPECT_EQ(ToColumnUnixMicros(TextItem("opened")).status().message(),
+            "\"opened\" is not a timestamp (want RFC 3339 like "
+            "2024-01-31T00:00:00Z, or unix microseconds)");
+  EXPECT_EQ(ToUnixMicros(TextItem("open")).status().message(),
+            "\"open\" is not a timestamp (want RFC 3339 like "
             "2024-01-31T00:00:00Z, or unix microseconds)");
 }
 

@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -27,12 +28,14 @@ using ::kpi::v1::ValueType;
 // JSON value.
 using Given = std::variant<absl::string_view, const google::protobuf::Value*>;
 
-std::string ValidNames(const MetricInfo& metric) {
+std::string ValidNames(const MetricInfo& metric,
+                       absl::Span<const std::string> group_by) {
   std::vector<absl::string_view> names;
   for (const InputSpec& input : metric.inputs()) names.push_back(input.name());
   for (const ParameterSpec& parameter : metric.parameters()) {
     names.push_back(parameter.name());
   }
+  for (const std::string& name : group_by) names.push_back(name);
   return names.empty() ? "(none)" : absl::StrJoin(names, ", ");
 }
 
@@ -50,7 +53,8 @@ bool IsDeclared(const MetricInfo& metric, absl::string_view name) {
 // argument replaces a JSON value and a later argument an earlier one.
 absl::StatusOr<std::map<std::string, Given, std::less<>>> CollectGiven(
     const MetricInfo& metric, absl::Span<const std::string> assignments,
-    const google::protobuf::Struct* input_json) {
+    const google::protobuf::Struct* input_json,
+    absl::Span<const std::string> group_by) {
   std::map<std::string, Given, std::less<>> given;
   std::vector<absl::string_view> names;  // in the order the user wrote them
   if (input_json != nullptr) {
@@ -72,10 +76,10 @@ absl::StatusOr<std::map<std::string, Given, std::less<>>> CollectGiven(
     given.insert_or_assign(std::string(parts.first), parts.second);
   }
   for (absl::string_view name : names) {
-    if (!IsDeclared(metric, name)) {
-      return UsageError(
-          absl::StrCat(metric.name(), " has no input or parameter named \"",
-                       name, "\"; valid names: ", ValidNames(metric)));
+    if (!IsDeclared(metric, name) && !absl::c_linear_search(group_by, name)) {
+      return UsageError(absl::StrCat(
+          metric.name(), " has no input or parameter named \"", name,
+          "\"; valid names: ", ValidNames(metric, group_by)));
     }
   }
   return given;
@@ -156,7 +160,7 @@ absl::StatusOr<Column> MakeColumn(const InputSpec& input, const Given& given) {
       break;
     case kpi::v1::VALUE_TYPE_TIMESTAMP:
       status = AppendAll<int64_t>(
-          input.name(), *items, ToUnixMicros,
+          input.name(), *items, ToColumnUnixMicros,
           column.mutable_timestamps()->mutable_unix_micros());
       break;
     default:
@@ -167,6 +171,41 @@ absl::StatusOr<Column> MakeColumn(const InputSpec& input, const Given& given) {
   }
   if (!status.ok()) return status;
   return column;
+}
+
+// A group_by column: segment keys, always sent as strings.
+absl::StatusOr<Column> MakeGroupColumn(const std::string& name,
+                                       const Given& given) {
+  absl::StatusOr<std::vector<RawItem>> items = ColumnItems(name, given);
+  if (!items.ok()) return items.status();
+  Column column;
+  column.set_name(name);
+  const auto to_key = [](const RawItem& item) -> absl::StatusOr<std::string> {
+    // A JSON number is a key too (a region id): its text, as written.
+    if (item.origin == ItemOrigin::kJsonNumber) return item.text;
+    return ToString(item);
+  };
+  absl::Status status = AppendAll<std::string>(
+      name, *items, to_key, column.mutable_strings()->mutable_values());
+  if (!status.ok()) return status;
+  return column;
+}
+
+// The group_by names, each once, in the order first given. A name that the
+// metric declares cannot be one: its values would be an input, not a key.
+absl::StatusOr<std::vector<std::string>> GroupByNames(
+    const MetricInfo& metric, absl::Span<const std::string> group_by) {
+  std::vector<std::string> names;
+  for (const std::string& name : group_by) {
+    if (name.empty()) return UsageError("--group-by: a column name is empty");
+    if (IsDeclared(metric, name)) {
+      return UsageError(absl::StrCat(
+          "--group-by: \"", name, "\" is an input or parameter of ",
+          metric.name(), "; group by a column the metric does not take"));
+    }
+    if (!absl::c_linear_search(names, name)) names.push_back(name);
+  }
+  return names;
 }
 
 absl::StatusOr<Value> MakeValue(absl::string_view name, ValueType type,
@@ -244,12 +283,16 @@ absl::Status CheckAssignments(absl::Span<const std::string> assignments) {
 
 absl::StatusOr<ComputeRequest> BuildComputeRequest(
     const MetricInfo& metric, absl::Span<const std::string> assignments,
-    const google::protobuf::Struct* input_json) {
+    const google::protobuf::Struct* input_json,
+    absl::Span<const std::string> group_by) {
   if (absl::Status status = CheckAssignments(assignments); !status.ok()) {
     return status;
   }
+  absl::StatusOr<std::vector<std::string>> group_names =
+      GroupByNames(metric, group_by);
+  if (!group_names.ok()) return group_names.status();
   absl::StatusOr<std::map<std::string, Given, std::less<>>> given =
-      CollectGiven(metric, assignments, input_json);
+      CollectGiven(metric, assignments, input_json, *group_names);
   if (!given.ok()) return given.status();
 
   ComputeRequest request;
@@ -276,6 +319,14 @@ absl::StatusOr<ComputeRequest> BuildComputeRequest(
         MakeValue(parameter.name(), parameter.type(), it->second);
     if (!value.ok()) return value.status();
     (*request.mutable_parameters())[parameter.name()] = *std::move(value);
+  }
+  for (const std::string& name : *group_names) {
+    request.add_group_by(name);
+    auto it = given->find(name);
+    if (it == given->end()) continue;  // the server says it is missing
+    absl::StatusOr<Column> column = MakeGroupColumn(name, it->second);
+    if (!column.ok()) return column.status();
+    *request.add_columns() = *std::move(column);
   }
   return request;
 }

@@ -439,6 +439,242 @@ TEST(BuildComputeRequestTest, ColumnsFollowTheDeclarationOrder) {
       )pb");
 }
 
+// A records-form metric: timestamp columns (end open for active
+// subscriptions) and required timestamp parameters.
+MetricInfo ChurnRecords() {
+  return ParseText<MetricInfo>(R"pb(
+    name: "churn_rate"
+    inputs {
+      name: "customers_at_start"
+      type: VALUE_TYPE_INT64
+      kind: INPUT_KIND_SCALAR
+      form: "aggregate"
+    }
+    inputs {
+      name: "start"
+      type: VALUE_TYPE_TIMESTAMP
+      kind: INPUT_KIND_COLUMN
+      form: "records"
+    }
+    inputs {
+      name: "end"
+      type: VALUE_TYPE_TIMESTAMP
+      kind: INPUT_KIND_COLUMN
+      form: "records"
+    }
+    parameters {
+      name: "period_start"
+      type: VALUE_TYPE_TIMESTAMP
+      required: true
+      form: "records"
+    }
+    parameters {
+      name: "period_end"
+      type: VALUE_TYPE_TIMESTAMP
+      required: true
+      form: "records"
+    }
+  )pb");
+}
+
+TEST(BuildComputeRequestTest, TimestampParametersInEveryForm) {
+  ExpectRequest(
+      BuildComputeRequest(ChurnRecords(),
+                          {"period_start=2024-01-31",
+                           "period_end=2024-02-29T23:59:59.25+01:00"},
+                          nullptr),
+      R"pb(
+        metric: "churn_rate"
+        parameters {
+          key: "period_start"
+          value { timestamp_value { seconds: 1706659200 } }
+        }
+        parameters {
+          key: "period_end"
+          value { timestamp_value { seconds: 1709247599 nanos: 250000000 } }
+        }
+      )pb");
+  const google::protobuf::Struct json =
+      Json(R"({"period_start": 1706659200000001, "period_end": "2024-02-01"})");
+  ExpectRequest(BuildComputeRequest(ChurnRecords(), {}, &json), R"pb(
+    metric: "churn_rate"
+    parameters {
+      key: "period_start"
+      value { timestamp_value { seconds: 1706659200 nanos: 1000 } }
+    }
+    parameters {
+      key: "period_end"
+      value { timestamp_value { seconds: 1706745600 } }
+    }
+  )pb");
+}
+
+// An open end is the largest int64, in a column only.
+TEST(BuildComputeRequestTest, OpenEndInATimestampColumn) {
+  ExpectRequest(BuildComputeRequest(ChurnRecords(),
+                                    {"start=2024-01-01,2024-01-02,2024-01-03,0",
+                                     "end=2024-03-31,open,, OPEN "},
+                                    nullptr),
+                R"pb(
+                  metric: "churn_rate"
+                  columns {
+                    name: "start"
+                    timestamps {
+                      unix_micros: [
+                        1704067200000000,
+                        1704153600000000,
+                        1704240000000000,
+                        0
+                      ]
+                    }
+                  }
+                  columns {
+                    name: "end"
+                    timestamps {
+                      unix_micros: [
+                        1711843200000000,
+                        9223372036854775807,
+                        9223372036854775807,
+                        9223372036854775807
+                      ]
+                    }
+                  }
+                )pb");
+  ExpectRequest(BuildComputeRequest(ChurnRecords(), {"end=open"}, nullptr),
+                R"pb(
+                  metric: "churn_rate"
+                  columns {
+                    name: "end"
+                    timestamps { unix_micros: 9223372036854775807 }
+                  }
+                )pb");
+  const google::protobuf::Struct json =
+      Json(R"({"end": ["2024-03-31", null, "", "open"]})");
+  ExpectRequest(BuildComputeRequest(ChurnRecords(), {}, &json), R"pb(
+    metric: "churn_rate"
+    columns {
+      name: "end"
+      timestamps {
+        unix_micros: [
+          1711843200000000,
+          9223372036854775807,
+          9223372036854775807,
+          9223372036854775807
+        ]
+      }
+    }
+  )pb");
+  ExpectUsageError(
+      BuildComputeRequest(ChurnRecords(), {"period_end=open"}, nullptr),
+      "period_end: \"open\" is not a timestamp (want RFC 3339 like "
+      "2024-01-31T00:00:00Z, or unix microseconds)");
+}
+
+TEST(BuildComputeRequestTest, GroupByColumnsAreStringColumnsAfterTheInputs) {
+  const std::vector<std::string> group_by = {"plan", "region", "plan"};
+  ExpectRequest(
+      BuildComputeRequest(
+          Nps(), {"region=eu,us,eu", "scores=10,9,3", "plan=basic, pro,1"},
+          nullptr, group_by),
+      R"pb(
+        metric: "nps"
+        columns {
+          name: "scores"
+          doubles { values: [ 10, 9, 3 ] }
+        }
+        columns {
+          name: "plan"
+          strings { values: [ "basic", " pro", "1" ] }
+        }
+        columns {
+          name: "region"
+          strings { values: [ "eu", "us", "eu" ] }
+        }
+        group_by: [ "plan", "region" ]
+      )pb");
+}
+
+TEST(BuildComputeRequestTest, GroupByColumnsFromJson) {
+  const std::vector<std::string> group_by = {"region_id"};
+  const google::protobuf::Struct json =
+      Json(R"({"scores": [10, 9], "region_id": [7, "eu"]})");
+  ExpectRequest(BuildComputeRequest(Nps(), {"region_id=3,4"}, &json, group_by),
+                R"pb(
+                  metric: "nps"
+                  columns {
+                    name: "scores"
+                    doubles { values: [ 10, 9 ] }
+                  }
+                  columns {
+                    name: "region_id"
+                    strings { values: [ "3", "4" ] }
+                  }
+                  group_by: "region_id"
+                )pb");
+  ExpectRequest(BuildComputeRequest(Nps(), {}, &json, group_by), R"pb(
+    metric: "nps"
+    columns {
+      name: "scores"
+      doubles { values: [ 10, 9 ] }
+    }
+    columns {
+      name: "region_id"
+      strings { values: [ "7", "eu" ] }
+    }
+    group_by: "region_id"
+  )pb");
+  const google::protobuf::Struct bad = Json(R"({"region_id": [true]})");
+  ExpectUsageError(BuildComputeRequest(Nps(), {}, &bad, group_by),
+                   "region_id: item 1 true is not a string");
+  const google::protobuf::Struct scalar = Json(R"({"region_id": "eu"})");
+  ExpectUsageError(BuildComputeRequest(Nps(), {}, &scalar, group_by),
+                   "region_id: \"eu\" is not a JSON array; a column input "
+                   "takes an array of values");
+}
+
+// Without its values the group_by column is left to the server to report.
+TEST(BuildComputeRequestTest, GroupByWithoutValues) {
+  const std::vector<std::string> group_by = {"plan"};
+  ExpectRequest(BuildComputeRequest(Nps(), {"scores=1"}, nullptr, group_by),
+                R"pb(
+                  metric: "nps"
+                  columns {
+                    name: "scores"
+                    doubles { values: 1 }
+                  }
+                  group_by: "plan"
+                )pb");
+}
+
+TEST(BuildComputeRequestTest, GroupByNamesAreValidNames) {
+  const std::vector<std::string> group_by = {"plan"};
+  ExpectUsageError(
+      BuildComputeRequest(Nps(), {"plan=a", "region=b"}, nullptr, group_by),
+      "nps has no input or parameter named \"region\"; valid names: scores, "
+      "promoter_min, detractor_max, confidence_level, plan");
+  // Without --group-by, a group column is an unknown name.
+  ExpectUsageError(BuildComputeRequest(Nps(), {"plan=a"}, nullptr),
+                   "nps has no input or parameter named \"plan\"; valid "
+                   "names: scores, promoter_min, detractor_max, "
+                   "confidence_level");
+}
+
+TEST(BuildComputeRequestTest, GroupByAnInputIsAnError) {
+  const std::vector<std::string> by_input = {"scores"};
+  ExpectUsageError(
+      BuildComputeRequest(Nps(), {"scores=1"}, nullptr, by_input),
+      "--group-by: \"scores\" is an input or parameter of nps; group by a "
+      "column the metric does not take");
+  const std::vector<std::string> by_parameter = {"plan", "promoter_min"};
+  ExpectUsageError(
+      BuildComputeRequest(Nps(), {}, nullptr, by_parameter),
+      "--group-by: \"promoter_min\" is an input or parameter of nps; group "
+      "by a column the metric does not take");
+  const std::vector<std::string> empty = {""};
+  ExpectUsageError(BuildComputeRequest(Nps(), {}, nullptr, empty),
+                   "--group-by: a column name is empty");
+}
+
 TEST(CheckAssignmentsTest, AcceptsNameEqualsValue) {
   const std::vector<std::string> good = {"a=1", "b=", "c=x=y"};
   EXPECT_TRUE(CheckAssignments(good).ok());

@@ -1,6 +1,7 @@
 #include "result_format.h"
 
 #include <string>
+#include <vector>
 
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
@@ -160,6 +161,236 @@ TEST(FormatResultTest, UndefinedWithoutReason) {
 TEST(FormatResultTest, RequestedNameWhenTheResultHasNone) {
   EXPECT_EQ(FormatResult(Result(R"pb(value: 1 unit: "%")pb"), "ctr"),
             "ctr = 1 %\n");
+}
+
+// The example of kpi compute --help: int64s, doubles, strings and timestamps.
+TEST(FormatResultTest, TablesAfterTheHeadline) {
+  EXPECT_EQ(
+      FormatResult(Result(R"pb(
+                     metric: "funnel_conversion"
+                     value: 12.5
+                     unit: "%"
+                     tables {
+                       name: "stages"
+                       columns {
+                         name: "stage"
+                         strings { values: [ "visit", "checkout" ] }
+                       }
+                       columns {
+                         name: "entered"
+                         int64s { values: [ 1000, 125 ] }
+                       }
+                       columns {
+                         name: "share"
+                         doubles { values: [ 100, 12.5 ] }
+                       }
+                       columns {
+                         name: "first_seen"
+                         timestamps {
+                           unix_micros: [ 1704067200000000, 1704240000000000 ]
+                         }
+                       }
+                     }
+                   )pb"),
+                   "funnel_conversion"),
+      "funnel_conversion = 12.5 %\n"
+      "  table stages:\n"
+      "    stage     entered  share  first_seen\n"
+      "    visit        1000    100  2024-01-01T00:00:00Z\n"
+      "    checkout      125   12.5  2024-01-03T00:00:00Z\n");
+}
+
+// Numbers right-aligned (headers too), text left-aligned; six significant
+// digits; an open end; no trailing spaces; tables in order, after warnings.
+TEST(FormatResultTest, MixedColumnTypes) {
+  EXPECT_EQ(
+      FormatResult(
+          Result(R"pb(
+            metric: "mrr_movements"
+            value: 1234.5
+            unit: "USD"
+            warnings: "2 rows without a plan"
+            tables {
+              name: "customers"
+              columns {
+                name: "id"
+                int64s { values: [ 7, -12, 9000000000 ] }
+              }
+              columns {
+                name: "customer"
+                strings { values: [ "acme", "Zoë Ltd", "" ] }
+              }
+              columns {
+                name: "mrr"
+                doubles { values: [ 33.333333333, 0, -1250000.25 ] }
+              }
+              columns {
+                name: "end"
+                timestamps {
+                  unix_micros: [ 9223372036854775807, 1706659200500000, -1 ]
+                }
+              }
+              columns {
+                name: "note"
+                strings { values: [ "x", "", "" ] }
+              }
+            }
+            tables {
+              name: "totals"
+              columns {
+                name: "n"
+                doubles { values: 3 }
+              }
+            }
+          )pb"),
+          "mrr_movements"),
+      "mrr_movements = 1234.5 USD\n"
+      "  warning: 2 rows without a plan\n"
+      "  table customers:\n"
+      "            id  customer       mrr  end                          note\n"
+      "             7  acme       33.3333  open                         x\n"
+      "           -12  Zoë Ltd          0  2024-01-31T00:00:00.5Z\n"
+      "    9000000000            -1250000  1969-12-31T23:59:59.999999Z\n"
+      "  table totals:\n"
+      "    n\n"
+      "    3\n");
+}
+
+TEST(FormatResultTest, UndefinedResultStillShowsItsTables) {
+  EXPECT_EQ(FormatResult(Result(R"pb(
+                           metric: "funnel"
+                           undefined_reason: "no visits"
+                           tables {
+                             name: "stages"
+                             columns {
+                               name: "stage"
+                               strings {}
+                             }
+                             columns {
+                               name: "entered"
+                               int64s {}
+                             }
+                           }
+                           tables {}
+                         )pb"),
+                         "funnel"),
+            "funnel is undefined: no visits\n"
+            "  table stages:\n"
+            "    stage  entered\n"
+            "    (no rows)\n"
+            "  table:\n"
+            "    (no columns)\n");
+}
+
+TEST(FormatResultTableTest, IndentAndShortColumns) {
+  const kpi::v1::ResultTable table = [] {
+    kpi::v1::ResultTable t;
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(
+        R"pb(
+          name: "t"
+          columns {
+            name: "a"
+            doubles { values: [ 1, 2 ] }
+          }
+          columns {
+            name: "b"
+            strings { values: "only" }
+          }
+          columns { name: "unset" }
+        )pb",
+        &t));
+    return t;
+  }();
+  EXPECT_EQ(FormatResultTable(table, 0),
+            "table t:\n"
+            "  a  b     unset\n"
+            "  1  only\n"
+            "  2\n");
+}
+
+TEST(FormatResultTest, Segments) {
+  const std::vector<std::string> group_by = {"plan", "region"};
+  EXPECT_EQ(FormatResult(Result(R"pb(
+                           metric: "churn_rate"
+                           value: 5
+                           unit: "%"
+                           ratio { numerator: 50 denominator: 1000 }
+                           sample_size: 1000
+                           segments {
+                             key: [ "basic", "eu" ]
+                             result {
+                               metric: "churn_rate"
+                               value: 4.166666666
+                               unit: "%"
+                               ratio { numerator: 25 denominator: 600 }
+                             }
+                           }
+                           segments {
+                             key: [ "pro", "" ]
+                             result {
+                               metric: "churn_rate"
+                               undefined_reason: "customers_at_start is 0"
+                               unit: "%"
+                               warnings: "no customers at the start"
+                             }
+                           }
+                           segments {
+                             key: [ "pro", "us" ]
+                             result {
+                               value: 6.25
+                               unit: "%"
+                               tables {
+                                 name: "months"
+                                 columns {
+                                   name: "month"
+                                   strings { values: [ "2024-01", "2024-02" ] }
+                                 }
+                                 columns {
+                                   name: "lost"
+                                   int64s { values: [ 10, 15 ] }
+                                 }
+                               }
+                             }
+                           }
+                           segments {
+                             key: [ "team", "us" ]
+                             result {}
+                           }
+                         )pb"),
+                         "churn_rate", group_by),
+            "churn_rate = 5 %\n"
+            "  ratio: 50 / 1000\n"
+            "segments by plan, region:\n"
+            "  basic, eu: 4.16667 %\n"
+            "  pro, \"\": undefined: customers_at_start is 0\n"
+            "    warning: no customers at the start\n"
+            "  pro, us: 6.25 %\n"
+            "    table months:\n"
+            "      month    lost\n"
+            "      2024-01    10\n"
+            "      2024-02    15\n"
+            "  team, us: undefined\n");
+}
+
+TEST(FormatResultTest, GroupByWithoutSegments) {
+  const std::vector<std::string> group_by = {"plan"};
+  EXPECT_EQ(FormatResult(Result(R"pb(metric: "nps"
+                                     undefined_reason: "no responses")pb"),
+                         "nps", group_by),
+            "nps is undefined: no responses\n"
+            "segments by plan: (none)\n");
+}
+
+TEST(FormatResultTest, SegmentsWithoutGroupByNames) {
+  EXPECT_EQ(FormatResult(Result(R"pb(value: 1
+                                     segments {
+                                       key: "a"
+                                       result { value: 2 }
+                                     })pb"),
+                         "x"),
+            "x = 1\n"
+            "segments:\n"
+            "  a: 2\n");
 }
 
 }  // namespace

@@ -13,7 +13,9 @@ Commands:
   list                     List the metrics the server provides.
   describe METRIC          Show a metric's unit, plugin, inputs and parameters.
   compute METRIC [NAME=VALUE ...] [--input-json JSON|@FILE|-]
-                           Compute a metric from inputs and parameters.
+                 [--group-by COLUMN[,COLUMN...]]
+                           Compute a metric from inputs and parameters,
+                           overall and per segment.
   help [COMMAND]           Show this help, or the help of COMMAND.
 
 Global flags (before or after the command):
@@ -41,6 +43,7 @@ Examples:
   kpi describe nps
   kpi compute churn_rate customers_at_start=1000 customers_lost=50
   kpi compute nps scores=10,9,3,7 confidence_level=0.9
+  kpi compute nps scores=10,9,3,7 plan=basic,pro,pro,basic --group-by plan
   kpi --server kpi.internal:50051 --json compute nps --input-json @survey.json
 
 Run "kpi help COMMAND" for the details of a command.
@@ -67,10 +70,18 @@ constexpr absl::string_view kDescribeUsage =
 Shows what METRIC computes and how to call it:
   - its description, unit, and the plugin (plugin@version and file);
   - each input: column (one value per row) or scalar (one value), its type,
-    required or optional, "integral" when values must be whole numbers, and
-    its range ("range 0 .. 10", "range >= 0"; a bound may be the value of a
-    parameter, shown by the parameter's name: "range scale_min .. scale_max");
-  - each parameter: its type, default, range and allowed values.
+    required or optional, its input form ("form records"), "integral" when
+    values must be whole numbers, and its range ("range 0 .. 10",
+    "range >= 0"; a bound may be the value of a parameter, shown by the
+    parameter's name: "range scale_min .. scale_max");
+  - each parameter: its type, "required" or its default, the input form
+    that needs it ("form records"), its range and allowed values.
+
+Input forms: many metrics take either totals (the "aggregate" form, as
+scalars) or raw rows (the "records" form, as columns). A request uses the
+inputs of one form; "required" applies within that form. The inputs header
+then names the forms: "inputs (a request uses one form: aggregate or
+records):".
 
 Types: double, int64, string, timestamp, bool. The server answers NOT_FOUND
 (exit 1) when no plugin provides METRIC.
@@ -83,6 +94,7 @@ Global flags: --server HOST:PORT, --json, --timeout SECONDS (see kpi --help).
 constexpr absl::string_view kComputeUsage =
     R"(Usage: kpi [GLOBAL FLAGS] compute METRIC [NAME=VALUE ...]
                                        [--input-json JSON|@FILE|-]
+                                       [--group-by COLUMN[,COLUMN...]]
 
 Computes METRIC. kpi first asks the server for METRIC's inputs and parameters
 (what "kpi describe METRIC" shows), then sends each NAME=VALUE as the input or
@@ -96,7 +108,12 @@ Each value is converted to the declared type:
   string     the text as it is (use --input-json for strings with commas)
   timestamp  RFC 3339 (2024-01-31T00:00:00Z, 2024-01-31T09:30:00+01:00), a
              date (2024-01-31, midnight UTC), or whole microseconds since
-             1970-01-01T00:00:00Z
+             1970-01-01T00:00:00Z. In a timestamp column, "open", an empty
+             item or a JSON null is an open end (no end yet: a subscription
+             still running), sent as the largest int64:
+               end=2024-03-31,open,,2024-02-15  (rows 2 and 3 are open)
+               end=open                         (one row, open)
+             ("end=" alone is a column with no rows.)
   bool       true or false
 A NAME that is neither an input nor a parameter of METRIC (the error lists
 the valid names), or a value that does not convert (the error names the input
@@ -116,6 +133,15 @@ server, which answers INVALID_ARGUMENT (exit 1).
       as NAME=VALUE takes the last.
       Example: {"scores": [10, 9, 3], "confidence_level": 0.9}
 
+  --group-by COLUMN[,COLUMN...]
+      Also compute METRIC per segment: the rows whose COLUMN values are
+      equal. The flag may be repeated (--group-by plan --group-by region is
+      --group-by plan,region). A group-by COLUMN is not an input of METRIC:
+      give its values like a column input, one per row, as COLUMN=a,b,... or
+      a "COLUMN" array in --input-json; they are sent as strings (JSON
+      numbers as their text). Naming an input or parameter of METRIC is a
+      usage error. Grouping needs row inputs (columns), not totals.
+
 Output: the value and its unit, then what the result carries: the ratio
 behind a rate, the confidence interval and sample size of a statistic, and
 warnings. Values have up to 6 significant digits, interval statistics up to 4.
@@ -127,7 +153,28 @@ warnings. Values have up to 6 significant digits, interval statistics up to 4.
     sample size: 100
 An undefined result (e.g. a rate over zero customers) is a valid answer:
   churn_rate is undefined: <reason>
-and exits 0. With --json, prints the ComputeResponse.
+and exits 0.
+
+A metric whose answer is a table (funnel stages, a cohort matrix, ...)
+prints each table after those lines, its columns aligned under their names:
+numbers right-aligned (doubles with up to 6 significant digits), strings and
+timestamps (RFC 3339 in UTC; an open end as "open") left-aligned:
+  funnel_conversion = 12.5 %
+    table stages:
+      stage     entered  share  first_seen
+      visit        1000    100  2024-01-01T00:00:00Z
+      checkout      125   12.5  2024-01-03T00:00:00Z
+
+With --group-by, the overall result comes first, then one line per segment
+(its key, then its value and unit, or why it is undefined), sorted by key;
+a segment's warnings and tables follow it, indented:
+  churn_rate = 5 %
+    ratio: 50 / 1000
+  segments by plan, region:
+    basic, eu: 4 %
+    pro, us: undefined: customers_at_start is 0
+
+With --json, prints the ComputeResponse, tables and segments included.
 
 Examples:
   kpi compute churn_rate customers_at_start=1000 customers_lost=50
@@ -135,6 +182,9 @@ Examples:
   kpi compute nps --input-json '{"scores": [10, 9, 3], "promoter_min": 8}'
   kpi compute nps --input-json @survey.json confidence_level=0.99
   export-scores | kpi compute nps --input-json -
+  kpi compute nps scores=10,9,3,7 plan=basic,pro,pro,basic --group-by plan
+  kpi compute churn_rate --input-json @subscriptions.json --group-by plan \
+      period_start=2024-01-01 period_end=2024-01-31
 
 Global flags: --server HOST:PORT, --json, --timeout SECONDS (see kpi --help).
 )";

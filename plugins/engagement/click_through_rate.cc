@@ -1,19 +1,11 @@
 #include "plugins/engagement/click_through_rate.h"
 
-#include <cstdio>
+#include <cstdint>
 #include <string>
 
+#include "plugins/engagement/format.h"
+
 namespace kpi::engagement {
-namespace {
-
-// A count summed as double, printed as the whole number it is.
-std::string FormatCount(double count) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.0f", count);
-  return buffer;
-}
-
-}  // namespace
 
 ClickThroughRate::ClickThroughRate(const sdk::Params& /*params*/) {}
 
@@ -21,6 +13,13 @@ void ClickThroughRate::Update(const sdk::Chunk& chunk) {
   // Scalars arrive in the first chunk only; ScalarOr adds 0 for the rest.
   clicks_ += chunk.ScalarOr(kClicks, 0);
   impressions_ += chunk.ScalarOr(kImpressions, 0);
+  // Campaign rows, in every chunk of a records-form request.
+  for (int64_t clicks : chunk.Int64s(kCampaignClicks)) {
+    clicks_ += static_cast<double>(clicks);
+  }
+  for (int64_t impressions : chunk.Int64s(kCampaignImpressions)) {
+    impressions_ += static_cast<double>(impressions);
+  }
 }
 
 void ClickThroughRate::Merge(const ClickThroughRate& other) {

@@ -1,8 +1,14 @@
 // plugins/engagement/click_through_rate.h -- click-through rate (CTR).
 //
 // CTR = clicks / impressions x 100, in %. Impressions may be ad views or
-// emails delivered. The state is the two counts, so merging the states of
-// segments (campaigns, days) adds them: the result is the CTR of the union.
+// emails delivered. Two input forms:
+//   - aggregate: the scalars `clicks` and `impressions`, totals a caller
+//     already has;
+//   - records: one row per campaign (ad, email send, day ...) with the
+//     columns `campaign_clicks` and `campaign_impressions`; the rate is that
+//     of their sums, never an average of per-row rates.
+// The state is the two counts, so merging the states of segments (campaigns,
+// days) adds them: the result is the CTR of the union.
 //
 // Thread safety: as for every metric state, calls on one object must be
 // serialised; distinct objects are independent.
@@ -15,26 +21,44 @@ namespace kpi::engagement {
 
 class ClickThroughRate {
  public:
-  enum Input { kClicks, kImpressions };
+  enum Input { kClicks, kImpressions, kCampaignClicks, kCampaignImpressions };
 
   static constexpr kpi_input_spec kInputs[] = {
-      sdk::Scalar("clicks", KPI_TYPE_INT64, "Clicks.").Required().Min(0),
+      sdk::Scalar("clicks", KPI_TYPE_INT64, "Clicks.")
+          .Required()
+          .Min(0)
+          .Form("aggregate"),
       sdk::Scalar("impressions", KPI_TYPE_INT64,
                   "Impressions (or emails delivered).")
           .Required()
-          .Min(0)};
+          .Min(0)
+          .Form("aggregate"),
+      sdk::Column("campaign_clicks", KPI_TYPE_INT64,
+                  "Clicks of each campaign row (an ad, an email send, a "
+                  "day).")
+          .Required()
+          .Min(0)
+          .Form("records"),
+      sdk::Column("campaign_impressions", KPI_TYPE_INT64,
+                  "Impressions (or emails delivered) of each campaign row.")
+          .Required()
+          .Min(0)
+          .Form("records")};
 
   static constexpr sdk::MetricInfo kInfo{
       "click_through_rate",
-      "Click-through rate: clicks / impressions x 100, in %. Undefined when "
-      "impressions is 0; a warning (not an error) when clicks exceed "
-      "impressions, as they do when a tool counts total rather than unique "
-      "clicks.",
+      "Click-through rate: clicks / impressions x 100, in %. From the totals "
+      "clicks and impressions, or from campaign rows (campaign_clicks, "
+      "campaign_impressions), whose sums are the totals: the rate of the "
+      "sums, not the mean of per-row rates. Undefined when impressions is "
+      "0; a warning (not an error) when clicks exceed impressions, as they "
+      "do when a tool counts total rather than unique clicks.",
       "%"};
 
   explicit ClickThroughRate(const sdk::Params& params);
 
-  // Adds the chunk's scalars to the counts.
+  // Adds the chunk's scalars (aggregate form) or the sums of its campaign
+  // rows (records form) to the counts.
   void Update(const sdk::Chunk& chunk);
   // REQUIRES: `other` is a state of the same metric.
   void Merge(const ClickThroughRate& other);

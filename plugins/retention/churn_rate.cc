@@ -7,9 +7,16 @@
 
 namespace kpi::retention {
 
-ChurnRate::ChurnRate(const sdk::Params& /*params*/) {}
+ChurnRate::ChurnRate(const sdk::Params& params)
+    : records_(TimeRange{"period_start", "period_end",
+                         params.Timestamp(kPeriodStart),
+                         params.Timestamp(kPeriodEnd)}) {}
 
 void ChurnRate::Update(const sdk::Chunk& chunk) {
+  if (chunk.Has(kCustomer)) {
+    records_.Add(chunk, kCustomer, kStart, kEnd);
+    return;
+  }
   // Scalars arrive in the first chunk only; later chunks add 0.
   const int64_t start = ScalarCount(chunk, kCustomersAtStart);
   const int64_t lost = ScalarCount(chunk, kCustomersLost);
@@ -28,13 +35,17 @@ void ChurnRate::Update(const sdk::Chunk& chunk) {
 void ChurnRate::Merge(const ChurnRate& other) {
   customers_at_start_ += other.customers_at_start_;
   customers_lost_ += other.customers_lost_;
+  records_.Merge(other.records_);
 }
 
 void ChurnRate::Finalize(sdk::Result& result) const {
-  result.SampleSize(customers_at_start_);
-  result.Rate(customers_lost_, customers_at_start_, 100.0,
-              "customers_at_start is 0: churn rate is undefined without "
-              "customers at the start of the period");
+  // A request uses one form, so one of the two parts is empty.
+  const PeriodStatus::Counts counts = records_.Count();
+  const double at_start = customers_at_start_ + counts.at_start;
+  const double lost = customers_lost_ + (counts.at_start - counts.retained);
+  result.SampleSize(at_start);
+  result.Rate(lost, at_start, 100.0,
+              NoCustomersAtStartReason(records_, "churn rate"));
 }
 
 }  // namespace kpi::retention

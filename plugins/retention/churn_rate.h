@@ -3,10 +3,15 @@
 // churn = customers_lost / customers_at_start x 100, in %, with the standard
 // (ChartMogul) definition: S is the customers active at the start of the
 // period, and only customers of S who left count as lost. A customer who
-// joined and left inside the period is in neither count.
+// joined and left inside the period is in neither count. Two input forms:
+//   - aggregate: the scalars `customers_at_start` and `customers_lost`;
+//   - records: subscriptions (`customer`, `start`, `end`) and the period
+//     (`period_start`, `period_end`): S = customers active at period_start,
+//     lost = customers of S not active at period_end (see PeriodStatus).
 //
-// The state is the two counts, so merging the states of segments adds their
-// customers: the result is the churn of the union of the segments.
+// The aggregate state is the two counts; the record state is per customer,
+// so a customer's subscriptions may be split across chunks and states.
+// Merging the states of segments gives the churn of their union.
 //
 // Thread safety: as for every metric state, calls on one object must be
 // serialised; distinct objects are independent.
@@ -14,23 +19,51 @@
 #define KPI_PLUGINS_RETENTION_CHURN_RATE_H_
 
 #include "kpi/plugin.hpp"
+#include "plugins/retention/period_status.h"
 
 namespace kpi::retention {
 
 class ChurnRate {
  public:
-  enum Input { kCustomersAtStart, kCustomersLost };
+  enum Input { kCustomersAtStart, kCustomersLost, kCustomer, kStart, kEnd };
+  enum Param { kPeriodStart, kPeriodEnd };
 
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Scalar("customers_at_start", KPI_TYPE_INT64,
                   "Customers active at the start of the period (S).")
           .Required()
-          .Min(0),
+          .Min(0)
+          .Form("aggregate"),
       sdk::Scalar("customers_lost", KPI_TYPE_INT64,
                   "Customers of S lost during the period. Customers who "
                   "joined and left inside the period are not counted.")
           .Required()
-          .Min(0)};
+          .Min(0)
+          .Form("aggregate"),
+      sdk::Column("customer", KPI_TYPE_STRING,
+                  "Customer id of each subscription; a customer may have "
+                  "several.")
+          .Required()
+          .Form("records"),
+      sdk::Column("start", KPI_TYPE_TIMESTAMP,
+                  "When the subscription became active (inclusive).")
+          .Required()
+          .Form("records"),
+      sdk::Column("end", KPI_TYPE_TIMESTAMP,
+                  "When it stopped being active (exclusive); the largest "
+                  "int64 for a subscription still active.")
+          .Required()
+          .Form("records")};
+
+  static constexpr kpi_param_spec kParams[] = {
+      sdk::TimestampParam("period_start", 0,
+                          "Start of the period (records form): S is the "
+                          "customers with a subscription active then.")
+          .Required("records"),
+      sdk::TimestampParam("period_end", 0,
+                          "End of the period (records form): customers of S "
+                          "with no subscription active then are lost.")
+          .Required("records")};
 
   static constexpr sdk::MetricInfo kInfo{
       "churn_rate",
@@ -38,28 +71,34 @@ class ChurnRate {
       "Standard (ChartMogul) definition: S is the customers active at the "
       "start of the period and only customers of S who left are lost; "
       "customers who joined and left inside the period are in neither "
-      "count. A monthly rate is never annualised by multiplying by 12 "
-      "(annual retention = (1 - monthly churn)^12). Undefined when "
-      "customers_at_start is 0.",
+      "count. From the totals, or from subscription records (customer, "
+      "start, end) and period_start / period_end: a customer is active at t "
+      "when a subscription has start <= t < end; S = customers active at "
+      "period_start, lost = those of S not active at period_end. A monthly "
+      "rate is never annualised by multiplying by 12 (annual retention = "
+      "(1 - monthly churn)^12). Undefined when customers_at_start is 0.",
       "%"};
 
   explicit ChurnRate(const sdk::Params& params);
 
-  // Adds the chunk's scalars to the counts. Throws sdk::InvalidArgument when
-  // customers_lost exceeds customers_at_start: the lost customers must come
-  // from S.
+  // Adds the chunk's scalars (aggregate form) or subscriptions (records
+  // form). Throws sdk::InvalidArgument when customers_lost exceeds
+  // customers_at_start (the lost customers must come from S), for a
+  // subscription that ends before it starts, and for an empty period.
   void Update(const sdk::Chunk& chunk);
-  // REQUIRES: `other` is a state of the same metric.
+  // REQUIRES: `other` is a state of the same metric, created with the same
+  // parameters.
   void Merge(const ChurnRate& other);
-  // Value, ratio (lost, start) and sample size (start); undefined when
-  // customers_at_start is 0.
+  // Value, ratio (lost, S) and sample size (S); undefined when S is 0.
   void Finalize(sdk::Result& result) const;
 
  private:
-  // Sums of whole numbers, kept as double: exact up to 2^53 and, unlike
-  // int64, merging states can never overflow.
+  // Aggregate form: sums of whole numbers, kept as double: exact up to 2^53
+  // and, unlike int64, merging states can never overflow.
   double customers_at_start_ = 0;
   double customers_lost_ = 0;
+  // Records form.
+  PeriodStatus records_;
 };
 
 }  // namespace kpi::retention

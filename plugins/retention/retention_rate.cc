@@ -7,9 +7,16 @@
 
 namespace kpi::retention {
 
-RetentionRate::RetentionRate(const sdk::Params& /*params*/) {}
+RetentionRate::RetentionRate(const sdk::Params& params)
+    : records_(TimeRange{"period_start", "period_end",
+                         params.Timestamp(kPeriodStart),
+                         params.Timestamp(kPeriodEnd)}) {}
 
 void RetentionRate::Update(const sdk::Chunk& chunk) {
+  if (chunk.Has(kCustomer)) {
+    records_.Add(chunk, kCustomer, kStart, kEnd);
+    return;
+  }
   // Scalars arrive in the first chunk only; later chunks add 0.
   const int64_t start = ScalarCount(chunk, kCustomersAtStart);
   const int64_t end = ScalarCount(chunk, kCustomersAtEnd);
@@ -30,23 +37,28 @@ void RetentionRate::Merge(const RetentionRate& other) {
   customers_at_start_ += other.customers_at_start_;
   customers_at_end_ += other.customers_at_end_;
   new_customers_ += other.new_customers_;
+  records_.Merge(other.records_);
 }
 
 void RetentionRate::Finalize(sdk::Result& result) const {
-  const double retained = customers_at_end_ - new_customers_;
-  if (retained > customers_at_start_) {
+  // A request uses one form, so one of the two parts is empty. In the
+  // records form E - N is the customers active at both instants.
+  const PeriodStatus::Counts counts = records_.Count();
+  const double at_start = customers_at_start_ + counts.at_start;
+  const double retained =
+      (customers_at_end_ - new_customers_) + counts.retained;
+  if (retained > at_start) {
     // Possible when the inputs come from different sources (e.g. N counted
     // over a shorter window); the value is then above 100%.
     result.Warning("customers_at_end - new_customers (" +
                    FormatCount(retained) + ") exceeds customers_at_start (" +
-                   FormatCount(customers_at_start_) +
+                   FormatCount(at_start) +
                    "): more customers retained than existed at the start; "
                    "check the inputs");
   }
-  result.SampleSize(customers_at_start_);
-  result.Rate(retained, customers_at_start_, 100.0,
-              "customers_at_start is 0: retention rate is undefined without "
-              "customers at the start of the period");
+  result.SampleSize(at_start);
+  result.Rate(retained, at_start, 100.0,
+              NoCustomersAtStartReason(records_, "retention rate"));
 }
 
 }  // namespace kpi::retention

@@ -4,9 +4,19 @@
 // E = customers_at_end and N = new_customers: the share of the customers at
 // the start who are still customers at the end. (E - S) / S, which popular
 // articles give under this name, is net customer growth, not retention.
+// Two input forms:
+//   - aggregate: the scalars `customers_at_start`, `customers_at_end` and
+//     `new_customers`;
+//   - records: subscriptions (`customer`, `start`, `end`) and the period
+//     (`period_start`, `period_end`), see PeriodStatus: S = customers active
+//     at period_start, E = customers active at period_end, N = customers
+//     active at period_end who were not active at period_start (first-time
+//     and returning customers alike), so E - N is exactly the customers of S
+//     still active at the end.
 //
-// The state is the three counts, so merging the states of segments adds
-// their customers: the result is the retention of the union of the segments.
+// The aggregate state is the three counts; the record state is per customer,
+// so a customer's subscriptions may be split across chunks and states.
+// Merging the states of segments gives the retention of their union.
 //
 // Thread safety: as for every metric state, calls on one object must be
 // serialised; distinct objects are independent.
@@ -14,54 +24,99 @@
 #define KPI_PLUGINS_RETENTION_RETENTION_RATE_H_
 
 #include "kpi/plugin.hpp"
+#include "plugins/retention/period_status.h"
 
 namespace kpi::retention {
 
 class RetentionRate {
  public:
-  enum Input { kCustomersAtStart, kCustomersAtEnd, kNewCustomers };
+  enum Input {
+    kCustomersAtStart,
+    kCustomersAtEnd,
+    kNewCustomers,
+    kCustomer,
+    kStart,
+    kEnd
+  };
+  enum Param { kPeriodStart, kPeriodEnd };
 
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Scalar("customers_at_start", KPI_TYPE_INT64,
                   "Customers at the start of the period (S).")
           .Required()
-          .Min(0),
+          .Min(0)
+          .Form("aggregate"),
       sdk::Scalar("customers_at_end", KPI_TYPE_INT64,
                   "Customers at the end of the period (E).")
           .Required()
-          .Min(0),
+          .Min(0)
+          .Form("aggregate"),
       sdk::Scalar("new_customers", KPI_TYPE_INT64,
                   "Customers acquired during the period (N).")
           .Required()
-          .Min(0)};
+          .Min(0)
+          .Form("aggregate"),
+      sdk::Column("customer", KPI_TYPE_STRING,
+                  "Customer id of each subscription; a customer may have "
+                  "several.")
+          .Required()
+          .Form("records"),
+      sdk::Column("start", KPI_TYPE_TIMESTAMP,
+                  "When the subscription became active (inclusive).")
+          .Required()
+          .Form("records"),
+      sdk::Column("end", KPI_TYPE_TIMESTAMP,
+                  "When it stopped being active (exclusive); the largest "
+                  "int64 for a subscription still active.")
+          .Required()
+          .Form("records")};
+
+  static constexpr kpi_param_spec kParams[] = {
+      sdk::TimestampParam("period_start", 0,
+                          "Start of the period (records form): S is the "
+                          "customers with a subscription active then.")
+          .Required("records"),
+      sdk::TimestampParam("period_end", 0,
+                          "End of the period (records form): E is the "
+                          "customers with a subscription active then.")
+          .Required("records")};
 
   static constexpr sdk::MetricInfo kInfo{
       "retention_rate",
       "Customer retention rate: (customers_at_end - new_customers) / "
       "customers_at_start x 100, in %: the share of the customers at the "
       "start still customers at the end. Not (E - S) / S, which is net "
-      "customer growth. Undefined when customers_at_start is 0; a warning "
-      "when more customers are retained than existed at the start.",
+      "customer growth. From the totals, or from subscription records "
+      "(customer, start, end) and period_start / period_end: a customer is "
+      "active at t when a subscription has start <= t < end; S = active at "
+      "period_start, E = active at period_end, N = active at period_end but "
+      "not at period_start (new or returning), so E - N = customers of S "
+      "still active. Undefined when customers_at_start is 0; a warning when "
+      "more customers are retained than existed at the start.",
       "%"};
 
   explicit RetentionRate(const sdk::Params& params);
 
-  // Adds the chunk's scalars to the counts. Throws sdk::InvalidArgument when
-  // new_customers exceeds customers_at_end (retained customers would be
-  // negative).
+  // Adds the chunk's scalars (aggregate form) or subscriptions (records
+  // form). Throws sdk::InvalidArgument when new_customers exceeds
+  // customers_at_end (retained customers would be negative), for a
+  // subscription that ends before it starts, and for an empty period.
   void Update(const sdk::Chunk& chunk);
-  // REQUIRES: `other` is a state of the same metric.
+  // REQUIRES: `other` is a state of the same metric, created with the same
+  // parameters.
   void Merge(const RetentionRate& other);
   // Value, ratio (E - N, S) and sample size (S); undefined when S is 0; a
   // warning when E - N exceeds S.
   void Finalize(sdk::Result& result) const;
 
  private:
-  // Sums of whole numbers, kept as double: exact up to 2^53 and, unlike
-  // int64, merging states can never overflow.
+  // Aggregate form: sums of whole numbers, kept as double: exact up to 2^53
+  // and, unlike int64, merging states can never overflow.
   double customers_at_start_ = 0;
   double customers_at_end_ = 0;
   double new_customers_ = 0;
+  // Records form.
+  PeriodStatus records_;
 };
 
 }  // namespace kpi::retention

@@ -467,8 +467,12 @@ void Expect::Check(const absl::Status& status,
     EXPECT_NEAR(r.ratio().denominator(), ratio_->second,
                 kpi::testing::Tolerance(ratio_->second, tolerance_));
   }
-  if (sample_size_) EXPECT_EQ(r.sample_size(), *sample_size_);
-  if (unit_) EXPECT_EQ(r.unit(), *unit_);
+  if (sample_size_) {
+    EXPECT_EQ(r.sample_size(), *sample_size_);
+  }
+  if (unit_) {
+    EXPECT_EQ(r.unit(), *unit_);
+  }
   ASSERT_EQ(static_cast<size_t>(r.warnings_size()), warning_parts_.size())
       << ::testing::PrintToString(r.warnings());
   for (size_t i = 0; i < warning_parts_.size(); ++i) {

@@ -325,9 +325,16 @@ TEST_F(ServerTest, ListsEveryBundledMetricWithItsSchema) {
   ASSERT_TRUE(stub_->ListMetrics(Context().get(), {}, &response).ok());
   std::vector<std::string> names;
   for (const auto& m : response.metrics()) names.push_back(m.name());
-  EXPECT_THAT(names,
-              ::testing::ElementsAre("ces", "churn_rate", "click_through_rate",
-                                     "csat", "nps", "retention_rate"));
+  EXPECT_THAT(
+      names,
+      ::testing::ElementsAre(
+          "average_session_duration", "cart_abandonment_rate", "ces",
+          "churn_rate", "click_through_rate", "cohort_retention",
+          "contractual_clv", "conversion_rate", "csat", "engagement_rate",
+          "first_response_time", "funnel", "gross_revenue_churn",
+          "health_score", "historical_clv", "mrr", "mrr_movements",
+          "net_revenue_churn", "nps", "repeat_purchase_rate", "retention_rate",
+          "rfm", "ticket_resolution_rate"));
   for (const auto& m : response.metrics()) {
     EXPECT_FALSE(m.plugin().empty()) << m.name();
     EXPECT_EQ(m.plugin_version(), "1.0.0") << m.name();

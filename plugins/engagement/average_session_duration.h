@@ -1,0 +1,105 @@
+// plugins/engagement/average_session_duration.h -- average session duration.
+//
+// average = total session time / sessions, in seconds. Three input forms:
+//   - durations: one row per session, its length in `duration_seconds`;
+//   - intervals: one row per session, its `start` and `end` instants (end
+//     before start is refused; a session with the open end INT64_MAX, still
+//     in progress, is left out and counted in a warning);
+//   - aggregate: the totals `total_seconds` and `sessions`.
+// The `include_zero_length` parameter says whether zero-length (bounced)
+// sessions count in the denominator (default true, as Google Analytics
+// counts them). Only the record forms can tell a zero-length session, so
+// the parameter does not change the aggregate form, which takes `sessions`
+// as given (a warning says so when it is false).
+//
+// The state is a few sums, so merging the states of segments adds them: the
+// result is the average over the union of their sessions.
+//
+// Thread safety: as for every metric state, calls on one object must be
+// serialised; distinct objects are independent.
+#ifndef KPI_PLUGINS_ENGAGEMENT_AVERAGE_SESSION_DURATION_H_
+#define KPI_PLUGINS_ENGAGEMENT_AVERAGE_SESSION_DURATION_H_
+
+#include "kpi/plugin.hpp"
+
+namespace kpi::engagement {
+
+class AverageSessionDuration {
+ public:
+  enum Input { kDurationSeconds, kStart, kEnd, kTotalSeconds, kSessions };
+  enum Param { kIncludeZeroLength };
+
+  static constexpr kpi_input_spec kInputs[] = {
+      sdk::Column("duration_seconds", KPI_TYPE_DOUBLE,
+                  "Length of each session, in seconds.")
+          .Required()
+          .Min(0)
+          .Form("durations"),
+      sdk::Column("start", KPI_TYPE_TIMESTAMP, "When each session started.")
+          .Required()
+          .Form("intervals"),
+      sdk::Column("end", KPI_TYPE_TIMESTAMP,
+                  "When each session ended; not before its start. The open "
+                  "end (a session still in progress) leaves the session "
+                  "out.")
+          .Required()
+          .Form("intervals"),
+      sdk::Scalar("total_seconds", KPI_TYPE_DOUBLE,
+                  "Total time of all sessions, in seconds.")
+          .Required()
+          .Min(0)
+          .Form("aggregate"),
+      sdk::Scalar("sessions", KPI_TYPE_INT64, "Number of sessions.")
+          .Required()
+          .Min(0)
+          .Form("aggregate")};
+
+  static constexpr kpi_param_spec kParams[] = {
+      sdk::BoolParam("include_zero_length", true,
+                     "Whether zero-length (bounced) sessions count in the "
+                     "denominator. Record forms only: the aggregate form "
+                     "takes sessions as given.")};
+
+  static constexpr sdk::MetricInfo kInfo{
+      "average_session_duration",
+      "Average session duration: total session time / sessions, in "
+      "seconds. From session lengths (duration_seconds), session start and "
+      "end instants (start, end), or totals (total_seconds, sessions). "
+      "include_zero_length (default true) says whether zero-length "
+      "(bounced) sessions count in the denominator; only the record forms "
+      "can apply it. Sessions still open (end at the open end) are left "
+      "out, with a warning. Undefined when there are no sessions.",
+      "seconds"};
+
+  explicit AverageSessionDuration(const sdk::Params& params);
+
+  // Adds the chunk's sessions (either record form) or totals (aggregate
+  // form). Throws sdk::InvalidArgument, naming the row and its instants,
+  // when a session ends before it starts, and when total_seconds is
+  // positive while sessions is 0.
+  void Update(const sdk::Chunk& chunk);
+  // REQUIRES: `other` is a state of the same metric with the same
+  // parameters.
+  void Merge(const AverageSessionDuration& other);
+  // Value, ratio (total seconds, sessions) and sample size (sessions);
+  // undefined when no session counts.
+  void Finalize(sdk::Result& result) const;
+
+ private:
+  bool include_zero_length_;
+  // Whether totals (the aggregate form) were added: the parameter cannot
+  // apply to them.
+  bool saw_totals_ = false;
+  double total_seconds_ = 0;
+  // Sessions of positive length (records) plus the aggregate `sessions`.
+  double sessions_ = 0;
+  // Zero-length sessions seen in records; in the denominator only when
+  // include_zero_length_.
+  double zero_length_ = 0;
+  // Sessions of the intervals form still open, left out.
+  double open_ = 0;
+};
+
+}  // namespace kpi::engagement
+
+#endif  // KPI_PLUGINS_ENGAGEMENT_AVERAGE_SESSION_DURATION_H_

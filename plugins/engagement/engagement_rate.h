@@ -1,0 +1,163 @@
+// plugins/engagement/engagement_rate.h -- social engagement rate.
+//
+// engagement rate = (likes + shares + comments [+ saves]) / denominator
+// x 100, in %, where the `denominator` parameter picks followers (engagement
+// rate by post, the default), reach or impressions. Saves count when given.
+// Two input forms:
+//   - aggregate: the scalars likes, shares, comments, saves and the chosen
+//     denominator (followers, reach or impressions), totals over the posts;
+//   - records: one row per post with post_likes, post_shares, post_comments,
+//     post_saves and the chosen post_followers / post_reach /
+//     post_impressions. The rate is total engagements / total denominator:
+//     with followers, the followers-weighted mean of the per-post rates,
+//     which is their plain mean when the follower count is the same for
+//     every post. The aggregate form of the same posts therefore takes the
+//     sum of the per-post denominators (followers x posts for one account).
+// The chosen denominator must be given; the others may be absent.
+//
+// The state is two sums, so merging the states of segments adds them.
+//
+// Thread safety: as for every metric state, calls on one object must be
+// serialised; distinct objects are independent.
+#ifndef KPI_PLUGINS_ENGAGEMENT_ENGAGEMENT_RATE_H_
+#define KPI_PLUGINS_ENGAGEMENT_ENGAGEMENT_RATE_H_
+
+#include <cstddef>
+
+#include "kpi/plugin.hpp"
+
+namespace kpi::engagement {
+
+// The values of engagement_rate's "denominator" parameter, in the order of
+// the denominator inputs.
+inline constexpr const char* kEngagementDenominators[] = {"followers", "reach",
+                                                          "impressions"};
+
+class EngagementRate {
+ public:
+  // The denominators are in kEngagementDenominators order in both forms.
+  enum Input {
+    kLikes,
+    kShares,
+    kComments,
+    kSaves,
+    kFollowers,
+    kReach,
+    kImpressions,
+    kPostLikes,
+    kPostShares,
+    kPostComments,
+    kPostSaves,
+    kPostFollowers,
+    kPostReach,
+    kPostImpressions
+  };
+  enum Param { kDenominator };
+
+  static constexpr kpi_input_spec kInputs[] = {
+      sdk::Scalar("likes", KPI_TYPE_INT64, "Likes (reactions) of the posts.")
+          .Required()
+          .Min(0)
+          .Form("aggregate"),
+      sdk::Scalar("shares", KPI_TYPE_INT64, "Shares (reposts) of the posts.")
+          .Required()
+          .Min(0)
+          .Form("aggregate"),
+      sdk::Scalar("comments", KPI_TYPE_INT64, "Comments on the posts.")
+          .Required()
+          .Min(0)
+          .Form("aggregate"),
+      sdk::Scalar("saves", KPI_TYPE_INT64,
+                  "Saves (bookmarks) of the posts; counted when given.")
+          .Min(0)
+          .Form("aggregate"),
+      sdk::Scalar("followers", KPI_TYPE_INT64,
+                  "Followers; for several posts, the sum of each post's "
+                  "follower count. Required when denominator is "
+                  "\"followers\".")
+          .Min(0)
+          .Form("aggregate"),
+      sdk::Scalar("reach", KPI_TYPE_INT64,
+                  "Accounts reached. Required when denominator is \"reach\".")
+          .Min(0)
+          .Form("aggregate"),
+      sdk::Scalar("impressions", KPI_TYPE_INT64,
+                  "Impressions (views). Required when denominator is "
+                  "\"impressions\".")
+          .Min(0)
+          .Form("aggregate"),
+      sdk::Column("post_likes", KPI_TYPE_INT64, "Likes of each post.")
+          .Required()
+          .Min(0)
+          .Form("records"),
+      sdk::Column("post_shares", KPI_TYPE_INT64, "Shares of each post.")
+          .Required()
+          .Min(0)
+          .Form("records"),
+      sdk::Column("post_comments", KPI_TYPE_INT64, "Comments on each post.")
+          .Required()
+          .Min(0)
+          .Form("records"),
+      sdk::Column("post_saves", KPI_TYPE_INT64,
+                  "Saves of each post; counted when given.")
+          .Min(0)
+          .Form("records"),
+      sdk::Column("post_followers", KPI_TYPE_INT64,
+                  "Followers of the account when each post was published. "
+                  "Required when denominator is \"followers\".")
+          .Min(0)
+          .Form("records"),
+      sdk::Column("post_reach", KPI_TYPE_INT64,
+                  "Accounts each post reached. Required when denominator is "
+                  "\"reach\".")
+          .Min(0)
+          .Form("records"),
+      sdk::Column("post_impressions", KPI_TYPE_INT64,
+                  "Impressions of each post. Required when denominator is "
+                  "\"impressions\".")
+          .Min(0)
+          .Form("records")};
+
+  static constexpr kpi_param_spec kParams[] = {
+      sdk::StringParam("denominator", "followers",
+                       "What engagements are divided by: \"followers\" "
+                       "(engagement rate by post, the default), \"reach\" or "
+                       "\"impressions\". That input must be given.")
+          .OneOf(kEngagementDenominators)};
+
+  static constexpr sdk::MetricInfo kInfo{
+      "engagement_rate",
+      "Engagement rate: (likes + shares + comments [+ saves]) / denominator "
+      "x 100, in %, the denominator chosen by the parameter: followers (by "
+      "post, the default), reach or impressions. Saves count when given. "
+      "From totals (likes, shares, comments, saves, followers / reach / "
+      "impressions) or from one row per post (post_likes, ...): then total "
+      "engagements / total denominator, the denominator-weighted mean of "
+      "the per-post rates. Undefined when the denominator is 0.",
+      "%"};
+
+  explicit EngagementRate(const sdk::Params& params);
+
+  // Adds the chunk's scalars (aggregate form) or the sums of its post rows
+  // (records form). Throws sdk::InvalidArgument, naming the input, when the
+  // chosen denominator is not given.
+  void Update(const sdk::Chunk& chunk);
+  // REQUIRES: `other` is a state of the same metric with the same
+  // parameters.
+  void Merge(const EngagementRate& other);
+  // Value, ratio (engagements, denominator) and sample size (the
+  // denominator); undefined when the denominator is 0.
+  void Finalize(sdk::Result& result) const;
+
+ private:
+  // Index of the chosen denominator in kEngagementDenominators.
+  size_t denominator_index_ = 0;
+  // Sums of whole numbers, kept as double: exact up to 2^53 and, unlike
+  // int64, merging states can never overflow.
+  double engagements_ = 0;
+  double denominator_ = 0;
+};
+
+}  // namespace kpi::engagement
+
+#endif  // KPI_PLUGINS_ENGAGEMENT_ENGAGEMENT_RATE_H_

@@ -1,0 +1,269 @@
+#include "plugins/journey/funnel.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <iterator>
+#include <limits>
+#include <string>
+
+#include "plugins/journey/format.h"
+#include "plugins/journey/list_param.h"
+#include "plugins/journey/records.h"
+
+namespace kpi::journey {
+namespace {
+
+// The most ignored stage names a warning quotes.
+constexpr size_t kIgnoredExamples = 3;
+
+constexpr int64_t kMicrosPerSecond = 1000000;
+
+// a - b and a + b clamped to the int64 range. REQUIRES: b >= 0.
+int64_t SaturatingSub(int64_t a, int64_t b) {
+  return a < std::numeric_limits<int64_t>::min() + b
+             ? std::numeric_limits<int64_t>::min()
+             : a - b;
+}
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  return a > std::numeric_limits<int64_t>::max() - b
+             ? std::numeric_limits<int64_t>::max()
+             : a + b;
+}
+
+// later - earlier without overflow. REQUIRES: later >= earlier.
+uint64_t Elapsed(int64_t earlier, int64_t later) {
+  return static_cast<uint64_t>(later) - static_cast<uint64_t>(earlier);
+}
+
+}  // namespace
+
+Funnel::Funnel(const sdk::Params& params) {
+  const std::string_view text = params.String(kStages);
+  for (std::string_view name : ListItems("stages", text)) {
+    stages_.emplace_back(name);
+  }
+  if (stages_.size() < 2) {
+    throw sdk::InvalidArgument(
+        "stages " + Quote(text) +
+        " names one stage: a funnel needs at least 2, separated by commas");
+  }
+  for (uint32_t i = 0; i < stages_.size(); ++i) {
+    stage_lookup_.emplace_back(stages_[i], i);
+  }
+  std::sort(stage_lookup_.begin(), stage_lookup_.end());
+  for (size_t i = 1; i < stage_lookup_.size(); ++i) {
+    if (stage_lookup_[i].first == stage_lookup_[i - 1].first) {
+      throw sdk::InvalidArgument("stages names " +
+                                 Quote(stage_lookup_[i].first) +
+                                 " twice: each stage may appear once");
+    }
+  }
+  window_micros_ = params.Int64(kWindowSeconds) * kMicrosPerSecond;
+  const std::string_view mode = params.String(kMode);
+  if (mode == kFunnelModes[0]) {
+    mode_ = Mode::kOrdered;
+  } else if (mode == kFunnelModes[1]) {
+    mode_ = Mode::kStrict;
+  } else if (mode == kFunnelModes[2]) {
+    mode_ = Mode::kAny;
+  } else {
+    // The host checks OneOf; this guards a host that did not.
+    throw sdk::InvalidArgument("mode " + Quote(mode) +
+                               " must be \"ordered\", \"strict\" or \"any\"");
+  }
+}
+
+int64_t Funnel::StageIndex(std::string_view name) const {
+  const auto it =
+      std::lower_bound(stage_lookup_.begin(), stage_lookup_.end(), name,
+                       [](const auto& entry, std::string_view key) {
+                         return entry.first < key;
+                       });
+  if (it == stage_lookup_.end() || it->first != name) return -1;
+  return it->second;
+}
+
+void Funnel::NoteIgnoredStage(std::string_view name) {
+  if (ignored_stages_.size() >= kIgnoredExamples &&
+      name >= *ignored_stages_.rbegin()) {
+    return;
+  }
+  ignored_stages_.emplace(name);
+  if (ignored_stages_.size() > kIgnoredExamples) {
+    ignored_stages_.erase(std::prev(ignored_stages_.end()));
+  }
+}
+
+void Funnel::Update(const sdk::Chunk& chunk) {
+  const sdk::View<kpi_string_view> customers = chunk.Strings(kCustomer);
+  const sdk::View<kpi_string_view> stages = chunk.Strings(kStage);
+  const sdk::View<int64_t> times = chunk.Timestamps(kTime);
+  // Rows of one customer often come together: remember the last one's list
+  // and skip the hash lookup (map nodes, and so the key, never move).
+  Events* last = nullptr;
+  std::string_view last_id;
+  for (size_t row = 0; row < customers.size(); ++row) {
+    const std::string_view id = CustomerId(customers[row], "event");
+    const int64_t stage = StageIndex(View(stages[row]));
+    if (stage < 0) {
+      ++ignored_events_;
+      NoteIgnoredStage(View(stages[row]));
+      continue;
+    }
+    if (last == nullptr || id != last_id) {
+      const auto it = customers_.try_emplace(std::string(id)).first;
+      last = &it->second;
+      last_id = it->first;
+    }
+    last->push_back({times[row], static_cast<uint32_t>(stage)});
+  }
+}
+
+void Funnel::Merge(const Funnel& other) {
+  for (const auto& [id, events] : other.customers_) {
+    Events& mine = customers_[id];
+    mine.insert(mine.end(), events.begin(), events.end());
+  }
+  ignored_events_ += other.ignored_events_;
+  for (const std::string& name : other.ignored_stages_) {
+    NoteIgnoredStage(name);
+  }
+}
+
+size_t Funnel::DepthStrict(const Events& events) const {
+  const size_t k = stages_.size();
+  size_t best = 0;
+  for (size_t start = 0; start < events.size() && best < k; ++start) {
+    if (events[start].stage != 0) continue;
+    const int64_t t = events[start].time;
+    size_t depth = 1;
+    for (size_t next = start + 1; next < events.size() && depth < k; ++next) {
+      if (events[next].stage != depth) break;
+      if (window_micros_ > 0 && Elapsed(t, events[next].time) >
+                                    static_cast<uint64_t>(window_micros_)) {
+        break;
+      }
+      ++depth;
+    }
+    best = std::max(best, depth);
+  }
+  return best;
+}
+
+size_t Funnel::DepthFromTimes(
+    const std::vector<std::vector<int64_t>>& times) const {
+  const size_t k = stages_.size();
+  if (times[0].empty()) return 0;
+  if (mode_ == Mode::kAny && window_micros_ == 0) {
+    size_t depth = 0;
+    while (depth < k && !times[depth].empty()) ++depth;
+    return depth;
+  }
+  size_t best = 1;
+  const std::vector<int64_t>& starts = times[0];
+  for (size_t i = 0; i < starts.size() && best < k; ++i) {
+    const int64_t t = starts[i];
+    if (i > 0 && t == starts[i - 1]) continue;  // the same attempt again
+    size_t depth = 1;
+    if (mode_ == Mode::kOrdered) {
+      int64_t reached = t;
+      for (; depth < k; ++depth) {
+        // The earliest stage event at or after the previous stage: choosing
+        // it leaves the most room for the stages after it.
+        const std::vector<int64_t>& stage = times[depth];
+        const auto it = std::lower_bound(stage.begin(), stage.end(), reached);
+        if (it == stage.end()) break;
+        if (window_micros_ > 0 &&
+            Elapsed(t, *it) > static_cast<uint64_t>(window_micros_)) {
+          break;
+        }
+        reached = *it;
+      }
+    } else {  // any, with a window
+      const int64_t low = SaturatingSub(t, window_micros_);
+      const int64_t high = SaturatingAdd(t, window_micros_);
+      for (; depth < k; ++depth) {
+        const std::vector<int64_t>& stage = times[depth];
+        const auto it = std::lower_bound(stage.begin(), stage.end(), low);
+        if (it == stage.end() || *it > high) break;
+      }
+    }
+    best = std::max(best, depth);
+    // Without a window the earliest start reaches furthest.
+    if (window_micros_ == 0) break;
+  }
+  return best;
+}
+
+void Funnel::Finalize(sdk::Result& result) const {
+  const size_t k = stages_.size();
+  // reached[d]: customers whose depth is exactly d.
+  std::vector<int64_t> reached(k + 1, 0);
+  Events events;
+  std::vector<std::vector<int64_t>> times(k);
+  for (const auto& [id, customer_events] : customers_) {
+    events = customer_events;
+    std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+      return a.time != b.time ? a.time < b.time : a.stage < b.stage;
+    });
+    size_t depth;
+    if (mode_ == Mode::kStrict) {
+      depth = DepthStrict(events);
+    } else {
+      for (auto& stage : times) stage.clear();
+      for (const Event& e : events) times[e.stage].push_back(e.time);
+      depth = DepthFromTimes(times);
+    }
+    ++reached[depth];
+  }
+
+  std::vector<int64_t> entrants(k, 0);
+  int64_t at_least = 0;
+  for (size_t d = k; d >= 1; --d) {
+    at_least += reached[d];
+    entrants[d - 1] = at_least;
+  }
+  // A cell whose denominator is 0 is 0: tables hold no undefined cells, and
+  // entrants beside it show why.
+  const double first = static_cast<double>(entrants[0]);
+  std::vector<double> step(k, 0), overall(k, 0);
+  std::vector<int64_t> drop_off(k, 0);
+  for (size_t i = 0; i < k; ++i) {
+    const double here = static_cast<double>(entrants[i]);
+    overall[i] = first > 0 ? here / first * 100.0 : 0;
+    if (i == 0) {
+      step[i] = first > 0 ? 100.0 : 0;
+    } else {
+      const double before = static_cast<double>(entrants[i - 1]);
+      step[i] = before > 0 ? here / before * 100.0 : 0;
+      drop_off[i] = entrants[i - 1] - entrants[i];
+    }
+  }
+  result.TableColumn("stages", "stage", stages_);
+  result.TableColumn("stages", "entrants", entrants);
+  result.TableColumn("stages", "step_conversion", step);
+  result.TableColumn("stages", "overall_conversion", overall);
+  result.TableColumn("stages", "drop_off", drop_off);
+
+  if (ignored_events_ > 0) {
+    std::string examples;
+    for (const std::string& name : ignored_stages_) {
+      examples += examples.empty() ? "" : ", ";
+      examples += Quote(name);
+    }
+    result.Warning(Counted(ignored_events_, "event", "events") +
+                   " with a stage not in stages ignored (e.g. " + examples +
+                   ")");
+  }
+  if (reached[0] > 0) {
+    result.Warning(Counted(reached[0], "customer", "customers") +
+                   " with events of later stages but none of the first stage " +
+                   Quote(stages_[0]) + ": not in the funnel");
+  }
+  result.SampleSize(first);
+  result.Rate(static_cast<double>(entrants[k - 1]), first, 100.0,
+              "no customer entered the first stage " + Quote(stages_[0]) +
+                  ": funnel conversion is undefined");
+}
+
+}  // namespace kpi::journey

@@ -1,0 +1,258 @@
+#include "plugins/journey/health_score.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "plugins/journey/format.h"
+#include "plugins/journey/list_param.h"
+#include "plugins/journey/records.h"
+
+namespace kpi::journey {
+namespace {
+
+constexpr double kAbsent = std::numeric_limits<double>::quiet_NaN();
+
+bool IsAbsent(double value) { return std::isnan(value); }
+
+// "signals item 2 (\"usage:x:higher\")": where a parse error is.
+std::string ItemName(std::string_view param, size_t index,
+                     std::string_view item) {
+  return std::string(param) + " item " +
+         FormatCount(static_cast<int64_t>(index + 1)) + " (" + Quote(item) +
+         ")";
+}
+
+}  // namespace
+
+HealthScore::HealthScore(const sdk::Params& params) {
+  const std::vector<std::string_view> signals =
+      ListItems("signals", params.String(kSignals));
+  for (size_t i = 0; i < signals.size(); ++i) {
+    const std::string where = ItemName("signals", i, signals[i]);
+    const std::vector<std::string_view> fields = Split(signals[i], ':');
+    if (fields.size() != 3 && fields.size() != 5) {
+      throw sdk::InvalidArgument(where +
+                                 " must be name:weight:direction or "
+                                 "name:weight:direction:min:max");
+    }
+    Signal signal;
+    signal.name = std::string(fields[0]);
+    if (signal.name.empty()) {
+      throw sdk::InvalidArgument(where + " has an empty name");
+    }
+    for (const Signal& earlier : signals_) {
+      if (earlier.name == signal.name) {
+        throw sdk::InvalidArgument("signals declares " + Quote(signal.name) +
+                                   " twice: each signal may appear once");
+      }
+    }
+    signal.weight = ParseNumber(where + " weight", fields[1]);
+    if (!(signal.weight > 0)) {
+      throw sdk::InvalidArgument(where + " weight must be greater than 0");
+    }
+    if (fields[2] == "higher") {
+      signal.lower_is_better = false;
+    } else if (fields[2] == "lower") {
+      signal.lower_is_better = true;
+    } else {
+      throw sdk::InvalidArgument(where + " direction " + Quote(fields[2]) +
+                                 " must be \"higher\" or \"lower\" (which "
+                                 "values are better)");
+    }
+    signal.min = 0;
+    signal.max = 100;
+    if (fields.size() == 5) {
+      signal.min = ParseNumber(where + " min", fields[3]);
+      signal.max = ParseNumber(where + " max", fields[4]);
+      if (!(signal.min < signal.max)) {
+        throw sdk::InvalidArgument(where + " min (" + FormatNumber(signal.min) +
+                                   ") must be less than max (" +
+                                   FormatNumber(signal.max) + ")");
+      }
+    }
+    signals_.push_back(std::move(signal));
+  }
+
+  const std::vector<std::string_view> bands =
+      ListItems("bands", params.String(kBands));
+  for (size_t i = 0; i < bands.size(); ++i) {
+    const std::string where = ItemName("bands", i, bands[i]);
+    const bool last = i + 1 == bands.size();
+    const size_t less = bands[i].find('<');
+    Band band;
+    band.name = std::string(Trim(bands[i].substr(0, less)));
+    if (band.name.empty()) {
+      throw sdk::InvalidArgument(where + " has an empty name");
+    }
+    for (const Band& earlier : bands_) {
+      if (earlier.name == band.name) {
+        throw sdk::InvalidArgument("bands names " + Quote(band.name) +
+                                   " twice: each band may appear once");
+      }
+    }
+    if (less == std::string_view::npos) {
+      if (!last) {
+        throw sdk::InvalidArgument(where +
+                                   " has no bound: every band but the last "
+                                   "is name<bound");
+      }
+      band.below = std::numeric_limits<double>::infinity();
+    } else {
+      if (last) {
+        throw sdk::InvalidArgument(
+            where +
+            " has a bound: the last band takes every score above the "
+            "others, so it is a name alone (e.g. \"green\")");
+      }
+      band.below = ParseNumber(where + " bound", bands[i].substr(less + 1));
+      if (!bands_.empty() && !(band.below > bands_.back().below)) {
+        throw sdk::InvalidArgument(where +
+                                   " bound must be greater than the "
+                                   "bound of the band before it");
+      }
+    }
+    bands_.push_back(std::move(band));
+  }
+
+  missing_is_zero_ = params.String(kMissing) == kHealthMissingModes[1];
+  if (!missing_is_zero_ && params.String(kMissing) != kHealthMissingModes[0]) {
+    // The host checks OneOf; this guards a host that did not.
+    throw sdk::InvalidArgument("missing " + Quote(params.String(kMissing)) +
+                               " must be \"skip\" or \"zero\"");
+  }
+}
+
+int64_t HealthScore::SignalIndex(std::string_view name) const {
+  // Signals are few: a scan beats hashing a copy of the name.
+  for (size_t i = 0; i < signals_.size(); ++i) {
+    if (signals_[i].name == name) return static_cast<int64_t>(i);
+  }
+  return -1;
+}
+
+void HealthScore::Store(std::string_view customer, size_t signal, double value,
+                        Values& values) const {
+  if (!IsAbsent(values[signal])) {
+    throw sdk::InvalidArgument(
+        "customer " + Quote(customer) + " has two values of signal " +
+        Quote(signals_[signal].name) + " (" + FormatNumber(values[signal]) +
+        " and " + FormatNumber(value) +
+        "): give one row per customer and signal");
+  }
+  values[signal] = value;
+}
+
+void HealthScore::Update(const sdk::Chunk& chunk) {
+  const sdk::View<kpi_string_view> customers = chunk.Strings(kCustomer);
+  const sdk::View<kpi_string_view> names = chunk.Strings(kSignal);
+  const sdk::View<double> values = chunk.Doubles(kValue);
+  // Rows of one customer usually come together: skip the hash lookup then
+  // (map nodes, and so the key, never move).
+  Values* last = nullptr;
+  std::string_view last_id;
+  for (size_t row = 0; row < customers.size(); ++row) {
+    const std::string_view id = CustomerId(customers[row], "row");
+    const int64_t signal = SignalIndex(View(names[row]));
+    if (signal < 0) {
+      throw sdk::InvalidArgument("signal " + Quote(View(names[row])) +
+                                 " (customer " + Quote(id) +
+                                 ") is not declared in signals; declare it as "
+                                 "name:weight:direction or drop its rows");
+    }
+    if (last == nullptr || id != last_id) {
+      const auto it =
+          customers_.try_emplace(std::string(id), signals_.size(), kAbsent)
+              .first;
+      last = &it->second;
+      last_id = it->first;
+    }
+    Store(id, static_cast<size_t>(signal), values[row], *last);
+  }
+}
+
+void HealthScore::Merge(const HealthScore& other) {
+  for (const auto& [id, theirs] : other.customers_) {
+    const auto [it, inserted] = customers_.try_emplace(id, theirs);
+    if (inserted) continue;
+    for (size_t s = 0; s < theirs.size(); ++s) {
+      if (!IsAbsent(theirs[s])) Store(id, s, theirs[s], it->second);
+    }
+  }
+}
+
+double HealthScore::Normalise(const Signal& signal, double value) {
+  const double x = std::clamp(
+      (value - signal.min) / (signal.max - signal.min) * 100.0, 0.0, 100.0);
+  return signal.lower_is_better ? 100.0 - x : x;
+}
+
+void HealthScore::Finalize(sdk::Result& result) const {
+  const size_t n = customers_.size();
+  result.SampleSize(static_cast<double>(n));
+  if (n == 0) {
+    result.Undefined(
+        "no rows: customer is empty, so there is no customer "
+        "to score");
+    return;
+  }
+  std::vector<const std::pair<const std::string, Values>*> sorted;
+  sorted.reserve(n);
+  for (const auto& entry : customers_) sorted.push_back(&entry);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+
+  std::vector<std::string_view> ids(n), band(n);
+  std::vector<double> score(n);
+  std::vector<int64_t> present(n), per_band(bands_.size(), 0);
+  int64_t incomplete = 0;
+  double total = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const Values& values = sorted[i]->second;
+    double weighted = 0;
+    double weights = 0;
+    int64_t count = 0;
+    for (size_t s = 0; s < signals_.size(); ++s) {
+      if (IsAbsent(values[s])) {
+        // Zero mode: the worst score, whatever the direction.
+        if (missing_is_zero_) weights += signals_[s].weight;
+        continue;
+      }
+      weighted += signals_[s].weight * Normalise(signals_[s], values[s]);
+      weights += signals_[s].weight;
+      ++count;
+    }
+    // weights > 0: a customer exists only with a row of a declared signal,
+    // and every weight is > 0. Clamped against rounding past 100.
+    score[i] = std::min(100.0, weighted / weights);
+    size_t b = 0;
+    while (b + 1 < bands_.size() && !(score[i] < bands_[b].below)) ++b;
+    ids[i] = sorted[i]->first;
+    band[i] = bands_[b].name;
+    ++per_band[b];
+    present[i] = count;
+    if (count < static_cast<int64_t>(signals_.size())) ++incomplete;
+    total += score[i];
+  }
+  result.TableColumn("customers", "customer", ids);
+  result.TableColumn("customers", "score", score);
+  result.TableColumn("customers", "band", band);
+  result.TableColumn("customers", "signals", present);
+  std::vector<std::string_view> band_names;
+  for (const Band& b : bands_) band_names.push_back(b.name);
+  result.TableColumn("bands", "band", band_names);
+  result.TableColumn("bands", "customers", per_band);
+
+  if (incomplete > 0) {
+    result.Warning(FormatCount(incomplete) + " of " +
+                   Counted(static_cast<int64_t>(n), "customer", "customers") +
+                   (incomplete == 1 ? " lacks" : " lack") + " a signal; " +
+                   (missing_is_zero_
+                        ? "their missing signals score 0"
+                        : "their scores use the signals they have"));
+  }
+  result.Value(total / static_cast<double>(n));
+}
+
+}  // namespace kpi::journey

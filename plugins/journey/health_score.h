@@ -1,0 +1,132 @@
+// plugins/journey/health_score.h -- the customer health score.
+//
+// Long-format rows (customer, signal, value), one per customer and signal.
+// Each signal is declared in the `signals` parameter with a weight, a
+// direction and a range: its value is normalised to 0-100 within the range
+// (clamped), and flipped (100 - x) when lower is better. A customer's score
+// is the weighted mean of their normalised signals, sum(w_i x_i) / sum(w_i),
+// and falls in a band ("red<50,yellow<75,green" by default). Tables:
+// "customers" (score, band and signals present, sorted by customer id) and
+// "bands" (customers per band, in declared order); the value is the mean
+// score over customers.
+//
+// A signal a customer lacks is left out of both sums (missing = "skip") or
+// counts as the worst score, 0 (missing = "zero").
+//
+// The state keeps every customer's raw values (one slot per declared
+// signal), so rows may arrive in any chunk or state; a second value for the
+// same customer and signal is an error, also when the two meet in Merge.
+//
+// Thread safety: as for every metric state, calls on one object must be
+// serialised; distinct objects are independent.
+#ifndef KPI_PLUGINS_JOURNEY_HEALTH_SCORE_H_
+#define KPI_PLUGINS_JOURNEY_HEALTH_SCORE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "kpi/plugin.hpp"
+
+namespace kpi::journey {
+
+// The values of the health score's "missing" parameter.
+inline constexpr const char* kHealthMissingModes[] = {"skip", "zero"};
+
+class HealthScore {
+ public:
+  enum Input { kCustomer, kSignal, kValue };
+  enum Param { kSignals, kBands, kMissing };
+
+  static constexpr kpi_input_spec kInputs[] = {
+      sdk::Column("customer", KPI_TYPE_STRING, "The customer scored.")
+          .Required(),
+      sdk::Column("signal", KPI_TYPE_STRING,
+                  "The signal the row measures; one declared in `signals`.")
+          .Required(),
+      sdk::Column("value", KPI_TYPE_DOUBLE,
+                  "The signal's raw value for the customer, in the signal's "
+                  "own units (normalised with its min and max).")
+          .Required()};
+
+  static constexpr kpi_param_spec kParams[] = {
+      sdk::StringParam("signals", "",
+                       "The signals, comma separated, each "
+                       "name:weight:direction[:min:max]: weight > 0, "
+                       "direction \"higher\" or \"lower\" (which is better), "
+                       "min and max the raw values that normalise to 0 and "
+                       "100 (default 0 and 100). E.g. "
+                       "\"usage:2:higher,tickets:1:lower:0:20\".")
+          .Required(),
+      sdk::StringParam("bands", "red<50,yellow<75,green",
+                       "Score bands in ascending order, comma separated: "
+                       "name<bound for a band below bound, and a last name "
+                       "without bound for the rest."),
+      sdk::StringParam("missing", "skip",
+                       "A signal a customer lacks: \"skip\" leaves it out "
+                       "of both sums; \"zero\" scores it 0.")
+          .OneOf(kHealthMissingModes)};
+
+  static constexpr sdk::MetricInfo kInfo{
+      "health_score",
+      "Customer health score over rows (customer, signal, value). Each "
+      "declared signal is normalised to x = (value - min) / (max - min) x "
+      "100, clamped to 0..100, and flipped to 100 - x when lower is better; "
+      "a customer's score = sum(w_i x_i) / sum(w_i) over their signals "
+      "(missing signals skipped, or scored 0 with missing = zero), on "
+      "0-100, and falls in the first band whose bound exceeds it (default "
+      "red < 50, yellow < 75, green). Tables \"customers\" (by customer id) "
+      "and \"bands\". Value: the mean score over customers. Undefined "
+      "without rows.",
+      "score"};
+
+  // Throws sdk::InvalidArgument, naming the parameter and the item, for bad
+  // `signals` or `bands` syntax, a weight <= 0, an unknown direction,
+  // min >= max, a signal or band named twice, or bounds not ascending.
+  explicit HealthScore(const sdk::Params& params);
+
+  // Stores the chunk's values. Throws sdk::InvalidArgument for a signal not
+  // in `signals` and for a second value of a customer's signal.
+  void Update(const sdk::Chunk& chunk);
+  // Throws sdk::InvalidArgument when both states hold a value of the same
+  // customer's signal. REQUIRES: the same parameters.
+  void Merge(const HealthScore& other);
+  // Value (mean score), sample size (customers), tables "customers" and
+  // "bands"; undefined without rows; in mode skip, a warning counting the
+  // customers who lack a signal.
+  void Finalize(sdk::Result& result) const;
+
+ private:
+  struct Signal {
+    std::string name;
+    double weight;
+    bool lower_is_better;
+    double min, max;
+  };
+  struct Band {
+    std::string name;
+    double below;  // the band holds scores < below; +inf for the last
+  };
+  // One slot per declared signal; NaN marks a value not (yet) given (the
+  // host never passes NaN, so it cannot be a real value).
+  using Values = std::vector<double>;
+
+  // The position of `name` in signals_, or -1.
+  int64_t SignalIndex(std::string_view name) const;
+  // Stores `value` in slot `signal` of `values`; throws when it is taken.
+  void Store(std::string_view customer, size_t signal, double value,
+             Values& values) const;
+  // The signal's value on 0-100, better = higher.
+  static double Normalise(const Signal& signal, double value);
+
+  std::vector<Signal> signals_;
+  std::vector<Band> bands_;
+  bool missing_is_zero_ = false;
+  std::unordered_map<std::string, Values> customers_;
+};
+
+}  // namespace kpi::journey
+
+#endif  // KPI_PLUGINS_JOURNEY_HEALTH_SCORE_H_

@@ -1,0 +1,135 @@
+// plugins/journey/rfm.h -- RFM segmentation.
+//
+// Transactions (customer, time, amount) up to an as_of instant. Per
+// customer: recency = days from the last purchase to as_of, frequency = the
+// number of transactions, monetary = their total amount. Each is scored
+// 1..q (q = quantiles, 5 or 4) by quantile bins with ties handled (see
+// quantile_score.h); recency in reverse, so the most recent buyers score
+// highest. The scores name a segment by the first matching rule of
+// kRfmSegments. Tables: "customers" (one row per customer, sorted by id)
+// and "segments" (customers per segment, in rule order); the value is the
+// number of customers.
+//
+// The state is one small record per customer (last purchase, count, sum),
+// merged by max and addition, so a customer's transactions may arrive in any
+// chunk or state. Amounts are summed with Neumaier's compensation, so a
+// customer's total does not depend on how the rows were split.
+//
+// Thread safety: as for every metric state, calls on one object must be
+// serialised; distinct objects are independent.
+#ifndef KPI_PLUGINS_JOURNEY_RFM_H_
+#define KPI_PLUGINS_JOURNEY_RFM_H_
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "kpi/plugin.hpp"
+
+namespace kpi::journey {
+
+// A named RFM segment: the score ranges it takes, inclusive. A bound <= 0
+// is relative to the top score q: 0 means q, -1 means q - 1. So "high" (the
+// top two bins) is [-1, 0]: 4-5 with 5 quantiles, 3-4 with 4.
+struct RfmSegmentRule {
+  const char* name;
+  int r_min, r_max;
+  int f_min, f_max;
+  int m_min, m_max;
+};
+
+// The segment rules; a customer belongs to the first that matches, and the
+// last matches everyone.
+inline constexpr RfmSegmentRule kRfmSegments[] = {
+    // Bought recently, often, and spent the most.
+    {"champions", -1, 0, -1, 0, -1, 0},
+    // Bought often and spent much, but not lately: win them back.
+    {"at_risk", 1, 2, -1, 0, -1, 0},
+    // Buy often and not long ago.
+    {"loyal", 3, 0, -1, 0, 1, 0},
+    // Bought recently, for the first time (the lowest frequency).
+    {"new", -1, 0, 1, 1, 1, 0},
+    // The longest gone, and bought rarely.
+    {"lost", 1, 1, 1, 2, 1, 0},
+    // Gone a while, and bought rarely.
+    {"hibernating", 1, 2, 1, 2, 1, 0},
+    // Everyone else.
+    {"others", 1, 0, 1, 0, 1, 0},
+};
+
+class Rfm {
+ public:
+  enum Input { kCustomer, kTime, kAmount };
+  enum Param { kAsOf, kQuantiles };
+
+  static constexpr kpi_input_spec kInputs[] = {
+      sdk::Column("customer", KPI_TYPE_STRING,
+                  "The customer who made the purchase.")
+          .Required(),
+      sdk::Column("time", KPI_TYPE_TIMESTAMP,
+                  "When the purchase was made; not after as_of.")
+          .Required(),
+      sdk::Column("amount", KPI_TYPE_DOUBLE,
+                  "What the purchase was worth (revenue), >= 0.")
+          .Required()
+          .Min(0)};
+
+  static constexpr kpi_param_spec kParams[] = {
+      sdk::TimestampParam("as_of", 0,
+                          "The instant recency is measured to, usually the "
+                          "end of the data; no transaction may be later.")
+          .Required(),
+      sdk::Int64Param("quantiles", 5,
+                      "Scores per dimension: 5 (quintiles, 1-5) or 4 "
+                      "(quartiles, 1-4).")
+          .Integral()
+          .Min(4)
+          .Max(5)};
+
+  static constexpr sdk::MetricInfo kInfo{
+      "rfm",
+      "RFM segmentation of transactions (customer, time, amount) as of an "
+      "instant. Per customer: recency_days = (as_of - last purchase) in "
+      "days, frequency = transactions, monetary = total amount; each scored "
+      "1..q (quantiles, 5 or 4) as 1 + floor(q x customers strictly worse / "
+      "customers), so ties share a score; recency in reverse (recent = "
+      "high). Segments, first match wins, with high = q-1..q: champions (R, "
+      "F, M high), at_risk (R <= 2, F and M high), loyal (R >= 3, F high), "
+      "new (R high, F = 1), lost (R = 1, F <= 2), hibernating (R <= 2, F <= "
+      "2), others. Tables \"customers\" (by customer id) and \"segments\". "
+      "Value: the number of customers. Undefined without transactions.",
+      "customers"};
+
+  explicit Rfm(const sdk::Params& params);
+
+  // Folds the chunk's transactions into the per-customer records. Throws
+  // sdk::InvalidArgument, naming the customer, for a transaction after
+  // as_of.
+  void Update(const sdk::Chunk& chunk);
+  // REQUIRES: `other` has the same parameters.
+  void Merge(const Rfm& other);
+  // Value (customers), sample size (customers), tables "customers" and
+  // "segments"; undefined without transactions; a warning when there are
+  // fewer customers than quantiles.
+  void Finalize(sdk::Result& result) const;
+
+ private:
+  struct Totals {
+    int64_t last = 0;  // latest purchase, us since the epoch
+    int64_t transactions = 0;
+    // Neumaier sum of the amounts: sum + compensation.
+    double sum = 0;
+    double compensation = 0;
+
+    void AddAmount(double amount);
+    double Monetary() const { return sum + compensation; }
+  };
+
+  int64_t as_of_;
+  int64_t quantiles_;
+  std::unordered_map<std::string, Totals> customers_;
+};
+
+}  // namespace kpi::journey
+
+#endif  // KPI_PLUGINS_JOURNEY_RFM_H_

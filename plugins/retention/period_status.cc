@@ -1,0 +1,64 @@
+#include "plugins/retention/period_status.h"
+
+#include <string>
+#include <string_view>
+
+#include "plugins/retention/calendar.h"
+
+namespace kpi::retention {
+
+PeriodStatus::PeriodStatus(const TimeRange& period) : period_(period) {
+  period_.CheckNotReversed();
+}
+
+void PeriodStatus::Add(const sdk::Chunk& chunk, size_t customer, size_t start,
+                       size_t end) {
+  period_.CheckNotEmpty();
+  has_records_ = true;
+  const sdk::View<kpi_string_view> ids = chunk.Strings(customer);
+  const sdk::View<int64_t> starts = chunk.Timestamps(start);
+  const sdk::View<int64_t> ends = chunk.Timestamps(end);
+  for (size_t row = 0; row < ids.size(); ++row) {
+    const std::string_view id = CustomerAt(ids, row, "customer");
+    if (ends[row] < starts[row]) {
+      throw sdk::InvalidArgument(
+          "a subscription of customer " + QuoteCustomer(id) + " ends (end " +
+          FormatInstant(ends[row]) + ") before it starts (start " +
+          FormatInstant(starts[row]) + ")");
+    }
+    auto active_at = [&](int64_t t) {
+      return starts[row] <= t && t < ends[row];
+    };
+    const uint8_t flags = (active_at(period_.begin) ? kAtStart : 0) |
+                          (active_at(period_.end) ? kAtEnd : 0);
+    if (flags != 0) flags_[std::string(id)] |= flags;
+  }
+}
+
+void PeriodStatus::Merge(const PeriodStatus& other) {
+  has_records_ = has_records_ || other.has_records_;
+  for (const auto& [id, flags] : other.flags_) flags_[id] |= flags;
+}
+
+PeriodStatus::Counts PeriodStatus::Count() const {
+  Counts counts;
+  for (const auto& [id, flags] : flags_) {
+    counts.at_start += (flags & kAtStart) ? 1 : 0;
+    counts.at_end += (flags & kAtEnd) ? 1 : 0;
+    counts.retained += (flags & kAtStart) && (flags & kAtEnd) ? 1 : 0;
+  }
+  return counts;
+}
+
+std::string NoCustomersAtStartReason(const PeriodStatus& records,
+                                     std::string_view rate) {
+  std::string reason = "customers_at_start is 0: ";
+  if (records.has_records()) {
+    reason += "no customer has a subscription active at period_start (" +
+              FormatInstant(records.period().begin) + "); ";
+  }
+  return reason + std::string(rate) +
+         " is undefined without customers at the start of the period";
+}
+
+}  // namespace kpi::retention

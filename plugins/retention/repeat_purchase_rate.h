@@ -1,0 +1,110 @@
+// plugins/retention/repeat_purchase_rate.h -- repeat purchase rate.
+//
+// repeat purchase rate = customers with >= 2 orders in the window /
+// customers with >= 1 order in the window x 100, in %. Two input forms:
+//   - aggregate: the scalars `repeat_customers` and `customers`;
+//   - records: orders (`customer`, `time`) and the window (`window_start`,
+//     `window_end`), half-open: an order counts when
+//     window_start <= time < window_end. An order is a distinct
+//     (customer, time): rows with the same customer and the same instant
+//     are one order (the lines of a basket), so a table of order lines
+//     does not make every multi-line buyer a repeat buyer. With dates only
+//     (midnight timestamps), purchases on the same day are one order, the
+//     convention of Fader, Hardie & Lee (2005) on the CDNOW data.
+//
+// The record state keeps, per customer who ordered in the window, the first
+// order instant seen and whether a second, different one was seen: exact
+// whatever way a customer's orders are split across chunks and states.
+//
+// Thread safety: as for every metric state, calls on one object must be
+// serialised; distinct objects are independent.
+#ifndef KPI_PLUGINS_RETENTION_REPEAT_PURCHASE_RATE_H_
+#define KPI_PLUGINS_RETENTION_REPEAT_PURCHASE_RATE_H_
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "kpi/plugin.hpp"
+#include "plugins/retention/records.h"
+
+namespace kpi::retention {
+
+class RepeatPurchaseRate {
+ public:
+  enum Input { kRepeatCustomers, kCustomers, kCustomer, kTime };
+  enum Param { kWindowStart, kWindowEnd };
+
+  static constexpr kpi_input_spec kInputs[] = {
+      sdk::Scalar("repeat_customers", KPI_TYPE_INT64,
+                  "Customers with two or more orders in the window.")
+          .Required()
+          .Min(0)
+          .Form("aggregate"),
+      sdk::Scalar("customers", KPI_TYPE_INT64,
+                  "Customers with one or more orders in the window.")
+          .Required()
+          .Min(0)
+          .Form("aggregate"),
+      sdk::Column("customer", KPI_TYPE_STRING, "Customer id of each order.")
+          .Required()
+          .Form("records"),
+      sdk::Column("time", KPI_TYPE_TIMESTAMP,
+                  "When the order was placed. Rows with the same customer "
+                  "and time are one order.")
+          .Required()
+          .Form("records")};
+
+  static constexpr kpi_param_spec kParams[] = {
+      sdk::TimestampParam("window_start", 0,
+                          "Start of the window (records form, inclusive).")
+          .Required("records"),
+      sdk::TimestampParam("window_end", 0,
+                          "End of the window (records form, exclusive).")
+          .Required("records")};
+
+  static constexpr sdk::MetricInfo kInfo{
+      "repeat_purchase_rate",
+      "Repeat purchase rate: customers with >= 2 orders in the window / "
+      "customers with >= 1 order in the window x 100, in %. From the totals "
+      "repeat_customers and customers, or from orders (customer, time) and "
+      "window_start <= time < window_end; an order is a distinct (customer, "
+      "time), so the lines of one basket are one order. Undefined when no "
+      "customer ordered in the window.",
+      "%"};
+
+  explicit RepeatPurchaseRate(const sdk::Params& params);
+
+  // Adds the chunk's scalars (aggregate form) or orders (records form).
+  // Throws sdk::InvalidArgument when repeat_customers exceeds customers,
+  // and for an empty window.
+  void Update(const sdk::Chunk& chunk);
+  // REQUIRES: `other` is a state of the same metric, created with the same
+  // parameters.
+  void Merge(const RepeatPurchaseRate& other);
+  // Value, ratio (repeat customers, customers) and sample size (customers);
+  // undefined when there are no customers.
+  void Finalize(sdk::Result& result) const;
+
+ private:
+  // What the window holds of one customer's orders: enough to tell one
+  // order from two.
+  struct Orders {
+    int64_t first;  // the first order instant seen
+    bool repeat;    // an order at another instant was seen
+  };
+  void AddOrder(const std::string& id, const Orders& orders);
+
+  TimeRange window_;
+  // Aggregate form: whole numbers kept as double (exact up to 2^53, no
+  // overflow when merging).
+  double repeat_customers_ = 0;
+  double customers_ = 0;
+  // Records form: customers with an order in the window.
+  bool has_records_ = false;
+  std::unordered_map<std::string, Orders> orders_;
+};
+
+}  // namespace kpi::retention
+
+#endif  // KPI_PLUGINS_RETENTION_REPEAT_PURCHASE_RATE_H_

@@ -1,0 +1,181 @@
+// plugins/revenue/revenue_churn.h -- gross and net revenue churn, one
+// mechanism for both.
+//
+//   gross = (churned + contraction) / mrr_at_start x 100
+//   net   = (churned + contraction - expansion - reactivation)
+//           / mrr_at_start x 100
+// in %. Net revenue churn is negative when expansion and reactivation
+// outweigh the losses ("negative churn"). Gross revenue churn is at most
+// 100%: churn and contraction come from the MRR at the start.
+//
+// Aggregate form: the MRR totals as scalars. Record form: subscription
+// records and a period; the totals are the MRR movements of the period,
+// computed exactly as mrr_movements computes them (movements.h), so the two
+// metrics always agree.
+//
+// Thread safety: as for every metric state, calls on one object must be
+// serialised; distinct objects are independent.
+#ifndef KPI_PLUGINS_REVENUE_REVENUE_CHURN_H_
+#define KPI_PLUGINS_REVENUE_REVENUE_CHURN_H_
+
+#include <cstddef>
+#include <iterator>
+
+#include "kpi/plugin.hpp"
+#include "plugins/revenue/movements.h"
+#include "plugins/revenue/subscriptions.h"
+
+namespace kpi::revenue {
+
+// The state and behaviour of both revenue churns. Derived classes declare
+// the schema: inputs mrr_at_start, churned_mrr, contraction_mrr, then (net
+// only) expansion_mrr and reactivation_mrr, then the subscription columns;
+// parameters period_start and period_end.
+class RevenueChurn {
+ public:
+  enum Input {
+    kMrrAtStart,
+    kChurnedMrr,
+    kContractionMrr,
+    kExpansionMrr,     // net only
+    kReactivationMrr,  // net only
+  };
+  enum Param { kPeriodStart, kPeriodEnd };
+
+  // Adds the aggregate scalars or the subscription records of the chunk.
+  // Throws sdk::InvalidArgument when churned_mrr + contraction_mrr exceeds
+  // mrr_at_start, for a subscription ending before it starts, an empty
+  // customer id, or records with period_end not after period_start.
+  void Update(const sdk::Chunk& chunk);
+  // REQUIRES: `other` is a state of the same metric with the same
+  // parameters.
+  void Merge(const RevenueChurn& other);
+  // Value and ratio (the numerator above, mrr_at_start); sample size (record
+  // form: customers with MRR at period_start). Undefined when the MRR at the
+  // start is 0.
+  void Finalize(sdk::Result& result) const;
+
+ protected:
+  enum class Kind { kGross, kNet };
+  RevenueChurn(Kind kind, const sdk::Params& params,
+               size_t first_subscription_input);
+
+ private:
+  Kind kind_;
+  size_t first_subscription_input_;
+  bool aggregate_ = false;  // the aggregate form arrived
+  // Aggregate totals (sums over the states merged in).
+  double mrr_at_start_ = 0;
+  double churned_ = 0;
+  double contraction_ = 0;
+  double expansion_ = 0;
+  double reactivation_ = 0;
+  MovementBook book_;
+};
+
+// The declarations the two revenue churns share.
+namespace revenue_churn_schema {
+
+inline constexpr kpi_input_spec kMrrAtStart =
+    sdk::Scalar("mrr_at_start", KPI_TYPE_DOUBLE, "MRR at the period start.")
+        .Required()
+        .Min(0)
+        .Form("aggregate");
+inline constexpr kpi_input_spec kChurnedMrr =
+    sdk::Scalar("churned_mrr", KPI_TYPE_DOUBLE,
+                "MRR at the start of the customers who left (their whole MRR "
+                "at the start).")
+        .Required()
+        .Min(0)
+        .Form("aggregate");
+inline constexpr kpi_input_spec kContractionMrr =
+    sdk::Scalar("contraction_mrr", KPI_TYPE_DOUBLE,
+                "MRR lost by downgrades of customers who stayed.")
+        .Required()
+        .Min(0)
+        .Form("aggregate");
+inline constexpr kpi_input_spec kExpansionMrr =
+    sdk::Scalar("expansion_mrr", KPI_TYPE_DOUBLE,
+                "MRR gained by upgrades of customers who stayed.")
+        .Required()
+        .Min(0)
+        .Form("aggregate");
+inline constexpr kpi_input_spec kReactivationMrr =
+    sdk::Scalar("reactivation_mrr", KPI_TYPE_DOUBLE,
+                "MRR of returning former customers (0 when absent).")
+        .Min(0)
+        .Form("aggregate");
+inline constexpr kpi_param_spec kPeriodStart =
+    sdk::TimestampParam("period_start", 0, "Start of the period (record form).")
+        .Required("records");
+inline constexpr kpi_param_spec kPeriodEnd =
+    sdk::TimestampParam("period_end", 0,
+                        "End of the period (record form); after period_start.")
+        .Required("records");
+
+}  // namespace revenue_churn_schema
+
+class GrossRevenueChurn : public RevenueChurn {
+ public:
+  static constexpr kpi_input_spec kInputs[] = {
+      revenue_churn_schema::kMrrAtStart,
+      revenue_churn_schema::kChurnedMrr,
+      revenue_churn_schema::kContractionMrr,
+      SubscriptionInput(kCustomer, "records"),
+      SubscriptionInput(kAmount, "records"),
+      SubscriptionInput(kBillingMonths, "records"),
+      SubscriptionInput(kStart, "records"),
+      SubscriptionInput(kEnd, "records")};
+
+  static constexpr kpi_param_spec kParams[] = {
+      revenue_churn_schema::kPeriodStart, revenue_churn_schema::kPeriodEnd};
+
+  static constexpr sdk::MetricInfo kInfo{
+      "gross_revenue_churn",
+      "Gross revenue churn: (churned_mrr + contraction_mrr) / mrr_at_start x "
+      "100, in %; expansion does not offset it, so it is at most 100. Record "
+      "form: the totals are the MRR movements between period_start and "
+      "period_end, as mrr_movements computes them. Undefined when the MRR at "
+      "the start is 0.",
+      "%"};
+
+  explicit GrossRevenueChurn(const sdk::Params& params)
+      : RevenueChurn(Kind::kGross, params,
+                     std::size(kInputs) - kNumSubscriptionColumns) {}
+};
+
+class NetRevenueChurn : public RevenueChurn {
+ public:
+  static constexpr kpi_input_spec kInputs[] = {
+      revenue_churn_schema::kMrrAtStart,
+      revenue_churn_schema::kChurnedMrr,
+      revenue_churn_schema::kContractionMrr,
+      revenue_churn_schema::kExpansionMrr,
+      revenue_churn_schema::kReactivationMrr,
+      SubscriptionInput(kCustomer, "records"),
+      SubscriptionInput(kAmount, "records"),
+      SubscriptionInput(kBillingMonths, "records"),
+      SubscriptionInput(kStart, "records"),
+      SubscriptionInput(kEnd, "records")};
+
+  static constexpr kpi_param_spec kParams[] = {
+      revenue_churn_schema::kPeriodStart, revenue_churn_schema::kPeriodEnd};
+
+  static constexpr sdk::MetricInfo kInfo{
+      "net_revenue_churn",
+      "Net revenue churn: (churned_mrr + contraction_mrr - expansion_mrr - "
+      "reactivation_mrr) / mrr_at_start x 100, in %; negative when "
+      "expansion and reactivation outweigh the losses (negative churn). "
+      "Record form: the totals are the MRR movements between period_start "
+      "and period_end, as mrr_movements computes them. Undefined when the "
+      "MRR at the start is 0.",
+      "%"};
+
+  explicit NetRevenueChurn(const sdk::Params& params)
+      : RevenueChurn(Kind::kNet, params,
+                     std::size(kInputs) - kNumSubscriptionColumns) {}
+};
+
+}  // namespace kpi::revenue
+
+#endif  // KPI_PLUGINS_REVENUE_REVENUE_CHURN_H_

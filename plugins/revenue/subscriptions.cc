@@ -1,0 +1,79 @@
+#include "plugins/revenue/subscriptions.h"
+
+#include <sstream>
+#include <string_view>
+
+#include "plugins/revenue/records.h"
+
+namespace kpi::revenue {
+
+SubscriptionBook::SubscriptionBook(int64_t first, int64_t second,
+                                   bool two_instants, bool track_history)
+    : instants_{first, second},
+      num_instants_(two_instants ? 2 : 1),
+      track_history_(track_history) {}
+
+void SubscriptionBook::Add(const sdk::Chunk& chunk, size_t first_input) {
+  const sdk::View<kpi_string_view> ids = chunk.Strings(first_input + kCustomer);
+  const sdk::View<double> amounts = chunk.Doubles(first_input + kAmount);
+  const sdk::View<int64_t> months = chunk.Int64s(first_input + kBillingMonths);
+  const sdk::View<int64_t> starts = chunk.Timestamps(first_input + kStart);
+  const sdk::View<int64_t> ends = chunk.Timestamps(first_input + kEnd);
+  for (size_t row = 0; row < chunk.rows(); ++row) {
+    const std::string_view id = CustomerAt(ids, row, "customer");
+    const int64_t start = starts[row];
+    const int64_t end = ends[row];
+    if (end < start) {
+      std::ostringstream message;
+      message << "customer " << QuoteCustomer(id) << ": subscription end ("
+              << FormatInstant(end) << ") is before its start ("
+              << FormatInstant(start) << ")";
+      throw sdk::InvalidArgument(message.str());
+    }
+    const Nanos amount = ToNanos(amounts[row]);
+    bool active[2] = {false, false};
+    bool counts = false;
+    for (size_t i = 0; i < num_instants_; ++i) {
+      active[i] = start <= instants_[i] && instants_[i] < end;
+      counts = counts || active[i];
+    }
+    // Paid at some instant before the first: active at its own start, which
+    // is before the first instant.
+    const bool paid_before =
+        track_history_ && amount > 0 && start < end && start < instants_[0];
+    // Customers with neither MRR at an instant nor history are not kept:
+    // they appear in no result, and keeping them would cost memory.
+    if (!counts && !paid_before) continue;
+    Entry& entry = customers_[std::string(id)];
+    for (size_t i = 0; i < num_instants_; ++i) {
+      if (active[i]) entry.at[i].Add(amount, months[row]);
+    }
+    entry.paid_before = entry.paid_before || paid_before;
+  }
+}
+
+void SubscriptionBook::Merge(const SubscriptionBook& other) {
+  for (const auto& [id, theirs] : other.customers_) {
+    Entry& entry = customers_[id];
+    for (size_t i = 0; i < num_instants_; ++i) {
+      entry.at[i].Merge(theirs.at[i]);
+    }
+    entry.paid_before = entry.paid_before || theirs.paid_before;
+  }
+}
+
+std::vector<CustomerMrr> SubscriptionBook::Customers() const {
+  std::vector<CustomerMrr> result;
+  result.reserve(customers_.size());
+  for (const auto& [id, entry] : customers_) {
+    CustomerMrr customer;
+    for (size_t i = 0; i < num_instants_; ++i) {
+      customer.at[i] = entry.at[i].Rounded();
+    }
+    customer.paid_before = entry.paid_before;
+    result.push_back(customer);
+  }
+  return result;
+}
+
+}  // namespace kpi::revenue

@@ -1,0 +1,136 @@
+// plugins/revenue/subscriptions.h -- subscription records and the one
+// mechanism every record-form revenue metric reads them with: each
+// customer's MRR at one or two instants, exact and mergeable.
+//
+// A subscription record is five columns, declared in this order at
+// consecutive input indices (SubscriptionInput):
+//   customer        STRING     the customer it belongs to
+//   amount          DOUBLE     price per billing period, >= 0
+//   billing_months  INT64      months per billing period, >= 1 (12: annual)
+//   start, end      TIMESTAMP  active over [start, end); end INT64_MAX: open
+// Its monthly-normalised revenue is amount / billing_months (a 2,000/year
+// plan is 166.67 a month), counted at instant t when start <= t < end. A
+// customer's MRR at t is the sum over their subscriptions active at t.
+//
+// The state is one entry per customer, kept in exact arithmetic (money.h),
+// so a customer's rows may be split across chunks and states in any way and
+// the result is the same.
+//
+// Thread safety: as for every metric state, calls on one object must be
+// serialised; distinct objects are independent.
+#ifndef KPI_PLUGINS_REVENUE_SUBSCRIPTIONS_H_
+#define KPI_PLUGINS_REVENUE_SUBSCRIPTIONS_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "kpi/plugin.hpp"
+#include "plugins/revenue/money.h"
+
+namespace kpi::revenue {
+
+// The columns of a subscription record, as offsets from the index of the
+// first (the customer column).
+enum SubscriptionColumn {
+  kCustomer,
+  kAmount,
+  kBillingMonths,
+  kStart,
+  kEnd,
+  kNumSubscriptionColumns,
+};
+
+// The declaration of subscription column `column`, in input form `form`
+// (nullptr when the metric has no forms). All five are required (within the
+// form): billing_months in particular, since counting an annual price as
+// monthly is the mistake this metric exists to avoid.
+constexpr kpi_input_spec SubscriptionInput(SubscriptionColumn column,
+                                           const char* form) {
+  switch (column) {
+    case kCustomer:
+      return sdk::Column("customer", KPI_TYPE_STRING,
+                         "Customer the subscription belongs to (not empty).")
+          .Required()
+          .Form(form);
+    case kAmount:
+      return sdk::Column("amount", KPI_TYPE_DOUBLE,
+                         "Price per billing period, in the currency of the "
+                         "result; its monthly revenue is amount / "
+                         "billing_months.")
+          .Required()
+          .Min(0)
+          .Max(kMaxAmount)
+          .Form(form);
+    case kBillingMonths:
+      return sdk::Column("billing_months", KPI_TYPE_INT64,
+                         "Months per billing period: 1 monthly, 3 quarterly, "
+                         "12 annual.")
+          .Required()
+          .Min(1)
+          .Form(form);
+    case kStart:
+      return sdk::Column("start", KPI_TYPE_TIMESTAMP,
+                         "When the subscription becomes active (inclusive).")
+          .Required()
+          .Form(form);
+    case kEnd:
+      return sdk::Column("end", KPI_TYPE_TIMESTAMP,
+                         "When it stops being active (exclusive); the largest "
+                         "timestamp (INT64_MAX) while it is still active.")
+          .Required()
+          .Form(form);
+    case kNumSubscriptionColumns:  // a count, not a column
+      break;
+  }
+  return sdk::Column("", KPI_TYPE_STRING, "");
+}
+
+// One customer's MRR, rounded, at the instants of a SubscriptionBook.
+struct CustomerMrr {
+  std::array<Nanos, 2> at{};
+  // With history: whether the customer paid for a subscription active at
+  // some instant before the first instant.
+  bool paid_before = false;
+};
+
+// Per-customer MRR at one or two instants, read from subscription records.
+class SubscriptionBook {
+ public:
+  // Measures MRR at `first` and, when `two_instants`, at `second` too. With
+  // `track_history`, also records whether each customer paid before `first`
+  // (a paid subscription whose start is before `first`): what tells a
+  // reactivation from a new customer.
+  SubscriptionBook(int64_t first, int64_t second, bool two_instants,
+                   bool track_history);
+
+  // Reads the subscription records of `chunk`, whose customer column is
+  // input `first_input` and the others follow it. Throws
+  // sdk::InvalidArgument, naming the customer, for a subscription that ends
+  // before it starts, and for an empty customer id.
+  void Add(const sdk::Chunk& chunk, size_t first_input);
+  // REQUIRES: `other` was made with the same instants and options.
+  void Merge(const SubscriptionBook& other);
+
+  // Every customer with MRR at an instant or (with history) a paid
+  // subscription before the first, in no particular order.
+  std::vector<CustomerMrr> Customers() const;
+
+ private:
+  struct Entry {
+    std::array<MonthlySum, 2> at;
+    bool paid_before = false;
+  };
+
+  std::array<int64_t, 2> instants_;
+  size_t num_instants_;
+  bool track_history_;
+  std::unordered_map<std::string, Entry> customers_;
+};
+
+}  // namespace kpi::revenue
+
+#endif  // KPI_PLUGINS_REVENUE_SUBSCRIPTIONS_H_
