@@ -115,6 +115,36 @@ TEST_F(CliTest, UnparsableValueIsAUsageError) {
   EXPECT_THAT(r.err, HasSubstr("scores: item 2 \"x\" is not a number"));
 }
 
+TEST_F(CliTest, PrintsResultTablesAsAlignedText) {
+  CommandResult r = Kpi({"compute", "funnel", "customer=a,a,b",
+                         "stage=awareness,consideration,awareness",
+                         "time=2024-01-01,2024-01-02,2024-01-01",
+                         "stages=awareness,consideration"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "funnel = 50 %\n"
+            "  ratio: 1 / 2\n"
+            "  table stages:\n"
+            "    stage          entrants  step_conversion  overall_conversion  "
+            "drop_off\n"
+            "    awareness             2              100                 100  "
+            "       0\n"
+            "    consideration         1               50                  50  "
+            "       1\n");
+}
+
+TEST_F(CliTest, GroupByPrintsOneLinePerSegment) {
+  CommandResult r = Kpi({"compute", "churn_rate", "customer=a,b,c,d",
+                         "start=2024-01-01,2024-01-01,2023-06-01,2023-06-01",
+                         "end=open,2024-01-20,open,open",
+                         "plan=basic,basic,pro,pro", "period_start=2024-01-02",
+                         "period_end=2024-01-31", "--group-by", "plan"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("churn_rate = 25 %\n"));
+  EXPECT_THAT(r.out,
+              HasSubstr("segments by plan:\n  basic: 50 %\n  pro: 0 %\n"));
+}
+
 TEST(CliWithoutServerTest, AServerThatIsDownExitsThree) {
   CommandResult r =
       RunCommand({KPI_CLI_BINARY, "--server", "127.0.0.1:1", "list"});

@@ -73,6 +73,30 @@ TEST_F(ServerTest, TypedChurnRateMatchesTheCatalogExample) {
   EXPECT_EQ(result.plugin(), "retention");
 }
 
+TEST_F(ServerTest, TypedChurnRateTakesSubscriptionRecordsToo) {
+  // Catalog: 100 customers at the start, 11 cancel, one of whom joined in
+  // the period -> 10 / 100. Times in days; the period is days 10..40.
+  constexpr int64_t kDay = 86400LL * 1000000;
+  v1::ComputeChurnRateRequest request;
+  for (int i = 0; i < 100; ++i) {
+    request.add_customer("c" + std::to_string(i));
+    request.add_start(0);
+    request.add_end(i < 10 ? 20 * kDay : INT64_MAX);
+  }
+  request.add_customer("late");
+  request.add_start(15 * kDay);
+  request.add_end(25 * kDay);
+  request.mutable_parameters()->mutable_period_start()->set_seconds(10 * 86400);
+  request.mutable_parameters()->mutable_period_end()->set_seconds(40 * 86400);
+  v1::ComputeChurnRateResponse response;
+  grpc::Status status =
+      stub_->ComputeChurnRate(Context().get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_DOUBLE_EQ(response.result().value(), 10.0);
+  EXPECT_EQ(response.result().ratio().numerator(), 10);
+  EXPECT_EQ(response.result().ratio().denominator(), 100);
+}
+
 TEST_F(ServerTest, TypedNpsCarriesTheMarginOfError) {
   v1::ComputeNpsRequest request;
   for (int i = 0; i < 50; ++i) request.add_scores(10);
