@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "conformance.h"
 
 namespace kpi {
 namespace {
@@ -38,7 +39,8 @@ absl::StatusOr<std::vector<std::string>> PluginFiles(
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Load(
-    const std::vector<std::string>& directories, const Log& log) {
+    const std::vector<std::string>& directories, const Log& log,
+    bool check_plugins) {
   std::shared_ptr<MetricRegistry> registry(new MetricRegistry());
   for (const std::string& directory : directories) {
     absl::StatusOr<std::vector<std::string>> files = PluginFiles(directory);
@@ -46,8 +48,11 @@ absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Load(
     for (const std::string& file : *files) {
       absl::StatusOr<std::shared_ptr<const PluginLibrary>> library =
           PluginLibrary::Load(file);
-      absl::Status status =
-          library.ok() ? registry->Add(*library) : library.status();
+      absl::Status status = library.status();
+      if (status.ok() && check_plugins) {
+        status = ConformanceStatus(CheckConformance(*library));
+      }
+      if (status.ok()) status = registry->Add(*library);
       if (status.ok()) {
         const kpi_plugin_descriptor& d = (*library)->descriptor();
         log(absl::StrCat("loaded plugin ", d.name, " ", d.version, " (",

@@ -4,9 +4,9 @@
 // Every regular file named *.so in each directory is tried, in name order. A
 // file that is not a loadable library, lacks the entry symbol, speaks another
 // major ABI version, declares a malformed schema, or reuses a plugin or
-// metric name already loaded is refused: one line naming the file and the
-// reason goes to the log, and the rest keep loading. Refused plugins are never
-// listed or served.
+// metric name already loaded, or fails a conformance check, is refused: one
+// line naming the file and the reason goes to the log, and the rest keep
+// loading. Refused plugins are never listed or served.
 //
 // Thread-safe: immutable after Load().
 #ifndef KPI_SERVICE_METRIC_REGISTRY_H_
@@ -37,8 +37,14 @@ class MetricRegistry {
   // Loads every plugin in `directories`. NOT_FOUND if a directory does not
   // exist (a mistyped --plugin-dir should stop the server, not serve
   // nothing). Refusals are logged through `log` and kept in refused().
+  //
+  // Unless `check_plugins` is false, every plugin that loads must also pass
+  // the conformance checks (conformance.h) before it serves; one that fails
+  // is refused naming the check, e.g. "conformance check 'merge is
+  // associative' failed for metric 'm': ...".
   static absl::StatusOr<std::shared_ptr<const MetricRegistry>> Load(
-      const std::vector<std::string>& directories, const Log& log);
+      const std::vector<std::string>& directories, const Log& log,
+      bool check_plugins = true);
 
   // nullptr when no loaded plugin provides `name`.
   std::shared_ptr<const Metric> Find(absl::string_view name) const;

@@ -34,7 +34,8 @@ int Run(const kpi::ServerOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   absl::StatusOr<std::shared_ptr<const kpi::MetricRegistry>> registry =
-      kpi::MetricRegistry::Load(options.plugin_dirs, Log);
+      kpi::MetricRegistry::Load(options.plugin_dirs, Log,
+                                !options.skip_plugin_checks);
   if (!registry.ok()) {
     Log(registry.status().message());
     return 1;

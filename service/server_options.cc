@@ -47,10 +47,13 @@ std::string ServerUsage() {
       "  --shutdown-grace-seconds N  how long in-flight calls may finish "
       "after\n"
       "                            SIGINT/SIGTERM (default 10)\n"
+      "  --skip-plugin-checks      load plugins without running the\n"
+      "                            conformance checks (see kpi-plugin check)\n"
       "  --help                    print this text\n"
       "\n"
-      "A plugin that cannot be loaded is refused with one log line naming the\n"
-      "file and the reason; the others serve. On SIGINT or SIGTERM the server\n"
+      "A plugin that cannot be loaded, or fails a conformance check, is\n"
+      "refused with one log line naming the file and the reason (the check);\n"
+      "the others serve. On SIGINT or SIGTERM the server\n"
       "stops accepting calls, lets in-flight calls finish, and exits 0.\n");
 }
 
@@ -67,6 +70,10 @@ absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv) {
     absl::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       options.help = true;
+      continue;
+    }
+    if (arg == "--skip-plugin-checks") {
+      options.skip_plugin_checks = true;
       continue;
     }
     // Accept both "--flag value" and "--flag=value".

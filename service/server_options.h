@@ -18,6 +18,8 @@ struct ServerOptions {
   int max_message_bytes = 4 * 1024 * 1024;
   // How long in-flight calls may run after SIGINT/SIGTERM.
   int shutdown_grace_seconds = 10;
+  // Load plugins without running the conformance checks (conformance.h).
+  bool skip_plugin_checks = false;
   bool help = false;
 };
 

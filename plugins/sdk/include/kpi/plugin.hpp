@@ -18,9 +18,11 @@
 //   KPI_PLUGIN("engagement", "1.0.0", "Engagement metrics.", ClickThroughRate)
 //
 // A metric class may also declare `static constexpr kpi_param_spec kParams[]`
-// (see Param below). Exceptions never cross the C boundary: the adapter turns
-// kpi::sdk::InvalidArgument into KPI_STATUS_INVALID_ARGUMENT and anything else
-// (std::bad_alloc included) into KPI_STATUS_INTERNAL, with the message.
+// (see Param below) and `static constexpr kpi_example kExamples[]` (calls
+// with known answers, checked at load; see Example below). Exceptions never
+// cross the C boundary: the adapter turns kpi::sdk::InvalidArgument into
+// KPI_STATUS_INVALID_ARGUMENT and anything else (std::bad_alloc included) into
+// KPI_STATUS_INTERNAL, with the message.
 //
 // Nothing from this header crosses the boundary; only the C structs it fills
 // do, so plugins built with any C++ standard library interoperate.
@@ -203,6 +205,122 @@ constexpr ParamSpec StringParam(const char* name,
   return ParamSpec(name, {KPI_TYPE_STRING, 0.0, 0, 0, {default_value, N - 1}},
                    description);
 }
+
+// ---- Declaring examples (all constexpr) -----------------------------------
+//
+// A metric class may declare `static constexpr kpi_example kExamples[]`:
+// calls with known answers, which `kpi-plugin check` and the server run at
+// load. Values live in static constexpr arrays of the class (a scalar is an
+// array of one):
+//
+//   static constexpr double kSmallValues[] = {1, 2, 3.5};
+//   static constexpr kpi_example_input kSmallInputs[] = {
+//       kpi::sdk::ExampleInput("values", kSmallValues)};
+//   static constexpr kpi_example_param kSmallParams[] = {
+//       kpi::sdk::ExampleParam("scale", kpi::sdk::DoubleValue(2))};
+//   static constexpr kpi_example kExamples[] = {
+//       kpi::sdk::Example("small", kSmallInputs).Params(kSmallParams)
+//           .Expect(13),
+//       kpi::sdk::Example("no rows", kNoRows).ExpectUndefined()};
+//
+// where kNoRows[] = {kpi::sdk::ExampleEmptyColumn("values", KPI_TYPE_DOUBLE)}.
+
+// Parameter values for ExampleParam.
+constexpr kpi_param_value DoubleValue(double v) {
+  return {KPI_TYPE_DOUBLE, v, 0, 0, {nullptr, 0}};
+}
+constexpr kpi_param_value Int64Value(int64_t v) {
+  return {KPI_TYPE_INT64, 0.0, v, 0, {nullptr, 0}};
+}
+constexpr kpi_param_value BoolValue(bool v) {
+  return {KPI_TYPE_BOOL, 0.0, 0, v ? 1 : 0, {nullptr, 0}};
+}
+// Microseconds since the Unix epoch.
+constexpr kpi_param_value TimestampValue(int64_t v) {
+  return {KPI_TYPE_TIMESTAMP, 0.0, v, 0, {nullptr, 0}};
+}
+// `v` must be a string literal.
+template <size_t N>
+constexpr kpi_param_value StringValue(const char (&v)[N]) {
+  return {KPI_TYPE_STRING, 0.0, 0, 0, {v, N - 1}};
+}
+// A string literal as a kpi_string_view (for string example columns).
+template <size_t N>
+constexpr kpi_string_view Str(const char (&v)[N]) {
+  return {v, N - 1};
+}
+
+constexpr kpi_example_param ExampleParam(const char* name,
+                                         kpi_param_value value) {
+  return {name, value};
+}
+
+// An example input; the arrays must have static storage duration.
+template <size_t N>
+constexpr kpi_example_input ExampleInput(const char* name,
+                                         const double (&values)[N]) {
+  return {name, {KPI_TYPE_DOUBLE, N, values, nullptr, nullptr}};
+}
+template <size_t N>
+constexpr kpi_example_input ExampleInput(const char* name,
+                                         const int64_t (&values)[N]) {
+  return {name, {KPI_TYPE_INT64, N, nullptr, values, nullptr}};
+}
+// Microseconds since the Unix epoch.
+template <size_t N>
+constexpr kpi_example_input ExampleTimestamps(const char* name,
+                                              const int64_t (&values)[N]) {
+  return {name, {KPI_TYPE_TIMESTAMP, N, nullptr, values, nullptr}};
+}
+template <size_t N>
+constexpr kpi_example_input ExampleInput(const char* name,
+                                         const kpi_string_view (&values)[N]) {
+  return {name, {KPI_TYPE_STRING, N, nullptr, nullptr, values}};
+}
+
+// A column input with no rows (C++ has no arrays of length 0).
+constexpr kpi_example_input ExampleEmptyColumn(const char* name,
+                                               kpi_value_type type) {
+  return {name, {type, 0, nullptr, nullptr, nullptr}};
+}
+
+// Builds a kpi_example; converts implicitly so it can initialise a
+// `static constexpr kpi_example kExamples[]` array. Expects a value of 0
+// until Expect() or ExpectUndefined() says otherwise.
+class Example {
+ public:
+  constexpr explicit Example(const char* name)
+      : example_{name, nullptr, 0, nullptr, 0, KPI_EXPECT_VALUE, 0.0, 0.0} {}
+  template <size_t N>
+  constexpr Example(const char* name, const kpi_example_input (&inputs)[N])
+      : example_{name, nullptr, 0, inputs, N, KPI_EXPECT_VALUE, 0.0, 0.0} {}
+  template <size_t N>
+  constexpr Example Params(const kpi_example_param (&params)[N]) const {
+    Example copy = *this;
+    copy.example_.params = params;
+    copy.example_.num_params = N;
+    return copy;
+  }
+  // The result has a value within `tolerance` (absolute) of `value`.
+  constexpr Example Expect(double value, double tolerance = 1e-9) const {
+    Example copy = *this;
+    copy.example_.expect = KPI_EXPECT_VALUE;
+    copy.example_.value = value;
+    copy.example_.tolerance = tolerance;
+    return copy;
+  }
+  constexpr Example ExpectUndefined() const {
+    Example copy = *this;
+    copy.example_.expect = KPI_EXPECT_UNDEFINED;
+    copy.example_.value = 0.0;
+    copy.example_.tolerance = 0.0;
+    return copy;
+  }
+  constexpr operator kpi_example() const { return example_; }  // NOLINT
+
+ private:
+  kpi_example example_;
+};
 
 // Name, description and unit of a metric.
 struct MetricInfo {
@@ -414,6 +532,19 @@ struct ParamsOf<M, std::void_t<decltype(M::kParams)>> {
   }
 };
 
+template <typename M, typename = void>
+struct ExamplesOf {
+  static constexpr const kpi_example* data() { return nullptr; }
+  static constexpr size_t size() { return 0; }
+};
+template <typename M>
+struct ExamplesOf<M, std::void_t<decltype(M::kExamples)>> {
+  static constexpr const kpi_example* data() { return M::kExamples; }
+  static constexpr size_t size() {
+    return sizeof(M::kExamples) / sizeof(M::kExamples[0]);
+  }
+};
+
 template <typename M>
 struct MetricAdapter {
   static kpi_status Create(const kpi_param_value* params, size_t num_params,
@@ -450,7 +581,9 @@ struct MetricAdapter {
             &Update,
             &Merge,
             &Finalize,
-            &Destroy};
+            &Destroy,
+            ExamplesOf<M>::data(),
+            ExamplesOf<M>::size()};
   }
 };
 

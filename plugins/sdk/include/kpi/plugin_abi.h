@@ -245,6 +245,48 @@ typedef struct kpi_result_sink {
                            const int64_t* i64, const kpi_string_view* str);
 } kpi_result_sink;
 
+/* ---- Declared examples (declared by the plugin) -------------------------- */
+
+/* A metric may declare examples: complete calls with the result they must
+ * give. `kpi-plugin check` and the server (at load) run every example
+ * through the same validation and the same create / update / finalize path
+ * as a real call, and refuse a plugin whose examples do not hold. Examples
+ * are part of ABI 1.0 (appended before the first release); a metric without
+ * examples sets `examples` to NULL and `num_examples` to 0 (what a C
+ * aggregate initializer that stops earlier does). */
+
+/* One parameter of an example; parameters not listed take their defaults. */
+typedef struct kpi_example_param {
+  const char* name; /* a declared parameter, NUL-terminated */
+  kpi_param_value value;
+} kpi_example_param;
+
+/* One input of an example: a declared input's values, typed as declared.
+ * A scalar input holds exactly one value (length 1). Every column input of
+ * an example has the same length; an example may have zero rows. */
+typedef struct kpi_example_input {
+  const char* name; /* a declared input, NUL-terminated */
+  kpi_column values;
+} kpi_example_input;
+
+/* Flags for kpi_example.expect. */
+/* The result has a value, within `tolerance` (absolute) of `value`. */
+#define KPI_EXPECT_VALUE 1
+/* The result is undefined (with a reason). */
+#define KPI_EXPECT_UNDEFINED 2
+
+typedef struct kpi_example {
+  const char* name; /* short and unique within the metric, NUL-terminated */
+  const kpi_example_param* params;
+  size_t num_params;
+  /* All inputs come from one input form, as in a real call. */
+  const kpi_example_input* inputs;
+  size_t num_inputs;
+  int32_t expect; /* KPI_EXPECT_VALUE or KPI_EXPECT_UNDEFINED */
+  double value;
+  double tolerance; /* absolute, >= 0 */
+} kpi_example;
+
 /* ---- Metrics and plugins (declared by the plugin) ------------------------ */
 
 typedef struct kpi_metric_descriptor {
@@ -266,6 +308,12 @@ typedef struct kpi_metric_descriptor {
   kpi_status (*finalize)(const void* state, const kpi_result_sink* sink,
                          kpi_error* error);
   void (*destroy)(void* state);
+
+  /* Calls with known answers (see kpi_example); NULL and 0 for none. Part
+   * of ABI 1.0: appended before the first release, so every 1.x plugin has
+   * these fields. */
+  const kpi_example* examples;
+  size_t num_examples;
 } kpi_metric_descriptor;
 
 typedef struct kpi_plugin_descriptor {
