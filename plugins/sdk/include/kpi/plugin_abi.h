@@ -18,11 +18,17 @@
  *
  * Versioning. KPI_ABI_VERSION_MAJOR changes when anything here changes
  * incompatibly; the host refuses a plugin whose major version differs from its
- * own. KPI_ABI_VERSION_MINOR changes when something is appended: new fields at
- * the end of a struct, new callbacks at the end of kpi_result_sink, new enum
- * values. A host reads a plugin-owned struct only up to the fields that existed
- * in the plugin's declared minor version, and a plugin calls a sink callback
- * only if sink->abi_minor says the host has it.
+ * own. KPI_ABI_VERSION_MINOR changes when something is added compatibly: new
+ * callbacks at the end of kpi_result_sink (a plugin calls one only if
+ * sink->abi_minor says the host has it), new enum values, new fields at the
+ * end of kpi_plugin_descriptor (read only when the plugin's declared minor
+ * version has them). The structs a plugin declares in ARRAYS --
+ * kpi_metric_descriptor, kpi_input_spec, kpi_param_spec and the kpi_example
+ * family -- never grow within a major version: a new field would change the
+ * array stride, and a host could not read an older plugin's array. Per-metric
+ * additions in a minor version therefore travel beside them, in new arrays
+ * hung off kpi_plugin_descriptor. (Version 1.0 is unreleased; its structs
+ * were final when it shipped.)
  *
  * Lifetime and ownership. Everything a descriptor points to is owned by the
  * plugin and must stay valid and unchanged until the library is unloaded
