@@ -1,9 +1,12 @@
 #include "metric_registry.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <boost/filesystem.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "conformance.h"
 
@@ -36,20 +39,49 @@ absl::StatusOr<std::vector<std::string>> PluginFiles(
   return files;
 }
 
+// OK unless every user may write `path` (world write permission). Group
+// write is allowed: with per-user private groups (umask 002) it is the norm
+// for a user's own build output.
+absl::Status CheckNotWritableByOthers(const std::string& path,
+                                      absl::string_view what) {
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot stat ", what, " ", path));
+  }
+  if ((info.st_mode & S_IWOTH) == 0) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrFormat(
+      "%s %s is writable by every user (mode %04o): whoever can write it can "
+      "run code in kpi-server; chmod o-w it, or pass "
+      "--allow-writable-plugins",
+      what, path, static_cast<unsigned>(info.st_mode & 07777)));
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Load(
     const std::vector<std::string>& directories, const Log& log,
-    bool check_plugins) {
+    const Options& options) {
   std::shared_ptr<MetricRegistry> registry(new MetricRegistry());
   for (const std::string& directory : directories) {
     absl::StatusOr<std::vector<std::string>> files = PluginFiles(directory);
     if (!files.ok()) return files.status();
+    const absl::Status directory_safe =
+        options.allow_writable
+            ? absl::OkStatus()
+            : CheckNotWritableByOthers(directory, "plugin directory");
     for (const std::string& file : *files) {
+      // Permissions first: a refused file's code never runs.
+      absl::Status status = directory_safe;
+      if (status.ok() && !options.allow_writable) {
+        status = CheckNotWritableByOthers(file, "plugin file");
+      }
       absl::StatusOr<std::shared_ptr<const PluginLibrary>> library =
-          PluginLibrary::Load(file);
-      absl::Status status = library.status();
-      if (status.ok() && check_plugins) {
+          status.ok()
+              ? PluginLibrary::Load(file)
+              : absl::StatusOr<std::shared_ptr<const PluginLibrary>>(status);
+      status = library.status();
+      if (status.ok() && options.check_plugins) {
         status = ConformanceStatus(CheckConformance(*library));
       }
       if (status.ok()) status = registry->Add(*library);

@@ -38,13 +38,25 @@ class MetricRegistry {
   // exist (a mistyped --plugin-dir should stop the server, not serve
   // nothing). Refusals are logged through `log` and kept in refused().
   //
-  // Unless `check_plugins` is false, every plugin that loads must also pass
-  // the conformance checks (conformance.h) before it serves; one that fails
-  // is refused naming the check, e.g. "conformance check 'merge is
-  // associative' failed for metric 'm': ...".
+  struct Options {
+    // Every plugin that loads must also pass the conformance checks
+    // (conformance.h) before it serves; one that fails is refused naming the
+    // check, e.g. "conformance check 'merge is associative' failed for
+    // metric 'm': ...".
+    bool check_plugins = true;
+    // A plugin file, or a plugin directory, that every user can write is
+    // refused before any of its code runs -- whoever can write it can run
+    // code in the server -- as sshd refuses such key files.
+    bool allow_writable = false;
+  };
+
   static absl::StatusOr<std::shared_ptr<const MetricRegistry>> Load(
       const std::vector<std::string>& directories, const Log& log,
-      bool check_plugins = true);
+      const Options& options);
+  static absl::StatusOr<std::shared_ptr<const MetricRegistry>> Load(
+      const std::vector<std::string>& directories, const Log& log) {
+    return Load(directories, log, Options{});
+  }
 
   // nullptr when no loaded plugin provides `name`.
   std::shared_ptr<const Metric> Find(absl::string_view name) const;

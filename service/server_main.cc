@@ -34,8 +34,9 @@ int Run(const kpi::ServerOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   absl::StatusOr<std::shared_ptr<const kpi::MetricRegistry>> registry =
-      kpi::MetricRegistry::Load(options.plugin_dirs, Log,
-                                !options.skip_plugin_checks);
+      kpi::MetricRegistry::Load(
+          options.plugin_dirs, Log,
+          {!options.skip_plugin_checks, options.allow_writable_plugins});
   if (!registry.ok()) {
     Log(registry.status().message());
     return 1;

@@ -49,6 +49,10 @@ std::string ServerUsage() {
       "                            SIGINT/SIGTERM (default 10)\n"
       "  --skip-plugin-checks      load plugins without running the\n"
       "                            conformance checks (see kpi-plugin check)\n"
+      "  --allow-writable-plugins  load plugin files and directories that\n"
+      "                            every user can write (refused by default:\n"
+      "                            whoever can write them can run code in\n"
+      "                            the server)\n"
       "  --help                    print this text\n"
       "\n"
       "A plugin that cannot be loaded, or fails a conformance check, is\n"
@@ -74,6 +78,10 @@ absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv) {
     }
     if (arg == "--skip-plugin-checks") {
       options.skip_plugin_checks = true;
+      continue;
+    }
+    if (arg == "--allow-writable-plugins") {
+      options.allow_writable_plugins = true;
       continue;
     }
     // Accept both "--flag value" and "--flag=value".

@@ -20,6 +20,8 @@ struct ServerOptions {
   int shutdown_grace_seconds = 10;
   // Load plugins without running the conformance checks (conformance.h).
   bool skip_plugin_checks = false;
+  // Load plugin files/directories that every user can write.
+  bool allow_writable_plugins = false;
   bool help = false;
 };
 

@@ -536,8 +536,10 @@ TEST(ServerShutdownTest, HealthWatchersSeeNotServingWhenShutdownStarts) {
 TEST(ServerCommandLineTest, HelpDocumentsEveryFlag) {
   testing::CommandResult help = RunCommand({KPI_SERVER_BINARY, "--help"});
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* flag : {"--listen", "--plugin-dir", "--worker-threads",
-                           "--max-message-bytes", "--shutdown-grace-seconds"}) {
+  for (const char* flag :
+       {"--listen", "--plugin-dir", "--worker-threads", "--max-message-bytes",
+        "--shutdown-grace-seconds", "--skip-plugin-checks",
+        "--allow-writable-plugins"}) {
     EXPECT_THAT(help.out, HasSubstr(flag));
   }
   testing::CommandResult bad = RunCommand({KPI_SERVER_BINARY, "--colour"});

@@ -5,6 +5,11 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "metric_call.h"
@@ -213,6 +218,67 @@ INSTANTIATE_TEST_SUITE_P(
                        false,
                        "group_by: column 'tier' named twice"}),
     [](const auto& info) { return info.param.name; });
+
+// A private directory holding a copy of the good fixture plugin.
+class WritablePluginTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir_template[] = "/tmp/kpi-perm-XXXXXX";
+    dir_ = mkdtemp(dir_template);
+    file_ = dir_ + "/good.so";
+    std::ifstream in(kFixtures + "/a_good.so", std::ios::binary);
+    std::ofstream(file_, std::ios::binary) << in.rdbuf();
+    chmod(file_.c_str(), 0755);
+    chmod(dir_.c_str(), 0755);
+  }
+  void TearDown() override {
+    std::remove(file_.c_str());
+    rmdir(dir_.c_str());
+  }
+  std::shared_ptr<const MetricRegistry> Load(bool allow_writable) {
+    absl::StatusOr<std::shared_ptr<const MetricRegistry>> loaded =
+        MetricRegistry::Load({dir_}, [](absl::string_view) {},
+                             {true, allow_writable});
+    EXPECT_TRUE(loaded.ok()) << loaded.status();
+    return *loaded;
+  }
+  std::string dir_, file_;
+};
+
+TEST_F(WritablePluginTest, APrivateOrGroupWritablePluginLoads) {
+  EXPECT_NE(Load(false)->Find("fixture_sum"), nullptr);
+  chmod(file_.c_str(), 0775);
+  chmod(dir_.c_str(), 0775);
+  EXPECT_NE(Load(false)->Find("fixture_sum"), nullptr);
+}
+
+TEST_F(WritablePluginTest, AFileOthersCanWriteIsRefused) {
+  chmod(file_.c_str(), 0666);
+  std::shared_ptr<const MetricRegistry> registry = Load(false);
+  EXPECT_EQ(registry->Find("fixture_sum"), nullptr);
+  ASSERT_EQ(registry->refused().size(), 1u);
+  EXPECT_EQ(registry->refused()[0].reason,
+            "plugin file " + file_ +
+                " is writable by every user (mode 0666): whoever can write "
+                "it can run code in kpi-server; chmod o-w it, or pass "
+                "--allow-writable-plugins");
+}
+
+TEST_F(WritablePluginTest, ADirectoryOthersCanWriteRefusesItsPlugins) {
+  chmod(dir_.c_str(), 0777);
+  std::shared_ptr<const MetricRegistry> registry = Load(false);
+  EXPECT_EQ(registry->Find("fixture_sum"), nullptr);
+  ASSERT_EQ(registry->refused().size(), 1u);
+  EXPECT_THAT(registry->refused()[0].reason,
+              StartsWith("plugin directory " + dir_ +
+                         " is writable by every user (mode 0777)"));
+}
+
+TEST_F(WritablePluginTest, TheOperatorCanAllowWritablePlugins) {
+  chmod(file_.c_str(), 0666);
+  chmod(dir_.c_str(), 0777);
+  EXPECT_NE(Load(true)->Find("fixture_sum"), nullptr);
+}
 
 TEST(MetricRegistryLoadTest, AMissingDirectoryIsAnError) {
   absl::StatusOr<std::shared_ptr<const MetricRegistry>> loaded =
