@@ -111,6 +111,16 @@ std::string CheckValue(const kpi_input_spec& spec, const Bounds& bounds,
   return std::string();
 }
 
+// Whether `v` is a whole number, without std::floor, which is a libm call
+// per value on baseline x86-64 (no SSE4.1 rounding instruction): adding and
+// subtracting 2^52 rounds a magnitude below 2^52 to a whole number, and
+// every double of magnitude 2^52 or more is whole.
+inline bool IsWhole(double v) {
+  constexpr double k2To52 = 4503599627370496.0;
+  const double magnitude = std::fabs(v);
+  return magnitude >= k2To52 || (magnitude + k2To52) - k2To52 == magnitude;
+}
+
 // Checks every value of a numeric column. The common case -- all values
 // good -- is one tight pass; the message is built only for the first bad
 // row.
@@ -122,10 +132,9 @@ absl::Status CheckColumn(const kpi_input_spec& spec, const Bounds& bounds,
   const double hi = bounds.max ? *bounds.max : INFINITY;
   for (size_t row = 0; row < length; ++row) {
     const double v = static_cast<double>(values[row]);
-    // NaN fails both comparisons, so `ok` is false for it; +-Inf fails the
-    // finite check.
-    bool ok = v >= lo && v <= hi && std::isfinite(v);
-    if (integral) ok = ok && v == std::floor(v);
+    // NaN fails every comparison; v - v is 0 only for a finite v.
+    bool ok = v >= lo && v <= hi && v - v == 0;
+    if (integral) ok = ok && IsWhole(v);
     if (!ok) {
       return RowError(spec, row_offset + row, CheckValue(spec, bounds, v));
     }

@@ -66,6 +66,7 @@ CallArgs ArgsFromGeneric(const Request& request) {
   for (const std::string& name : request.group_by()) {
     args.group_by.push_back(name);
   }
+  args.profile = request.profile();
   SortByName(args.scalars);
   SortByName(args.parameters);
   return args;
@@ -186,6 +187,11 @@ absl::StatusOr<CallArgs> ArgsFromTypedRequest(const Message& request) {
           !s.ok()) {
         return s;
       }
+    } else if (field.name() == "profile" &&
+               field.cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+      args.owned_values.emplace_back().set_string_value(
+          reflection.GetString(request, &field));
+      args.profile = args.owned_values.back().string_value();
     } else if (reflection.HasField(request, &field)) {
       absl::StatusOr<v1::Value> value = SingularValue(request, field);
       if (!value.ok()) return value.status();

@@ -43,6 +43,9 @@ struct CallArgs {
   std::vector<NamedValue> parameters;  // sorted by name
   // Names of the columns that key segments (ComputeRequest.group_by).
   std::vector<absl::string_view> group_by;
+  // The named parameter profile the call asks for (ComputeRequest.profile);
+  // empty for none. Applied by ParameterProfiles::Apply.
+  absl::string_view profile;
   // Values made while converting a typed request, which NamedValue points
   // to (a deque never moves its elements).
   std::deque<v1::Value> owned_values;
@@ -55,7 +58,8 @@ CallArgs ArgsFromRequest(const v1::ComputeStreamRequest& request);
 // Maps a typed request's fields onto inputs by name: a repeated double,
 // sfixed64 or string field is a column; a singular int64, double, string or
 // google.protobuf.Timestamp field is a scalar when set; the fields of a
-// message field named "parameters" are parameters when set.
+// message field named "parameters" are parameters when set; a string field
+// named "profile" names the parameter profile.
 // INVALID_ARGUMENT for a field of another shape (a defect in the typed
 // message, reported rather than ignored).
 absl::StatusOr<CallArgs> ArgsFromTypedRequest(

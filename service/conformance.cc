@@ -30,8 +30,6 @@ namespace {
 constexpr size_t kRows = 64;
 // Draws of generated input tried before a refusal skips a check.
 constexpr int kDraws = 3;
-// Where the three chunks (or states) of the generated rows start.
-constexpr size_t kSplits[] = {0, 10, 40, kRows};
 constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
 constexpr int64_t kJan1 = int64_t{19723} * kMicrosPerDay;  // 2024-01-01
 constexpr int64_t kMar1 = kJan1 + 60 * kMicrosPerDay;      // 2024-03-01
@@ -117,8 +115,12 @@ v1::Value ParamValue(const kpi_param_value& value) {
   return v;
 }
 
+// Parameters by name, as a call gives them.
+using ParamList = std::vector<std::pair<std::string, v1::Value>>;
+
 // Values for the REQUIRED parameters (their defaults are placeholders).
-void FillRequiredParams(const kpi_metric_descriptor& metric, OwnedArgs& args) {
+ParamList FillRequiredParams(const kpi_metric_descriptor& metric) {
+  ParamList filled;
   int required_timestamps = 0;
   for (size_t i = 0; i < metric.num_params; ++i) {
     const kpi_param_spec& spec = metric.params[i];
@@ -162,8 +164,9 @@ void FillRequiredParams(const kpi_metric_descriptor& metric, OwnedArgs& args) {
       default:
         break;
     }
-    args.AddParam(spec.name, ParamValue(value));
+    filled.emplace_back(spec.name, ParamValue(value));
   }
+  return filled;
 }
 
 // splitmix64: deterministic on every platform.
@@ -204,20 +207,22 @@ bool LooksLikeEnd(absl::string_view name) {
   return false;
 }
 
-// Generated values of one input: kRows for a column, 1 for a scalar.
-struct GeneratedInput {
-  const kpi_input_spec* spec;
+// The values of one input over a whole call: every row of a column, the one
+// value of a scalar. Generated, or copied from a declared example.
+struct InputValues {
+  std::string name;
+  kpi_input_kind kind;
+  int type;  // a kpi_value_type
   std::vector<double> f64;
   std::vector<int64_t> i64;
   std::vector<std::string> str;
 };
 
-std::vector<GeneratedInput> Generate(const kpi_metric_descriptor& metric,
-                                     const char* form,
-                                     const BoundParams& params,
-                                     bool required_only, int seed) {
+std::vector<InputValues> Generate(const kpi_metric_descriptor& metric,
+                                  const char* form, const BoundParams& params,
+                                  bool required_only, int seed) {
   Random random(absl::StrCat(metric.name, "/", form ? form : "", "/", seed));
-  std::vector<GeneratedInput> inputs;
+  std::vector<InputValues> inputs;
   // Per row: the latest timestamp generated so far (for end-like inputs).
   std::vector<int64_t> previous_time(kRows, 0);
   for (size_t i = 0; i < metric.num_inputs; ++i) {
@@ -225,7 +230,7 @@ std::vector<GeneratedInput> Generate(const kpi_metric_descriptor& metric,
     if (!InForm(spec, form)) continue;
     if (required_only && !(spec.flags & KPI_INPUT_REQUIRED)) continue;
     const size_t n = spec.kind == KPI_INPUT_SCALAR ? 1 : kRows;
-    GeneratedInput input{&spec, {}, {}, {}};
+    InputValues input{spec.name, spec.kind, spec.type, {}, {}, {}};
     std::optional<double> lo, hi;
     if (spec.flags & KPI_INPUT_HAS_MIN) lo = spec.min;
     if (spec.flags & KPI_INPUT_HAS_MAX) hi = spec.max;
@@ -280,42 +285,118 @@ std::vector<GeneratedInput> Generate(const kpi_metric_descriptor& metric,
   return inputs;
 }
 
-// Rows [begin, end) of the generated inputs as a chunk's args; scalars only
-// when `scalars`.
-void AddRows(const std::vector<GeneratedInput>& inputs, size_t begin,
-             size_t end, bool scalars, OwnedArgs& args) {
-  for (const GeneratedInput& in : inputs) {
-    const kpi_input_spec& spec = *in.spec;
-    if (spec.kind == KPI_INPUT_SCALAR) {
-      if (!scalars) continue;
-      v1::Value v;
-      if (spec.type == KPI_TYPE_DOUBLE) {
-        v.set_double_value(in.f64[0]);
-      } else if (spec.type == KPI_TYPE_STRING) {
-        v.set_string_value(in.str[0]);
-      } else {
-        v.set_int64_value(in.i64[0]);
+// One call's input in full -- parameters, scalars and every row -- which the
+// checks send as one chunk or split over several chunks or states: rows
+// generated from the schema, or a declared example's.
+struct FullCall {
+  ParamList params;
+  std::vector<InputValues> inputs;
+  size_t rows = 0;  // of the longest column
+
+  void AddParams(OwnedArgs& args) const {
+    for (const auto& [name, value] : params) args.AddParam(name, value);
+  }
+  // Rows [begin, end) of every column as one chunk's args; the scalars too
+  // when `first`, as only the first chunk of a call carries them.
+  void AddChunk(size_t begin, size_t end, bool first, OwnedArgs& args) const {
+    for (const InputValues& in : inputs) {
+      if (in.kind == KPI_INPUT_SCALAR) {
+        if (!first) continue;
+        v1::Value v;
+        if (in.type == KPI_TYPE_DOUBLE) {
+          v.set_double_value(in.f64[0]);
+        } else if (in.type == KPI_TYPE_STRING) {
+          v.set_string_value(in.str[0]);
+        } else {
+          v.set_int64_value(in.i64[0]);
+        }
+        args.AddScalar(in.name, std::move(v));
+        continue;
       }
-      args.AddScalar(spec.name, std::move(v));
-      continue;
-    }
-    switch (spec.type) {
-      case KPI_TYPE_DOUBLE:
-        args.AddDoubles(spec.name, std::vector<double>(in.f64.begin() + begin,
-                                                       in.f64.begin() + end));
-        break;
-      case KPI_TYPE_STRING:
-        args.AddStrings(spec.name,
-                        std::vector<std::string>(in.str.begin() + begin,
-                                                 in.str.begin() + end));
-        break;
-      default:
-        args.AddInt64s(
-            spec.name, spec.type,
-            std::vector<int64_t>(in.i64.begin() + begin, in.i64.begin() + end));
-        break;
+      switch (in.type) {
+        case KPI_TYPE_DOUBLE:
+          args.AddDoubles(in.name, Slice(in.f64, begin, end));
+          break;
+        case KPI_TYPE_STRING:
+          args.AddStrings(in.name, Slice(in.str, begin, end));
+          break;
+        default:
+          args.AddInt64s(in.name, static_cast<kpi_value_type>(in.type),
+                         Slice(in.i64, begin, end));
+          break;
+      }
     }
   }
+
+ private:
+  // Clamped: an example's columns may differ in length, which binding
+  // then refuses by name.
+  template <typename T>
+  static std::vector<T> Slice(const std::vector<T>& v, size_t begin,
+                              size_t end) {
+    end = std::min(end, v.size());
+    begin = std::min(begin, end);
+    return std::vector<T>(v.begin() + begin, v.begin() + end);
+  }
+};
+
+// Where the chunks (or states) of `rows` rows start: three of unequal size,
+// {0, 10, 40, 64} for the generated rows.
+std::vector<size_t> ThreeChunks(size_t rows) {
+  return {0, (rows * 10 + kRows - 1) / kRows, (rows * 40 + kRows - 1) / kRows,
+          rows};
+}
+
+// A declared example as a call, or INVALID_ARGUMENT saying why it is
+// malformed.
+absl::StatusOr<FullCall> ExampleCall(const kpi_metric_descriptor& metric,
+                                     const kpi_example& example) {
+  FullCall call;
+  for (size_t i = 0; i < example.num_params; ++i) {
+    const kpi_example_param& p = example.params[i];
+    if (p.name == nullptr) return absl::InvalidArgumentError("unnamed param");
+    call.params.emplace_back(p.name, ParamValue(p.value));
+  }
+  for (size_t i = 0; i < example.num_inputs; ++i) {
+    const kpi_example_input& in = example.inputs[i];
+    if (in.name == nullptr) return absl::InvalidArgumentError("unnamed input");
+    // Unknown inputs go as columns, which binding refuses by name.
+    kpi_input_kind kind = KPI_INPUT_COLUMN;
+    for (size_t j = 0; j < metric.num_inputs; ++j) {
+      if (absl::string_view(metric.inputs[j].name) == in.name) {
+        kind = metric.inputs[j].kind;
+      }
+    }
+    const kpi_column& c = in.values;
+    if (kind == KPI_INPUT_SCALAR && c.length != 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "scalar input '", in.name, "' has ", c.length, " values, not 1"));
+    }
+    if (c.length > 0 &&
+        ((c.type == KPI_TYPE_DOUBLE && !c.f64) ||
+         (c.type == KPI_TYPE_STRING && !c.str) ||
+         ((c.type == KPI_TYPE_INT64 || c.type == KPI_TYPE_TIMESTAMP) &&
+          !c.i64))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("input '", in.name, "': values missing"));
+    }
+    InputValues values{in.name, kind, c.type, {}, {}, {}};
+    if (c.type == KPI_TYPE_DOUBLE) {
+      values.f64.assign(c.f64, c.f64 + c.length);
+    } else if (c.type == KPI_TYPE_STRING) {
+      for (size_t r = 0; r < c.length; ++r) {
+        values.str.emplace_back(c.str[r].data, c.str[r].size);
+      }
+    } else if (c.type == KPI_TYPE_INT64 || c.type == KPI_TYPE_TIMESTAMP) {
+      values.i64.assign(c.i64, c.i64 + c.length);
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("input '", in.name, "': unknown type ", c.type));
+    }
+    if (kind == KPI_INPUT_COLUMN) call.rows = std::max(call.rows, c.length);
+    call.inputs.push_back(std::move(values));
+  }
+  return call;
 }
 
 // Empty when equal (numbers to 1e-9 relative), else the differences.
@@ -363,6 +444,9 @@ class MetricChecker {
       : metric_(std::move(metric)), d_(metric_->descriptor()), out_(out) {}
 
   void Run() {
+    for (size_t i = 0; d_.examples != nullptr && i < d_.num_examples; ++i) {
+      examples_.push_back(ExampleCall(d_, d_.examples[i]));
+    }
     EmptyState();
     for (const char* form : Forms(d_)) Generated(form);
     Examples();
@@ -373,77 +457,108 @@ class MetricChecker {
     out_.push_back({check, d_.name, outcome, std::move(detail)});
   }
 
-  absl::StatusOr<BoundParams> FilledParams() {
+  std::string ExampleName(size_t i) const {
+    const char* name = d_.examples[i].name;
+    return absl::StrCat("example '", name ? name : "", "'");
+  }
+
+  absl::StatusOr<BoundParams> Bind(const ParamList& params) {
     OwnedArgs args;
-    FillRequiredParams(d_, args);
+    for (const auto& [name, value] : params) args.AddParam(name, value);
     return BoundParams::Bind(d_, args.args().parameters);
   }
 
-  void EmptyState() {
-    absl::StatusOr<BoundParams> params = FilledParams();
-    if (!params.ok()) {
-      Add(kCheckEmptyState, CheckOutcome::kFail,
-          absl::StrCat("default parameters do not bind: ",
-                       params.status().message()));
-      return;
+  // Whether `call` uses input form `form` (nullptr: the metric has none).
+  bool UsesForm(const FullCall& call, const char* form) {
+    OwnedArgs args;
+    call.AddChunk(0, call.rows, true, args);
+    absl::StatusOr<const char*> chosen = ChooseInputForm(d_, args.args());
+    if (!chosen.ok() || (*chosen == nullptr) != (form == nullptr)) {
+      return false;
     }
-    absl::StatusOr<MetricState> state = MetricState::Create(metric_, *params);
-    if (!state.ok()) {
-      Add(kCheckEmptyState,
-          absl::IsInvalidArgument(state.status()) ? CheckOutcome::kSkip
-                                                  : CheckOutcome::kFail,
-          absl::StrCat("create: ", state.status().message()));
-      return;
-    }
-    absl::StatusOr<v1::MetricResult> result = state->Finalize();
-    if (result.ok()) {
-      Add(kCheckEmptyState, CheckOutcome::kPass, Describe(*result));
-    } else if (absl::IsInvalidArgument(result.status())) {
-      Add(kCheckEmptyState, CheckOutcome::kPass,
-          absl::StrCat("refused as invalid input: ",
-                       result.status().message()));
-    } else {
-      Add(kCheckEmptyState, CheckOutcome::kFail,
-          std::string(result.status().message()));
-    }
+    return form == nullptr || absl::string_view(*chosen) == form;
   }
 
-  // One call: the generated rows in the chunks split at `splits`.
-  absl::StatusOr<v1::MetricResult> Call(
-      const std::vector<GeneratedInput>& inputs, const OwnedArgs& params,
-      const std::vector<size_t>& splits) {
+  // The filled-in parameters first; when the plugin refuses them (a
+  // required parameter no generated value fits, like a list of signals the
+  // rows must name), each declared example's parameters in turn.
+  void EmptyState() {
+    absl::Status first_refusal;
+    for (size_t i = 0; i <= examples_.size(); ++i) {
+      const bool filled = i == 0;
+      if (!filled && !examples_[i - 1].ok()) continue;
+      absl::StatusOr<BoundParams> params =
+          Bind(filled ? FillRequiredParams(d_) : examples_[i - 1]->params);
+      if (!params.ok()) {
+        if (!filled) continue;  // the examples check reports it
+        Add(kCheckEmptyState, CheckOutcome::kFail,
+            absl::StrCat("default parameters do not bind: ",
+                         params.status().message()));
+        return;
+      }
+      absl::StatusOr<MetricState> state = MetricState::Create(metric_, *params);
+      if (!state.ok()) {
+        if (!absl::IsInvalidArgument(state.status())) {
+          Add(kCheckEmptyState, CheckOutcome::kFail,
+              absl::StrCat("create: ", state.status().message()));
+          return;
+        }
+        if (first_refusal.ok()) first_refusal = state.status();
+        continue;
+      }
+      const std::string with = filled ? std::string()
+                                      : absl::StrCat("with the parameters of ",
+                                                     ExampleName(i - 1), ": ");
+      absl::StatusOr<v1::MetricResult> result = state->Finalize();
+      if (result.ok()) {
+        Add(kCheckEmptyState, CheckOutcome::kPass,
+            absl::StrCat(with, Describe(*result)));
+      } else if (absl::IsInvalidArgument(result.status())) {
+        Add(kCheckEmptyState, CheckOutcome::kPass,
+            absl::StrCat(
+                with, "refused as invalid input: ", result.status().message()));
+      } else {
+        Add(kCheckEmptyState, CheckOutcome::kFail,
+            absl::StrCat(with, result.status().message()));
+      }
+      return;
+    }
+    Add(kCheckEmptyState, CheckOutcome::kSkip,
+        absl::StrCat("create: ", first_refusal.message()));
+  }
+
+  // One call: the rows of `call` in the chunks split at `splits`.
+  absl::StatusOr<v1::MetricResult> Call(const FullCall& call,
+                                        const std::vector<size_t>& splits) {
     std::deque<OwnedArgs> chunks;
     for (size_t c = 0; c + 1 < splits.size(); ++c) {
       chunks.emplace_back();
-      if (c == 0) {
-        for (const NamedValue& p : params.args().parameters) {
-          chunks.back().AddParam(p.name, *p.value);
-        }
-      }
-      AddRows(inputs, splits[c], splits[c + 1], c == 0, chunks.back());
+      if (c == 0) call.AddParams(chunks.back());
+      call.AddChunk(splits[c], splits[c + 1], c == 0, chunks.back());
     }
-    absl::StatusOr<MetricCall> call =
+    absl::StatusOr<MetricCall> started =
         MetricCall::Start(metric_, chunks.front().args());
-    if (!call.ok()) return call.status();
+    if (!started.ok()) return started.status();
     for (const OwnedArgs& chunk : chunks) {
-      if (absl::Status s = call->Add(chunk.args()); !s.ok()) return s;
+      if (absl::Status s = started->Add(chunk.args()); !s.ok()) return s;
     }
-    return call->Finish();
+    return started->Finish();
   }
 
-  // States over rows [kSplits[i], kSplits[i+1]); A gets the scalars.
-  absl::StatusOr<std::vector<MetricState>> States(
-      const std::vector<GeneratedInput>& inputs, const BoundParams& params,
-      const char* form) {
+  // States over the three chunks of `call`'s rows; A gets the scalars.
+  absl::StatusOr<std::vector<MetricState>> States(const FullCall& call,
+                                                  const BoundParams& params,
+                                                  const char* form) {
+    const std::vector<size_t> splits = ThreeChunks(call.rows);
     std::vector<MetricState> states;
-    for (size_t i = 0; i + 1 < std::size(kSplits); ++i) {
+    for (size_t i = 0; i + 1 < splits.size(); ++i) {
       absl::StatusOr<MetricState> state = MetricState::Create(metric_, params);
       if (!state.ok()) return state.status();
       OwnedArgs args;
-      AddRows(inputs, kSplits[i], kSplits[i + 1], i == 0, args);
+      call.AddChunk(splits[i], splits[i + 1], i == 0, args);
       // B and C are like later chunks of the call: no scalars.
       absl::StatusOr<BoundChunk> chunk = BoundChunk::Bind(
-          d_, params, args.args(), ChunkPosition{i == 0, kSplits[i], form});
+          d_, params, args.args(), ChunkPosition{i == 0, splits[i], form});
       if (!chunk.ok()) return chunk.status();
       if (absl::Status s = state->Update(chunk->chunk()); !s.ok()) return s;
       states.push_back(*std::move(state));
@@ -451,10 +566,10 @@ class MetricChecker {
     return states;
   }
 
-  absl::StatusOr<v1::MetricResult> MergedLeft(
-      const std::vector<GeneratedInput>& inputs, const BoundParams& params,
-      const char* form) {
-    auto s = States(inputs, params, form);
+  absl::StatusOr<v1::MetricResult> MergedLeft(const FullCall& call,
+                                              const BoundParams& params,
+                                              const char* form) {
+    auto s = States(call, params, form);
     if (!s.ok()) return s.status();
     std::vector<MetricState>& st = *s;
     if (absl::Status m = st[0].Merge(st[1]); !m.ok()) return m;
@@ -462,10 +577,10 @@ class MetricChecker {
     return st[0].Finalize();
   }
 
-  absl::StatusOr<v1::MetricResult> MergedRight(
-      const std::vector<GeneratedInput>& inputs, const BoundParams& params,
-      const char* form) {
-    auto s = States(inputs, params, form);
+  absl::StatusOr<v1::MetricResult> MergedRight(const FullCall& call,
+                                               const BoundParams& params,
+                                               const char* form) {
+    auto s = States(call, params, form);
     if (!s.ok()) return s.status();
     std::vector<MetricState>& st = *s;
     if (absl::Status m = st[1].Merge(st[2]); !m.ok()) return m;
@@ -476,10 +591,8 @@ class MetricChecker {
   void Generated(const char* form) {
     const std::string prefix =
         form ? absl::StrCat(form, " form: ") : std::string();
-    OwnedArgs params_args;
-    FillRequiredParams(d_, params_args);
-    absl::StatusOr<BoundParams> params =
-        BoundParams::Bind(d_, params_args.args().parameters);
+    const ParamList filled = FillRequiredParams(d_);
+    absl::StatusOr<BoundParams> params = Bind(filled);
     if (!params.ok()) {
       for (const char* check : {kCheckChunking, kCheckMerge}) {
         Add(check, CheckOutcome::kFail,
@@ -488,36 +601,62 @@ class MetricChecker {
       }
       return;
     }
-    // The baseline: every row in one chunk. All inputs of the form first;
-    // if refused, other draws, then only the required inputs.
-    std::vector<GeneratedInput> inputs;
+    // The baseline: every row in one chunk. Generated rows with all inputs
+    // of the form first; if refused, other draws, then only the required
+    // inputs; then the first declared example of the form the plugin
+    // accepts, for input the schema cannot describe (rows that must name a
+    // declared signal, totals that must add up).
+    FullCall call;
+    std::string rows = absl::StrCat(kRows, " generated rows");
     absl::StatusOr<v1::MetricResult> one = absl::UnknownError("");
     absl::Status first_refusal;
     for (int attempt = 0; attempt < 2 * kDraws; ++attempt) {
-      inputs = Generate(d_, form, *params, attempt >= kDraws, attempt % kDraws);
-      one = Call(inputs, params_args, {0, kRows});
+      call = FullCall{
+          filled,
+          Generate(d_, form, *params, attempt >= kDraws, attempt % kDraws),
+          kRows};
+      one = Call(call, {0, kRows});
       if (one.ok() || !absl::IsInvalidArgument(one.status())) break;
       if (first_refusal.ok()) first_refusal = one.status();
+    }
+    // Generated input that is refused, or that gives an undefined result
+    // (funnel rows naming no declared stage), checks little; an example
+    // with a value checks more.
+    const auto checks_little = [](const absl::StatusOr<v1::MetricResult>& r) {
+      return r.ok() ? !r->has_value() : absl::IsInvalidArgument(r.status());
+    };
+    for (size_t i = 0; i < examples_.size() && checks_little(one); ++i) {
+      if (!examples_[i].ok() || !UsesForm(*examples_[i], form)) continue;
+      absl::StatusOr<v1::MetricResult> result =
+          Call(*examples_[i], {0, examples_[i]->rows});
+      if (!result.ok()) continue;  // the examples check reports it
+      if (one.ok() && !result->has_value()) continue;
+      rows = absl::StrCat(
+          ExampleName(i), " (generated input ",
+          one.ok() ? "gives an undefined result"
+                   : absl::StrCat("refused: ", first_refusal.message()),
+          ")");
+      call = *examples_[i];
+      one = std::move(result);
     }
     if (!one.ok() && absl::IsInvalidArgument(one.status())) {
       one = first_refusal;
     }
-    if (!one.ok()) {
-      const bool refused = absl::IsInvalidArgument(one.status());
+    if (one.ok()) params = Bind(call.params);
+    if (!one.ok() || !params.ok()) {
+      const absl::Status& s = one.ok() ? params.status() : one.status();
+      const bool refused = absl::IsInvalidArgument(s);
       for (const char* check : {kCheckChunking, kCheckMerge}) {
         Add(check, refused ? CheckOutcome::kSkip : CheckOutcome::kFail,
             absl::StrCat(prefix,
                          refused ? "generated input refused: "
                                  : "one chunk of generated input: ",
-                         one.status().message()));
+                         s.message()));
       }
       return;
     }
-    const std::string rows = absl::StrCat(kRows, " generated rows");
 
-    absl::StatusOr<v1::MetricResult> three =
-        Call(inputs, params_args,
-             std::vector<size_t>(std::begin(kSplits), std::end(kSplits)));
+    absl::StatusOr<v1::MetricResult> three = Call(call, ThreeChunks(call.rows));
     if (!three.ok()) {
       Add(kCheckChunking, CheckOutcome::kFail,
           absl::StrCat(prefix, "one chunk gives ", Describe(*one),
@@ -531,9 +670,9 @@ class MetricChecker {
           absl::StrCat(prefix, rows, " in 1 and 3 chunks: ", Describe(*one)));
     }
 
-    absl::StatusOr<v1::MetricResult> left = MergedLeft(inputs, *params, form);
+    absl::StatusOr<v1::MetricResult> left = MergedLeft(call, *params, form);
     absl::StatusOr<v1::MetricResult> right =
-        left.ok() ? MergedRight(inputs, *params, form) : left;
+        left.ok() ? MergedRight(call, *params, form) : left;
     if (!left.ok() || !right.ok()) {
       const absl::Status& s = left.ok() ? right.status() : left.status();
       Add(kCheckMerge, CheckOutcome::kFail,
@@ -559,89 +698,21 @@ class MetricChecker {
     }
   }
 
-  // The example's inputs and parameters as one call's args, or why they do
-  // not fit the metric's declaration.
-  absl::Status ExampleArgs(const kpi_example& example, OwnedArgs& args) {
-    for (size_t i = 0; i < example.num_params; ++i) {
-      const kpi_example_param& p = example.params[i];
-      if (p.name == nullptr) return absl::InvalidArgumentError("unnamed param");
-      args.AddParam(p.name, ParamValue(p.value));
-    }
-    for (size_t i = 0; i < example.num_inputs; ++i) {
-      const kpi_example_input& in = example.inputs[i];
-      if (in.name == nullptr)
-        return absl::InvalidArgumentError("unnamed input");
-      const kpi_input_spec* spec = nullptr;
-      for (size_t j = 0; j < d_.num_inputs; ++j) {
-        if (absl::string_view(d_.inputs[j].name) == in.name) {
-          spec = &d_.inputs[j];
-        }
-      }
-      const kpi_column& c = in.values;
-      if (spec != nullptr && spec->kind == KPI_INPUT_SCALAR) {
-        if (c.length != 1) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "scalar input '", in.name, "' has ", c.length, " values, not 1"));
-        }
-        v1::Value v;
-        if (c.type == KPI_TYPE_DOUBLE && c.f64) {
-          v.set_double_value(c.f64[0]);
-        } else if (c.type == KPI_TYPE_STRING && c.str) {
-          v.set_string_value(std::string(c.str[0].data, c.str[0].size));
-        } else if (c.i64) {
-          v.set_int64_value(c.i64[0]);
-        } else {
-          return absl::InvalidArgumentError(
-              absl::StrCat("input '", in.name, "' has no values"));
-        }
-        args.AddScalar(in.name, std::move(v));
-        continue;
-      }
-      // Columns (or unknown inputs, which binding refuses by name).
-      if (c.length > 0 &&
-          ((c.type == KPI_TYPE_DOUBLE && !c.f64) ||
-           (c.type == KPI_TYPE_STRING && !c.str) ||
-           ((c.type == KPI_TYPE_INT64 || c.type == KPI_TYPE_TIMESTAMP) &&
-            !c.i64))) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("input '", in.name, "': values missing"));
-      }
-      if (c.type == KPI_TYPE_DOUBLE) {
-        args.AddDoubles(in.name, std::vector<double>(c.f64, c.f64 + c.length));
-      } else if (c.type == KPI_TYPE_STRING) {
-        std::vector<std::string> v;
-        for (size_t r = 0; r < c.length; ++r) {
-          v.emplace_back(c.str[r].data, c.str[r].size);
-        }
-        args.AddStrings(in.name, v);
-      } else if (c.type == KPI_TYPE_INT64 || c.type == KPI_TYPE_TIMESTAMP) {
-        args.AddInt64s(in.name, c.type,
-                       std::vector<int64_t>(c.i64, c.i64 + c.length));
-      } else {
-        return absl::InvalidArgumentError(
-            absl::StrCat("input '", in.name, "': unknown type ", c.type));
-      }
-    }
-    return absl::OkStatus();
-  }
-
   void Examples() {
-    if (d_.num_examples == 0 || d_.examples == nullptr) {
+    if (examples_.empty()) {
       Add(kCheckExamples, CheckOutcome::kSkip, "no examples declared");
       return;
     }
-    for (size_t i = 0; i < d_.num_examples; ++i) {
+    for (size_t i = 0; i < examples_.size(); ++i) {
       const kpi_example& example = d_.examples[i];
-      const std::string name =
-          absl::StrCat("example '", example.name ? example.name : "", "': ");
-      OwnedArgs args;
-      if (absl::Status s = ExampleArgs(example, args); !s.ok()) {
+      const std::string name = absl::StrCat(ExampleName(i), ": ");
+      if (!examples_[i].ok()) {
         Add(kCheckExamples, CheckOutcome::kFail,
-            absl::StrCat(name, "malformed: ", s.message()));
+            absl::StrCat(name, "malformed: ", examples_[i].status().message()));
         continue;
       }
       absl::StatusOr<v1::MetricResult> result =
-          ComputeOnce(metric_, args.args());
+          Call(*examples_[i], {0, examples_[i]->rows});
       if (!result.ok()) {
         Add(kCheckExamples, CheckOutcome::kFail,
             absl::StrCat(name, "the call fails: ", result.status().message()));
@@ -684,6 +755,8 @@ class MetricChecker {
   std::shared_ptr<const Metric> metric_;
   const kpi_metric_descriptor& d_;
   std::vector<CheckResult>& out_;
+  // The declared examples as calls, in declaration order.
+  std::vector<absl::StatusOr<FullCall>> examples_;
 };
 
 }  // namespace

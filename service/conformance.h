@@ -8,7 +8,8 @@
 //   "descriptor is well-formed"        the schema check PluginLibrary::Load
 //                                      already ran (repeated for the report)
 //   "empty state finalizes"            create (defaults; REQUIRED parameters
-//                                      filled in, see below) then finalize
+//                                      filled in, see below, or else a
+//                                      declared example's) then finalize
 //                                      with no rows: a value or an undefined
 //                                      reason. INVALID_ARGUMENT from the
 //                                      plugin is accepted (the caller sent no
@@ -34,10 +35,17 @@
 // declaration order; numbers the minimum (or 1, within the maximum); strings
 // the first allowed value. When the plugin refuses generated input with
 // INVALID_ARGUMENT (after three draws with every input of the form and three
-// with only the required ones), the check is skipped, naming the first
-// refusal, rather than failed. In the merge check state A gets the scalars,
-// as the first chunk of a call does. Results are
-// equal when every field agrees, numbers to 1e-9 relative, tables cellwise.
+// with only the required ones), the chunking and merge checks split instead
+// the rows of the first declared example of that form the plugin accepts,
+// with its parameters: input no schema can describe (rows that must name a
+// signal the parameters declare, totals that must add up) is what examples
+// carry. Likewise, when create refuses the filled-in parameters, the empty
+// state is created with each declared example's parameters in turn. Only
+// when nothing is accepted is a check skipped, naming the first refusal,
+// rather than failed. In the merge check state A gets the scalars, as the
+// first chunk of a call does; an example's n rows split like the generated
+// 64 (at 10/64 and 40/64 of n, rounded up). Results are equal when every
+// field agrees, numbers to 1e-9 relative, tables cellwise.
 //
 // A plugin that crashes takes the checking process with it: checks run in
 // process, as calls do. `kpi-plugin check` is the way to find such a plugin

@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "conformance.h"
+#include "private_copy.h"
 
 namespace kpi {
 namespace {
@@ -59,45 +60,176 @@ absl::Status CheckNotWritableByOthers(const std::string& path,
 
 }  // namespace
 
+absl::string_view KindName(PluginChange::Kind kind) {
+  switch (kind) {
+    case PluginChange::Kind::kLoaded:
+      return "loaded";
+    case PluginChange::Kind::kReplaced:
+      return "replaced";
+    case PluginChange::Kind::kRemoved:
+      return "removed";
+    case PluginChange::Kind::kKeptPrevious:
+      return "kept previous";
+    case PluginChange::Kind::kRefused:
+      return "refused";
+  }
+  return "unknown";
+}
+
 absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Load(
     const std::vector<std::string>& directories, const Log& log,
     const Options& options) {
-  std::shared_ptr<MetricRegistry> registry(new MetricRegistry());
+  return Build(directories, log, options, nullptr);
+}
+
+absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Reload(
+    const Log& log) const {
+  return Build(directories_, log, options_, this);
+}
+
+absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Build(
+    std::vector<std::string> directories, const Log& log,
+    const Options& options, const MetricRegistry* previous) {
+  struct File {
+    std::string path;
+    absl::Status directory_safe;
+  };
+  std::vector<File> files;
   for (const std::string& directory : directories) {
-    absl::StatusOr<std::vector<std::string>> files = PluginFiles(directory);
-    if (!files.ok()) return files.status();
+    absl::StatusOr<std::vector<std::string>> listed = PluginFiles(directory);
+    if (!listed.ok()) return listed.status();
     const absl::Status directory_safe =
         options.allow_writable
             ? absl::OkStatus()
             : CheckNotWritableByOthers(directory, "plugin directory");
-    for (const std::string& file : *files) {
-      // Permissions first: a refused file's code never runs.
-      absl::Status status = directory_safe;
-      if (status.ok() && !options.allow_writable) {
-        status = CheckNotWritableByOthers(file, "plugin file");
+    for (std::string& path : *listed) {
+      files.push_back({std::move(path), directory_safe});
+    }
+  }
+  absl::flat_hash_map<std::string, std::shared_ptr<const PluginLibrary>>
+      served_before;
+  if (previous != nullptr) {
+    for (const auto& library : previous->plugins_) {
+      served_before.emplace(library->path(), library);
+    }
+  }
+
+  std::shared_ptr<MetricRegistry> registry(
+      new MetricRegistry(std::move(directories), options));
+  // Unchanged files first, so what already serves wins a name clash with a
+  // file that appeared since.
+  std::vector<const File*> new_or_changed;
+  for (const File& file : files) {
+    auto before = served_before.find(file.path);
+    absl::StatusOr<FileVersion> version = VersionOfFile(file.path);
+    if (before == served_before.end() || !version.ok() ||
+        *version != before->second->file_version() ||
+        !registry->Add(before->second).ok()) {
+      new_or_changed.push_back(&file);
+    }
+  }
+  // Files that served before go first, so a new file cannot take their
+  // plugin or metric names from under them.
+  std::stable_partition(
+      new_or_changed.begin(), new_or_changed.end(),
+      [&](const File* file) { return served_before.contains(file->path); });
+  for (const File* file : new_or_changed) {
+    auto before = served_before.find(file->path);
+    const std::shared_ptr<const PluginLibrary> previous_version =
+        before == served_before.end() ? nullptr : before->second;
+    absl::StatusOr<std::shared_ptr<const PluginLibrary>> library =
+        registry->LoadFile(file->path, file->directory_safe);
+    absl::Status status = library.status();
+    if (status.ok()) status = registry->Add(*library);
+    if (status.ok()) {
+      const kpi_plugin_descriptor& d = (*library)->descriptor();
+      registry->Record({previous_version ? PluginChange::Kind::kReplaced
+                                         : PluginChange::Kind::kLoaded,
+                        file->path, d.name, d.version, ""},
+                       log);
+    } else {
+      // Refused files are tried again at every reload (what clashed with
+      // them may be gone), but reported again only when the file or the
+      // reason changed.
+      const bool kept =
+          previous_version != nullptr && registry->Add(previous_version).ok();
+      const absl::StatusOr<FileVersion> version = VersionOfFile(file->path);
+      Refusal refusal{version.ok() ? *version : FileVersion{},
+                      std::string(status.message())};
+      bool reported_before = false;
+      if (previous != nullptr) {
+        auto it = previous->refused_.find(file->path);
+        reported_before =
+            it != previous->refused_.end() && it->second == refusal;
       }
-      absl::StatusOr<std::shared_ptr<const PluginLibrary>> library =
-          status.ok()
-              ? PluginLibrary::Load(file)
-              : absl::StatusOr<std::shared_ptr<const PluginLibrary>>(status);
-      status = library.status();
-      if (status.ok() && options.check_plugins) {
-        status = ConformanceStatus(CheckConformance(*library));
+      if (!reported_before) {
+        const kpi_plugin_descriptor* d =
+            kept ? &previous_version->descriptor() : nullptr;
+        registry->Record(
+            {kept ? PluginChange::Kind::kKeptPrevious
+                  : PluginChange::Kind::kRefused,
+             file->path, d ? d->name : "", d ? d->version : "", refusal.reason},
+            log);
       }
-      if (status.ok()) status = registry->Add(*library);
-      if (status.ok()) {
-        const kpi_plugin_descriptor& d = (*library)->descriptor();
-        log(absl::StrCat("loaded plugin ", d.name, " ", d.version, " (",
-                         d.num_metrics, " metrics) from ", file));
-      } else {
-        log(absl::StrCat("refused plugin ", file, ": ", status.message()));
-        registry->refused_.push_back({file, std::string(status.message())});
-      }
+      registry->refused_.emplace(file->path, std::move(refusal));
+    }
+  }
+  for (const auto& [path, library] : served_before) {
+    if (std::none_of(files.begin(), files.end(),
+                     [&](const File& file) { return file.path == path; })) {
+      const kpi_plugin_descriptor& d = library->descriptor();
+      registry->Record(
+          {PluginChange::Kind::kRemoved, path, d.name, d.version, ""}, log);
     }
   }
   std::sort(registry->metrics_.begin(), registry->metrics_.end(),
             [](const auto& a, const auto& b) { return a->name() < b->name(); });
   return registry;
+}
+
+absl::StatusOr<std::shared_ptr<const PluginLibrary>> MetricRegistry::LoadFile(
+    const std::string& file, const absl::Status& directory_safe) const {
+  // Permissions first: a refused file's code never runs.
+  if (!options_.allow_writable) {
+    if (!directory_safe.ok()) return directory_safe;
+    if (absl::Status status = CheckNotWritableByOthers(file, "plugin file");
+        !status.ok()) {
+      return status;
+    }
+  }
+  absl::StatusOr<std::shared_ptr<const PluginLibrary>> library =
+      PluginLibrary::Load(file);
+  if (library.ok() && options_.check_plugins) {
+    if (absl::Status status = ConformanceStatus(CheckConformance(*library));
+        !status.ok()) {
+      return status;
+    }
+  }
+  return library;
+}
+
+void MetricRegistry::Record(PluginChange change, const Log& log) {
+  switch (change.kind) {
+    case PluginChange::Kind::kLoaded:
+    case PluginChange::Kind::kReplaced:
+      log(absl::StrCat(KindName(change.kind), " plugin ", change.plugin, " ",
+                       change.version, " from ", change.path));
+      break;
+    case PluginChange::Kind::kRemoved:
+      log(absl::StrCat("removed plugin ", change.plugin, " ", change.version,
+                       ": ", change.path,
+                       " is gone (unloaded when its last call finishes)"));
+      break;
+    case PluginChange::Kind::kKeptPrevious:
+      log(absl::StrCat("refused new version of ", change.path, ": ",
+                       change.reason, "; version ", change.version,
+                       " keeps serving"));
+      break;
+    case PluginChange::Kind::kRefused:
+      log(absl::StrCat("refused plugin ", change.path, ": ", change.reason));
+      break;
+  }
+  changes_.push_back(std::move(change));
 }
 
 absl::Status MetricRegistry::Add(std::shared_ptr<const PluginLibrary> library) {

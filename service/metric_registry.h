@@ -8,6 +8,9 @@
 // line naming the file and the reason goes to the log, and the rest keep
 // loading. Refused plugins are never listed or served.
 //
+// A registry never changes: reloading builds a new one (Reload()), which the
+// server swaps in for new calls (live_registry.h).
+//
 // Thread-safe: immutable after Load().
 #ifndef KPI_SERVICE_METRIC_REGISTRY_H_
 #define KPI_SERVICE_METRIC_REGISTRY_H_
@@ -22,22 +25,38 @@
 #include "absl/strings/string_view.h"
 #include "metric.h"
 #include "plugin_library.h"
+#include "private_copy.h"
 
 namespace kpi {
 
-struct RefusedPlugin {
+// What a load or reload did to one plugin file. Files that did not change
+// since the previous load are not reported, nor a file refused again for the
+// same reason as last time.
+struct PluginChange {
+  enum class Kind {
+    kLoaded,        // a new file now serves
+    kReplaced,      // a changed file's new version now serves
+    kRemoved,       // the file is gone; its metrics are no longer served
+    kKeptPrevious,  // a changed file was refused; its old version serves on
+    kRefused,       // a file was refused and nothing serves from it
+  };
+  Kind kind;
   std::string path;
+  // The plugin that serves from `path` now (or served, when removed); empty
+  // when refused.
+  std::string plugin;
+  std::string version;
+  // Why the file was refused (kKeptPrevious, kRefused).
   std::string reason;
 };
+
+// "loaded", "replaced", "removed", "kept previous", "refused".
+absl::string_view KindName(PluginChange::Kind kind);
 
 class MetricRegistry {
  public:
   using Log = std::function<void(absl::string_view line)>;
 
-  // Loads every plugin in `directories`. NOT_FOUND if a directory does not
-  // exist (a mistyped --plugin-dir should stop the server, not serve
-  // nothing). Refusals are logged through `log` and kept in refused().
-  //
   struct Options {
     // Every plugin that loads must also pass the conformance checks
     // (conformance.h) before it serves; one that fails is refused naming the
@@ -50,6 +69,10 @@ class MetricRegistry {
     bool allow_writable = false;
   };
 
+  // Loads every plugin in `directories`. NOT_FOUND if a directory does not
+  // exist (a mistyped --plugin-dir should stop the server, not serve
+  // nothing). Each change (here: every file) is logged through `log` in
+  // one line and kept in changes().
   static absl::StatusOr<std::shared_ptr<const MetricRegistry>> Load(
       const std::vector<std::string>& directories, const Log& log,
       const Options& options);
@@ -57,6 +80,18 @@ class MetricRegistry {
       const std::vector<std::string>& directories, const Log& log) {
     return Load(directories, log, Options{});
   }
+
+  // A new registry from the same directories and options as this one:
+  // files whose version (private_copy.h) is unchanged keep their loaded
+  // library without running its code again; new and changed files are
+  // loaded and checked as by Load(); a changed file that is refused keeps
+  // its previous version serving; removed files are dropped. Plugins that
+  // served before win name clashes against new files. This registry is not
+  // modified: calls holding its metrics finish on them, and each library is
+  // unloaded when the last Metric or state holding it goes. An error (a
+  // directory gone) means nothing changed.
+  absl::StatusOr<std::shared_ptr<const MetricRegistry>> Reload(
+      const Log& log) const;
 
   // nullptr when no loaded plugin provides `name`.
   std::shared_ptr<const Metric> Find(absl::string_view name) const;
@@ -67,17 +102,38 @@ class MetricRegistry {
   const std::vector<std::shared_ptr<const PluginLibrary>>& plugins() const {
     return plugins_;
   }
-  const std::vector<RefusedPlugin>& refused() const { return refused_; }
+  // What this registry's load changed relative to the previous one, in the
+  // order the files were considered.
+  const std::vector<PluginChange>& changes() const { return changes_; }
 
  private:
-  MetricRegistry() = default;
+  MetricRegistry(std::vector<std::string> directories, Options options)
+      : directories_(std::move(directories)), options_(options) {}
+  static absl::StatusOr<std::shared_ptr<const MetricRegistry>> Build(
+      std::vector<std::string> directories, const Log& log,
+      const Options& options, const MetricRegistry* previous);
+  // Loads and checks one new or changed file, permissions first.
+  absl::StatusOr<std::shared_ptr<const PluginLibrary>> LoadFile(
+      const std::string& file, const absl::Status& directory_safe) const;
   // Adds the library's metrics, or returns why it must be refused.
   absl::Status Add(std::shared_ptr<const PluginLibrary> library);
+  void Record(PluginChange change, const Log& log);
 
+  std::vector<std::string> directories_;
+  Options options_;
   std::vector<std::shared_ptr<const PluginLibrary>> plugins_;
   std::vector<std::shared_ptr<const Metric>> metrics_;
   absl::flat_hash_map<std::string, std::shared_ptr<const Metric>> by_name_;
-  std::vector<RefusedPlugin> refused_;
+  std::vector<PluginChange> changes_;
+  // Why each file refused by this load was refused, and its version then.
+  struct Refusal {
+    FileVersion version;
+    std::string reason;
+    bool operator==(const Refusal& other) const {
+      return version == other.version && reason == other.reason;
+    }
+  };
+  absl::flat_hash_map<std::string, Refusal> refused_;
 };
 
 }  // namespace kpi

@@ -14,16 +14,15 @@ grpc::Status ToGrpc(const absl::Status& status) {
                       std::string(status.message()));
 }
 
-MetricServiceImpl::MetricServiceImpl(
-    std::shared_ptr<const MetricRegistry> registry)
-    : registry_(std::move(registry)) {}
+MetricServiceImpl::MetricServiceImpl(const LiveConfig* config)
+    : config_(config) {}
 
 absl::StatusOr<std::shared_ptr<const Metric>> MetricServiceImpl::Lookup(
-    absl::string_view name) const {
+    const ServingConfig& config, absl::string_view name) {
   if (name.empty()) {
     return absl::InvalidArgumentError("metric: a metric name is required");
   }
-  std::shared_ptr<const Metric> metric = registry_->Find(name);
+  std::shared_ptr<const Metric> metric = config.registry->Find(name);
   if (metric == nullptr) {
     return absl::NotFoundError(absl::StrCat(
         "no loaded plugin provides metric '", name, "'; see ListMetrics"));
@@ -31,10 +30,36 @@ absl::StatusOr<std::shared_ptr<const Metric>> MetricServiceImpl::Lookup(
   return metric;
 }
 
+absl::StatusOr<MetricCall> MetricServiceImpl::Begin(
+    const ServingConfig& config, absl::string_view metric_name,
+    CallArgs* first_chunk) {
+  absl::StatusOr<std::shared_ptr<const Metric>> metric =
+      Lookup(config, metric_name);
+  if (!metric.ok()) return metric.status();
+  if (absl::Status s =
+          config.profiles->Apply((*metric)->descriptor(), first_chunk);
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<MetricCall> call =
+      MetricCall::Start(*std::move(metric), *first_chunk);
+  if (!call.ok()) return call.status();
+  if (absl::Status s = call->Add(*first_chunk); !s.ok()) return s;
+  return call;
+}
+
+grpc::Status MetricServiceImpl::Finish(MetricCall& call,
+                                       v1::MetricResult* result) {
+  absl::StatusOr<v1::MetricResult> computed = call.Finish();
+  if (!computed.ok()) return ToGrpc(computed.status());
+  *result = *std::move(computed);
+  return grpc::Status::OK;
+}
+
 grpc::Status MetricServiceImpl::ListMetrics(grpc::ServerContext*,
                                             const v1::ListMetricsRequest*,
                                             v1::ListMetricsResponse* response) {
-  for (const auto& metric : registry_->metrics()) {
+  for (const auto& metric : config_->Current().registry->metrics()) {
     *response->add_metrics() = metric->info();
   }
   return grpc::Status::OK;
@@ -44,7 +69,7 @@ grpc::Status MetricServiceImpl::DescribeMetric(
     grpc::ServerContext*, const v1::DescribeMetricRequest* request,
     v1::DescribeMetricResponse* response) {
   absl::StatusOr<std::shared_ptr<const Metric>> metric =
-      Lookup(request->metric());
+      Lookup(config_->Current(), request->metric());
   if (!metric.ok()) return ToGrpc(metric.status());
   *response->mutable_metric() = (*metric)->info();
   return grpc::Status::OK;
@@ -53,14 +78,11 @@ grpc::Status MetricServiceImpl::DescribeMetric(
 grpc::Status MetricServiceImpl::Compute(grpc::ServerContext*,
                                         const v1::ComputeRequest* request,
                                         v1::ComputeResponse* response) {
-  absl::StatusOr<std::shared_ptr<const Metric>> metric =
-      Lookup(request->metric());
-  if (!metric.ok()) return ToGrpc(metric.status());
-  absl::StatusOr<v1::MetricResult> result =
-      ComputeOnce(*std::move(metric), ArgsFromRequest(*request));
-  if (!result.ok()) return ToGrpc(result.status());
-  *response->mutable_result() = *std::move(result);
-  return grpc::Status::OK;
+  const ServingConfig config = config_->Current();
+  CallArgs args = ArgsFromRequest(*request);
+  absl::StatusOr<MetricCall> call = Begin(config, request->metric(), &args);
+  if (!call.ok()) return ToGrpc(call.status());
+  return Finish(*call, response->mutable_result());
 }
 
 grpc::Status MetricServiceImpl::ComputeStream(
@@ -73,13 +95,10 @@ grpc::Status MetricServiceImpl::ComputeStream(
                         "metric");
   }
   const std::string metric_name = chunk.metric();
-  absl::StatusOr<std::shared_ptr<const Metric>> metric = Lookup(metric_name);
-  if (!metric.ok()) return ToGrpc(metric.status());
+  const ServingConfig config = config_->Current();
   CallArgs first = ArgsFromRequest(chunk);
-  absl::StatusOr<MetricCall> call =
-      MetricCall::Start(*std::move(metric), first);
+  absl::StatusOr<MetricCall> call = Begin(config, metric_name, &first);
   if (!call.ok()) return ToGrpc(call.status());
-  if (absl::Status s = call->Add(first); !s.ok()) return ToGrpc(s);
   uint64_t chunks = 1;
   while (reader->Read(&chunk)) {
     ++chunks;
@@ -88,34 +107,30 @@ grpc::Status MetricServiceImpl::ComputeStream(
           "chunk ", chunks - 1, ": metric '", chunk.metric(),
           "' differs from the first chunk's '", metric_name, "'")));
     }
-    if (!chunk.parameters().empty() || !chunk.group_by().empty()) {
-      return ToGrpc(absl::InvalidArgumentError(absl::StrCat(
-          "chunk ", chunks - 1,
-          ": parameters and group_by belong in the first chunk of a stream")));
+    if (!chunk.parameters().empty() || !chunk.group_by().empty() ||
+        !chunk.profile().empty()) {
+      return ToGrpc(absl::InvalidArgumentError(
+          absl::StrCat("chunk ", chunks - 1,
+                       ": parameters, profile and group_by belong in the "
+                       "first chunk of a stream")));
     }
     if (absl::Status s = call->Add(ArgsFromRequest(chunk)); !s.ok()) {
       return ToGrpc(s);
     }
   }
-  absl::StatusOr<v1::MetricResult> result = call->Finish();
-  if (!result.ok()) return ToGrpc(result.status());
-  *response->mutable_result() = *std::move(result);
   response->set_chunks(chunks);
-  return grpc::Status::OK;
+  return Finish(*call, response->mutable_result());
 }
 
 grpc::Status MetricServiceImpl::ComputeTyped(
     absl::string_view metric_name, const google::protobuf::Message& request,
     v1::MetricResult* result) const {
-  absl::StatusOr<std::shared_ptr<const Metric>> metric = Lookup(metric_name);
-  if (!metric.ok()) return ToGrpc(metric.status());
   absl::StatusOr<CallArgs> args = ArgsFromTypedRequest(request);
   if (!args.ok()) return ToGrpc(args.status());
-  absl::StatusOr<v1::MetricResult> computed =
-      ComputeOnce(*std::move(metric), *args);
-  if (!computed.ok()) return ToGrpc(computed.status());
-  *result = *std::move(computed);
-  return grpc::Status::OK;
+  const ServingConfig config = config_->Current();
+  absl::StatusOr<MetricCall> call = Begin(config, metric_name, &*args);
+  if (!call.ok()) return ToGrpc(call.status());
+  return Finish(*call, result);
 }
 
 }  // namespace kpi

@@ -2,22 +2,26 @@
 // MetricRegistry. Every computing RPC -- generic, streamed or typed -- goes
 // through MetricCall, so validation and dispatch are one path.
 //
-// Thread-safe: handlers run concurrently on gRPC's threads; the registry is
-// immutable and every call owns its own state.
+// Thread-safe: handlers run concurrently on gRPC's threads; each call takes
+// one snapshot of the live configuration (plugins and profiles) and owns its
+// own state, so a reload never changes a running call.
 #ifndef KPI_SERVICE_METRIC_SERVICE_H_
 #define KPI_SERVICE_METRIC_SERVICE_H_
 
 #include <memory>
 
+#include "call_args.h"
 #include "kpi/v1/metric_service.grpc.pb.h"
-#include "metric_registry.h"
+#include "live_config.h"
+#include "metric_call.h"
 #include "typed_rpcs.h"
 
 namespace kpi {
 
 class MetricServiceImpl final : public v1::MetricService::Service {
  public:
-  explicit MetricServiceImpl(std::shared_ptr<const MetricRegistry> registry);
+  // `config` must outlive the service.
+  explicit MetricServiceImpl(const LiveConfig* config);
 
   grpc::Status ListMetrics(grpc::ServerContext* context,
                            const v1::ListMetricsRequest* request,
@@ -43,15 +47,21 @@ class MetricServiceImpl final : public v1::MetricService::Service {
 #undef KPI_DECLARE_TYPED_RPC
 
  private:
-  // The metric, or NOT_FOUND naming it.
-  absl::StatusOr<std::shared_ptr<const Metric>> Lookup(
-      absl::string_view name) const;
+  // The metric in `config`, or NOT_FOUND naming it.
+  static absl::StatusOr<std::shared_ptr<const Metric>> Lookup(
+      const ServingConfig& config, absl::string_view name);
+  // Looks the metric up, applies the call's profile to `first_chunk`,
+  // starts the call and adds the first chunk.
+  static absl::StatusOr<MetricCall> Begin(const ServingConfig& config,
+                                          absl::string_view metric_name,
+                                          CallArgs* first_chunk);
+  static grpc::Status Finish(MetricCall& call, v1::MetricResult* result);
   // Computes `metric` from a typed request's fields into `*result`.
   grpc::Status ComputeTyped(absl::string_view metric,
                             const google::protobuf::Message& request,
                             v1::MetricResult* result) const;
 
-  std::shared_ptr<const MetricRegistry> registry_;
+  const LiveConfig* config_;
 };
 
 // absl::Status -> grpc::Status with the same code and message.

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "schema_check.h"
 
 namespace kpi {
@@ -14,34 +15,41 @@ namespace {
 // Why `path` does not load. Boost.DLL clears dlerror() and reports only
 // "bad file descriptor", so the loader's own words ("invalid ELF header",
 // "undefined symbol: ...") come from one more dlopen of the same file.
-std::string LoadFailureReason(const std::string& path) {
-  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+// They name the private copy; the operator knows the original.
+std::string LoadFailureReason(const PrivateCopy& copy,
+                              const std::string& original) {
+  void* handle = dlopen(copy.path().c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle != nullptr) {
     dlclose(handle);
     return "dlopen failed";
   }
   const char* reason = dlerror();
-  return reason ? reason : "dlopen failed";
+  return reason ? absl::StrReplaceAll(reason, {{copy.path(), original}})
+                : "dlopen failed";
 }
 
 }  // namespace
 
-PluginLibrary::PluginLibrary(std::string path,
+PluginLibrary::PluginLibrary(std::string path, PrivateCopy copy,
                              boost::dll::shared_library library,
                              const kpi_plugin_descriptor* descriptor)
     : path_(std::move(path)),
+      copy_(std::move(copy)),
       library_(std::move(library)),
       descriptor_(descriptor) {}
 
 absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
     const std::string& path) {
   namespace dll = boost::dll;
+  absl::StatusOr<PrivateCopy> copy = PrivateCopy::Make(path);
+  if (!copy.ok()) return copy.status();
   boost::dll::fs::error_code error;
   dll::shared_library library(
-      path, dll::load_mode::rtld_now | dll::load_mode::rtld_local, error);
+      copy->path(), dll::load_mode::rtld_now | dll::load_mode::rtld_local,
+      error);
   if (error) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "not a loadable shared library: ", LoadFailureReason(path)));
+        "not a loadable shared library: ", LoadFailureReason(*copy, path)));
   }
   if (!library.has(KPI_PLUGIN_ENTRY_SYMBOL)) {
     return absl::FailedPreconditionError(
@@ -68,8 +76,8 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
     return absl::FailedPreconditionError(
         absl::StrCat("malformed schema: ", schema.message()));
   }
-  return std::shared_ptr<const PluginLibrary>(
-      new PluginLibrary(path, std::move(library), descriptor));
+  return std::shared_ptr<const PluginLibrary>(new PluginLibrary(
+      path, *std::move(copy), std::move(library), descriptor));
 }
 
 }  // namespace kpi

@@ -1,6 +1,8 @@
 // PluginLibrary: one loaded plugin shared library and the descriptor its
 // entry function returned.
 //
+// The library is loaded from a private copy of the file (private_copy.h), so
+// the file may be replaced or rewritten while the old version serves.
 // Loading runs no plugin code but the entry function, and only after the
 // file has loaded (RTLD_NOW | RTLD_LOCAL, so an unresolved symbol fails here
 // and plugins cannot see each other's symbols) and exports the entry symbol.
@@ -18,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "kpi/plugin_abi.h"
+#include "private_copy.h"
 
 namespace kpi {
 
@@ -33,14 +36,19 @@ class PluginLibrary {
   PluginLibrary(const PluginLibrary&) = delete;
   PluginLibrary& operator=(const PluginLibrary&) = delete;
 
+  // The plugin file, as found in the plugin directory.
   const std::string& path() const { return path_; }
+  // The version of that file this library was loaded from.
+  const FileVersion& file_version() const { return copy_.version(); }
   const kpi_plugin_descriptor& descriptor() const { return *descriptor_; }
 
  private:
-  PluginLibrary(std::string path, boost::dll::shared_library library,
+  PluginLibrary(std::string path, PrivateCopy copy,
+                boost::dll::shared_library library,
                 const kpi_plugin_descriptor* descriptor);
 
   std::string path_;
+  PrivateCopy copy_;  // outlives library_: members die in reverse order
   boost::dll::shared_library library_;
   const kpi_plugin_descriptor* descriptor_;  // owned by the library
 };

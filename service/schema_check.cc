@@ -16,14 +16,6 @@ absl::Status Malformed(absl::string_view where, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", what));
 }
 
-const kpi_param_spec* FindParam(const kpi_metric_descriptor& metric,
-                                absl::string_view name) {
-  for (size_t i = 0; i < metric.num_params; ++i) {
-    if (name == metric.params[i].name) return &metric.params[i];
-  }
-  return nullptr;
-}
-
 bool IsNumeric(kpi_value_type type) {
   return type == KPI_TYPE_DOUBLE || type == KPI_TYPE_INT64;
 }
@@ -203,6 +195,14 @@ absl::Status CheckMetric(const kpi_metric_descriptor& metric) {
 }
 
 }  // namespace
+
+const kpi_param_spec* FindParam(const kpi_metric_descriptor& metric,
+                                absl::string_view name) {
+  for (size_t i = 0; i < metric.num_params; ++i) {
+    if (name == metric.params[i].name) return &metric.params[i];
+  }
+  return nullptr;
+}
 
 bool IsValidName(const char* name) {
   if (name == nullptr || !(name[0] >= 'a' && name[0] <= 'z')) return false;

@@ -6,6 +6,7 @@
 #define KPI_SERVICE_SCHEMA_CHECK_H_
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "kpi/plugin_abi.h"
 
 namespace kpi {
@@ -17,6 +18,10 @@ absl::Status CheckPluginDescriptor(const kpi_plugin_descriptor& plugin);
 // Whether `name` is a valid metric, input or parameter name:
 // [a-z][a-z0-9_]*, at most 64 characters.
 bool IsValidName(const char* name);
+
+// The parameter of `metric` named `name`, or nullptr.
+const kpi_param_spec* FindParam(const kpi_metric_descriptor& metric,
+                                absl::string_view name);
 
 }  // namespace kpi
 

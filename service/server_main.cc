@@ -1,18 +1,24 @@
-// kpi-server: loads the metric plugins and serves kpi.v1.MetricService with
-// health checking and reflection until SIGINT or SIGTERM.
+// kpi-server: loads the metric plugins and serves kpi.v1.MetricService and
+// kpi.v1.AdminService with health checking and reflection until SIGINT or
+// SIGTERM; reloads plugins and profiles on SIGHUP, on AdminService/Reload
+// and (with --watch) when their files change.
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/resource_quota.h>
 #include <signal.h>
 
+#include <boost/filesystem/path.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 
+#include "absl/strings/match.h"
+#include "admin_service.h"
+#include "file_watcher.h"
 #include "grpc/health/v1/health.pb.h"
-#include "metric_registry.h"
+#include "live_config.h"
 #include "metric_service.h"
 #include "server_options.h"
 
@@ -24,6 +30,40 @@ void Log(absl::string_view line) {
   std::cerr << "kpi-server: " << line << std::endl;
 }
 
+void Reload(kpi::LiveConfig& config, absl::string_view why) {
+  Log(absl::StrCat("reloading (", why, ")"));
+  absl::StatusOr<kpi::ServingConfig> reloaded = config.Reload();
+  if (!reloaded.ok()) {
+    Log(absl::StrCat("reload failed, nothing changed: ",
+                     reloaded.status().message()));
+  }
+}
+
+// Watches the plugin directories (*.so files) and the profiles file.
+absl::StatusOr<std::unique_ptr<kpi::FileWatcher>> WatchFiles(
+    const kpi::ServerOptions& options, kpi::LiveConfig& config) {
+  std::vector<kpi::WatchedDirectory> watched;
+  for (const std::string& directory : options.plugin_dirs) {
+    watched.push_back({directory, [](absl::string_view name) {
+                         return absl::EndsWith(name, ".so");
+                       }});
+  }
+  if (!options.profiles_file.empty()) {
+    const boost::filesystem::path file(options.profiles_file);
+    const std::string directory =
+        file.has_parent_path() ? file.parent_path().string() : ".";
+    watched.push_back(
+        {directory, [name = file.filename().string()](absl::string_view n) {
+           return n == name;
+         }});
+  }
+  // Long enough for a copy or an upgrade of several files to finish.
+  constexpr std::chrono::milliseconds kSettle(300);
+  return kpi::FileWatcher::Start(std::move(watched), kSettle, [&config] {
+    Reload(config, "files changed");
+  });
+}
+
 int Run(const kpi::ServerOptions& options) {
   // Block the shutdown signals in every thread gRPC will start; the main
   // thread takes them with sigwait below.
@@ -31,15 +71,27 @@ int Run(const kpi::ServerOptions& options) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  absl::StatusOr<std::shared_ptr<const kpi::MetricRegistry>> registry =
-      kpi::MetricRegistry::Load(
-          options.plugin_dirs, Log,
-          {!options.skip_plugin_checks, options.allow_writable_plugins});
-  if (!registry.ok()) {
-    Log(registry.status().message());
+  absl::StatusOr<std::unique_ptr<kpi::LiveConfig>> config =
+      kpi::LiveConfig::Load(
+          options.plugin_dirs,
+          {!options.skip_plugin_checks, options.allow_writable_plugins},
+          options.profiles_file, Log);
+  if (!config.ok()) {
+    Log(config.status().message());
     return 1;
+  }
+  std::unique_ptr<kpi::FileWatcher> watcher;
+  if (options.watch) {
+    absl::StatusOr<std::unique_ptr<kpi::FileWatcher>> started =
+        WatchFiles(options, **config);
+    if (!started.ok()) {
+      Log(started.status().message());
+      return 1;
+    }
+    watcher = *std::move(started);
   }
 
   // gRPC 1.51's built-in health service is implemented without protobuf
@@ -49,7 +101,8 @@ int Run(const kpi::ServerOptions& options) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
-  kpi::MetricServiceImpl service(*registry);
+  kpi::MetricServiceImpl service(config->get());
+  kpi::AdminServiceImpl admin(config->get());
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
@@ -61,6 +114,7 @@ int Run(const kpi::ServerOptions& options) {
     builder.SetResourceQuota(quota);
   }
   builder.RegisterService(&service);
+  builder.RegisterService(&admin);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     Log(absl::StrCat("cannot listen on ", options.listen));
@@ -68,17 +122,22 @@ int Run(const kpi::ServerOptions& options) {
   }
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   health->SetServingStatus(kServiceName, true);
-  Log(absl::StrCat("serving ", (*registry)->metrics().size(), " metrics from ",
-                   (*registry)->plugins().size(), " plugins on port ", port));
+  const kpi::ServingConfig serving = (*config)->Current();
+  Log(absl::StrCat("serving ", serving.registry->metrics().size(),
+                   " metrics from ", serving.registry->plugins().size(),
+                   " plugins on port ", port));
 
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
+    Reload(**config, "SIGHUP");
+  }
   Log(absl::StrCat("received signal ", signal_number,
                    ", finishing in-flight calls"));
   health->Shutdown();  // every service NOT_SERVING from now on
   server->Shutdown(std::chrono::system_clock::now() +
                    std::chrono::seconds(options.shutdown_grace_seconds));
   server->Wait();
+  watcher.reset();
   Log("stopped");
   return 0;
 }

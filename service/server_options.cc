@@ -53,12 +53,29 @@ std::string ServerUsage() {
       "                            every user can write (refused by default:\n"
       "                            whoever can write them can run code in\n"
       "                            the server)\n"
+      "  --profiles FILE           named parameter profiles per metric, "
+      "JSON:\n"
+      "                            {\"health_score\": {\"smb\": "
+      "{\"signals\": ...}}};\n"
+      "                            a call picks one with its `profile` field\n"
+      "  --watch                   reload by itself when a plugin file or "
+      "the\n"
+      "                            profiles file changes (inotify)\n"
       "  --help                    print this text\n"
       "\n"
       "A plugin that cannot be loaded, or fails a conformance check, is\n"
       "refused with one log line naming the file and the reason (the check);\n"
-      "the others serve. On SIGINT or SIGTERM the server\n"
-      "stops accepting calls, lets in-flight calls finish, and exits 0.\n");
+      "the others serve.\n"
+      "\n"
+      "On SIGHUP, on a kpi.v1.AdminService/Reload call, or (with --watch) "
+      "when\n"
+      "a file changes, the server re-reads the plugin directories and the\n"
+      "profiles file: new, changed and removed plugins take effect for new\n"
+      "calls, running calls finish on the version they started with, and a\n"
+      "changed plugin that is refused leaves its previous version serving.\n"
+      "\n"
+      "On SIGINT or SIGTERM the server stops accepting calls, lets in-flight\n"
+      "calls finish, and exits 0.\n");
 }
 
 std::string DefaultPluginDirectory() {
@@ -82,6 +99,10 @@ absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv) {
     }
     if (arg == "--allow-writable-plugins") {
       options.allow_writable_plugins = true;
+      continue;
+    }
+    if (arg == "--watch") {
+      options.watch = true;
       continue;
     }
     // Accept both "--flag value" and "--flag=value".
@@ -108,6 +129,10 @@ absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv) {
       absl::StatusOr<absl::string_view> v = take_value();
       if (!v.ok()) return v.status();
       options.plugin_dirs.emplace_back(*v);
+    } else if (flag == "--profiles") {
+      absl::StatusOr<absl::string_view> v = take_value();
+      if (!v.ok()) return v.status();
+      options.profiles_file = std::string(*v);
     } else if (flag == "--worker-threads" || flag == "--max-message-bytes" ||
                flag == "--shutdown-grace-seconds") {
       absl::StatusOr<absl::string_view> v = take_value();

@@ -22,6 +22,11 @@ struct ServerOptions {
   bool skip_plugin_checks = false;
   // Load plugin files/directories that every user can write.
   bool allow_writable_plugins = false;
+  // The parameter profiles file (parameter_profiles.h); empty for none.
+  std::string profiles_file;
+  // Reload when a file in a plugin directory (or the profiles file) changes,
+  // as on SIGHUP.
+  bool watch = false;
   bool help = false;
 };
 

@@ -1,6 +1,7 @@
 #include "command_line.h"
 
 #include <cmath>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -13,19 +14,32 @@ namespace kpi::cli {
 namespace {
 
 constexpr absl::string_view kSeeHelp = " (see kpi --help)";
+constexpr absl::string_view kCommands =
+    "the commands are list, describe, compute, reload and help";
+
+constexpr std::pair<absl::string_view, Command> kCommandNames[] = {
+    {"list", Command::kList},
+    {"describe", Command::kDescribe},
+    {"compute", Command::kCompute},
+    {"reload", Command::kReload}};
 
 std::optional<Command> CommandNamed(absl::string_view name) {
-  if (name == "list") return Command::kList;
-  if (name == "describe") return Command::kDescribe;
-  if (name == "compute") return Command::kCompute;
+  for (const auto& [command_name, command] : kCommandNames) {
+    if (command_name == name) return command;
+  }
   return std::nullopt;
 }
 
+absl::string_view NameOf(Command command) {
+  for (const auto& [name, named] : kCommandNames) {
+    if (named == command) return name;
+  }
+  return "";
+}
+
 absl::Status UnknownCommand(absl::string_view name) {
-  return UsageError(absl::StrCat("unknown command \"", name,
-                                 "\"; the commands are list, describe, "
-                                 "compute and help",
-                                 kSeeHelp));
+  return UsageError(
+      absl::StrCat("unknown command \"", name, "\"; ", kCommands, kSeeHelp));
 }
 
 absl::StatusOr<absl::Duration> ParseTimeout(absl::string_view text) {
@@ -38,13 +52,16 @@ absl::StatusOr<absl::Duration> ParseTimeout(absl::string_view text) {
   return absl::Seconds(seconds);
 }
 
-// Checks the number of operands of a command that is to run.
+// Checks the operands and the command-specific flags of a command that is
+// to run.
 absl::Status CheckOperands(const Invocation& invocation) {
   const size_t count = invocation.operands.size();
   switch (*invocation.command) {
     case Command::kList:
+    case Command::kReload:
       if (count != 0) {
-        return UsageError(absl::StrCat("list takes no arguments, got \"",
+        return UsageError(absl::StrCat(NameOf(*invocation.command),
+                                       " takes no arguments, got \"",
                                        invocation.operands[0], "\"", kSeeHelp));
       }
       break;
@@ -63,15 +80,16 @@ absl::Status CheckOperands(const Invocation& invocation) {
       }
       break;
   }
-  if (invocation.input_json.has_value() &&
-      *invocation.command != Command::kCompute) {
-    return UsageError(
-        absl::StrCat("--input-json is a flag of compute only", kSeeHelp));
-  }
-  if (!invocation.group_by.empty() &&
-      *invocation.command != Command::kCompute) {
-    return UsageError(
-        absl::StrCat("--group-by is a flag of compute only", kSeeHelp));
+  if (*invocation.command == Command::kCompute) return absl::OkStatus();
+  const std::pair<bool, absl::string_view> compute_flags[] = {
+      {invocation.input_json.has_value(), "--input-json"},
+      {!invocation.group_by.empty(), "--group-by"},
+      {invocation.profile.has_value(), "--profile"}};
+  for (const auto& [given, flag] : compute_flags) {
+    if (given) {
+      return UsageError(
+          absl::StrCat(flag, " is a flag of compute only", kSeeHelp));
+    }
   }
   return absl::OkStatus();
 }
@@ -107,7 +125,8 @@ absl::StatusOr<Invocation> ParseCommandLine(absl::Span<const std::string> args,
     const size_t equals = arg.find('=');
     const std::string name = arg.substr(0, equals);
     const bool takes_value = name == "--server" || name == "--timeout" ||
-                             name == "--input-json" || name == "--group-by";
+                             name == "--input-json" || name == "--group-by" ||
+                             name == "--profile";
     if (!takes_value) {
       return UsageError(absl::StrCat("unknown flag \"", name, "\"", kSeeHelp));
     }
@@ -135,6 +154,9 @@ absl::StatusOr<Invocation> ParseCommandLine(absl::Span<const std::string> args,
         }
         invocation.group_by.emplace_back(column);
       }
+    } else if (name == "--profile") {
+      if (value.empty()) return UsageError("--profile: NAME is empty");
+      invocation.profile = value;
     } else {
       invocation.input_json = value;
     }
@@ -142,9 +164,7 @@ absl::StatusOr<Invocation> ParseCommandLine(absl::Span<const std::string> args,
 
   if (positional.empty()) {
     if (invocation.help) return invocation;
-    return UsageError(absl::StrCat(
-        "no command given; the commands are list, describe, compute and help",
-        kSeeHelp));
+    return UsageError(absl::StrCat("no command given; ", kCommands, kSeeHelp));
   }
   if (positional[0] == "help") {
     invocation.help = true;

@@ -2,7 +2,8 @@
 //
 //   kpi [--server HOST:PORT] [--json] [--timeout SECONDS] COMMAND [ARGS]
 //
-// compute also takes --input-json JSON|@FILE|- and --group-by COLUMN[,...].
+// compute also takes --input-json JSON|@FILE|-, --group-by COLUMN[,...] and
+// --profile NAME.
 //
 // Flags may come before or after the command; "--flag value" and
 // "--flag=value" are the same; "--" ends the flags.
@@ -25,7 +26,7 @@ namespace kpi::cli {
 inline constexpr absl::string_view kDefaultServer = "127.0.0.1:50051";
 
 // The commands of `kpi`.
-enum class Command { kList, kDescribe, kCompute };
+enum class Command { kList, kDescribe, kCompute, kReload };
 
 // The global flags.
 struct Options {
@@ -44,14 +45,17 @@ struct Invocation {
   bool help = false;
   // The command; empty only when `help` is set.
   std::optional<Command> command;
-  // The arguments after the command: none for list, METRIC for describe,
-  // METRIC then NAME=VALUE... for compute.
+  // The arguments after the command: none for list and reload, METRIC for
+  // describe, METRIC then NAME=VALUE... for compute.
   std::vector<std::string> operands;
   // The argument of --input-json (compute only), unread.
   std::optional<std::string> input_json;
   // The columns of --group-by (compute only), in the order given: the flag
   // may be repeated and takes comma-separated names.
   std::vector<std::string> group_by;
+  // The argument of --profile (compute only): a parameter profile of the
+  // metric in the server's profiles file. Never empty when set.
+  std::optional<std::string> profile;
 };
 
 // Parses `args` (argv without the program name). `env_server` is the value
@@ -59,8 +63,8 @@ struct Invocation {
 // "help [COMMAND]", ask for help; then missing operands are not errors.
 // Returns a UsageError for an unknown command or flag, a flag without its
 // value, a --timeout that is not a positive number of seconds, an empty
-// --group-by name, --input-json or --group-by outside compute, or the wrong
-// number of operands.
+// --group-by name or --profile, --input-json, --group-by or --profile
+// outside compute, or the wrong number of operands.
 absl::StatusOr<Invocation> ParseCommandLine(absl::Span<const std::string> args,
                                             absl::string_view env_server);
 

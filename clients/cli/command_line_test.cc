@@ -72,6 +72,33 @@ TEST(ParseCommandLineTest, GroupByRepeatedOrCommaSeparated) {
   EXPECT_TRUE(Parse({"compute", "nps"})->group_by.empty());
 }
 
+TEST(ParseCommandLineTest, ProfileOfCompute) {
+  absl::StatusOr<Invocation> invocation = Parse(
+      {"compute", "health_score", "--profile", "enterprise", "customer=a"});
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_EQ(invocation->profile, "enterprise");
+  EXPECT_EQ(invocation->operands,
+            (std::vector<std::string>{"health_score", "customer=a"}));
+  EXPECT_EQ(Parse({"compute", "health_score", "--profile=smb"})->profile,
+            "smb");
+  EXPECT_FALSE(Parse({"compute", "nps"})->profile.has_value());
+}
+
+TEST(ParseCommandLineTest, Reload) {
+  absl::StatusOr<Invocation> invocation =
+      Parse({"reload", "--json", "--server", "a:1"});
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_EQ(invocation->command, Command::kReload);
+  EXPECT_TRUE(invocation->options.json);
+  EXPECT_EQ(invocation->options.server, "a:1");
+  EXPECT_TRUE(invocation->operands.empty());
+
+  absl::StatusOr<Invocation> help = Parse({"help", "reload"});
+  ASSERT_TRUE(help.ok()) << help.status();
+  EXPECT_TRUE(help->help);
+  EXPECT_EQ(help->command, Command::kReload);
+}
+
 TEST(ParseCommandLineTest, DoubleDashEndsFlags) {
   absl::StatusOr<Invocation> invocation =
       Parse({"compute", "--", "nps", "--json"});
@@ -105,13 +132,13 @@ TEST(ParseCommandLineTest, Help) {
 TEST(ParseCommandLineTest, UsageErrors) {
   ExpectUsageError(Parse({}),
                    "no command given; the commands are list, describe, "
-                   "compute and help (see kpi --help)");
+                   "compute, reload and help (see kpi --help)");
   ExpectUsageError(Parse({"run"}),
                    "unknown command \"run\"; the commands are list, describe, "
-                   "compute and help (see kpi --help)");
+                   "compute, reload and help (see kpi --help)");
   ExpectUsageError(Parse({"help", "run"}),
                    "unknown command \"run\"; the commands are list, describe, "
-                   "compute and help (see kpi --help)");
+                   "compute, reload and help (see kpi --help)");
   ExpectUsageError(Parse({"list", "--verbose"}),
                    "unknown flag \"--verbose\" (see kpi --help)");
   ExpectUsageError(Parse({"list", "--server"}),
@@ -143,6 +170,20 @@ TEST(ParseCommandLineTest, UsageErrors) {
                    "--group-by: empty column name in \"\"");
   ExpectUsageError(Parse({"compute", "nps", "--group-by"}),
                    "--group-by needs a value (see kpi --help)");
+  ExpectUsageError(Parse({"compute", "nps", "--profile="}),
+                   "--profile: NAME is empty");
+  ExpectUsageError(Parse({"compute", "nps", "--profile", ""}),
+                   "--profile: NAME is empty");
+  ExpectUsageError(Parse({"compute", "nps", "--profile"}),
+                   "--profile needs a value (see kpi --help)");
+  ExpectUsageError(Parse({"describe", "nps", "--profile", "smb"}),
+                   "--profile is a flag of compute only (see kpi --help)");
+  ExpectUsageError(Parse({"reload", "--profile", "smb"}),
+                   "--profile is a flag of compute only (see kpi --help)");
+  ExpectUsageError(Parse({"reload", "--group-by", "plan"}),
+                   "--group-by is a flag of compute only (see kpi --help)");
+  ExpectUsageError(Parse({"reload", "now"}),
+                   "reload takes no arguments, got \"now\" (see kpi --help)");
 }
 
 }  // namespace

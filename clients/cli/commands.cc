@@ -8,6 +8,7 @@
 #include "input_json.h"
 #include "json_output.h"
 #include "metric_format.h"
+#include "reload_format.h"
 #include "request_builder.h"
 #include "result_format.h"
 
@@ -71,6 +72,7 @@ absl::Status RunCompute(const Invocation& invocation, MetricClient& client,
   if (!request.ok()) return request.status();
   // The name the user typed, should the server describe it under another.
   request->set_metric(metric);
+  if (invocation.profile.has_value()) request->set_profile(*invocation.profile);
 
   absl::StatusOr<kpi::v1::ComputeResponse> response = client.Compute(*request);
   if (!response.ok()) return response.status();
@@ -78,6 +80,15 @@ absl::Status RunCompute(const Invocation& invocation, MetricClient& client,
   const std::vector<std::string> group_by(request->group_by().begin(),
                                           request->group_by().end());
   out << FormatResult(response->result(), metric, group_by);
+  return absl::OkStatus();
+}
+
+absl::Status RunReload(const Options& options, MetricClient& client,
+                       std::ostream& out) {
+  absl::StatusOr<kpi::v1::ReloadResponse> response = client.Reload();
+  if (!response.ok()) return response.status();
+  if (options.json) return PrintJson(*response, out);
+  out << FormatReload(*response);
   return absl::OkStatus();
 }
 
@@ -93,6 +104,8 @@ absl::Status RunCommand(const Invocation& invocation, MetricClient& client,
                          client, out);
     case Command::kCompute:
       return RunCompute(invocation, client, in, out);
+    case Command::kReload:
+      return RunReload(invocation.options, client, out);
   }
   return absl::InternalError("unknown command");
 }

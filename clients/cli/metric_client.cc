@@ -34,10 +34,11 @@ MetricClient::MetricClient(std::string server, absl::Duration timeout)
     : server_(std::move(server)),
       timeout_(timeout),
       channel_(MakeChannel(server_, timeout_)),
-      stub_(kpi::v1::MetricService::NewStub(channel_)) {}
+      metrics_(kpi::v1::MetricService::NewStub(channel_)),
+      admin_(kpi::v1::AdminService::NewStub(channel_)) {}
 
-template <typename Request, typename Response, typename Method>
-absl::StatusOr<Response> MetricClient::Call(Method method,
+template <typename Request, typename Response, typename Client, typename Method>
+absl::StatusOr<Response> MetricClient::Call(Client& client, Method method,
                                             const Request& request) {
   // A --timeout of centuries would overflow the clock; a year is forever
   // enough for one call.
@@ -46,8 +47,7 @@ absl::StatusOr<Response> MetricClient::Call(Method method,
   context.set_deadline(std::chrono::system_clock::now() +
                        absl::ToChronoMilliseconds(timeout));
   Response response;
-  const grpc::Status status =
-      (stub_.get()->*method)(&context, request, &response);
+  const grpc::Status status = (client.*method)(&context, request, &response);
   if (status.ok()) return response;
   // A server that answers UNAVAILABLE itself leaves the channel READY; a
   // channel that never got there means no server was reached.
@@ -62,7 +62,7 @@ absl::StatusOr<Response> MetricClient::Call(Method method,
 
 absl::StatusOr<kpi::v1::ListMetricsResponse> MetricClient::ListMetrics() {
   return Call<kpi::v1::ListMetricsRequest, kpi::v1::ListMetricsResponse>(
-      &kpi::v1::MetricService::Stub::ListMetrics,
+      *metrics_, &kpi::v1::MetricService::Stub::ListMetrics,
       kpi::v1::ListMetricsRequest());
 }
 
@@ -71,13 +71,18 @@ absl::StatusOr<kpi::v1::DescribeMetricResponse> MetricClient::DescribeMetric(
   kpi::v1::DescribeMetricRequest request;
   request.set_metric(std::string(metric));
   return Call<kpi::v1::DescribeMetricRequest, kpi::v1::DescribeMetricResponse>(
-      &kpi::v1::MetricService::Stub::DescribeMetric, request);
+      *metrics_, &kpi::v1::MetricService::Stub::DescribeMetric, request);
 }
 
 absl::StatusOr<kpi::v1::ComputeResponse> MetricClient::Compute(
     const kpi::v1::ComputeRequest& request) {
   return Call<kpi::v1::ComputeRequest, kpi::v1::ComputeResponse>(
-      &kpi::v1::MetricService::Stub::Compute, request);
+      *metrics_, &kpi::v1::MetricService::Stub::Compute, request);
+}
+
+absl::StatusOr<kpi::v1::ReloadResponse> MetricClient::Reload() {
+  return Call<kpi::v1::ReloadRequest, kpi::v1::ReloadResponse>(
+      *admin_, &kpi::v1::AdminService::Stub::Reload, kpi::v1::ReloadRequest());
 }
 
 }  // namespace kpi::cli

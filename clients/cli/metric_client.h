@@ -1,5 +1,5 @@
-// The CLI's connection to a kpi-server: the three calls it makes, each with
-// a deadline, and their failures as CLI errors.
+// The CLI's connection to a kpi-server: the calls it makes, each with a
+// deadline, and their failures as CLI errors.
 
 #ifndef KPI_CLIENTS_CLI_METRIC_CLIENT_H_
 #define KPI_CLIENTS_CLI_METRIC_CLIENT_H_
@@ -11,12 +11,13 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "kpi/v1/admin_service.grpc.pb.h"
 #include "kpi/v1/metric_service.grpc.pb.h"
 
 namespace kpi::cli {
 
-// Calls kpi.v1.MetricService on one server. Not thread-safe; the CLI makes
-// one call at a time.
+// Calls kpi.v1.MetricService and kpi.v1.AdminService on one server, over one
+// channel. Not thread-safe; the CLI makes one call at a time.
 class MetricClient {
  public:
   // Connects lazily to `server` (HOST:PORT, or any gRPC target), without
@@ -36,19 +37,27 @@ class MetricClient {
       absl::string_view metric);
   absl::StatusOr<kpi::v1::ComputeResponse> Compute(
       const kpi::v1::ComputeRequest& request);
+  // AdminService/Reload: the server re-reads its plugin directories and
+  // profiles file.
+  absl::StatusOr<kpi::v1::ReloadResponse> Reload();
 
   // How long a connection attempt may take before the server counts as
   // unreachable.
   static constexpr absl::Duration kConnectTimeout = absl::Seconds(5);
 
  private:
-  template <typename Request, typename Response, typename Method>
-  absl::StatusOr<Response> Call(Method method, const Request& request);
+  // Calls `method` of `client`, a generated client of one of the services,
+  // on channel_.
+  template <typename Request, typename Response, typename Client,
+            typename Method>
+  absl::StatusOr<Response> Call(Client& client, Method method,
+                                const Request& request);
 
   std::string server_;
   absl::Duration timeout_;
   std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<kpi::v1::MetricService::Stub> stub_;
+  std::unique_ptr<kpi::v1::MetricService::Stub> metrics_;
+  std::unique_ptr<kpi::v1::AdminService::Stub> admin_;
 };
 
 }  // namespace kpi::cli

@@ -13,9 +13,11 @@ Commands:
   list                     List the metrics the server provides.
   describe METRIC          Show a metric's unit, plugin, inputs and parameters.
   compute METRIC [NAME=VALUE ...] [--input-json JSON|@FILE|-]
-                 [--group-by COLUMN[,COLUMN...]]
+                 [--group-by COLUMN[,COLUMN...]] [--profile NAME]
                            Compute a metric from inputs and parameters,
                            overall and per segment.
+  reload                   Make the server re-read its plugin directories
+                           and profiles file; show what changed.
   help [COMMAND]           Show this help, or the help of COMMAND.
 
 Global flags (before or after the command):
@@ -44,7 +46,9 @@ Examples:
   kpi compute churn_rate customers_at_start=1000 customers_lost=50
   kpi compute nps scores=10,9,3,7 confidence_level=0.9
   kpi compute nps scores=10,9,3,7 plan=basic,pro,pro,basic --group-by plan
+  kpi compute health_score --input-json @signals.json --profile enterprise
   kpi --server kpi.internal:50051 --json compute nps --input-json @survey.json
+  kpi reload
 
 Run "kpi help COMMAND" for the details of a command.
 )";
@@ -95,6 +99,7 @@ constexpr absl::string_view kComputeUsage =
     R"(Usage: kpi [GLOBAL FLAGS] compute METRIC [NAME=VALUE ...]
                                        [--input-json JSON|@FILE|-]
                                        [--group-by COLUMN[,COLUMN...]]
+                                       [--profile NAME]
 
 Computes METRIC. kpi first asks the server for METRIC's inputs and parameters
 (what "kpi describe METRIC" shows), then sends each NAME=VALUE as the input or
@@ -142,6 +147,13 @@ server, which answers INVALID_ARGUMENT (exit 1).
       numbers as their text). Naming an input or parameter of METRIC is a
       usage error. Grouping needs row inputs (columns), not totals.
 
+  --profile NAME
+      Use the parameter profile NAME of METRIC from the server's profiles
+      file (kpi-server --profiles FILE): its parameters apply unless
+      NAME=VALUE or --input-json sets them too. A parameter the profile sets
+      need not be given, even when it is required. The server answers
+      INVALID_ARGUMENT (exit 1) when METRIC has no profile NAME.
+
 Output: the value and its unit, then what the result carries: the ratio
 behind a rate, the confidence interval and sample size of a statistic, and
 warnings. Values have up to 6 significant digits, interval statistics up to 4.
@@ -185,6 +197,37 @@ Examples:
   kpi compute nps scores=10,9,3,7 plan=basic,pro,pro,basic --group-by plan
   kpi compute churn_rate --input-json @subscriptions.json --group-by plan \
       period_start=2024-01-01 period_end=2024-01-31
+  kpi compute health_score customer=c1,c1 signal=usage,nps value=80,40 \
+      --profile enterprise
+
+Global flags: --server HOST:PORT, --json, --timeout SECONDS (see kpi --help).
+)";
+
+constexpr absl::string_view kReloadUsage =
+    R"(Usage: kpi [GLOBAL FLAGS] reload
+
+Asks the server to re-read its plugin directories and its profiles file
+without a restart, as SIGHUP does (kpi.v1.AdminService/Reload). New, changed
+and removed plugin files take effect for calls that start afterwards; calls
+already running finish on the version they started with. A changed file that
+the server refuses leaves its previous version serving.
+
+Prints one line per plugin file that changed, then what the server serves:
+  loaded    churn_extra 1.0.0  /plugins/churn_extra.so
+  replaced  team_health 1.3.0  /plugins/team_health.so
+  removed   journey 1.0.0  /plugins/kpi_plugin_journey.so
+  kept      team_nps 2.1.0  /plugins/team_nps.so: new version refused: <reason>
+  refused   /plugins/broken.so: <reason>
+  serving 23 metrics, 2 profiles
+("kept": the changed file was refused; the version shown keeps serving.)
+When no plugin file changed, "no plugin file changed" instead of the change
+lines. A refused file is a result, not a failure: exit 0.
+
+The server answers NOT_FOUND when a plugin directory is gone and
+INVALID_ARGUMENT when the profiles file does not parse (exit 1); then
+nothing changed.
+
+With --json, prints the ReloadResponse.
 
 Global flags: --server HOST:PORT, --json, --timeout SECONDS (see kpi --help).
 )";
@@ -200,6 +243,8 @@ absl::string_view Usage(std::optional<Command> command) {
       return kDescribeUsage;
     case Command::kCompute:
       return kComputeUsage;
+    case Command::kReload:
+      return kReloadUsage;
   }
   return kGlobalUsage;
 }

@@ -71,6 +71,31 @@ class AverageSessionDuration {
       "out, with a warning. Undefined when there are no sessions.",
       "seconds"};
 
+  // Declared examples, checked at load: the catalog's 5-minute average as
+  // session lengths, as start and end instants, and as totals; no sessions.
+  static constexpr double kLengths[] = {240, 360, 300};
+  static constexpr kpi_example_input kDurations[] = {
+      sdk::ExampleInput("duration_seconds", kLengths)};
+  // 2024-01-01T00:00:00Z and 4 and 6 minutes later.
+  static constexpr int64_t kStarts[] = {1704067200000000, 1704067200000000};
+  static constexpr int64_t kEnds[] = {1704067440000000, 1704067560000000};
+  static constexpr kpi_example_input kIntervals[] = {
+      sdk::ExampleTimestamps("start", kStarts),
+      sdk::ExampleTimestamps("end", kEnds)};
+  static constexpr double kTotal[] = {3000};
+  static constexpr int64_t kTen[] = {10};
+  static constexpr kpi_example_input kTotals[] = {
+      sdk::ExampleInput("total_seconds", kTotal),
+      sdk::ExampleInput("sessions", kTen)};
+  static constexpr kpi_example_input kNoSessions[] = {
+      sdk::ExampleEmptyColumn("duration_seconds", KPI_TYPE_DOUBLE)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("sessions of 4, 6 and 5 minutes", kDurations).Expect(300),
+      sdk::Example("sessions from 0:00 to 0:04 and 0:06", kIntervals)
+          .Expect(300),
+      sdk::Example("3,000 seconds over 10 sessions", kTotals).Expect(300),
+      sdk::Example("no sessions", kNoSessions).ExpectUndefined()};
+
   explicit AverageSessionDuration(const sdk::Params& params);
 
   // Adds the chunk's sessions (either record form) or totals (aggregate

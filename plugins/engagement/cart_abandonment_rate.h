@@ -50,6 +50,27 @@ class CartAbandonmentRate {
       "no carts.",
       "%"};
 
+  // Declared examples, checked at load: totals (70 abandoned, 30 bought:
+  // 70%, not 70 / 30); one row per cart; no carts.
+  static constexpr int64_t kSeventy[] = {70};
+  static constexpr int64_t kThirty[] = {30};
+  static constexpr int64_t kNone[] = {0};
+  static constexpr kpi_example_input kTotals[] = {
+      sdk::ExampleInput("abandoned_carts", kSeventy),
+      sdk::ExampleInput("completed_orders", kThirty)};
+  static constexpr kpi_string_view kOutcomes[] = {
+      sdk::Str("abandoned"), sdk::Str("completed"), sdk::Str("abandoned"),
+      sdk::Str("abandoned")};
+  static constexpr kpi_example_input kCarts[] = {
+      sdk::ExampleInput("cart_status", kOutcomes)};
+  static constexpr kpi_example_input kNoCarts[] = {
+      sdk::ExampleInput("abandoned_carts", kNone),
+      sdk::ExampleInput("completed_orders", kNone)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("70 abandoned, 30 bought", kTotals).Expect(70),
+      sdk::Example("3 of 4 carts abandoned", kCarts).Expect(75),
+      sdk::Example("no carts", kNoCarts).ExpectUndefined()};
+
   explicit CartAbandonmentRate(const sdk::Params& params);
 
   // Adds the chunk's totals (aggregate form) or carts (records form).

@@ -55,6 +55,28 @@ class ClickThroughRate {
       "do when a tool counts total rather than unique clicks.",
       "%"};
 
+  // Declared examples, checked at load: the catalog's worked example (100
+  // clicks of 1,000 emails) as totals and as two campaign rows; no
+  // impressions.
+  static constexpr int64_t kHundred[] = {100};
+  static constexpr int64_t kThousand[] = {1000};
+  static constexpr int64_t kNone[] = {0};
+  static constexpr kpi_example_input kCatalogTotals[] = {
+      sdk::ExampleInput("clicks", kHundred),
+      sdk::ExampleInput("impressions", kThousand)};
+  static constexpr int64_t kRowClicks[] = {70, 30};
+  static constexpr int64_t kRowImpressions[] = {400, 600};
+  static constexpr kpi_example_input kCampaigns[] = {
+      sdk::ExampleInput("campaign_clicks", kRowClicks),
+      sdk::ExampleInput("campaign_impressions", kRowImpressions)};
+  static constexpr kpi_example_input kNoImpressions[] = {
+      sdk::ExampleInput("clicks", kNone),
+      sdk::ExampleInput("impressions", kNone)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("100 clicks of 1,000 emails", kCatalogTotals).Expect(10),
+      sdk::Example("the same over two campaigns", kCampaigns).Expect(10),
+      sdk::Example("no impressions", kNoImpressions).ExpectUndefined()};
+
   explicit ClickThroughRate(const sdk::Params& params);
 
   // Adds the chunk's scalars (aggregate form) or the sums of its campaign

@@ -59,6 +59,29 @@ class ConversionRate {
       "counted rather than converting visitors).",
       "%"};
 
+  // Declared examples, checked at load: totals; rows where visitor a's
+  // second visit converts and b and c do not (1 of 3 visitors, not 1 of 4
+  // rows); no visitors.
+  static constexpr int64_t kThirty[] = {30};
+  static constexpr int64_t kThousand[] = {1000};
+  static constexpr int64_t kNone[] = {0};
+  static constexpr kpi_example_input kTotals[] = {
+      sdk::ExampleInput("conversions", kThirty),
+      sdk::ExampleInput("visitors", kThousand)};
+  static constexpr kpi_string_view kVisitorIds[] = {
+      sdk::Str("a"), sdk::Str("a"), sdk::Str("b"), sdk::Str("c")};
+  static constexpr int64_t kConvertedFlags[] = {0, 1, 0, 0};
+  static constexpr kpi_example_input kVisits[] = {
+      sdk::ExampleInput("visitor", kVisitorIds),
+      sdk::ExampleInput("converted", kConvertedFlags)};
+  static constexpr kpi_example_input kNoVisitors[] = {
+      sdk::ExampleInput("conversions", kNone),
+      sdk::ExampleInput("visitors", kNone)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("30 of 1,000 visitors", kTotals).Expect(3),
+      sdk::Example("1 of 3 visitors over 4 visits", kVisits).Expect(100.0 / 3),
+      sdk::Example("no visitors", kNoVisitors).ExpectUndefined()};
+
   explicit ConversionRate(const sdk::Params& params);
 
   // Adds the chunk's totals (aggregate form) or visitors (records form).

@@ -136,6 +136,38 @@ class EngagementRate {
       "the per-post rates. Undefined when the denominator is 0.",
       "%"};
 
+  // Declared examples, checked at load: the catalog's worked example (500
+  // likes + 200 shares + 50 comments on 10,000 followers) as totals and as
+  // two posts of an account with 5,000 followers; no followers.
+  static constexpr int64_t kCatalogLikes[] = {500};
+  static constexpr int64_t kCatalogShares[] = {200};
+  static constexpr int64_t kCatalogComments[] = {50};
+  static constexpr int64_t kCatalogFollowers[] = {10000};
+  static constexpr int64_t kNone[] = {0};
+  static constexpr kpi_example_input kCatalogTotals[] = {
+      sdk::ExampleInput("likes", kCatalogLikes),
+      sdk::ExampleInput("shares", kCatalogShares),
+      sdk::ExampleInput("comments", kCatalogComments),
+      sdk::ExampleInput("followers", kCatalogFollowers)};
+  static constexpr int64_t kTwoPostsLikes[] = {300, 200};
+  static constexpr int64_t kTwoPostsShares[] = {150, 50};
+  static constexpr int64_t kTwoPostsComments[] = {20, 30};
+  static constexpr int64_t kTwoPostsFollowers[] = {5000, 5000};
+  static constexpr kpi_example_input kPosts[] = {
+      sdk::ExampleInput("post_likes", kTwoPostsLikes),
+      sdk::ExampleInput("post_shares", kTwoPostsShares),
+      sdk::ExampleInput("post_comments", kTwoPostsComments),
+      sdk::ExampleInput("post_followers", kTwoPostsFollowers)};
+  static constexpr kpi_example_input kNoFollowers[] = {
+      sdk::ExampleInput("likes", kNone), sdk::ExampleInput("shares", kNone),
+      sdk::ExampleInput("comments", kNone),
+      sdk::ExampleInput("followers", kNone)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("750 engagements on 10,000 followers", kCatalogTotals)
+          .Expect(7.5),
+      sdk::Example("the same over two posts", kPosts).Expect(7.5),
+      sdk::Example("no followers", kNoFollowers).ExpectUndefined()};
+
   explicit EngagementRate(const sdk::Params& params);
 
   // Adds the chunk's scalars (aggregate form) or the sums of its post rows

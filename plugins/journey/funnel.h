@@ -101,6 +101,31 @@ class Funnel {
       "first-stage entrants). Undefined when nobody entered the first stage.",
       "%"};
 
+  // Declared examples, checked at load: a and b both aware, only a goes on
+  // to consideration (1 of 2 through the funnel); no events.
+  static constexpr kpi_string_view kEventCustomers[] = {
+      sdk::Str("a"), sdk::Str("a"), sdk::Str("b")};
+  static constexpr kpi_string_view kEventStages[] = {
+      sdk::Str("awareness"), sdk::Str("consideration"), sdk::Str("awareness")};
+  // 2024-01-01, 2024-01-02, 2024-01-01 (us since the epoch).
+  static constexpr int64_t kEventTimes[] = {1704067200000000, 1704153600000000,
+                                            1704067200000000};
+  static constexpr kpi_example_input kEvents[] = {
+      sdk::ExampleInput("customer", kEventCustomers),
+      sdk::ExampleInput("stage", kEventStages),
+      sdk::ExampleTimestamps("time", kEventTimes)};
+  static constexpr kpi_example_param kTwoStages[] = {
+      sdk::ExampleParam("stages", sdk::StringValue("awareness,consideration"))};
+  static constexpr kpi_example_input kNoEvents[] = {
+      sdk::ExampleEmptyColumn("customer", KPI_TYPE_STRING),
+      sdk::ExampleEmptyColumn("stage", KPI_TYPE_STRING),
+      sdk::ExampleEmptyColumn("time", KPI_TYPE_TIMESTAMP)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("1 of 2 aware customers considers", kEvents)
+          .Params(kTwoStages)
+          .Expect(50),
+      sdk::Example("no events", kNoEvents).ExpectUndefined()};
+
   // Throws sdk::InvalidArgument when `stages` has fewer than 2 names, an
   // empty name or a name twice.
   explicit Funnel(const sdk::Params& params);

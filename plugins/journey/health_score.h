@@ -82,6 +82,50 @@ class HealthScore {
       "without rows.",
       "score"};
 
+  // Declared examples, checked at load. The catalog's worked example:
+  // weights 1, 2, 1 on scores 80, 50, 100 give 70. Two customers on the
+  // signals of the parameter's description: x scores (2 x 90 + 1 x (100 -
+  // 5 / 20 x 100)) / 3 = 85, y lacks tickets and scores 30 on usage alone;
+  // the mean is 57.5. And no rows.
+  static constexpr kpi_string_view kOneCustomer[] = {
+      sdk::Str("x"), sdk::Str("x"), sdk::Str("x")};
+  static constexpr kpi_string_view kCatalogSignals[] = {
+      sdk::Str("usage"), sdk::Str("adoption"), sdk::Str("nps")};
+  static constexpr double kCatalogScores[] = {80, 50, 100};
+  static constexpr kpi_example_input kCatalogRows[] = {
+      sdk::ExampleInput("customer", kOneCustomer),
+      sdk::ExampleInput("signal", kCatalogSignals),
+      sdk::ExampleInput("value", kCatalogScores)};
+  static constexpr kpi_example_param kCatalogWeights[] = {sdk::ExampleParam(
+      "signals", sdk::StringValue("usage:1:higher,adoption:2:higher,"
+                                  "nps:1:higher"))};
+  static constexpr kpi_string_view kTwoCustomers[] = {
+      sdk::Str("x"), sdk::Str("x"), sdk::Str("y")};
+  static constexpr kpi_string_view kUsageAndTickets[] = {
+      sdk::Str("usage"), sdk::Str("tickets"), sdk::Str("usage")};
+  static constexpr double kRawValues[] = {90, 5, 30};
+  static constexpr kpi_example_input kMixedRows[] = {
+      sdk::ExampleInput("customer", kTwoCustomers),
+      sdk::ExampleInput("signal", kUsageAndTickets),
+      sdk::ExampleInput("value", kRawValues)};
+  static constexpr kpi_example_param kUsageAndTicketWeights[] = {
+      sdk::ExampleParam(
+          "signals", sdk::StringValue("usage:2:higher,tickets:1:lower:0:20"))};
+  static constexpr kpi_example_input kNoRows[] = {
+      sdk::ExampleEmptyColumn("customer", KPI_TYPE_STRING),
+      sdk::ExampleEmptyColumn("signal", KPI_TYPE_STRING),
+      sdk::ExampleEmptyColumn("value", KPI_TYPE_DOUBLE)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("weights 1, 2, 1 on 80, 50, 100", kCatalogRows)
+          .Params(kCatalogWeights)
+          .Expect(70),
+      sdk::Example("a lower-is-better signal and a missing one", kMixedRows)
+          .Params(kUsageAndTicketWeights)
+          .Expect(57.5),
+      sdk::Example("no rows", kNoRows)
+          .Params(kCatalogWeights)
+          .ExpectUndefined()};
+
   // Throws sdk::InvalidArgument, naming the parameter and the item, for bad
   // `signals` or `bands` syntax, a weight <= 0, an unknown direction,
   // min >= max, a signal or band named twice, or bounds not ascending.

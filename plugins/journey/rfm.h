@@ -100,6 +100,31 @@ class Rfm {
       "Value: the number of customers. Undefined without transactions.",
       "customers"};
 
+  // Declared examples, checked at load: four purchases of three customers
+  // (the value counts customers); no purchases.
+  static constexpr kpi_string_view kBuyers[] = {sdk::Str("a"), sdk::Str("a"),
+                                                sdk::Str("b"), sdk::Str("c")};
+  // 2024-01-05, 2024-02-10, 2024-01-20, 2024-02-20 (us since the epoch).
+  static constexpr int64_t kPurchaseTimes[] = {
+      1704412800000000, 1707523200000000, 1705708800000000, 1708387200000000};
+  static constexpr double kPurchaseAmounts[] = {100, 50, 30, 200};
+  static constexpr kpi_example_input kPurchases[] = {
+      sdk::ExampleInput("customer", kBuyers),
+      sdk::ExampleTimestamps("time", kPurchaseTimes),
+      sdk::ExampleInput("amount", kPurchaseAmounts)};
+  static constexpr kpi_example_input kNoPurchases[] = {
+      sdk::ExampleEmptyColumn("customer", KPI_TYPE_STRING),
+      sdk::ExampleEmptyColumn("time", KPI_TYPE_TIMESTAMP),
+      sdk::ExampleEmptyColumn("amount", KPI_TYPE_DOUBLE)};
+  // 2024-03-01.
+  static constexpr kpi_example_param kAsOfMarch[] = {
+      sdk::ExampleParam("as_of", sdk::TimestampValue(1709251200000000))};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("three customers", kPurchases).Params(kAsOfMarch).Expect(3),
+      sdk::Example("no purchases", kNoPurchases)
+          .Params(kAsOfMarch)
+          .ExpectUndefined()};
+
   explicit Rfm(const sdk::Params& params);
 
   // Folds the chunk's transactions into the per-customer records. Throws

@@ -19,6 +19,7 @@
 #define KPI_PLUGINS_RETENTION_CHURN_RATE_H_
 
 #include "kpi/plugin.hpp"
+#include "plugins/retention/examples.h"
 #include "plugins/retention/period_status.h"
 
 namespace kpi::retention {
@@ -78,6 +79,26 @@ class ChurnRate {
       "rate is never annualised by multiplying by 12 (annual retention = "
       "(1 - monthly churn)^12). Undefined when customers_at_start is 0.",
       "%"};
+
+  // Declared examples, checked at load: the catalog's worked example, the
+  // January book of examples.h, no customers at the start.
+  static constexpr int64_t kThousand[] = {1000};
+  static constexpr int64_t kFifty[] = {50};
+  static constexpr int64_t kNone[] = {0};
+  static constexpr kpi_example_input kCatalogTotals[] = {
+      sdk::ExampleInput("customers_at_start", kThousand),
+      sdk::ExampleInput("customers_lost", kFifty)};
+  static constexpr kpi_example_input kNoCustomers[] = {
+      sdk::ExampleInput("customers_at_start", kNone),
+      sdk::ExampleInput("customers_lost", kNone)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("1,000 at the start, 50 lost", kCatalogTotals).Expect(5),
+      sdk::Example("January book: 1 of 4 lost, 1 joined and left",
+                   example::kJanuaryBook)
+          .Params(example::kJanuary)
+          .Expect(25),
+      sdk::Example("no customers at the start", kNoCustomers)
+          .ExpectUndefined()};
 
   explicit ChurnRate(const sdk::Params& params);
 

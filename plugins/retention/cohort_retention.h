@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "kpi/plugin.hpp"
+#include "plugins/retention/examples.h"
 
 namespace kpi::retention {
 
@@ -93,6 +94,25 @@ class CohortRetention {
       "cohorts whose period 1 is observable, weighted by cohort size; "
       "undefined when no cohort's period 1 is observable.",
       "%"};
+
+  // Declared examples, checked at load. January cohort {a, b}: a is back in
+  // February; February cohort {c}: back in March. Period-1 retention over
+  // both, weighted by size: (1 + 1) / (2 + 1). And no rows.
+  static constexpr kpi_string_view kActivityCustomers[] = {
+      sdk::Str("a"), sdk::Str("a"), sdk::Str("b"), sdk::Str("c"),
+      sdk::Str("c")};
+  static constexpr int64_t kActivityTimes[] = {
+      example::kJan5th, example::kFeb10th, example::kJan20th, example::kFeb3rd,
+      example::kMar1st};
+  static constexpr kpi_example_input kActivity[] = {
+      sdk::ExampleInput("customer", kActivityCustomers),
+      sdk::ExampleTimestamps("time", kActivityTimes)};
+  static constexpr kpi_example_input kNoActivity[] = {
+      sdk::ExampleEmptyColumn("customer", KPI_TYPE_STRING),
+      sdk::ExampleEmptyColumn("time", KPI_TYPE_TIMESTAMP)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("two monthly cohorts", kActivity).Expect(200.0 / 3),
+      sdk::Example("no rows", kNoActivity).ExpectUndefined()};
 
   // Throws sdk::InvalidArgument for a cohort_period or mode outside the
   // allowed values (the host checks them first).

@@ -14,11 +14,14 @@ RepeatPurchaseRate::RepeatPurchaseRate(const sdk::Params& params)
   window_.CheckNotReversed();
 }
 
-void RepeatPurchaseRate::AddOrder(const std::string& id, const Orders& orders) {
+RepeatPurchaseRate::Orders& RepeatPurchaseRate::AddOrder(const std::string& id,
+                                                         const Orders& orders) {
   auto [it, inserted] = orders_.try_emplace(id, orders);
-  if (inserted) return;
   Orders& known = it->second;
-  known.repeat = known.repeat || orders.repeat || orders.first != known.first;
+  if (!inserted) {
+    known.repeat = known.repeat || orders.repeat || orders.first != known.first;
+  }
+  return known;
 }
 
 void RepeatPurchaseRate::Update(const sdk::Chunk& chunk) {
@@ -28,11 +31,22 @@ void RepeatPurchaseRate::Update(const sdk::Chunk& chunk) {
     const sdk::View<kpi_string_view> ids = chunk.Strings(kCustomer);
     const sdk::View<int64_t> times = chunk.Timestamps(kTime);
     std::string id;
+    // The previous row's customer and entry: exports usually list a
+    // customer's orders together, and those rows then skip the map lookup,
+    // the cost of this loop.
+    std::string_view previous_id;
+    Orders* previous = nullptr;
     for (size_t row = 0; row < ids.size(); ++row) {
       const std::string_view customer = CustomerAt(ids, row, "customer");
-      if (!window_.Contains(times[row])) continue;
+      const int64_t time = times[row];
+      if (!window_.Contains(time)) continue;
+      if (previous != nullptr && customer == previous_id) {
+        previous->repeat = previous->repeat || time != previous->first;
+        continue;
+      }
       id.assign(customer.data(), customer.size());
-      AddOrder(id, Orders{times[row], false});
+      previous = &AddOrder(id, Orders{time, false});
+      previous_id = customer;
     }
     return;
   }

@@ -26,6 +26,7 @@
 #include <unordered_map>
 
 #include "kpi/plugin.hpp"
+#include "plugins/retention/examples.h"
 #include "plugins/retention/records.h"
 
 namespace kpi::retention {
@@ -73,6 +74,38 @@ class RepeatPurchaseRate {
       "customer ordered in the window.",
       "%"};
 
+  // Declared examples, checked at load: the catalog's worked example; orders
+  // where only a repeats (b's two rows are one basket, c's first order and
+  // d's second fall outside the window); no customers.
+  static constexpr int64_t kTwoHundred[] = {200};
+  static constexpr int64_t kThousand[] = {1000};
+  static constexpr int64_t kNone[] = {0};
+  static constexpr kpi_example_input kCatalogTotals[] = {
+      sdk::ExampleInput("repeat_customers", kTwoHundred),
+      sdk::ExampleInput("customers", kThousand)};
+  static constexpr kpi_string_view kOrderCustomers[] = {
+      sdk::Str("a"), sdk::Str("a"), sdk::Str("b"), sdk::Str("b"),
+      sdk::Str("c"), sdk::Str("c"), sdk::Str("d"), sdk::Str("d")};
+  static constexpr int64_t kOrderTimes[] = {
+      example::kJan5th,  example::kFeb10th,     example::kJan7th,
+      example::kJan7th,  example::kDec20th2023, example::kJan15th,
+      example::kJan20th, example::kApr1st};
+  static constexpr kpi_example_input kOrders[] = {
+      sdk::ExampleInput("customer", kOrderCustomers),
+      sdk::ExampleTimestamps("time", kOrderTimes)};
+  static constexpr kpi_example_param kFirstQuarter[] = {
+      sdk::ExampleParam("window_start", sdk::TimestampValue(example::kJan1st)),
+      sdk::ExampleParam("window_end", sdk::TimestampValue(example::kApr1st))};
+  static constexpr kpi_example_input kNoCustomers[] = {
+      sdk::ExampleInput("repeat_customers", kNone),
+      sdk::ExampleInput("customers", kNone)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("200 repeat buyers of 1,000", kCatalogTotals).Expect(20),
+      sdk::Example("orders: 1 of 4 customers repeats", kOrders)
+          .Params(kFirstQuarter)
+          .Expect(25),
+      sdk::Example("no customers", kNoCustomers).ExpectUndefined()};
+
   explicit RepeatPurchaseRate(const sdk::Params& params);
 
   // Adds the chunk's scalars (aggregate form) or orders (records form).
@@ -93,7 +126,9 @@ class RepeatPurchaseRate {
     int64_t first;  // the first order instant seen
     bool repeat;    // an order at another instant was seen
   };
-  void AddOrder(const std::string& id, const Orders& orders);
+  // The customer's entry after adding `orders`; it stays valid while the
+  // state lives (the map's nodes never move).
+  Orders& AddOrder(const std::string& id, const Orders& orders);
 
   TimeRange window_;
   // Aggregate form: whole numbers kept as double (exact up to 2^53, no

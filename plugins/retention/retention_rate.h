@@ -24,6 +24,7 @@
 #define KPI_PLUGINS_RETENTION_RETENTION_RATE_H_
 
 #include "kpi/plugin.hpp"
+#include "plugins/retention/examples.h"
 #include "plugins/retention/period_status.h"
 
 namespace kpi::retention {
@@ -94,6 +95,28 @@ class RetentionRate {
       "still active. Undefined when customers_at_start is 0; a warning when "
       "more customers are retained than existed at the start.",
       "%"};
+
+  // Declared examples, checked at load: the catalog's worked example, the
+  // January book of examples.h, no customers at the start.
+  static constexpr int64_t kTwoHundred[] = {200};
+  static constexpr int64_t kTwoHundredTwenty[] = {220};
+  static constexpr int64_t kForty[] = {40};
+  static constexpr int64_t kNone[] = {0};
+  static constexpr kpi_example_input kCatalogTotals[] = {
+      sdk::ExampleInput("customers_at_start", kTwoHundred),
+      sdk::ExampleInput("customers_at_end", kTwoHundredTwenty),
+      sdk::ExampleInput("new_customers", kForty)};
+  static constexpr kpi_example_input kNoCustomers[] = {
+      sdk::ExampleInput("customers_at_start", kNone),
+      sdk::ExampleInput("customers_at_end", kNone),
+      sdk::ExampleInput("new_customers", kNone)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("S 200, N 40, E 220", kCatalogTotals).Expect(90),
+      sdk::Example("January book: S 4, E 4, N 1", example::kJanuaryBook)
+          .Params(example::kJanuary)
+          .Expect(75),
+      sdk::Example("no customers at the start", kNoCustomers)
+          .ExpectUndefined()};
 
   explicit RetentionRate(const sdk::Params& params);
 

@@ -17,6 +17,7 @@
 #define KPI_PLUGINS_REVENUE_CONTRACTUAL_CLV_H_
 
 #include "kpi/plugin.hpp"
+#include "plugins/revenue/examples.h"
 
 namespace kpi::revenue {
 
@@ -49,6 +50,24 @@ class ContractualClv {
       "variant that counts the current period). In the currency of margin. "
       "Undefined when r = 1 and i = 0.",
       "currency"};
+
+  // Declared examples, checked at load: the catalog's worked example
+  // (multiple 0.8 / 0.3) and a customer who never leaves, undiscounted.
+  static constexpr double kOne[] = {1};
+  static constexpr double kEightyPercent[] = {0.8};
+  static constexpr double kTenPercent[] = {0.1};
+  static constexpr double kZero[] = {0};
+  static constexpr kpi_example_input kCatalogInputs[] = {
+      sdk::ExampleInput("margin", kOne),
+      sdk::ExampleInput("retention", kEightyPercent),
+      sdk::ExampleInput("discount_rate", kTenPercent)};
+  static constexpr kpi_example_input kForever[] = {
+      sdk::ExampleInput("margin", kOne), sdk::ExampleInput("retention", kOne),
+      sdk::ExampleInput("discount_rate", kZero)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("margin 1, r 0.8, i 0.1", kCatalogInputs)
+          .Expect(8.0 / 3, 1e-12),
+      sdk::Example("r 1, i 0: unbounded", kForever).ExpectUndefined()};
 
   explicit ContractualClv(const sdk::Params& params);
 

@@ -27,6 +27,7 @@
 #include <unordered_set>
 
 #include "kpi/plugin.hpp"
+#include "plugins/revenue/examples.h"
 #include "plugins/revenue/money.h"
 
 namespace kpi::revenue {
@@ -88,6 +89,42 @@ class HistoricalClv {
       "transaction time, years of 365.25 days). Undefined without "
       "transactions or when the span is 0.",
       "currency"};
+
+  // Declared examples, checked at load: the catalog's worked example (APV
+  // 50 x 4 purchases a year x 5 years) as totals and as one customer's
+  // four purchases of 40 and 60 spanning exactly one year (365.25
+  // days); no purchases.
+  static constexpr double kFifty[] = {50};
+  static constexpr double kFour[] = {4};
+  static constexpr kpi_example_input kCatalogTotals[] = {
+      sdk::ExampleInput("average_purchase_value", kFifty),
+      sdk::ExampleInput("purchase_frequency", kFour)};
+  static constexpr kpi_string_view kBuyer[] = {sdk::Str("x"), sdk::Str("x"),
+                                               sdk::Str("x"), sdk::Str("x")};
+  static constexpr int64_t kPurchaseTimes[] = {
+      example::kJan1st2023, example::kApr1st2023, example::kOct1st2023,
+      example::kJan1st6am};
+  static constexpr double kPurchaseAmounts[] = {40, 60, 40, 60};
+  static constexpr kpi_example_input kPurchases[] = {
+      sdk::ExampleInput("customer", kBuyer),
+      sdk::ExampleTimestamps("time", kPurchaseTimes),
+      sdk::ExampleInput("amount", kPurchaseAmounts)};
+  static constexpr kpi_example_input kNoPurchases[] = {
+      sdk::ExampleEmptyColumn("customer", KPI_TYPE_STRING),
+      sdk::ExampleEmptyColumn("time", KPI_TYPE_TIMESTAMP),
+      sdk::ExampleEmptyColumn("amount", KPI_TYPE_DOUBLE)};
+  static constexpr kpi_example_param kFiveYears[] = {
+      sdk::ExampleParam("lifespan_years", sdk::DoubleValue(5))};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("APV 50 x 4 a year x 5 years", kCatalogTotals)
+          .Params(kFiveYears)
+          .Expect(1000),
+      sdk::Example("one buyer's year of purchases", kPurchases)
+          .Params(kFiveYears)
+          .Expect(1000),
+      sdk::Example("no purchases", kNoPurchases)
+          .Params(kFiveYears)
+          .ExpectUndefined()};
 
   explicit HistoricalClv(const sdk::Params& params);
 

@@ -15,6 +15,7 @@
 #include <cstdint>
 
 #include "kpi/plugin.hpp"
+#include "plugins/revenue/examples.h"
 #include "plugins/revenue/subscriptions.h"
 
 namespace kpi::revenue {
@@ -52,6 +53,42 @@ class Mrr {
       "(start <= as_of < end), so an annual plan counts 1/12 of its price. "
       "Aggregate form: customers x arpc. 0 when nothing is active.",
       "currency"};
+
+  // Declared examples, checked at load: the catalog's worked examples (100
+  // customers paying 50 a month; a 2,000/year plan is 166.67 a month) and
+  // no subscription, which is an MRR of 0, not undefined.
+  static constexpr int64_t kHundredCustomers[] = {100};
+  static constexpr double kFifty[] = {50};
+  static constexpr kpi_example_input kCatalogTotals[] = {
+      sdk::ExampleInput("customers", kHundredCustomers),
+      sdk::ExampleInput("arpc", kFifty)};
+  static constexpr kpi_string_view kAnnualCustomer[] = {sdk::Str("a")};
+  static constexpr double kAnnualPrice[] = {2000};
+  static constexpr int64_t kAnnual[] = {12};
+  static constexpr int64_t kAnnualStart[] = {example::kJan1st};
+  static constexpr int64_t kAnnualEnd[] = {example::kOpen};
+  static constexpr kpi_example_input kAnnualPlan[] = {
+      sdk::ExampleInput("customer", kAnnualCustomer),
+      sdk::ExampleInput("amount", kAnnualPrice),
+      sdk::ExampleInput("billing_months", kAnnual),
+      sdk::ExampleTimestamps("start", kAnnualStart),
+      sdk::ExampleTimestamps("end", kAnnualEnd)};
+  static constexpr kpi_example_input kNoSubscriptions[] = {
+      sdk::ExampleEmptyColumn("customer", KPI_TYPE_STRING),
+      sdk::ExampleEmptyColumn("amount", KPI_TYPE_DOUBLE),
+      sdk::ExampleEmptyColumn("billing_months", KPI_TYPE_INT64),
+      sdk::ExampleEmptyColumn("start", KPI_TYPE_TIMESTAMP),
+      sdk::ExampleEmptyColumn("end", KPI_TYPE_TIMESTAMP)};
+  static constexpr kpi_example_param kAsOfFeb1st[] = {
+      sdk::ExampleParam("as_of", sdk::TimestampValue(example::kFeb1st))};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("100 customers paying 50", kCatalogTotals).Expect(5000),
+      sdk::Example("a 2,000/year plan", kAnnualPlan)
+          .Params(kAsOfFeb1st)
+          .Expect(2000.0 / 12, 1e-6),
+      sdk::Example("no subscriptions", kNoSubscriptions)
+          .Params(kAsOfFeb1st)
+          .Expect(0)};
 
   explicit Mrr(const sdk::Params& params);
 

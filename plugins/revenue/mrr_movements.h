@@ -15,6 +15,7 @@
 #define KPI_PLUGINS_REVENUE_MRR_MOVEMENTS_H_
 
 #include "kpi/plugin.hpp"
+#include "plugins/revenue/examples.h"
 #include "plugins/revenue/movements.h"
 #include "plugins/revenue/subscriptions.h"
 
@@ -51,6 +52,14 @@ class MrrMovementsMetric {
       "amounts) with ending = starting + new + expansion + reactivation - "
       "contraction - churn exactly. Value: net new MRR, ending - starting.",
       "currency"};
+
+  // Declared example, checked at load: the churn book of examples.h, whose
+  // MRR goes from 100 to 90.
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("churn, contraction and expansion of 10 each",
+                   example::kChurnBook)
+          .Params(example::kJanuary)
+          .Expect(-10)};
 
   // Throws sdk::InvalidArgument unless period_start < period_end.
   explicit MrrMovementsMetric(const sdk::Params& params);

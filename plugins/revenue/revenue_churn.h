@@ -22,6 +22,7 @@
 #include <iterator>
 
 #include "kpi/plugin.hpp"
+#include "plugins/revenue/examples.h"
 #include "plugins/revenue/movements.h"
 #include "plugins/revenue/subscriptions.h"
 
@@ -139,6 +140,24 @@ class GrossRevenueChurn : public RevenueChurn {
       "the start is 0.",
       "%"};
 
+  // Declared examples, checked at load: the catalog's worked example as
+  // totals and as the churn book of examples.h; no MRR at the start.
+  static constexpr kpi_example_input kCatalogTotals[] = {
+      sdk::ExampleInput("mrr_at_start", example::kHundred),
+      sdk::ExampleInput("churned_mrr", example::kTen),
+      sdk::ExampleInput("contraction_mrr", example::kTen)};
+  static constexpr kpi_example_input kNoMrr[] = {
+      sdk::ExampleInput("mrr_at_start", example::kZero),
+      sdk::ExampleInput("churned_mrr", example::kZero),
+      sdk::ExampleInput("contraction_mrr", example::kZero)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("MRR 100, 10 churned, 10 contraction", kCatalogTotals)
+          .Expect(20),
+      sdk::Example("the same as subscriptions", example::kChurnBook)
+          .Params(example::kJanuary)
+          .Expect(20),
+      sdk::Example("no MRR at the start", kNoMrr).ExpectUndefined()};
+
   explicit GrossRevenueChurn(const sdk::Params& params)
       : RevenueChurn(Kind::kGross, params,
                      std::size(kInputs) - kNumSubscriptionColumns) {}
@@ -170,6 +189,27 @@ class NetRevenueChurn : public RevenueChurn {
       "and period_end, as mrr_movements computes them. Undefined when the "
       "MRR at the start is 0.",
       "%"};
+
+  // Declared examples, checked at load: the catalog's worked example as
+  // totals and as the churn book of examples.h; no MRR at the start.
+  static constexpr kpi_example_input kCatalogTotals[] = {
+      sdk::ExampleInput("mrr_at_start", example::kHundred),
+      sdk::ExampleInput("churned_mrr", example::kTen),
+      sdk::ExampleInput("contraction_mrr", example::kTen),
+      sdk::ExampleInput("expansion_mrr", example::kTen)};
+  static constexpr kpi_example_input kNoMrr[] = {
+      sdk::ExampleInput("mrr_at_start", example::kZero),
+      sdk::ExampleInput("churned_mrr", example::kZero),
+      sdk::ExampleInput("contraction_mrr", example::kZero),
+      sdk::ExampleInput("expansion_mrr", example::kZero)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("MRR 100, 10 churned, 10 contraction, 10 expansion",
+                   kCatalogTotals)
+          .Expect(10),
+      sdk::Example("the same as subscriptions", example::kChurnBook)
+          .Params(example::kJanuary)
+          .Expect(10),
+      sdk::Example("no MRR at the start", kNoMrr).ExpectUndefined()};
 
   explicit NetRevenueChurn(const sdk::Params& params)
       : RevenueChurn(Kind::kNet, params,

@@ -72,6 +72,46 @@ class TicketResolutionRate {
       "Undefined when no ticket was opened.",
       "%"};
 
+  // Declared examples, checked at load: totals; January 2024's tickets
+  // (opened / resolved): 01-02 / 01-03 and 01-05 / 01-06 resolved; 01-10 /
+  // open and 01-20 / 02-01 (at period_end: next period's) not; 2023-12-30
+  // / 01-02 opened before the period, ignored. And no tickets.
+  static constexpr int64_t kFortyFive[] = {45};
+  static constexpr int64_t kFifty[] = {50};
+  static constexpr int64_t kNone[] = {0};
+  static constexpr kpi_example_input kTotals[] = {
+      sdk::ExampleInput("tickets_resolved", kFortyFive),
+      sdk::ExampleInput("tickets_opened", kFifty)};
+  // Microseconds since the epoch, UTC.
+  static constexpr int64_t kDec30th2023 = 1703894400000000;
+  static constexpr int64_t kJan1st = 1704067200000000;
+  static constexpr int64_t kJan2nd = 1704153600000000;
+  static constexpr int64_t kJan3rd = 1704240000000000;
+  static constexpr int64_t kJan5th = 1704412800000000;
+  static constexpr int64_t kJan6th = 1704499200000000;
+  static constexpr int64_t kJan10th = 1704844800000000;
+  static constexpr int64_t kJan20th = 1705708800000000;
+  static constexpr int64_t kFeb1st = 1706745600000000;
+  static constexpr int64_t kOpenedAt[] = {kJan2nd, kJan5th, kJan10th, kJan20th,
+                                          kDec30th2023};
+  static constexpr int64_t kResolvedAt[] = {kJan3rd, kJan6th, INT64_MAX,
+                                            kFeb1st, kJan2nd};
+  static constexpr kpi_example_input kTickets[] = {
+      sdk::ExampleTimestamps("opened", kOpenedAt),
+      sdk::ExampleTimestamps("resolved", kResolvedAt)};
+  static constexpr kpi_example_param kJanuary[] = {
+      sdk::ExampleParam("period_start", sdk::TimestampValue(kJan1st)),
+      sdk::ExampleParam("period_end", sdk::TimestampValue(kFeb1st))};
+  static constexpr kpi_example_input kNoTickets[] = {
+      sdk::ExampleInput("tickets_resolved", kNone),
+      sdk::ExampleInput("tickets_opened", kNone)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("45 of 50 resolved", kTotals).Expect(90),
+      sdk::Example("January: 2 of 4 resolved", kTickets)
+          .Params(kJanuary)
+          .Expect(50),
+      sdk::Example("no tickets", kNoTickets).ExpectUndefined()};
+
   // Throws sdk::InvalidArgument when period_end is before period_start.
   explicit TicketResolutionRate(const sdk::Params& params);
 

@@ -53,6 +53,18 @@ class Ces : public ThresholdScoreMetric {
       "responses.",
       "%"};
 
+  // Declared examples, checked at load: the catalog's worked example (5
+  // disagree, 5 neutral, 10 agree on the 7-point scale), and no answers.
+  static constexpr double kTwentyAnswers[] = {1, 2, 3, 3, 2, 4, 4, 4, 4, 4,
+                                              5, 5, 5, 6, 6, 6, 7, 7, 7, 7};
+  static constexpr kpi_example_input kSurvey[] = {
+      sdk::ExampleInput("scores", kTwentyAnswers)};
+  static constexpr kpi_example_input kNoAnswers[] = {
+      sdk::ExampleEmptyColumn("scores", KPI_TYPE_DOUBLE)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("10 of 20 agree", kSurvey).Expect(50),
+      sdk::Example("no answers", kNoAnswers).ExpectUndefined()};
+
   // Throws sdk::InvalidArgument unless scale_min < scale_max and the
   // threshold lies on the scale.
   explicit Ces(const sdk::Params& params)

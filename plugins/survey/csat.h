@@ -44,6 +44,21 @@ class Csat : public ThresholdScoreMetric {
       "percentage. Undefined when there are no responses.",
       "%"};
 
+  // Declared examples, checked at load: the catalog's worked example (ten
+  // 5s, twenty 4s, ten 3s, five 2s, five 1s on 1-5: 30 of 50 satisfied),
+  // and no answers.
+  static constexpr double kFiftyAnswers[] = {
+      5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4,
+      4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3,
+      3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1};
+  static constexpr kpi_example_input kSurvey[] = {
+      sdk::ExampleInput("scores", kFiftyAnswers)};
+  static constexpr kpi_example_input kNoAnswers[] = {
+      sdk::ExampleEmptyColumn("scores", KPI_TYPE_DOUBLE)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("30 of 50 satisfied", kSurvey).Expect(60),
+      sdk::Example("no answers", kNoAnswers).ExpectUndefined()};
+
   // Throws sdk::InvalidArgument unless scale_min < scale_max and the
   // threshold lies on the scale.
   explicit Csat(const sdk::Params& params)

@@ -55,6 +55,17 @@ class Nps {
       "to [-100, 100]. Undefined when there are no responses.",
       "score"};
 
+  // Declared examples, checked at load: the catalog's "70% promoters, 10%
+  // detractors" on ten answers, and no answers.
+  static constexpr double kTenAnswers[] = {10, 10, 10, 10, 9, 9, 9, 8, 7, 3};
+  static constexpr kpi_example_input kSurvey[] = {
+      sdk::ExampleInput("scores", kTenAnswers)};
+  static constexpr kpi_example_input kNoAnswers[] = {
+      sdk::ExampleEmptyColumn("scores", KPI_TYPE_DOUBLE)};
+  static constexpr kpi_example kExamples[] = {
+      sdk::Example("7 promoters, 2 passives, 1 detractor", kSurvey).Expect(60),
+      sdk::Example("no answers", kNoAnswers).ExpectUndefined()};
+
   // Throws sdk::InvalidArgument unless promoter_min > detractor_max.
   explicit Nps(const sdk::Params& params);
 

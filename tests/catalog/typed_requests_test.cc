@@ -96,6 +96,12 @@ TEST_P(TypedRequestTest, FieldsAreExactlyTheMetricsInputsAndParameters) {
       }
       continue;
     }
+    if (field.name() == "profile") {
+      // Names a parameter profile (ComputeRequest.profile), not an input.
+      EXPECT_EQ(field.type(), FieldDescriptor::TYPE_STRING);
+      EXPECT_FALSE(field.is_repeated());
+      continue;
+    }
     const kpi_input_spec* spec = nullptr;
     for (size_t k = 0; k < d.num_inputs; ++k) {
       if (field.name() == d.inputs[k].name) spec = &d.inputs[k];

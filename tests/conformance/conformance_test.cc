@@ -161,7 +161,8 @@ TEST(ConformanceTest, KpiPluginUsageAndLoadErrors) {
   testing::CommandResult missing =
       testing::RunCommand({KPI_PLUGIN_TOOL, "check", "/no/such/plugin.so"});
   EXPECT_EQ(missing.exit_code, 3);
-  EXPECT_THAT(missing.err, HasSubstr("not a loadable shared library"));
+  EXPECT_THAT(missing.err, HasSubstr("cannot open /no/such/plugin.so: No such "
+                                     "file or directory"));
   testing::CommandResult no_entry = testing::RunCommand(
       {KPI_PLUGIN_TOOL, "check",
        absl::StrCat(KPI_FIXTURE_PLUGIN_DIR, "/d_no_entry.so")});
@@ -181,13 +182,51 @@ std::vector<std::string> BundledPlugins() {
   return files;
 }
 
-TEST(ConformanceTest, EveryBundledPluginPasses) {
+// Every bundled metric declares examples, and no check is skipped: where
+// generated input cannot fit (health_score's signals, totals that must add
+// up) the generated-input checks run on a declared example.
+TEST(ConformanceTest, EveryBundledPluginPassesEveryCheck) {
   std::vector<std::string> files = BundledPlugins();
   ASSERT_FALSE(files.empty());
   for (const std::string& file : files) {
     ConformanceReport report = Check(file);
     EXPECT_TRUE(report.passed()) << file << ":\n" << Describe(report);
+    EXPECT_EQ(report.count(CheckOutcome::kSkip), 0) << file << ":\n"
+                                                    << Describe(report);
+    std::set<std::string> metrics, with_examples;
+    for (const CheckResult& r : report.results) {
+      if (r.metric.empty()) continue;
+      metrics.insert(r.metric);
+      if (r.check == kCheckExamples && r.outcome == CheckOutcome::kPass) {
+        with_examples.insert(r.metric);
+      }
+    }
+    EXPECT_EQ(with_examples, metrics) << file << ":\n" << Describe(report);
   }
+}
+
+TEST(ConformanceTest, HealthScoreChecksRunOnItsDeclaredExample) {
+  ConformanceReport report =
+      Check(absl::StrCat(KPI_PLUGIN_DIR, "/kpi_plugin_journey.so"));
+  std::vector<std::string> details;
+  for (const CheckResult& r : report.results) {
+    if (r.metric == "health_score" && r.check != kCheckExamples) {
+      details.push_back(
+          absl::StrCat(OutcomeName(r.outcome), " ", r.check, ": ", r.detail));
+    }
+  }
+  EXPECT_THAT(
+      details,
+      ::testing::ElementsAre(
+          "PASS empty state finalizes: with the parameters of example "
+          "'weights 1, 2, 1 on 80, 50, 100': undefined (no rows: customer is "
+          "empty, so there is no customer to score)",
+          HasSubstr("PASS chunking does not change results: example "
+                    "'weights 1, 2, 1 on 80, 50, 100' (generated input "
+                    "refused: "),
+          HasSubstr("PASS merge is associative: example 'weights 1, 2, 1 on "
+                    "80, 50, 100' (generated input refused: ")))
+      << Describe(report);
 }
 
 TEST(ConformanceTest, ServerRefusesBrokenPluginsNamingTheCheck) {

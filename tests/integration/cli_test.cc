@@ -1,20 +1,34 @@
 // The kpi CLI against a real kpi-server: output text, JSON, and the exit
-// status of every kind of failure.
+// status of every kind of failure; parameter profiles (--profile) and
+// reloading (kpi reload) against servers of their own.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
 
 namespace kpi {
 namespace {
 
 using testing::CommandResult;
 using ::testing::HasSubstr;
+using testing::ReadFile;
 using testing::RunCommand;
 using testing::ServerProcess;
+using testing::TempDir;
+
+// Runs kpi against `server`, `input` on its standard input.
+CommandResult KpiAt(const ServerProcess& server, std::vector<std::string> args,
+                    const std::string& input = "") {
+  args.insert(args.begin(), {KPI_CLI_BINARY, "--server", server.address()});
+  return RunCommand(args, input);
+}
 
 class CliTest : public ::testing::Test {
  protected:
@@ -30,10 +44,7 @@ class CliTest : public ::testing::Test {
   }
   static CommandResult Kpi(std::vector<std::string> args,
                            const std::string& input = "") {
-    std::vector<std::string> argv = {KPI_CLI_BINARY, "--server",
-                                     server_->address()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunCommand(argv, input);
+    return KpiAt(*server_, std::move(args), input);
   }
   static ServerProcess* server_;
 };
@@ -143,6 +154,110 @@ TEST_F(CliTest, GroupByPrintsOneLinePerSegment) {
   EXPECT_THAT(r.out, HasSubstr("churn_rate = 25 %\n"));
   EXPECT_THAT(r.out,
               HasSubstr("segments by plan:\n  basic: 50 %\n  pro: 0 %\n"));
+}
+
+// A server with a --profiles file holding the catalog's worked example of
+// health_score: weights 1, 2, 1 on signals a, b, c.
+class CliProfileTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    directory_ = new TempDir();
+    const std::string profiles = directory_->Install("profiles.json", R"({
+      "health_score": {
+        "catalog": {"signals": "a:1:higher,b:2:higher,c:1:higher"}
+      }
+    })");
+    absl::StatusOr<std::unique_ptr<ServerProcess>> server =
+        ServerProcess::Start(KPI_SERVER_BINARY, {"--profiles", profiles});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+    delete directory_;
+    directory_ = nullptr;
+  }
+  // One customer with a = 80, b = 50, c = 100, scored under `profile`.
+  static CommandResult ScoreWithProfile(const std::string& profile) {
+    return KpiAt(*server_,
+                 {"compute", "health_score", "customer=c1,c1,c1",
+                  "signal=a,b,c", "value=80,50,100", "--profile", profile});
+  }
+  static TempDir* directory_;
+  static ServerProcess* server_;
+};
+TempDir* CliProfileTest::directory_ = nullptr;
+ServerProcess* CliProfileTest::server_ = nullptr;
+
+TEST_F(CliProfileTest, ComputeTakesTheParametersOfTheNamedProfile) {
+  CommandResult r = ScoreWithProfile("catalog");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // (80 x 1 + 50 x 2 + 100 x 1) / 4, the catalog's worked example.
+  EXPECT_THAT(r.out, ::testing::StartsWith("health_score = 70 "));
+}
+
+TEST_F(CliProfileTest, AnUnknownProfileExitsOneWithTheServersMessage) {
+  CommandResult r = ScoreWithProfile("enterprise");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "kpi: INVALID_ARGUMENT: profile: health_score has no profile "
+            "'enterprise' (profiles: catalog)\n");
+}
+
+// A server whose only plugin directory is private to the test and holds
+// reload.so, a copy of reload_v1.so (plugin fixture_reload 1.0.0, one
+// metric); a test replaces it by reload_v2.so (2.0.0).
+class CliReloadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    plugin_ = directory_.Install("reload.so", Fixture(1));
+    absl::StatusOr<std::unique_ptr<ServerProcess>> server =
+        ServerProcess::Start(KPI_SERVER_BINARY,
+                             {"--plugin-dir", directory_.path()});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+  static std::string Fixture(int version) {
+    return ReadFile(
+        absl::StrCat(KPI_RELOAD_FIXTURE_DIR, "/reload_v", version, ".so"));
+  }
+  TempDir directory_;
+  std::string plugin_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(CliReloadTest, ReloadPrintsTheReplacedPluginAndWhatServes) {
+  directory_.Install("reload.so", Fixture(2));
+  CommandResult r = KpiAt(*server_, {"reload"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, absl::StrCat("replaced  fixture_reload 2.0.0  ", plugin_,
+                                "\nserving 1 metrics, 0 profiles\n"));
+}
+
+TEST_F(CliReloadTest, ReloadWithNothingChangedSaysSo) {
+  CommandResult r = KpiAt(*server_, {"reload"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "no plugin file changed\nserving 1 metrics, 0 profiles\n");
+}
+
+TEST_F(CliReloadTest, ReloadPrintsJsonWhenAsked) {
+  directory_.Install("reload.so", Fixture(2));
+  CommandResult r = KpiAt(*server_, {"--json", "reload"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(R"("kind":"PLUGIN_CHANGE_KIND_REPLACED")"));
+  EXPECT_THAT(r.out, HasSubstr(R"("plugin_version":"2.0.0")"));
+  EXPECT_THAT(r.out, HasSubstr(R"("metric_count":1)"));
+}
+
+TEST_F(CliReloadTest, AReplacementThatIsRefusedKeepsThePreviousVersion) {
+  directory_.Install("reload.so", "not a shared library\n");
+  CommandResult r = KpiAt(*server_, {"reload"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::StartsWith(
+                         absl::StrCat("kept      fixture_reload 1.0.0  ",
+                                      plugin_, ": new version refused: ")));
+  EXPECT_THAT(r.out, ::testing::EndsWith("\nserving 1 metrics, 0 profiles\n"));
 }
 
 TEST(CliWithoutServerTest, AServerThatIsDownExitsThree) {

@@ -417,6 +417,7 @@ TEST_F(ServerTest, ReflectionListsEveryServiceIncludingHealth) {
   EXPECT_THAT(listed.out, HasSubstr("kpi.v1.MetricService/ComputeNps"));
   EXPECT_THAT(listed.out, HasSubstr("kpi.v1.MetricService/ComputeStream"));
   EXPECT_THAT(listed.out, HasSubstr("grpc.health.v1.Health/Check"));
+  EXPECT_THAT(listed.out, HasSubstr("kpi.v1.AdminService/Reload"));
 }
 
 TEST_F(ServerTest, ReflectionLetsAClientWithoutProtosCallTypedRpcsAndHealth) {
@@ -539,7 +540,8 @@ TEST(ServerCommandLineTest, HelpDocumentsEveryFlag) {
   for (const char* flag :
        {"--listen", "--plugin-dir", "--worker-threads", "--max-message-bytes",
         "--shutdown-grace-seconds", "--skip-plugin-checks",
-        "--allow-writable-plugins"}) {
+        "--allow-writable-plugins", "--profiles", "--watch", "SIGHUP",
+        "AdminService/Reload"}) {
     EXPECT_THAT(help.out, HasSubstr(flag));
   }
   testing::CommandResult bad = RunCommand({KPI_SERVER_BINARY, "--colour"});

@@ -24,8 +24,11 @@ using ::testing::StartsWith;
 const std::string kFixtures = KPI_FIXTURE_PLUGIN_DIR;
 
 std::string Refusal(const MetricRegistry& registry, const std::string& file) {
-  for (const RefusedPlugin& refused : registry.refused()) {
-    if (refused.path == kFixtures + "/" + file) return refused.reason;
+  for (const PluginChange& change : registry.changes()) {
+    if (change.kind == PluginChange::Kind::kRefused &&
+        change.path == kFixtures + "/" + file) {
+      return change.reason;
+    }
   }
   return "(not refused)";
 }
@@ -88,7 +91,7 @@ TEST_F(MetricRegistryTest, RefusesAFileThatIsNotALibrary) {
 TEST_F(MetricRegistryTest, LogsOneLinePerFileNamingFileAndReason) {
   ASSERT_EQ(log_.size(), 6u);
   EXPECT_THAT(log_[0],
-              StartsWith("loaded plugin fixture_good 0.0.1 (1 metrics) from "));
+              StartsWith("loaded plugin fixture_good 0.0.1 from "));
   for (size_t i = 1; i < log_.size(); ++i) {
     EXPECT_THAT(log_[i], StartsWith("refused plugin " + kFixtures + "/"));
   }
@@ -256,8 +259,9 @@ TEST_F(WritablePluginTest, AFileOthersCanWriteIsRefused) {
   chmod(file_.c_str(), 0666);
   std::shared_ptr<const MetricRegistry> registry = Load(false);
   EXPECT_EQ(registry->Find("fixture_sum"), nullptr);
-  ASSERT_EQ(registry->refused().size(), 1u);
-  EXPECT_EQ(registry->refused()[0].reason,
+  ASSERT_EQ(registry->changes().size(), 1u);
+  EXPECT_EQ(registry->changes()[0].kind, PluginChange::Kind::kRefused);
+  EXPECT_EQ(registry->changes()[0].reason,
             "plugin file " + file_ +
                 " is writable by every user (mode 0666): whoever can write "
                 "it can run code in kpi-server; chmod o-w it, or pass "
@@ -268,8 +272,9 @@ TEST_F(WritablePluginTest, ADirectoryOthersCanWriteRefusesItsPlugins) {
   chmod(dir_.c_str(), 0777);
   std::shared_ptr<const MetricRegistry> registry = Load(false);
   EXPECT_EQ(registry->Find("fixture_sum"), nullptr);
-  ASSERT_EQ(registry->refused().size(), 1u);
-  EXPECT_THAT(registry->refused()[0].reason,
+  ASSERT_EQ(registry->changes().size(), 1u);
+  EXPECT_EQ(registry->changes()[0].kind, PluginChange::Kind::kRefused);
+  EXPECT_THAT(registry->changes()[0].reason,
               StartsWith("plugin directory " + dir_ +
                          " is writable by every user (mode 0777)"));
 }

@@ -1,0 +1,68 @@
+// LiveConfig: what kpi-server serves from -- the plugin registry and the
+// parameter profiles -- and replacing it while calls run.
+//
+// Each call takes one snapshot (Current()) when it starts and uses it to the
+// end, so a reload never changes a running call: its Metric keeps the old
+// library loaded until it finishes. Reload() builds the new registry and
+// profiles beside the old ones and swaps them in at once.
+//
+// Thread-safe: Current() from any thread; reloads run one at a time.
+#ifndef KPI_SERVICE_LIVE_CONFIG_H_
+#define KPI_SERVICE_LIVE_CONFIG_H_
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "metric_registry.h"
+#include "parameter_profiles.h"
+
+namespace kpi {
+
+struct ServingConfig {
+  std::shared_ptr<const MetricRegistry> registry;
+  std::shared_ptr<const ParameterProfiles> profiles;
+};
+
+class LiveConfig {
+ public:
+  // Loads the plugins of `plugin_dirs` and, unless `profiles_file` is
+  // empty, the profiles file. Errors (a plugin directory or the profiles
+  // file missing or malformed) stop the server; refused plugins and
+  // profiles that do not fit a served metric are only logged.
+  static absl::StatusOr<std::unique_ptr<LiveConfig>> Load(
+      const std::vector<std::string>& plugin_dirs,
+      const MetricRegistry::Options& options, std::string profiles_file,
+      MetricRegistry::Log log);
+
+  // The configuration to serve one call with.
+  ServingConfig Current() const;
+
+  // Re-reads the profiles file and the plugin directories
+  // (MetricRegistry::Reload) and serves the result from now on. On error
+  // (a directory gone, the profiles file unreadable or malformed) nothing
+  // changes. Logs what changed.
+  absl::StatusOr<ServingConfig> Reload();
+
+ private:
+  LiveConfig(std::string profiles_file, MetricRegistry::Log log,
+             ServingConfig initial)
+      : profiles_file_(std::move(profiles_file)),
+        log_(std::move(log)),
+        current_(std::move(initial)) {}
+  static absl::StatusOr<std::shared_ptr<const ParameterProfiles>> LoadProfiles(
+      const std::string& file);
+  void LogProfileProblems(const ServingConfig& config) const;
+
+  const std::string profiles_file_;
+  const MetricRegistry::Log log_;
+  std::mutex reload_mutex_;  // held for a whole reload
+  mutable std::mutex current_mutex_;
+  ServingConfig current_;
+};
+
+}  // namespace kpi
+
+#endif  // KPI_SERVICE_LIVE_CONFIG_H_
