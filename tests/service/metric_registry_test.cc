@@ -90,8 +90,7 @@ TEST_F(MetricRegistryTest, RefusesAFileThatIsNotALibrary) {
 
 TEST_F(MetricRegistryTest, LogsOneLinePerFileNamingFileAndReason) {
   ASSERT_EQ(log_.size(), 6u);
-  EXPECT_THAT(log_[0],
-              StartsWith("loaded plugin fixture_good 0.0.1 from "));
+  EXPECT_THAT(log_[0], StartsWith("loaded plugin fixture_good 0.0.1 from "));
   for (size_t i = 1; i < log_.size(); ++i) {
     EXPECT_THAT(log_[i], StartsWith("refused plugin " + kFixtures + "/"));
   }
