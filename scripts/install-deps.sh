@@ -11,6 +11,7 @@ debian_packages=(
   libboost-dev libboost-filesystem-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
+  python3-grpcio python3-numpy python3-protobuf
 )
 
 missing=()

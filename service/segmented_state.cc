@@ -17,12 +17,19 @@ void AppendPart(std::string& key, absl::string_view part) {
   key.append(part.data(), part.size());
 }
 
-// Values of one declared input, gathered into segment order.
-struct Gathered {
-  std::vector<double> f64;
-  std::vector<int64_t> i64;
-  std::vector<kpi_string_view> str;
-};
+// Writes values[row] to out[next[segment]++] for every row: the rows in
+// segment order. Reads are sequential and the writes go to one position per
+// segment, which stay in cache, where a gather through a row order would
+// read the column at random.
+template <typename T>
+void Scatter(const T* values, const std::vector<uint32_t>& segment_of_row,
+             std::vector<size_t>& next, std::vector<T>& out) {
+  out.resize(segment_of_row.size());
+  T* to = out.data();
+  for (size_t row = 0; row < segment_of_row.size(); ++row) {
+    to[next[segment_of_row[row]]++] = values[row];
+  }
+}
 
 }  // namespace
 
@@ -33,20 +40,8 @@ SegmentedState::SegmentedState(std::shared_ptr<const Metric> metric,
       params_(std::move(params)),
       group_by_(std::move(group_by)) {}
 
-absl::StatusOr<uint32_t> SegmentedState::SegmentOf(
+absl::StatusOr<uint32_t> SegmentedState::AddSegment(
     const std::vector<ColumnArg>& keys, size_t row) {
-  scratch_key_.clear();
-  for (const ColumnArg& key : keys) {
-    if (key.type == KPI_TYPE_STRING) {
-      AppendPart(scratch_key_, (*key.strings)[static_cast<int>(row)]);
-    } else {
-      AppendPart(scratch_key_,
-                 absl::string_view(reinterpret_cast<const char*>(&key.i64[row]),
-                                   sizeof(int64_t)));
-    }
-  }
-  auto found = index_.find(scratch_key_);
-  if (found != index_.end()) return found->second;
   if (segments_.size() >= kMaxSegments) {
     return absl::InvalidArgumentError(
         absl::StrCat("group_by: more than ", kMaxSegments,
@@ -62,46 +57,113 @@ absl::StatusOr<uint32_t> SegmentedState::SegmentOf(
       parts.push_back({true, key.i64[row], absl::StrCat(key.i64[row])});
     }
   }
-  const uint32_t index = static_cast<uint32_t>(segments_.size());
   segments_.push_back({std::move(parts), *std::move(state)});
-  index_.emplace(scratch_key_, index);
-  return index;
+  return static_cast<uint32_t>(segments_.size() - 1);
+}
+
+template <typename Index, typename KeyOf>
+absl::Status SegmentedState::KeyRowsWith(Index& index, const KeyOf& key_of,
+                                         const std::vector<ColumnArg>& keys,
+                                         size_t rows) {
+  uint32_t* out = segment_of_row_.data();
+  for (size_t row = 0; row < rows; ++row) {
+    const auto& key = key_of(row);
+    auto found = index.find(key);
+    if (found == index.end()) {
+      absl::StatusOr<uint32_t> segment = AddSegment(keys, row);
+      if (!segment.ok()) return segment.status();
+      found = index.emplace(key, *segment).first;
+    }
+    out[row] = found->second;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SegmentedState::KeyIntRows(const std::vector<ColumnArg>& keys,
+                                        size_t rows) {
+  if (int_memo_.empty()) {
+    int_memo_.assign(size_t{1} << kIntMemoBits, IntMemoSlot{0, kNoSegment});
+  }
+  const int64_t* values = keys[0].i64;
+  uint32_t* out = segment_of_row_.data();
+  for (size_t row = 0; row < rows; ++row) {
+    const int64_t key = values[row];
+    IntMemoSlot& slot =
+        int_memo_[(static_cast<uint64_t>(key) * 0x9E3779B97F4A7C15u) >>
+                  (64 - kIntMemoBits)];
+    if (slot.segment != kNoSegment && slot.key == key) {
+      out[row] = slot.segment;
+      continue;
+    }
+    auto found = int_index_.find(key);
+    if (found == int_index_.end()) {
+      absl::StatusOr<uint32_t> segment = AddSegment(keys, row);
+      if (!segment.ok()) return segment.status();
+      found = int_index_.emplace(key, *segment).first;
+    }
+    slot = {key, found->second};
+    out[row] = found->second;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SegmentedState::KeyRows(const std::vector<ColumnArg>& keys,
+                                     size_t rows) {
+  segment_of_row_.resize(rows);
+  if (keys.size() == 1 && keys[0].type != KPI_TYPE_STRING) {
+    return KeyIntRows(keys, rows);
+  }
+  if (keys.size() == 1) {
+    const auto& values = *keys[0].strings;
+    return KeyRowsWith(
+        index_,
+        [&values](size_t row) -> const std::string& {
+          return values[static_cast<int>(row)];
+        },
+        keys, rows);
+  }
+  return KeyRowsWith(
+      index_,
+      [&](size_t row) -> const std::string& {
+        scratch_key_.clear();
+        for (const ColumnArg& key : keys) {
+          if (key.type == KPI_TYPE_STRING) {
+            AppendPart(scratch_key_, (*key.strings)[static_cast<int>(row)]);
+          } else {
+            AppendPart(
+                scratch_key_,
+                absl::string_view(reinterpret_cast<const char*>(&key.i64[row]),
+                                  sizeof(int64_t)));
+          }
+        }
+        return scratch_key_;
+      },
+      keys, rows);
 }
 
 absl::Status SegmentedState::Update(const kpi_chunk& chunk,
                                     const std::vector<ColumnArg>& keys) {
   const size_t rows = chunk.num_rows;
-  std::vector<uint32_t> segment_of_row(rows);
-  for (size_t row = 0; row < rows; ++row) {
-    absl::StatusOr<uint32_t> segment = SegmentOf(keys, row);
-    if (!segment.ok()) return segment.status();
-    segment_of_row[row] = *segment;
-  }
-  // Counting sort of the rows by segment: `order` lists row indices segment
-  // by segment; segment s owns order[begin[s], begin[s + 1]).
+  if (absl::Status s = KeyRows(keys, rows); !s.ok()) return s;
+  // Counting sort of the rows by segment: segment s owns rows
+  // [begin[s], begin[s + 1]) of the gathered columns.
   std::vector<size_t> begin(segments_.size() + 1, 0);
-  for (uint32_t s : segment_of_row) ++begin[s + 1];
+  for (uint32_t s : segment_of_row_) ++begin[s + 1];
   std::partial_sum(begin.begin(), begin.end(), begin.begin());
-  std::vector<size_t> next(begin.begin(), begin.end() - 1);
-  std::vector<size_t> order(rows);
-  for (size_t row = 0; row < rows; ++row) {
-    order[next[segment_of_row[row]]++] = row;
-  }
 
-  std::vector<Gathered> gathered(chunk.num_inputs);
+  gathered_.resize(chunk.num_inputs);
+  std::vector<size_t> next;
   for (size_t i = 0; i < chunk.num_inputs; ++i) {
     const kpi_column& column = chunk.inputs[i];
     if (column.length != rows || rows == 0) continue;  // absent or scalar
-    Gathered& g = gathered[i];
+    Gathered& g = gathered_[i];
+    next.assign(begin.begin(), begin.end() - 1);
     if (column.f64) {
-      g.f64.reserve(rows);
-      for (size_t row : order) g.f64.push_back(column.f64[row]);
+      Scatter(column.f64, segment_of_row_, next, g.f64);
     } else if (column.i64) {
-      g.i64.reserve(rows);
-      for (size_t row : order) g.i64.push_back(column.i64[row]);
+      Scatter(column.i64, segment_of_row_, next, g.i64);
     } else if (column.str) {
-      g.str.reserve(rows);
-      for (size_t row : order) g.str.push_back(column.str[row]);
+      Scatter(column.str, segment_of_row_, next, g.str);
     }
   }
 
@@ -111,13 +173,14 @@ absl::Status SegmentedState::Update(const kpi_chunk& chunk,
     const size_t first = begin[s], count = begin[s + 1] - begin[s];
     if (count == 0) continue;
     for (size_t i = 0; i < columns.size(); ++i) {
-      const Gathered& g = gathered[i];
+      const kpi_column& in = chunk.inputs[i];
+      if (in.length != rows) continue;
+      const Gathered& g = gathered_[i];
       kpi_column& c = columns[i];
-      if (chunk.inputs[i].length != rows) continue;
       c.length = count;
-      c.f64 = g.f64.empty() ? nullptr : g.f64.data() + first;
-      c.i64 = g.i64.empty() ? nullptr : g.i64.data() + first;
-      c.str = g.str.empty() ? nullptr : g.str.data() + first;
+      c.f64 = in.f64 ? g.f64.data() + first : nullptr;
+      c.i64 = in.i64 ? g.i64.data() + first : nullptr;
+      c.str = in.str ? g.str.data() + first : nullptr;
     }
     const kpi_chunk segment_chunk{count, columns.data(), columns.size()};
     if (absl::Status status = segments_[s].state.Update(segment_chunk);

@@ -3,9 +3,10 @@
 // without the plugin knowing: rows are dealt to their segment's state, and
 // the overall result is all segment states merged.
 //
-// Each chunk costs one pass to key its rows and one gather of every column
-// into segment order (a copy: a segment's rows must be contiguous for the
-// plugin's update); each segment's state is then updated once per chunk.
+// Each chunk costs one pass to key its rows (one hash lookup per row) and one
+// scatter of every column into segment order (a copy: a segment's rows must
+// be contiguous for the plugin's update); each segment's state is then
+// updated once per chunk.
 #ifndef KPI_SERVICE_SEGMENTED_STATE_H_
 #define KPI_SERVICE_SEGMENTED_STATE_H_
 
@@ -54,17 +55,50 @@ class SegmentedState {
     std::vector<KeyPart> key;
     MetricState state;
   };
-  // The segment of `row`, created on first sight.
-  absl::StatusOr<uint32_t> SegmentOf(const std::vector<ColumnArg>& keys,
-                                     size_t row);
+  // Values of one declared input, in segment order.
+  struct Gathered {
+    std::vector<double> f64;
+    std::vector<int64_t> i64;
+    std::vector<kpi_string_view> str;
+  };
+  // Fills segment_of_row_ with the segment of each of the chunk's `rows`
+  // rows, creating segments on first sight.
+  absl::Status KeyRows(const std::vector<ColumnArg>& keys, size_t rows);
+  // The same through `index`, which maps key_of(row) to a segment.
+  template <typename Index, typename KeyOf>
+  absl::Status KeyRowsWith(Index& index, const KeyOf& key_of,
+                           const std::vector<ColumnArg>& keys, size_t rows);
+  // KeyRows for one INT64 or TIMESTAMP column, through int_memo_.
+  absl::Status KeyIntRows(const std::vector<ColumnArg>& keys, size_t rows);
+  // A new segment for the key of `row`. INVALID_ARGUMENT past kMaxSegments.
+  absl::StatusOr<uint32_t> AddSegment(const std::vector<ColumnArg>& keys,
+                                      size_t row);
 
   std::shared_ptr<const Metric> metric_;
   std::shared_ptr<const BoundParams> params_;
   std::vector<std::string> group_by_;
   std::vector<Segment> segments_;
-  // Encoded key (length-prefixed parts) -> index into segments_.
+  // Key -> index into segments_. Keying is the per-row cost of group_by,
+  // so the common single-column keys skip encoding: one INT64 or TIMESTAMP
+  // column is looked up as the number (int_index_), one STRING column as
+  // the string itself; several columns as their length-prefixed parts.
+  absl::flat_hash_map<int64_t, uint32_t> int_index_;
+  // A direct-mapped cache in front of int_index_, slot = a multiplicative
+  // hash of the key: most rows find their segment with one load and one
+  // compare instead of a hash-table probe. Allocated on first use.
+  struct IntMemoSlot {
+    int64_t key;
+    uint32_t segment;  // kNoSegment: empty
+  };
+  static constexpr uint32_t kNoSegment = ~uint32_t{0};
+  static constexpr int kIntMemoBits = 12;
+  std::vector<IntMemoSlot> int_memo_;
   absl::flat_hash_map<std::string, uint32_t> index_;
   std::string scratch_key_;
+  // Per chunk, kept to reuse their allocations: each row's segment, and
+  // each declared input's values in segment order.
+  std::vector<uint32_t> segment_of_row_;
+  std::vector<Gathered> gathered_;
 };
 
 }  // namespace kpi

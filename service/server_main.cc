@@ -4,7 +4,6 @@
 // and (with --watch) when their files change.
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/resource_quota.h>
 #include <signal.h>
 
@@ -17,10 +16,11 @@
 #include "absl/strings/match.h"
 #include "admin_service.h"
 #include "file_watcher.h"
-#include "grpc/health/v1/health.pb.h"
+#include "health_service.h"
 #include "live_config.h"
 #include "metric_service.h"
 #include "server_options.h"
+#include "server_transport.h"
 
 namespace {
 
@@ -94,20 +94,16 @@ int Run(const kpi::ServerOptions& options) {
     watcher = *std::move(started);
   }
 
-  // gRPC 1.51's built-in health service is implemented without protobuf
-  // descriptors, so reflection cannot describe it unless the generated
-  // grpc.health.v1 messages are linked in: referencing one does that.
-  (void)grpc::health::v1::HealthCheckRequest::descriptor();
-  grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   kpi::MetricServiceImpl service(config->get());
   kpi::AdminServiceImpl admin(config->get());
+  kpi::HealthService health({"", kServiceName});
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
                            &port);
-  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  kpi::ConfigureTransport(builder, options.max_message_bytes);
   if (options.worker_threads > 0) {
     grpc::ResourceQuota quota("kpi-server");
     quota.SetMaxThreads(options.worker_threads);
@@ -115,13 +111,12 @@ int Run(const kpi::ServerOptions& options) {
   }
   builder.RegisterService(&service);
   builder.RegisterService(&admin);
+  builder.RegisterService(&health);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     Log(absl::StrCat("cannot listen on ", options.listen));
     return 1;
   }
-  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-  health->SetServingStatus(kServiceName, true);
   const kpi::ServingConfig serving = (*config)->Current();
   Log(absl::StrCat("serving ", serving.registry->metrics().size(),
                    " metrics from ", serving.registry->plugins().size(),
@@ -133,7 +128,7 @@ int Run(const kpi::ServerOptions& options) {
   }
   Log(absl::StrCat("received signal ", signal_number,
                    ", finishing in-flight calls"));
-  health->Shutdown();  // every service NOT_SERVING from now on
+  health.Shutdown();  // every service NOT_SERVING from now on
   server->Shutdown(std::chrono::system_clock::now() +
                    std::chrono::seconds(options.shutdown_grace_seconds));
   server->Wait();
@@ -155,5 +150,6 @@ int main(int argc, char** argv) {
     std::cout << kpi::ServerUsage();
     return 0;
   }
+  kpi::TuneAllocatorForLargeMessages();
   return Run(*options);
 }

@@ -14,11 +14,11 @@ RepeatPurchaseRate::RepeatPurchaseRate(const sdk::Params& params)
   window_.CheckNotReversed();
 }
 
-RepeatPurchaseRate::Orders& RepeatPurchaseRate::AddOrder(const std::string& id,
+RepeatPurchaseRate::Orders& RepeatPurchaseRate::AddOrder(std::string_view id,
                                                          const Orders& orders) {
-  auto [it, inserted] = orders_.try_emplace(id, orders);
-  Orders& known = it->second;
-  if (!inserted) {
+  bool added = false;
+  Orders& known = orders_.Add(id, orders, added);
+  if (!added) {
     known.repeat = known.repeat || orders.repeat || orders.first != known.first;
   }
   return known;
@@ -30,7 +30,6 @@ void RepeatPurchaseRate::Update(const sdk::Chunk& chunk) {
     has_records_ = true;
     const sdk::View<kpi_string_view> ids = chunk.Strings(kCustomer);
     const sdk::View<int64_t> times = chunk.Timestamps(kTime);
-    std::string id;
     // The previous row's customer and entry: exports usually list a
     // customer's orders together, and those rows then skip the map lookup,
     // the cost of this loop.
@@ -44,8 +43,7 @@ void RepeatPurchaseRate::Update(const sdk::Chunk& chunk) {
         previous->repeat = previous->repeat || time != previous->first;
         continue;
       }
-      id.assign(customer.data(), customer.size());
-      previous = &AddOrder(id, Orders{time, false});
+      previous = &AddOrder(customer, Orders{time, false});
       previous_id = customer;
     }
     return;
@@ -68,13 +66,17 @@ void RepeatPurchaseRate::Merge(const RepeatPurchaseRate& other) {
   repeat_customers_ += other.repeat_customers_;
   customers_ += other.customers_;
   has_records_ = has_records_ || other.has_records_;
-  for (const auto& [id, orders] : other.orders_) AddOrder(id, orders);
+  for (const auto& [id, orders] : other.orders_.entries()) {
+    AddOrder(id, orders);
+  }
 }
 
 void RepeatPurchaseRate::Finalize(sdk::Result& result) const {
   // A request uses one form, so one of the two parts is empty.
   double repeat = repeat_customers_;
-  for (const auto& [id, orders] : orders_) repeat += orders.repeat ? 1 : 0;
+  for (const auto& [id, orders] : orders_.entries()) {
+    repeat += orders.repeat ? 1 : 0;
+  }
   const double customers = customers_ + static_cast<double>(orders_.size());
   result.SampleSize(customers);
   result.Rate(repeat, customers, 100.0,

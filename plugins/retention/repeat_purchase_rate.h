@@ -23,9 +23,10 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 
 #include "kpi/plugin.hpp"
+#include "plugins/retention/customer_map.h"
 #include "plugins/retention/examples.h"
 #include "plugins/retention/records.h"
 
@@ -126,9 +127,9 @@ class RepeatPurchaseRate {
     int64_t first;  // the first order instant seen
     bool repeat;    // an order at another instant was seen
   };
-  // The customer's entry after adding `orders`; it stays valid while the
-  // state lives (the map's nodes never move).
-  Orders& AddOrder(const std::string& id, const Orders& orders);
+  // The customer's entry after adding `orders`; valid until the next
+  // AddOrder.
+  Orders& AddOrder(std::string_view id, const Orders& orders);
 
   TimeRange window_;
   // Aggregate form: whole numbers kept as double (exact up to 2^53, no
@@ -137,7 +138,7 @@ class RepeatPurchaseRate {
   double customers_ = 0;
   // Records form: customers with an order in the window.
   bool has_records_ = false;
-  std::unordered_map<std::string, Orders> orders_;
+  CustomerMap<Orders> orders_;
 };
 
 }  // namespace kpi::retention

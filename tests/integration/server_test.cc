@@ -398,6 +398,11 @@ TEST_F(ServerTest, HealthIsServingOverallAndForTheMetricService) {
     EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING)
         << "service '" << service << "'";
   }
+  grpc::health::v1::HealthCheckRequest unknown;
+  unknown.set_service("kpi.v1.NoSuchService");
+  grpc::health::v1::HealthCheckResponse response;
+  EXPECT_EQ(health->Check(Context().get(), unknown, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 // buf curl learns every schema from the server's reflection service.

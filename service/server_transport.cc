@@ -1,0 +1,20 @@
+#include "server_transport.h"
+
+#include <grpc/grpc.h>
+#include <malloc.h>
+
+namespace kpi {
+
+void ConfigureTransport(grpc::ServerBuilder& builder, int max_message_bytes) {
+  builder.SetMaxReceiveMessageSize(max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES,
+                             max_message_bytes);
+}
+
+void TuneAllocatorForLargeMessages() {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 128 << 20);
+}
+
+}  // namespace kpi

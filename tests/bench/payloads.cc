@@ -1,0 +1,152 @@
+#include "payloads.h"
+
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+
+namespace kpi::bench {
+namespace {
+
+// Distinct chunks a bulk stream cycles through: enough that no chunk is
+// parsed from a warm cache line of the previous one.
+constexpr size_t kPoolSize = 8;
+
+// The customers of CDNOW_master.txt (ids 1..23570): each tiled copy shifts
+// the ids by this much, so copies are distinct customers.
+constexpr int64_t kCdnowCustomers = 23570;
+
+int64_t Micros(int year, int month, int day) {
+  return absl::ToUnixMicros(
+      absl::FromCivil(absl::CivilDay(year, month, day), absl::UTCTimeZone()));
+}
+
+v1::Value Int64Value(int64_t v) {
+  v1::Value value;
+  value.set_int64_value(v);
+  return value;
+}
+
+// One chunk of nps scores (and segments), drawn from `seed`.
+v1::ComputeStreamRequest NpsChunk(size_t rows, bool grouped, uint32_t seed) {
+  std::mt19937_64 random(seed);
+  std::uniform_int_distribution<int> score(0, 10);
+  std::uniform_int_distribution<int64_t> segment(0, kSegments - 1);
+  v1::ComputeStreamRequest chunk;
+  v1::Column* scores = chunk.add_columns();
+  scores->set_name("scores");
+  auto* values = scores->mutable_doubles()->mutable_values();
+  values->Reserve(static_cast<int>(rows));
+  for (size_t i = 0; i < rows; ++i) values->Add(score(random));
+  if (grouped) {
+    v1::Column* segments = chunk.add_columns();
+    segments->set_name("segment");
+    auto* keys = segments->mutable_int64s()->mutable_values();
+    keys->Reserve(static_cast<int>(rows));
+    for (size_t i = 0; i < rows; ++i) keys->Add(segment(random));
+  }
+  return chunk;
+}
+
+struct Order {
+  int64_t customer;
+  int64_t time;
+};
+
+absl::StatusOr<std::vector<Order>> ReadCdnow(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<Order> orders;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    int64_t customer = 0, date = 0;
+    if (!(fields >> customer >> date)) continue;
+    const int year = static_cast<int>(date / 10000);
+    const int month = static_cast<int>(date / 100 % 100);
+    const int day = static_cast<int>(date % 100);
+    orders.push_back({customer, Micros(year, month, day)});
+  }
+  return orders;
+}
+
+}  // namespace
+
+v1::ComputeNpsRequest SmallNpsRequest() {
+  std::mt19937_64 random(42);
+  std::uniform_int_distribution<int> score(0, 10);
+  v1::ComputeNpsRequest request;
+  for (int i = 0; i < 100; ++i) request.add_scores(score(random));
+  return request;
+}
+
+v1::ComputeChurnRateRequest SmallChurnRequest() {
+  v1::ComputeChurnRateRequest request;
+  request.set_customers_at_start(1000);
+  request.set_customers_lost(50);
+  return request;
+}
+
+StreamPayload StreamPayload::Nps(uint64_t rows, size_t chunk_rows,
+                                 bool grouped) {
+  StreamPayload payload;
+  payload.chunks_ = (rows + chunk_rows - 1) / chunk_rows;
+  payload.rows_ = payload.chunks_ * chunk_rows;
+  payload.first_ = NpsChunk(chunk_rows, grouped, 0);
+  payload.first_.set_metric("nps");
+  if (grouped) payload.first_.add_group_by("segment");
+  for (uint32_t i = 1; i <= kPoolSize; ++i) {
+    payload.pool_.push_back(NpsChunk(chunk_rows, grouped, i));
+  }
+  return payload;
+}
+
+absl::StatusOr<StreamPayload> StreamPayload::RepeatPurchaseRecords(
+    const std::string& cdnow_path, int copies, size_t chunk_rows) {
+  absl::StatusOr<std::vector<Order>> orders = ReadCdnow(cdnow_path);
+  if (!orders.ok()) return orders.status();
+  std::vector<v1::ComputeStreamRequest> chunks;
+  v1::ComputeStreamRequest chunk;
+  auto flush = [&] {
+    chunks.push_back(std::move(chunk));
+    chunk = v1::ComputeStreamRequest();
+  };
+  for (int copy = 0; copy < copies; ++copy) {
+    for (const Order& order : *orders) {
+      if (chunk.columns_size() == 0) {
+        chunk.add_columns()->set_name("customer");
+        chunk.add_columns()->set_name("time");
+      }
+      chunk.mutable_columns(0)->mutable_strings()->add_values(
+          absl::StrCat(order.customer + copy * kCdnowCustomers));
+      chunk.mutable_columns(1)->mutable_timestamps()->add_unix_micros(
+          order.time);
+      if (static_cast<size_t>(chunk.columns(0).strings().values_size()) ==
+          chunk_rows) {
+        flush();
+      }
+    }
+  }
+  if (chunk.columns_size() > 0) flush();
+
+  StreamPayload payload;
+  payload.chunks_ = chunks.size();
+  payload.rows_ = orders->size() * static_cast<uint64_t>(copies);
+  payload.first_ = std::move(chunks[0]);
+  payload.first_.set_metric("repeat_purchase_rate");
+  // The whole CDNOW period: 1997-01-01 to 1998-06-30.
+  (*payload.first_.mutable_parameters())["window_start"] =
+      Int64Value(Micros(1997, 1, 1));
+  (*payload.first_.mutable_parameters())["window_end"] =
+      Int64Value(Micros(1998, 7, 1));
+  payload.pool_.assign(std::make_move_iterator(chunks.begin() + 1),
+                       std::make_move_iterator(chunks.end()));
+  return payload;
+}
+
+}  // namespace kpi::bench

@@ -1,0 +1,65 @@
+// Payloads: the inputs every benchmark of the suite sends, built once and
+// deterministically, so kpi-server, the bare gRPC server, the in-process
+// baseline and the Python service all see the same bytes.
+//
+//   small_nps     ComputeNpsRequest of 100 whole scores 0..10
+//   small_churn   ComputeChurnRateRequest from two counts (1000, 50)
+//   bulk_nps      ComputeStream chunks of nps scores
+//   grouped_nps   the same with an sfixed64 `segment` column of 1,000
+//                 segments and group_by: [segment]
+//   records_rpr   repeat_purchase_rate, records form (customer, time), from
+//                 the CDNOW transactions tiled with customer ids offset per
+//                 copy
+//
+// A stream is its first chunk (naming the metric, carrying parameters and
+// group_by) followed by `chunks - 1` more; bulk streams cycle through a small
+// pool of distinct chunks, so ten million rows need not sit in memory.
+#ifndef KPI_TESTS_BENCH_PAYLOADS_H_
+#define KPI_TESTS_BENCH_PAYLOADS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "kpi/v1/metric_service.pb.h"
+
+namespace kpi::bench {
+
+// The CDNOW transactions file the record-form case reads.
+inline constexpr char kDefaultCdnowPath[] =
+    "/work/shared/datasets/cdnow/CDNOW_master.txt";
+
+// Groups of the grouped case.
+inline constexpr int64_t kSegments = 1000;
+
+v1::ComputeNpsRequest SmallNpsRequest();
+v1::ComputeChurnRateRequest SmallChurnRequest();
+
+// One streamed call: chunk(i) is the i-th message to send.
+class StreamPayload {
+ public:
+  size_t chunks() const { return chunks_; }
+  uint64_t rows() const { return rows_; }
+  const v1::ComputeStreamRequest& chunk(size_t i) const {
+    return i == 0 ? first_ : pool_[(i - 1) % pool_.size()];
+  }
+
+  // `rows` nps scores in chunks of `chunk_rows` (rows is rounded up to a
+  // whole number of chunks); `grouped` adds the segment column.
+  static StreamPayload Nps(uint64_t rows, size_t chunk_rows, bool grouped);
+  // The CDNOW orders tiled `copies` times, as repeat_purchase_rate
+  // records over the whole CDNOW period. NOT_FOUND when the file is missing.
+  static absl::StatusOr<StreamPayload> RepeatPurchaseRecords(
+      const std::string& cdnow_path, int copies, size_t chunk_rows);
+
+ private:
+  v1::ComputeStreamRequest first_;
+  std::vector<v1::ComputeStreamRequest> pool_;
+  size_t chunks_ = 0;
+  uint64_t rows_ = 0;
+};
+
+}  // namespace kpi::bench
+
+#endif  // KPI_TESTS_BENCH_PAYLOADS_H_
