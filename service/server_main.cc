@@ -117,10 +117,14 @@ int Run(const kpi::ServerOptions& options) {
     Log(absl::StrCat("cannot listen on ", options.listen));
     return 1;
   }
-  const kpi::ServingConfig serving = (*config)->Current();
-  Log(absl::StrCat("serving ", serving.registry->metrics().size(),
-                   " metrics from ", serving.registry->plugins().size(),
-                   " plugins on port ", port));
+  {
+    // Scoped: a snapshot held here would keep the first versions of the
+    // plugins loaded after every reload.
+    const kpi::ServingConfig serving = (*config)->Current();
+    Log(absl::StrCat("serving ", serving.registry->metrics().size(),
+                     " metrics from ", serving.registry->plugins().size(),
+                     " plugins on port ", port));
+  }
 
   int signal_number = 0;
   while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {

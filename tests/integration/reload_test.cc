@@ -5,10 +5,12 @@
 // The plugin directory is private to each test and holds reload.so, a copy
 // of reload_v1.so or reload_v2.so (plugin fixture_reload, metric
 // fixture_reload_sum = the sum of `values`, versions 1.0.0 and 2.0.0).
+#include <dirent.h>
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -295,6 +297,42 @@ TEST_F(ReloadServerTest, ReloadsUnderConcurrentLoadFailNoCall) {
   EXPECT_GT(succeeded.load(), 100);
   EXPECT_EQ(versions, (std::set<std::string>{"1.0.0", "2.0.0"}));
   EXPECT_EQ(Count(server_->log(), "replaced plugin fixture_reload"), 20u);
+}
+
+// The server loads each plugin from a private copy under $TMPDIR, removed
+// when the library is unloaded: once no call uses the old version, only the
+// new version's copy is left.
+TEST_F(ReloadServerTest, TheOldVersionIsUnloadedOnceNoCallUsesIt) {
+  testing::TempDir tmp;
+  const char* saved = getenv("TMPDIR");
+  const std::string previous = saved != nullptr ? saved : "";
+  setenv("TMPDIR", tmp.path().c_str(), 1);
+  Start();
+  if (previous.empty()) {
+    unsetenv("TMPDIR");
+  } else {
+    setenv("TMPDIR", previous.c_str(), 1);
+  }
+  auto copies = [&] {
+    std::vector<std::string> names;
+    if (DIR* dir = opendir(tmp.path().c_str())) {
+      while (dirent* entry = readdir(dir)) {
+        if (std::string(entry->d_name).rfind("kpi-plugin-", 0) == 0) {
+          names.push_back(entry->d_name);
+        }
+      }
+      closedir(dir);
+    }
+    return names;
+  };
+  const std::vector<std::string> first = copies();
+  ASSERT_EQ(first.size(), 1u);
+
+  Install(2);
+  ASSERT_EQ(ReloadByRpc().changes_size(), 1);
+  const std::vector<std::string> after = copies();
+  ASSERT_EQ(after.size(), 1u) << "the old version is still loaded";
+  EXPECT_NE(after[0], first[0]);
 }
 
 TEST_F(ReloadServerTest, WatchReloadsWhenAPluginFileChanges) {
