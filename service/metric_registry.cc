@@ -60,22 +60,6 @@ absl::Status CheckNotWritableByOthers(const std::string& path,
 
 }  // namespace
 
-absl::string_view KindName(PluginChange::Kind kind) {
-  switch (kind) {
-    case PluginChange::Kind::kLoaded:
-      return "loaded";
-    case PluginChange::Kind::kReplaced:
-      return "replaced";
-    case PluginChange::Kind::kRemoved:
-      return "removed";
-    case PluginChange::Kind::kKeptPrevious:
-      return "kept previous";
-    case PluginChange::Kind::kRefused:
-      return "refused";
-  }
-  return "unknown";
-}
-
 absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Load(
     const std::vector<std::string>& directories, const Log& log,
     const Options& options) {
@@ -93,6 +77,8 @@ absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Build(
   struct File {
     std::string path;
     absl::Status directory_safe;
+    // Its version when listed; unknown (default) if it cannot be read.
+    FileVersion version;
   };
   std::vector<File> files;
   for (const std::string& directory : directories) {
@@ -103,7 +89,9 @@ absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Build(
             ? absl::OkStatus()
             : CheckNotWritableByOthers(directory, "plugin directory");
     for (std::string& path : *listed) {
-      files.push_back({std::move(path), directory_safe});
+      const absl::StatusOr<FileVersion> version = VersionOfFile(path);
+      files.push_back({std::move(path), directory_safe,
+                       version.ok() ? *version : FileVersion{}});
     }
   }
   absl::flat_hash_map<std::string, std::shared_ptr<const PluginLibrary>>
@@ -121,9 +109,8 @@ absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Build(
   std::vector<const File*> new_or_changed;
   for (const File& file : files) {
     auto before = served_before.find(file.path);
-    absl::StatusOr<FileVersion> version = VersionOfFile(file.path);
-    if (before == served_before.end() || !version.ok() ||
-        *version != before->second->file_version() ||
+    if (before == served_before.end() ||
+        file.version != before->second->file_version() ||
         !registry->Add(before->second).ok()) {
       new_or_changed.push_back(&file);
     }
@@ -153,9 +140,7 @@ absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Build(
       // reason changed.
       const bool kept =
           previous_version != nullptr && registry->Add(previous_version).ok();
-      const absl::StatusOr<FileVersion> version = VersionOfFile(file->path);
-      Refusal refusal{version.ok() ? *version : FileVersion{},
-                      std::string(status.message())};
+      Refusal refusal{file->version, std::string(status.message())};
       bool reported_before = false;
       if (previous != nullptr) {
         auto it = previous->refused_.find(file->path);
@@ -212,8 +197,10 @@ void MetricRegistry::Record(PluginChange change, const Log& log) {
   switch (change.kind) {
     case PluginChange::Kind::kLoaded:
     case PluginChange::Kind::kReplaced:
-      log(absl::StrCat(KindName(change.kind), " plugin ", change.plugin, " ",
-                       change.version, " from ", change.path));
+      log(absl::StrCat(
+          change.kind == PluginChange::Kind::kLoaded ? "loaded" : "replaced",
+          " plugin ", change.plugin, " ", change.version, " from ",
+          change.path));
       break;
     case PluginChange::Kind::kRemoved:
       log(absl::StrCat("removed plugin ", change.plugin, " ", change.version,

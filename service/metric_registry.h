@@ -50,9 +50,6 @@ struct PluginChange {
   std::string reason;
 };
 
-// "loaded", "replaced", "removed", "kept previous", "refused".
-absl::string_view KindName(PluginChange::Kind kind);
-
 class MetricRegistry {
  public:
   using Log = std::function<void(absl::string_view line)>;

@@ -43,7 +43,7 @@ absl::StatusOr<FileVersion> VersionOfFile(const std::string& path);
 class PrivateCopy {
  public:
   // Copies `source` into a new directory under $TMPDIR (default /tmp),
-  // keeping its file name. `version` is the source's version as copied.
+  // keeping its file name; version() is the source's version as copied.
   static absl::StatusOr<PrivateCopy> Make(const std::string& source);
 
   PrivateCopy(PrivateCopy&& other) noexcept;
