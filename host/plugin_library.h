@@ -11,8 +11,8 @@
 // unloaded under a running call.
 //
 // Thread-safe: a PluginLibrary is immutable after Load().
-#ifndef KPI_SERVICE_PLUGIN_LIBRARY_H_
-#define KPI_SERVICE_PLUGIN_LIBRARY_H_
+#ifndef KPI_HOST_PLUGIN_LIBRARY_H_
+#define KPI_HOST_PLUGIN_LIBRARY_H_
 
 #include <boost/dll/shared_library.hpp>
 #include <memory>
@@ -55,4 +55,4 @@ class PluginLibrary {
 
 }  // namespace kpi
 
-#endif  // KPI_SERVICE_PLUGIN_LIBRARY_H_
+#endif  // KPI_HOST_PLUGIN_LIBRARY_H_

@@ -2,8 +2,8 @@
 // caller already has ("aggregate") or raw rows ("records") -- each a named
 // set of inputs (kpi_input_spec.form). A call uses exactly one form, chosen by
 // the inputs its first chunk carries.
-#ifndef KPI_SERVICE_INPUT_FORM_H_
-#define KPI_SERVICE_INPUT_FORM_H_
+#ifndef KPI_HOST_INPUT_FORM_H_
+#define KPI_HOST_INPUT_FORM_H_
 
 #include "absl/status/statusor.h"
 #include "call_args.h"
@@ -21,4 +21,4 @@ absl::StatusOr<const char*> ChooseInputForm(const kpi_metric_descriptor& metric,
 
 }  // namespace kpi
 
-#endif  // KPI_SERVICE_INPUT_FORM_H_
+#endif  // KPI_HOST_INPUT_FORM_H_

@@ -1,8 +1,8 @@
 // BoundParams: a metric's parameters resolved for one call -- every declared
 // parameter present, in declaration order, defaults filled in, types and
 // ranges checked -- ready to hand to the plugin's create().
-#ifndef KPI_SERVICE_BOUND_PARAMS_H_
-#define KPI_SERVICE_BOUND_PARAMS_H_
+#ifndef KPI_HOST_BOUND_PARAMS_H_
+#define KPI_HOST_BOUND_PARAMS_H_
 
 #include <deque>
 #include <string>
@@ -45,4 +45,4 @@ class BoundParams {
 
 }  // namespace kpi
 
-#endif  // KPI_SERVICE_BOUND_PARAMS_H_
+#endif  // KPI_HOST_BOUND_PARAMS_H_

@@ -6,8 +6,8 @@
 //
 // A CallArgs borrows from the message it was made from and must not outlive
 // it.
-#ifndef KPI_SERVICE_CALL_ARGS_H_
-#define KPI_SERVICE_CALL_ARGS_H_
+#ifndef KPI_HOST_CALL_ARGS_H_
+#define KPI_HOST_CALL_ARGS_H_
 
 #include <google/protobuf/message.h>
 #include <google/protobuf/repeated_field.h>
@@ -67,4 +67,4 @@ absl::StatusOr<CallArgs> ArgsFromTypedRequest(
 
 }  // namespace kpi
 
-#endif  // KPI_SERVICE_CALL_ARGS_H_
+#endif  // KPI_HOST_CALL_ARGS_H_

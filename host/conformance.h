@@ -50,8 +50,8 @@
 // A plugin that crashes takes the checking process with it: checks run in
 // process, as calls do. `kpi-plugin check` is the way to find such a plugin
 // before a server loads it.
-#ifndef KPI_SERVICE_CONFORMANCE_H_
-#define KPI_SERVICE_CONFORMANCE_H_
+#ifndef KPI_HOST_CONFORMANCE_H_
+#define KPI_HOST_CONFORMANCE_H_
 
 #include <memory>
 #include <string>
@@ -100,4 +100,4 @@ const char* OutcomeName(CheckOutcome outcome);
 
 }  // namespace kpi
 
-#endif  // KPI_SERVICE_CONFORMANCE_H_
+#endif  // KPI_HOST_CONFORMANCE_H_

@@ -5,8 +5,8 @@
 //
 // Numeric columns are views into the request (no copy); string columns get
 // an array of (pointer, length) views; scalars are copied into the chunk.
-#ifndef KPI_SERVICE_BOUND_CHUNK_H_
-#define KPI_SERVICE_BOUND_CHUNK_H_
+#ifndef KPI_HOST_BOUND_CHUNK_H_
+#define KPI_HOST_BOUND_CHUNK_H_
 
 #include <cstdint>
 #include <vector>
@@ -70,4 +70,4 @@ class BoundChunk {
 
 }  // namespace kpi
 
-#endif  // KPI_SERVICE_BOUND_CHUNK_H_
+#endif  // KPI_HOST_BOUND_CHUNK_H_

@@ -6,8 +6,8 @@
 //
 // A MetricState holds its Metric (and so its library) alive. Not thread-safe:
 // one thread at a time per state, as the ABI requires.
-#ifndef KPI_SERVICE_METRIC_STATE_H_
-#define KPI_SERVICE_METRIC_STATE_H_
+#ifndef KPI_HOST_METRIC_STATE_H_
+#define KPI_HOST_METRIC_STATE_H_
 
 #include <memory>
 
@@ -50,4 +50,4 @@ class MetricState {
 
 }  // namespace kpi
 
-#endif  // KPI_SERVICE_METRIC_STATE_H_
+#endif  // KPI_HOST_METRIC_STATE_H_

@@ -6,8 +6,8 @@
 //
 // Memory is flat in the number of chunks: each chunk is validated, folded
 // into the plugin's state (or its segments' states) and released.
-#ifndef KPI_SERVICE_METRIC_CALL_H_
-#define KPI_SERVICE_METRIC_CALL_H_
+#ifndef KPI_HOST_METRIC_CALL_H_
+#define KPI_HOST_METRIC_CALL_H_
 
 #include <cstdint>
 #include <memory>
@@ -62,4 +62,4 @@ absl::StatusOr<v1::MetricResult> ComputeOnce(
 
 }  // namespace kpi
 
-#endif  // KPI_SERVICE_METRIC_CALL_H_
+#endif  // KPI_HOST_METRIC_CALL_H_

@@ -11,8 +11,8 @@
 //   written again, so the file operators edit is never the file mapped.
 // The copy stays on disk while it lives, so debuggers, perf and sanitizers
 // can read its symbols.
-#ifndef KPI_SERVICE_PRIVATE_COPY_H_
-#define KPI_SERVICE_PRIVATE_COPY_H_
+#ifndef KPI_HOST_PRIVATE_COPY_H_
+#define KPI_HOST_PRIVATE_COPY_H_
 
 #include <sys/types.h>
 
@@ -67,4 +67,4 @@ class PrivateCopy {
 
 }  // namespace kpi
 
-#endif  // KPI_SERVICE_PRIVATE_COPY_H_
+#endif  // KPI_HOST_PRIVATE_COPY_H_

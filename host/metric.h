@@ -3,8 +3,8 @@
 // Holds the plugin library by shared_ptr, so the library stays loaded while
 // the Metric, or any state created from it, lives. Immutable and shareable
 // across threads.
-#ifndef KPI_SERVICE_METRIC_H_
-#define KPI_SERVICE_METRIC_H_
+#ifndef KPI_HOST_METRIC_H_
+#define KPI_HOST_METRIC_H_
 
 #include <memory>
 
@@ -35,4 +35,4 @@ class Metric {
 
 }  // namespace kpi
 
-#endif  // KPI_SERVICE_METRIC_H_
+#endif  // KPI_HOST_METRIC_H_

@@ -5,8 +5,8 @@
 // rename (as install(1), package managers and editors do) is seen. A burst
 // of events (a copy written in several pieces, a package upgrading five
 // plugins) becomes one callback, `settle` after the last event.
-#ifndef KPI_SERVICE_FILE_WATCHER_H_
-#define KPI_SERVICE_FILE_WATCHER_H_
+#ifndef KPI_HOST_FILE_WATCHER_H_
+#define KPI_HOST_FILE_WATCHER_H_
 
 #include <chrono>
 #include <functional>
@@ -58,4 +58,4 @@ class FileWatcher {
 
 }  // namespace kpi
 
-#endif  // KPI_SERVICE_FILE_WATCHER_H_
+#endif  // KPI_HOST_FILE_WATCHER_H_

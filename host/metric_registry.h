@@ -12,8 +12,8 @@
 // server swaps in for new calls (live_registry.h).
 //
 // Thread-safe: immutable after Load().
-#ifndef KPI_SERVICE_METRIC_REGISTRY_H_
-#define KPI_SERVICE_METRIC_REGISTRY_H_
+#ifndef KPI_HOST_METRIC_REGISTRY_H_
+#define KPI_HOST_METRIC_REGISTRY_H_
 
 #include <functional>
 #include <memory>
@@ -135,4 +135,4 @@ class MetricRegistry {
 
 }  // namespace kpi
 
-#endif  // KPI_SERVICE_METRIC_REGISTRY_H_
+#endif  // KPI_HOST_METRIC_REGISTRY_H_

@@ -17,8 +17,8 @@
 // and at every reload (Check), so a mistake shows in the log early.
 //
 // Thread-safe: immutable after Parse().
-#ifndef KPI_SERVICE_PARAMETER_PROFILES_H_
-#define KPI_SERVICE_PARAMETER_PROFILES_H_
+#ifndef KPI_HOST_PARAMETER_PROFILES_H_
+#define KPI_HOST_PARAMETER_PROFILES_H_
 
 #include <google/protobuf/struct.pb.h>
 
@@ -78,4 +78,4 @@ class ParameterProfiles {
 
 }  // namespace kpi
 
-#endif  // KPI_SERVICE_PARAMETER_PROFILES_H_
+#endif  // KPI_HOST_PARAMETER_PROFILES_H_

@@ -2,8 +2,8 @@
 // on any of it: names are identifiers and unique, types and kinds are known,
 // every function pointer is set, ranges are ordered and finite, defaults fit
 // their own ranges and allowed values, and range parameters exist.
-#ifndef KPI_SERVICE_SCHEMA_CHECK_H_
-#define KPI_SERVICE_SCHEMA_CHECK_H_
+#ifndef KPI_HOST_SCHEMA_CHECK_H_
+#define KPI_HOST_SCHEMA_CHECK_H_
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -25,4 +25,4 @@ const kpi_param_spec* FindParam(const kpi_metric_descriptor& metric,
 
 }  // namespace kpi
 
-#endif  // KPI_SERVICE_SCHEMA_CHECK_H_
+#endif  // KPI_HOST_SCHEMA_CHECK_H_

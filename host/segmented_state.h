@@ -7,8 +7,8 @@
 // scatter of every column into segment order (a copy: a segment's rows must
 // be contiguous for the plugin's update); each segment's state is then
 // updated once per chunk.
-#ifndef KPI_SERVICE_SEGMENTED_STATE_H_
-#define KPI_SERVICE_SEGMENTED_STATE_H_
+#ifndef KPI_HOST_SEGMENTED_STATE_H_
+#define KPI_HOST_SEGMENTED_STATE_H_
 
 #include <cstdint>
 #include <memory>
@@ -103,4 +103,4 @@ class SegmentedState {
 
 }  // namespace kpi
 
-#endif  // KPI_SERVICE_SEGMENTED_STATE_H_
+#endif  // KPI_HOST_SEGMENTED_STATE_H_

@@ -2,8 +2,8 @@
 // the C callbacks; they write into a MetricResult and note anything a
 // correct plugin must not do (NaN or infinity, both or neither of a value and
 // an undefined reason), which Check() then reports.
-#ifndef KPI_SERVICE_RESULT_SINK_H_
-#define KPI_SERVICE_RESULT_SINK_H_
+#ifndef KPI_HOST_RESULT_SINK_H_
+#define KPI_HOST_RESULT_SINK_H_
 
 #include <string>
 
@@ -49,4 +49,4 @@ class ResultSink {
 
 }  // namespace kpi
 
-#endif  // KPI_SERVICE_RESULT_SINK_H_
+#endif  // KPI_HOST_RESULT_SINK_H_

@@ -7,8 +7,8 @@
 // profiles beside the old ones and swaps them in at once.
 //
 // Thread-safe: Current() from any thread; reloads run one at a time.
-#ifndef KPI_SERVICE_LIVE_CONFIG_H_
-#define KPI_SERVICE_LIVE_CONFIG_H_
+#ifndef KPI_HOST_LIVE_CONFIG_H_
+#define KPI_HOST_LIVE_CONFIG_H_
 
 #include <memory>
 #include <mutex>
@@ -65,4 +65,4 @@ class LiveConfig {
 
 }  // namespace kpi
 
-#endif  // KPI_SERVICE_LIVE_CONFIG_H_
+#endif  // KPI_HOST_LIVE_CONFIG_H_
