@@ -169,4 +169,19 @@ double BoundParams::Numeric(absl::string_view name) const {
   return 0;  // unreachable for a checked schema
 }
 
+BoundParams BoundParams::FromValues(
+    const kpi_metric_descriptor& metric,
+    const std::vector<kpi_param_value>& values) {
+  BoundParams bound(metric);
+  bound.values_ = values;
+  bound.given_.assign(values.size(), true);
+  for (kpi_param_value& value : bound.values_) {
+    if (value.str.data == nullptr) continue;
+    const std::string& kept =
+        bound.strings_.emplace_back(value.str.data, value.str.size);
+    value.str = {kept.c_str(), kept.size()};
+  }
+  return bound;
+}
+
 }  // namespace kpi

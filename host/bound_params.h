@@ -24,6 +24,11 @@ class BoundParams {
   static absl::StatusOr<BoundParams> Bind(const kpi_metric_descriptor& metric,
                                           const std::vector<NamedValue>& given);
 
+  // Parameters already bound elsewhere (by the server, for a plugin
+  // worker): copied as they are, strings included, without checks.
+  static BoundParams FromValues(const kpi_metric_descriptor& metric,
+                                const std::vector<kpi_param_value>& values);
+
   const kpi_param_value* data() const { return values_.data(); }
   size_t size() const { return values_.size(); }
   // The numeric value of parameter `name`. REQUIRES: declared and numeric.

@@ -29,7 +29,17 @@ struct ColumnArg {
   size_t length = 0;
   const double* f64 = nullptr;
   const int64_t* i64 = nullptr;
+  // STRING columns: the request's strings, or (in a plugin worker, whose
+  // columns arrive as views) `views`.
   const google::protobuf::RepeatedPtrField<std::string>* strings = nullptr;
+  const kpi_string_view* views = nullptr;
+
+  // Row `row` of a STRING column, either way.
+  absl::string_view Text(size_t row) const {
+    if (views != nullptr)
+      return absl::string_view(views[row].data, views[row].size);
+    return (*strings)[static_cast<int>(row)];
+  }
 };
 
 struct NamedValue {

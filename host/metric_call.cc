@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "bound_chunk.h"
 #include "input_form.h"
+#include "worker_aggregation.h"
 
 namespace kpi {
 namespace {
@@ -93,14 +94,17 @@ absl::Status SplitKeys(const std::vector<std::string>& group_by,
 
 MetricCall::MetricCall(std::shared_ptr<const Metric> metric,
                        std::shared_ptr<const BoundParams> params,
-                       const char* form, std::vector<std::string> group_by)
+                       const char* form, std::vector<std::string> group_by,
+                       const Cancellation* cancellation)
     : metric_(std::move(metric)),
       params_(std::move(params)),
       form_(form),
-      group_by_(std::move(group_by)) {}
+      group_by_(std::move(group_by)),
+      cancellation_(cancellation) {}
 
 absl::StatusOr<MetricCall> MetricCall::Start(
-    std::shared_ptr<const Metric> metric, const CallArgs& first_chunk) {
+    std::shared_ptr<const Metric> metric, const CallArgs& first_chunk,
+    const Cancellation* cancellation) {
   const kpi_metric_descriptor& descriptor = metric->descriptor();
   absl::StatusOr<BoundParams> params =
       BoundParams::Bind(descriptor, first_chunk.parameters);
@@ -114,23 +118,27 @@ absl::StatusOr<MetricCall> MetricCall::Start(
   auto shared_params = std::make_shared<const BoundParams>(*std::move(params));
   MetricCall call(metric, shared_params, *form,
                   std::vector<std::string>(first_chunk.group_by.begin(),
-                                           first_chunk.group_by.end()));
-  if (call.group_by_.empty()) {
-    absl::StatusOr<MetricState> state =
-        MetricState::Create(metric, *shared_params);
-    if (!state.ok()) return state.status();
-    call.state_.emplace(*std::move(state));
-  } else {
-    call.segments_.emplace(metric, shared_params, call.group_by_);
-  }
+                                           first_chunk.group_by.end()),
+                  cancellation);
+  absl::StatusOr<std::unique_ptr<Aggregation>> aggregation =
+      metric->library().worker() != nullptr
+          ? StartWorkerAggregation(metric, shared_params, call.group_by_,
+                                   cancellation)
+          : LocalAggregation::Start(metric, shared_params, call.group_by_,
+                                    cancellation);
+  if (!aggregation.ok()) return aggregation.status();
+  call.aggregation_ = *std::move(aggregation);
   return call;
 }
 
 absl::Status MetricCall::Add(const CallArgs& chunk) {
+  if (cancellation_ != nullptr) {
+    if (absl::Status s = cancellation_->Check(); !s.ok()) return s;
+  }
   CallArgs inputs;
   std::vector<ColumnArg> keys;
   const CallArgs* to_bind = &chunk;
-  if (segments_) {
+  if (!group_by_.empty()) {
     if (absl::Status s = SplitKeys(group_by_, chunk, inputs, keys); !s.ok()) {
       return s;
     }
@@ -143,8 +151,7 @@ absl::Status MetricCall::Add(const CallArgs& chunk) {
   ++chunks_;
   rows_ += bound->rows();
   saw_columns_ = saw_columns_ || bound->has_columns();
-  if (segments_) return segments_->Update(bound->chunk(), keys);
-  return state_->Update(bound->chunk());
+  return aggregation_->Update(bound->chunk(), keys);
 }
 
 absl::StatusOr<v1::MetricResult> MetricCall::Finish() {
@@ -160,13 +167,17 @@ absl::StatusOr<v1::MetricResult> MetricCall::Finish() {
           "input '", spec.name, "': required by ", d.name, " but missing"));
     }
   }
-  if (segments_) return segments_->Finish();
-  return state_->Finalize();
+  if (cancellation_ != nullptr) {
+    if (absl::Status s = cancellation_->Check(); !s.ok()) return s;
+  }
+  return aggregation_->Finish();
 }
 
 absl::StatusOr<v1::MetricResult> ComputeOnce(
-    std::shared_ptr<const Metric> metric, const CallArgs& args) {
-  absl::StatusOr<MetricCall> call = MetricCall::Start(std::move(metric), args);
+    std::shared_ptr<const Metric> metric, const CallArgs& args,
+    const Cancellation* cancellation) {
+  absl::StatusOr<MetricCall> call =
+      MetricCall::Start(std::move(metric), args, cancellation);
   if (!call.ok()) return call.status();
   if (absl::Status s = call->Add(args); !s.ok()) return s;
   return call->Finish();

@@ -11,15 +11,14 @@
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 
 #include "absl/status/statusor.h"
+#include "aggregation.h"
 #include "bound_params.h"
 #include "call_args.h"
+#include "cancellation.h"
 #include "kpi/v1/result.pb.h"
 #include "metric.h"
-#include "metric_state.h"
-#include "segmented_state.h"
 
 namespace kpi {
 
@@ -29,11 +28,18 @@ class MetricCall {
   // inputs it carries, checks the required parameters of that form and
   // group_by, and creates the plugin state. INVALID_ARGUMENT naming what is
   // wrong. Does not consume the chunk's rows: pass it to Add() next.
-  static absl::StatusOr<MetricCall> Start(std::shared_ptr<const Metric> metric,
-                                          const CallArgs& first_chunk);
+  //
+  // `cancellation` (may be null: never cancelled) is asked before every
+  // chunk and between segments, and handed to the plugin; it must outlive
+  // the call. The plugin's code runs where its library does: in this
+  // process, or in its worker (plugin_worker.h).
+  static absl::StatusOr<MetricCall> Start(
+      std::shared_ptr<const Metric> metric, const CallArgs& first_chunk,
+      const Cancellation* cancellation = nullptr);
 
   // Validates one chunk and folds it into the state. The first chunk may
-  // carry scalars; later ones may not.
+  // carry scalars; later ones may not. CANCELLED or DEADLINE_EXCEEDED once
+  // the call's cancellation says so.
   absl::Status Add(const CallArgs& chunk);
 
   // The result. INVALID_ARGUMENT if a required column never arrived.
@@ -42,15 +48,15 @@ class MetricCall {
  private:
   MetricCall(std::shared_ptr<const Metric> metric,
              std::shared_ptr<const BoundParams> params, const char* form,
-             std::vector<std::string> group_by);
+             std::vector<std::string> group_by,
+             const Cancellation* cancellation);
 
   std::shared_ptr<const Metric> metric_;
   std::shared_ptr<const BoundParams> params_;
   const char* form_;  // owned by the plugin descriptor; may be null
   std::vector<std::string> group_by_;
-  // Exactly one is set: the single state, or one per segment.
-  std::optional<MetricState> state_;
-  std::optional<SegmentedState> segments_;
+  const Cancellation* cancellation_;
+  std::unique_ptr<Aggregation> aggregation_;
   uint64_t chunks_ = 0;
   uint64_t rows_ = 0;
   bool saw_columns_ = false;
@@ -58,7 +64,8 @@ class MetricCall {
 
 // Start, one Add, Finish: the whole of a unary call.
 absl::StatusOr<v1::MetricResult> ComputeOnce(
-    std::shared_ptr<const Metric> metric, const CallArgs& args);
+    std::shared_ptr<const Metric> metric, const CallArgs& args,
+    const Cancellation* cancellation = nullptr);
 
 }  // namespace kpi
 

@@ -8,7 +8,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
-#include "conformance.h"
 #include "private_copy.h"
 
 namespace kpi {
@@ -77,6 +76,7 @@ absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Build(
   struct File {
     std::string path;
     absl::Status directory_safe;
+    Isolation isolation;
     // Its version when listed; unknown (default) if it cannot be read.
     FileVersion version;
   };
@@ -88,9 +88,13 @@ absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Build(
         options.allow_writable
             ? absl::OkStatus()
             : CheckNotWritableByOthers(directory, "plugin directory");
+    auto isolation = options.directory_isolation.find(directory);
     for (std::string& path : *listed) {
       const absl::StatusOr<FileVersion> version = VersionOfFile(path);
       files.push_back({std::move(path), directory_safe,
+                       isolation == options.directory_isolation.end()
+                           ? options.isolation
+                           : isolation->second,
                        version.ok() ? *version : FileVersion{}});
     }
   }
@@ -125,7 +129,7 @@ absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Build(
     const std::shared_ptr<const PluginLibrary> previous_version =
         before == served_before.end() ? nullptr : before->second;
     absl::StatusOr<std::shared_ptr<const PluginLibrary>> library =
-        registry->LoadFile(file->path, file->directory_safe);
+        registry->LoadFile(file->path, file->directory_safe, file->isolation);
     absl::Status status = library.status();
     if (status.ok()) status = registry->Add(*library);
     if (status.ok()) {
@@ -173,7 +177,8 @@ absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Build(
 }
 
 absl::StatusOr<std::shared_ptr<const PluginLibrary>> MetricRegistry::LoadFile(
-    const std::string& file, const absl::Status& directory_safe) const {
+    const std::string& file, const absl::Status& directory_safe,
+    Isolation isolation) const {
   // Permissions first: a refused file's code never runs.
   if (!options_.allow_writable) {
     if (!directory_safe.ok()) return directory_safe;
@@ -182,15 +187,9 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> MetricRegistry::LoadFile(
       return status;
     }
   }
-  absl::StatusOr<std::shared_ptr<const PluginLibrary>> library =
-      PluginLibrary::Load(file);
-  if (library.ok() && options_.check_plugins) {
-    if (absl::Status status = ConformanceStatus(CheckConformance(*library));
-        !status.ok()) {
-      return status;
-    }
-  }
-  return library;
+  PluginLoadOptions load{isolation, options_.worker};
+  load.worker.run_checks = options_.check_plugins;
+  return PluginLibrary::Load(file, load);
 }
 
 void MetricRegistry::Record(PluginChange change, const Log& log) {

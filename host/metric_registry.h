@@ -4,9 +4,11 @@
 // Every regular file named *.so in each directory is tried, in name order. A
 // file that is not a loadable library, lacks the entry symbol, speaks another
 // major ABI version, declares a malformed schema, or reuses a plugin or
-// metric name already loaded, or fails a conformance check, is refused: one
-// line naming the file and the reason goes to the log, and the rest keep
-// loading. Refused plugins are never listed or served.
+// metric name already loaded, or fails a conformance check, or crashes or
+// hangs while loading, is refused: one line naming the file and the reason
+// goes to the log, and the rest keep loading. Refused plugins are never
+// listed or served. No new plugin code runs in this process while loading:
+// the entry function and the checks run in a child (plugin_worker.h).
 //
 // A registry never changes: reloading builds a new one (Reload()), which the
 // server swaps in for new calls (live_registry.h).
@@ -64,6 +66,13 @@ class MetricRegistry {
     // refused before any of its code runs -- whoever can write it can run
     // code in the server -- as sshd refuses such key files.
     bool allow_writable = false;
+    // Where plugin code runs (plugin_library.h), for every directory not
+    // named in directory_isolation.
+    Isolation isolation = Isolation::kProcess;
+    absl::flat_hash_map<std::string, Isolation> directory_isolation;
+    // The workers (process isolation) and load-time children (none).
+    // worker.run_checks is set from check_plugins.
+    WorkerOptions worker;
   };
 
   // Loads every plugin in `directories`. NOT_FOUND if a directory does not
@@ -111,7 +120,8 @@ class MetricRegistry {
       const Options& options, const MetricRegistry* previous);
   // Loads and checks one new or changed file, permissions first.
   absl::StatusOr<std::shared_ptr<const PluginLibrary>> LoadFile(
-      const std::string& file, const absl::Status& directory_safe) const;
+      const std::string& file, const absl::Status& directory_safe,
+      Isolation isolation) const;
   // Adds the library's metrics, or returns why it must be refused.
   absl::Status Add(std::shared_ptr<const PluginLibrary> library);
   void Record(PluginChange change, const Log& log);

@@ -25,6 +25,11 @@ absl::Status FromPlugin(const Metric& metric, const char* call,
 
 absl::StatusOr<MetricState> MetricState::Create(
     std::shared_ptr<const Metric> metric, const BoundParams& params) {
+  if (metric->library().worker() != nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        metric->name(), ": plugin '", metric->library().descriptor().name,
+        "' runs in a worker process; its states live there (use MetricCall)"));
+  }
   kpi_error error{};
   void* state = nullptr;
   kpi_status status =

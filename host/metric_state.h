@@ -21,6 +21,8 @@ namespace kpi {
 
 class MetricState {
  public:
+  // FAILED_PRECONDITION for a metric whose plugin runs in a worker
+  // (plugin_worker.h): only the worker holds its states.
   static absl::StatusOr<MetricState> Create(
       std::shared_ptr<const Metric> metric, const BoundParams& params);
 

@@ -16,46 +16,46 @@ namespace {
 // "bad file descriptor", so the loader's own words ("invalid ELF header",
 // "undefined symbol: ...") come from one more dlopen of the same file.
 // They name the private copy; the operator knows the original.
-std::string LoadFailureReason(const PrivateCopy& copy,
+std::string LoadFailureReason(const std::string& file,
                               const std::string& original) {
-  void* handle = dlopen(copy.path().c_str(), RTLD_NOW | RTLD_LOCAL);
+  void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle != nullptr) {
     dlclose(handle);
     return "dlopen failed";
   }
   const char* reason = dlerror();
-  return reason ? absl::StrReplaceAll(reason, {{copy.path(), original}})
+  return reason ? absl::StrReplaceAll(reason, {{file, original}})
                 : "dlopen failed";
 }
 
 }  // namespace
 
-PluginLibrary::PluginLibrary(std::string path, PrivateCopy copy,
-                             boost::dll::shared_library library,
-                             const kpi_plugin_descriptor* descriptor)
-    : path_(std::move(path)),
-      copy_(std::move(copy)),
-      library_(std::move(library)),
-      descriptor_(descriptor) {}
+absl::string_view IsolationName(Isolation isolation) {
+  return isolation == Isolation::kProcess ? "process" : "none";
+}
 
-absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
-    const std::string& path) {
+absl::StatusOr<Isolation> ParseIsolation(absl::string_view name) {
+  if (name == "process") return Isolation::kProcess;
+  if (name == "none") return Isolation::kNone;
+  return absl::InvalidArgumentError(
+      absl::StrCat("isolation '", name, "': expected 'process' or 'none'"));
+}
+
+absl::Status PluginLibrary::Open(const std::string& file,
+                                 const std::string& original) {
   namespace dll = boost::dll;
-  absl::StatusOr<PrivateCopy> copy = PrivateCopy::Make(path);
-  if (!copy.ok()) return copy.status();
   boost::dll::fs::error_code error;
-  dll::shared_library library(
-      copy->path(), dll::load_mode::rtld_now | dll::load_mode::rtld_local,
-      error);
+  library_ = dll::shared_library(
+      file, dll::load_mode::rtld_now | dll::load_mode::rtld_local, error);
   if (error) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "not a loadable shared library: ", LoadFailureReason(*copy, path)));
+        "not a loadable shared library: ", LoadFailureReason(file, original)));
   }
-  if (!library.has(KPI_PLUGIN_ENTRY_SYMBOL)) {
+  if (!library_.has(KPI_PLUGIN_ENTRY_SYMBOL)) {
     return absl::FailedPreconditionError(
         absl::StrCat("no entry symbol ", KPI_PLUGIN_ENTRY_SYMBOL));
   }
-  auto& entry = library.get<std::remove_pointer_t<kpi_plugin_entry_fn>>(
+  auto& entry = library_.get<std::remove_pointer_t<kpi_plugin_entry_fn>>(
       KPI_PLUGIN_ENTRY_SYMBOL);
   kpi_error plugin_error{};
   const kpi_plugin_descriptor* descriptor =
@@ -66,18 +66,80 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
         "plugin declined to load: ",
         plugin_error.message[0] ? plugin_error.message : "no reason given"));
   }
+  return Adopt(descriptor);
+}
+
+absl::Status PluginLibrary::Adopt(const kpi_plugin_descriptor* descriptor) {
   if (descriptor->abi_major != KPI_ABI_VERSION_MAJOR) {
     return absl::FailedPreconditionError(
         absl::StrCat("speaks plugin ABI ", descriptor->abi_major, ".",
                      descriptor->abi_minor, ", this server speaks ",
                      KPI_ABI_VERSION_MAJOR, ".", KPI_ABI_VERSION_MINOR));
   }
-  if (absl::Status schema = CheckPluginDescriptor(*descriptor); !schema.ok()) {
+  if (absl::Status schema =
+          CheckPluginDescriptor(*descriptor, /*code_here=*/worker_ == nullptr);
+      !schema.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat("malformed schema: ", schema.message()));
   }
-  return std::shared_ptr<const PluginLibrary>(new PluginLibrary(
-      path, *std::move(copy), std::move(library), descriptor));
+  descriptor_ = descriptor;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
+    const std::string& path) {
+  absl::StatusOr<PrivateCopy> copy = PrivateCopy::Make(path);
+  if (!copy.ok()) return copy.status();
+  const std::string file = copy->path();
+  const FileVersion version = copy->version();
+  std::shared_ptr<PluginLibrary> library(
+      new PluginLibrary(path, *std::move(copy), version));
+  if (absl::Status s = library->Open(file, path); !s.ok()) return s;
+  return std::shared_ptr<const PluginLibrary>(std::move(library));
+}
+
+absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::LoadInPlace(
+    const std::string& path) {
+  absl::StatusOr<FileVersion> version = VersionOfFile(path);
+  if (!version.ok()) return version.status();
+  std::shared_ptr<PluginLibrary> library(
+      new PluginLibrary(path, std::nullopt, *version));
+  if (absl::Status s = library->Open(path, path); !s.ok()) return s;
+  return std::shared_ptr<const PluginLibrary>(std::move(library));
+}
+
+absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
+    const std::string& path, const PluginLoadOptions& options) {
+  absl::StatusOr<PrivateCopy> copy = PrivateCopy::Make(path);
+  if (!copy.ok()) return copy.status();
+  const std::string file = copy->path();
+  const FileVersion version = copy->version();
+  std::shared_ptr<PluginLibrary> library(
+      new PluginLibrary(path, *std::move(copy), version));
+  // The child knows only the private copy; refusals name the operator's
+  // file.
+  auto named = [&](const absl::Status& status) {
+    return absl::Status(status.code(),
+                        absl::StrReplaceAll(status.message(), {{file, path}}));
+  };
+  if (options.isolation == Isolation::kNone) {
+    // The plugin's load-time code proves itself in a child first.
+    if (absl::Status s = PluginWorker::Check(file, options.worker); !s.ok()) {
+      return named(s);
+    }
+    if (absl::Status s = library->Open(file, path); !s.ok()) return s;
+    return std::shared_ptr<const PluginLibrary>(std::move(library));
+  }
+  absl::StatusOr<std::shared_ptr<PluginWorker>> worker =
+      PluginWorker::Start(file, options.worker);
+  if (!worker.ok()) return named(worker.status());
+  library->worker_ = *std::move(worker);
+  // The worker runs plugin code: what it sent is checked again here.
+  if (absl::Status s = library->Adopt(&library->worker_->descriptor());
+      !s.ok()) {
+    return s;
+  }
+  return std::shared_ptr<const PluginLibrary>(std::move(library));
 }
 
 }  // namespace kpi

@@ -133,7 +133,7 @@ bool HasForm(const kpi_metric_descriptor& metric, absl::string_view form) {
   return false;
 }
 
-absl::Status CheckMetric(const kpi_metric_descriptor& metric) {
+absl::Status CheckMetric(const kpi_metric_descriptor& metric, bool code_here) {
   if (!IsValidName(metric.name)) {
     return Malformed("metric",
                      absl::StrCat("invalid name '",
@@ -143,8 +143,8 @@ absl::Status CheckMetric(const kpi_metric_descriptor& metric) {
   if (metric.description == nullptr || metric.unit == nullptr) {
     return Malformed(where, "description and unit must not be null");
   }
-  if (!metric.create || !metric.update || !metric.merge || !metric.finalize ||
-      !metric.destroy) {
+  if (code_here && (!metric.create || !metric.update || !metric.merge ||
+                    !metric.finalize || !metric.destroy)) {
     return Malformed(where, "a lifecycle function pointer is null");
   }
   if ((metric.num_inputs > 0 && metric.inputs == nullptr) ||
@@ -214,7 +214,8 @@ bool IsValidName(const char* name) {
   return true;
 }
 
-absl::Status CheckPluginDescriptor(const kpi_plugin_descriptor& plugin) {
+absl::Status CheckPluginDescriptor(const kpi_plugin_descriptor& plugin,
+                                   bool code_here) {
   if (!IsValidName(plugin.name)) {
     return Malformed("plugin", "name must match [a-z][a-z0-9_]*");
   }
@@ -227,7 +228,7 @@ absl::Status CheckPluginDescriptor(const kpi_plugin_descriptor& plugin) {
   absl::flat_hash_set<absl::string_view> names;
   for (size_t i = 0; i < plugin.num_metrics; ++i) {
     const kpi_metric_descriptor& metric = plugin.metrics[i];
-    if (absl::Status s = CheckMetric(metric); !s.ok()) return s;
+    if (absl::Status s = CheckMetric(metric, code_here); !s.ok()) return s;
     if (!names.insert(metric.name).second) {
       return Malformed(absl::StrCat("metric '", metric.name, "'"),
                        "declared twice");

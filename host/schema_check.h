@@ -13,7 +13,10 @@ namespace kpi {
 
 // OK, or INVALID_ARGUMENT whose message names the metric and the field at
 // fault, e.g. "metric 'nps': input 'scores': min 10 > max 0".
-absl::Status CheckPluginDescriptor(const kpi_plugin_descriptor& plugin);
+// `code_here` false: the descriptor is a copy whose code runs in a plugin
+// worker (descriptor_wire.h), so its function pointers are null by design.
+absl::Status CheckPluginDescriptor(const kpi_plugin_descriptor& plugin,
+                                   bool code_here = true);
 
 // Whether `name` is a valid metric, input or parameter name:
 // [a-z][a-z0-9_]*, at most 64 characters.

@@ -35,10 +35,16 @@ void Scatter(const T* values, const std::vector<uint32_t>& segment_of_row,
 
 SegmentedState::SegmentedState(std::shared_ptr<const Metric> metric,
                                std::shared_ptr<const BoundParams> params,
-                               std::vector<std::string> group_by)
+                               std::vector<std::string> group_by,
+                               const Cancellation* cancellation)
     : metric_(std::move(metric)),
       params_(std::move(params)),
-      group_by_(std::move(group_by)) {}
+      group_by_(std::move(group_by)),
+      cancellation_(cancellation) {}
+
+absl::Status SegmentedState::CheckCancelled() const {
+  return cancellation_ ? cancellation_->Check() : absl::OkStatus();
+}
 
 absl::StatusOr<uint32_t> SegmentedState::AddSegment(
     const std::vector<ColumnArg>& keys, size_t row) {
@@ -52,7 +58,7 @@ absl::StatusOr<uint32_t> SegmentedState::AddSegment(
   std::vector<KeyPart> parts;
   for (const ColumnArg& key : keys) {
     if (key.type == KPI_TYPE_STRING) {
-      parts.push_back({false, 0, (*key.strings)[static_cast<int>(row)]});
+      parts.push_back({false, 0, std::string(key.Text(row))});
     } else {
       parts.push_back({true, key.i64[row], absl::StrCat(key.i64[row])});
     }
@@ -114,21 +120,17 @@ absl::Status SegmentedState::KeyRows(const std::vector<ColumnArg>& keys,
     return KeyIntRows(keys, rows);
   }
   if (keys.size() == 1) {
-    const auto& values = *keys[0].strings;
+    const ColumnArg& key = keys[0];
     return KeyRowsWith(
-        index_,
-        [&values](size_t row) -> const std::string& {
-          return values[static_cast<int>(row)];
-        },
-        keys, rows);
+        index_, [&key](size_t row) { return key.Text(row); }, keys, rows);
   }
   return KeyRowsWith(
       index_,
-      [&](size_t row) -> const std::string& {
+      [&](size_t row) -> absl::string_view {
         scratch_key_.clear();
         for (const ColumnArg& key : keys) {
           if (key.type == KPI_TYPE_STRING) {
-            AppendPart(scratch_key_, (*key.strings)[static_cast<int>(row)]);
+            AppendPart(scratch_key_, key.Text(row));
           } else {
             AppendPart(
                 scratch_key_,
@@ -182,7 +184,10 @@ absl::Status SegmentedState::Update(const kpi_chunk& chunk,
       c.i64 = in.i64 ? g.i64.data() + first : nullptr;
       c.str = in.str ? g.str.data() + first : nullptr;
     }
-    const kpi_chunk segment_chunk{count, columns.data(), columns.size()};
+    if (absl::Status status = CheckCancelled(); !status.ok()) return status;
+    kpi_chunk segment_chunk = chunk;
+    segment_chunk.num_rows = count;
+    segment_chunk.inputs = columns.data();
     if (absl::Status status = segments_[s].state.Update(segment_chunk);
         !status.ok()) {
       return status;
@@ -210,11 +215,13 @@ absl::StatusOr<v1::MetricResult> SegmentedState::Finish() const {
   absl::StatusOr<MetricState> overall = MetricState::Create(metric_, *params_);
   if (!overall.ok()) return overall.status();
   for (const Segment* segment : sorted) {
+    if (absl::Status s = CheckCancelled(); !s.ok()) return s;
     if (absl::Status s = overall->Merge(segment->state); !s.ok()) return s;
   }
   absl::StatusOr<v1::MetricResult> result = overall->Finalize();
   if (!result.ok()) return result.status();
   for (const Segment* segment : sorted) {
+    if (absl::Status s = CheckCancelled(); !s.ok()) return s;
     absl::StatusOr<v1::MetricResult> part = segment->state.Finalize();
     if (!part.ok()) return part.status();
     v1::SegmentResult* out = result->add_segments();

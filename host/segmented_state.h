@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "bound_params.h"
 #include "call_args.h"
+#include "cancellation.h"
 #include "kpi/v1/result.pb.h"
 #include "metric.h"
 #include "metric_state.h"
@@ -31,9 +32,13 @@ class SegmentedState {
   static constexpr size_t kMaxSegments = 100000;
 
   // REQUIRES: `params` bound for `metric`; `group_by` not empty.
+  // `cancellation` (may be null) is asked before each segment's update,
+  // merge and finalize, so a call with many segments stops soon after it
+  // is cancelled; it must outlive this object.
   SegmentedState(std::shared_ptr<const Metric> metric,
                  std::shared_ptr<const BoundParams> params,
-                 std::vector<std::string> group_by);
+                 std::vector<std::string> group_by,
+                 const Cancellation* cancellation = nullptr);
 
   // Deals the rows of `chunk` (validated, bound) to their segments; `keys`
   // are the group_by columns of the same chunk, in group_by order, each with
@@ -70,6 +75,8 @@ class SegmentedState {
                            const std::vector<ColumnArg>& keys, size_t rows);
   // KeyRows for one INT64 or TIMESTAMP column, through int_memo_.
   absl::Status KeyIntRows(const std::vector<ColumnArg>& keys, size_t rows);
+  // OK, or why the call must stop.
+  absl::Status CheckCancelled() const;
   // A new segment for the key of `row`. INVALID_ARGUMENT past kMaxSegments.
   absl::StatusOr<uint32_t> AddSegment(const std::vector<ColumnArg>& keys,
                                       size_t row);
@@ -77,6 +84,7 @@ class SegmentedState {
   std::shared_ptr<const Metric> metric_;
   std::shared_ptr<const BoundParams> params_;
   std::vector<std::string> group_by_;
+  const Cancellation* cancellation_;
   std::vector<Segment> segments_;
   // Key -> index into segments_. Keying is the per-row cost of group_by,
   // so the common single-column keys skip encoding: one INT64 or TIMESTAMP

@@ -30,9 +30,16 @@ class WireWriter {
 
   explicit WireWriter(Grow grow) : grow_(std::move(grow)) {}
 
-  // `size` bytes at the current end, to be filled by the caller.
+  // `size` bytes at the current end, to be filled by the caller. When the
+  // buffer cannot grow, the writer fails (ok() turns false) and the bytes
+  // go to a scratch area.
   char* Reserve(size_t size) {
-    char* base = grow_(size_ + size);
+    char* base = failed_ ? nullptr : grow_(size_ + size);
+    if (base == nullptr) {
+      failed_ = true;
+      scratch_.resize(size);
+      return scratch_.data();
+    }
     char* at = base + size_;
     size_ += size;
     return at;
@@ -62,10 +69,14 @@ class WireWriter {
   }
 
   size_t size() const { return size_; }
+  // False once the buffer could not grow: the message is incomplete.
+  bool ok() const { return !failed_; }
 
  private:
   Grow grow_;
   size_t size_ = 0;
+  bool failed_ = false;
+  std::string scratch_;
 };
 
 // A WireWriter into a std::string.

@@ -7,7 +7,9 @@ namespace kpi {
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
-HealthService::HealthService(const std::vector<std::string>& services) {
+HealthService::HealthService(const std::vector<std::string>& services,
+                             DynamicStatus dynamic)
+    : dynamic_(std::move(dynamic)) {
   for (const std::string& service : services) {
     statuses_[service] = HealthCheckResponse::SERVING;
   }
@@ -19,6 +21,7 @@ void HealthService::Shutdown() {
     for (auto& [service, status] : statuses_) {
       status = HealthCheckResponse::NOT_SERVING;
     }
+    shut_down_ = true;
   }
   changed_.notify_all();
 }
@@ -26,8 +29,12 @@ void HealthService::Shutdown() {
 HealthService::Status HealthService::StatusOf(
     const std::string& service) const {
   auto it = statuses_.find(service);
-  return it == statuses_.end() ? HealthCheckResponse::SERVICE_UNKNOWN
-                               : it->second;
+  if (it != statuses_.end()) return it->second;
+  const std::optional<bool> serving =
+      dynamic_ ? dynamic_(service) : std::nullopt;
+  if (!serving) return HealthCheckResponse::SERVICE_UNKNOWN;
+  return *serving && !shut_down_ ? HealthCheckResponse::SERVING
+                                 : HealthCheckResponse::NOT_SERVING;
 }
 
 grpc::Status HealthService::Check(grpc::ServerContext*,

@@ -14,8 +14,10 @@
 #define KPI_SERVICE_HEALTH_SERVICE_H_
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,9 +27,16 @@ namespace kpi {
 
 class HealthService final : public grpc::health::v1::Health::Service {
  public:
+  // The status of a service name not in the fixed list: true SERVING,
+  // false NOT_SERVING, nullopt unknown. Asked on every Check and every
+  // 200 ms of a Watch; must be thread-safe.
+  using DynamicStatus =
+      std::function<std::optional<bool>(const std::string& service)>;
+
   // Every service in `services` (include "" for the whole server) starts
-  // SERVING.
-  explicit HealthService(const std::vector<std::string>& services);
+  // SERVING; other names are asked of `dynamic` (may be empty).
+  explicit HealthService(const std::vector<std::string>& services,
+                         DynamicStatus dynamic = nullptr);
 
   // Every service NOT_SERVING from now on, for good: the server is shutting
   // down. Watchers get the change at once.
@@ -48,6 +57,8 @@ class HealthService final : public grpc::health::v1::Health::Service {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::map<std::string, Status> statuses_;
+  DynamicStatus dynamic_;
+  bool shut_down_ = false;
 };
 
 }  // namespace kpi

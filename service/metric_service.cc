@@ -1,5 +1,6 @@
 #include "metric_service.h"
 
+#include <chrono>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +13,18 @@ grpc::Status ToGrpc(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                       std::string(status.message()));
+}
+
+absl::Status CallContextCancellation::Check() const {
+  if (std::chrono::system_clock::now() > context_->deadline()) {
+    return absl::DeadlineExceededError("the call's deadline passed");
+  }
+  if (context_->IsCancelled()) {
+    return absl::CancelledError(
+        "the call was cancelled (the client went away, or the server is "
+        "shutting down)");
+  }
+  return absl::OkStatus();
 }
 
 MetricServiceImpl::MetricServiceImpl(const LiveConfig* config)
@@ -32,7 +45,7 @@ absl::StatusOr<std::shared_ptr<const Metric>> MetricServiceImpl::Lookup(
 
 absl::StatusOr<MetricCall> MetricServiceImpl::Begin(
     const ServingConfig& config, absl::string_view metric_name,
-    CallArgs* first_chunk) {
+    CallArgs* first_chunk, const Cancellation* cancellation) {
   absl::StatusOr<std::shared_ptr<const Metric>> metric =
       Lookup(config, metric_name);
   if (!metric.ok()) return metric.status();
@@ -42,7 +55,7 @@ absl::StatusOr<MetricCall> MetricServiceImpl::Begin(
     return s;
   }
   absl::StatusOr<MetricCall> call =
-      MetricCall::Start(*std::move(metric), *first_chunk);
+      MetricCall::Start(*std::move(metric), *first_chunk, cancellation);
   if (!call.ok()) return call.status();
   if (absl::Status s = call->Add(*first_chunk); !s.ok()) return s;
   return call;
@@ -75,18 +88,21 @@ grpc::Status MetricServiceImpl::DescribeMetric(
   return grpc::Status::OK;
 }
 
-grpc::Status MetricServiceImpl::Compute(grpc::ServerContext*,
+grpc::Status MetricServiceImpl::Compute(grpc::ServerContext* context,
                                         const v1::ComputeRequest* request,
                                         v1::ComputeResponse* response) {
   const ServingConfig config = config_->Current();
   CallArgs args = ArgsFromRequest(*request);
-  absl::StatusOr<MetricCall> call = Begin(config, request->metric(), &args);
+  const CallContextCancellation cancellation(context);
+  absl::StatusOr<MetricCall> call =
+      Begin(config, request->metric(), &args, &cancellation);
   if (!call.ok()) return ToGrpc(call.status());
   return Finish(*call, response->mutable_result());
 }
 
 grpc::Status MetricServiceImpl::ComputeStream(
-    grpc::ServerContext*, grpc::ServerReader<v1::ComputeStreamRequest>* reader,
+    grpc::ServerContext* context,
+    grpc::ServerReader<v1::ComputeStreamRequest>* reader,
     v1::ComputeStreamResponse* response) {
   v1::ComputeStreamRequest chunk;
   if (!reader->Read(&chunk)) {
@@ -97,7 +113,9 @@ grpc::Status MetricServiceImpl::ComputeStream(
   const std::string metric_name = chunk.metric();
   const ServingConfig config = config_->Current();
   CallArgs first = ArgsFromRequest(chunk);
-  absl::StatusOr<MetricCall> call = Begin(config, metric_name, &first);
+  const CallContextCancellation cancellation(context);
+  absl::StatusOr<MetricCall> call =
+      Begin(config, metric_name, &first, &cancellation);
   if (!call.ok()) return ToGrpc(call.status());
   uint64_t chunks = 1;
   while (reader->Read(&chunk)) {
@@ -123,12 +141,14 @@ grpc::Status MetricServiceImpl::ComputeStream(
 }
 
 grpc::Status MetricServiceImpl::ComputeTyped(
-    absl::string_view metric_name, const google::protobuf::Message& request,
-    v1::MetricResult* result) const {
+    grpc::ServerContext* context, absl::string_view metric_name,
+    const google::protobuf::Message& request, v1::MetricResult* result) const {
   absl::StatusOr<CallArgs> args = ArgsFromTypedRequest(request);
   if (!args.ok()) return ToGrpc(args.status());
   const ServingConfig config = config_->Current();
-  absl::StatusOr<MetricCall> call = Begin(config, metric_name, &*args);
+  const CallContextCancellation cancellation(context);
+  absl::StatusOr<MetricCall> call =
+      Begin(config, metric_name, &*args, &cancellation);
   if (!call.ok()) return ToGrpc(call.status());
   return Finish(*call, result);
 }

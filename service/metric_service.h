@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "call_args.h"
+#include "cancellation.h"
 #include "kpi/v1/metric_service.grpc.pb.h"
 #include "live_config.h"
 #include "metric_call.h"
@@ -38,10 +39,12 @@ class MetricServiceImpl final : public v1::MetricService::Service {
       v1::ComputeStreamResponse* response) override;
 
   // One handler per typed RPC (typed_rpcs.h), each a ComputeTyped call.
-#define KPI_DECLARE_TYPED_RPC(Rpc, metric)                                \
-  grpc::Status Rpc(grpc::ServerContext*, const v1::Rpc##Request* request, \
-                   v1::Rpc##Response* response) override {                \
-    return ComputeTyped(metric, *request, response->mutable_result());    \
+#define KPI_DECLARE_TYPED_RPC(Rpc, metric)                 \
+  grpc::Status Rpc(grpc::ServerContext* context,           \
+                   const v1::Rpc##Request* request,        \
+                   v1::Rpc##Response* response) override { \
+    return ComputeTyped(context, metric, *request,         \
+                        response->mutable_result());       \
   }
   KPI_FOR_EACH_TYPED_RPC(KPI_DECLARE_TYPED_RPC)
 #undef KPI_DECLARE_TYPED_RPC
@@ -52,16 +55,32 @@ class MetricServiceImpl final : public v1::MetricService::Service {
       const ServingConfig& config, absl::string_view name);
   // Looks the metric up, applies the call's profile to `first_chunk`,
   // starts the call and adds the first chunk.
+  // `cancellation` must outlive the call.
   static absl::StatusOr<MetricCall> Begin(const ServingConfig& config,
                                           absl::string_view metric_name,
-                                          CallArgs* first_chunk);
+                                          CallArgs* first_chunk,
+                                          const Cancellation* cancellation);
   static grpc::Status Finish(MetricCall& call, v1::MetricResult* result);
   // Computes `metric` from a typed request's fields into `*result`.
-  grpc::Status ComputeTyped(absl::string_view metric,
+  grpc::Status ComputeTyped(grpc::ServerContext* context,
+                            absl::string_view metric,
                             const google::protobuf::Message& request,
                             v1::MetricResult* result) const;
 
   const LiveConfig* config_;
+};
+
+// A call's cancellation as gRPC knows it: the client cancelled or went
+// away, the deadline passed, or the server is shutting down (which cancels
+// the calls still running after its grace).
+class CallContextCancellation final : public Cancellation {
+ public:
+  explicit CallContextCancellation(grpc::ServerContext* context)
+      : context_(context) {}
+  absl::Status Check() const override;
+
+ private:
+  grpc::ServerContext* context_;
 };
 
 // absl::Status -> grpc::Status with the same code and message.

@@ -9,9 +9,14 @@
 
 #include <boost/filesystem/path.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "admin_service.h"
@@ -21,6 +26,7 @@
 #include "metric_service.h"
 #include "server_options.h"
 #include "server_transport.h"
+#include "unix_io.h"
 
 namespace {
 
@@ -64,6 +70,67 @@ absl::StatusOr<std::unique_ptr<kpi::FileWatcher>> WatchFiles(
   });
 }
 
+// Health of "plugin:NAME" (its worker is serving) and "metric:NAME" (its
+// plugin's); nullopt for other names. A plugin in process always serves.
+std::optional<bool> PluginHealth(const kpi::LiveConfig& config,
+                                 const std::string& service) {
+  const kpi::ServingConfig serving = config.Current();
+  auto serves = [](const kpi::PluginLibrary& library) {
+    return library.worker() == nullptr || library.worker()->serving();
+  };
+  if (absl::StartsWith(service, "plugin:")) {
+    const absl::string_view name = absl::string_view(service).substr(7);
+    for (const auto& library : serving.registry->plugins()) {
+      if (name == library->descriptor().name) return serves(*library);
+    }
+  } else if (absl::StartsWith(service, "metric:")) {
+    const auto metric = serving.registry->Find(service.substr(7));
+    if (metric != nullptr) return serves(metric->library());
+  }
+  return std::nullopt;
+}
+
+// Bounds shutdown whatever plugins do: when the grace has passed, gRPC
+// cancels the calls still running and every plugin worker is killed (their
+// calls fail at once); a call stuck in an in-process plugin's code cannot
+// be stopped, so a second later the process exits regardless.
+class ShutdownWatchdog {
+ public:
+  explicit ShutdownWatchdog(std::chrono::seconds grace)
+      : thread_([this, grace] { Watch(grace); }) {}
+  ~ShutdownWatchdog() {
+    Disarm();
+    thread_.join();
+  }
+  void Disarm() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    disarmed_ = true;
+    disarm_.notify_all();
+  }
+
+ private:
+  void Watch(std::chrono::seconds grace) {
+    const auto start = std::chrono::steady_clock::now();
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (disarm_.wait_until(lock, start + grace, [this] { return disarmed_; })) {
+      return;
+    }
+    kpi::PluginWorker::KillAll("the server is shutting down");
+    if (disarm_.wait_until(lock, start + grace + std::chrono::milliseconds(900),
+                           [this] { return disarmed_; })) {
+      return;
+    }
+    Log("calls still running in in-process plugin code after the grace; "
+        "exiting without them");
+    std::_Exit(0);
+  }
+
+  std::mutex mutex_;
+  std::condition_variable disarm_;
+  bool disarmed_ = false;
+  std::thread thread_;
+};
+
 int Run(const kpi::ServerOptions& options) {
   // Block the shutdown signals in every thread gRPC will start; the main
   // thread takes them with sigwait below.
@@ -74,11 +141,21 @@ int Run(const kpi::ServerOptions& options) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  kpi::MetricRegistry::Options registry_options;
+  registry_options.check_plugins = !options.skip_plugin_checks;
+  registry_options.allow_writable = options.allow_writable_plugins;
+  registry_options.isolation = options.isolation;
+  registry_options.directory_isolation = options.directory_isolation;
+  registry_options.worker.memory_limit_bytes =
+      static_cast<uint64_t>(options.worker_memory_limit_mb) << 20;
+  registry_options.worker.cancel_grace =
+      std::chrono::milliseconds(options.cancel_grace_ms);
+  registry_options.worker.start_timeout =
+      std::chrono::seconds(options.plugin_load_timeout_seconds);
+  registry_options.worker.log = Log;
   absl::StatusOr<std::unique_ptr<kpi::LiveConfig>> config =
-      kpi::LiveConfig::Load(
-          options.plugin_dirs,
-          {!options.skip_plugin_checks, options.allow_writable_plugins},
-          options.profiles_file, Log);
+      kpi::LiveConfig::Load(options.plugin_dirs, registry_options,
+                            options.profiles_file, Log);
   if (!config.ok()) {
     Log(config.status().message());
     return 1;
@@ -98,7 +175,10 @@ int Run(const kpi::ServerOptions& options) {
 
   kpi::MetricServiceImpl service(config->get());
   kpi::AdminServiceImpl admin(config->get());
-  kpi::HealthService health({"", kServiceName});
+  kpi::HealthService health({"", kServiceName},
+                            [&config](const std::string& service) {
+                              return PluginHealth(**config, service);
+                            });
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
@@ -133,9 +213,11 @@ int Run(const kpi::ServerOptions& options) {
   Log(absl::StrCat("received signal ", signal_number,
                    ", finishing in-flight calls"));
   health.Shutdown();  // every service NOT_SERVING from now on
-  server->Shutdown(std::chrono::system_clock::now() +
-                   std::chrono::seconds(options.shutdown_grace_seconds));
+  const auto grace = std::chrono::seconds(options.shutdown_grace_seconds);
+  ShutdownWatchdog watchdog(grace);
+  server->Shutdown(std::chrono::system_clock::now() + grace);
   server->Wait();
+  watchdog.Disarm();
   watcher.reset();
   Log("stopped");
   return 0;
@@ -144,6 +226,9 @@ int Run(const kpi::ServerOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything opens a file: a server started with 0-2 closed would
+  // otherwise write its log into whatever took those numbers.
+  kpi::ProtectStandardDescriptors();
   absl::StatusOr<kpi::ServerOptions> options =
       kpi::ParseServerOptions(argc, argv);
   if (!options.ok()) {

@@ -20,6 +20,25 @@ absl::StatusOr<int> PositiveInt(absl::string_view flag, absl::string_view text,
   return value;
 }
 
+struct NumberFlag {
+  int* target;
+  int min;
+};
+
+// The flags that take a whole number, with their smallest value.
+absl::flat_hash_map<absl::string_view, NumberFlag> NumberFlags(
+    ServerOptions& options) {
+  return {
+      {"--worker-threads", {&options.worker_threads, 1}},
+      {"--max-message-bytes", {&options.max_message_bytes, 1}},
+      {"--shutdown-grace-seconds", {&options.shutdown_grace_seconds, 0}},
+      {"--worker-memory-limit-mb", {&options.worker_memory_limit_mb, 0}},
+      {"--cancel-grace-ms", {&options.cancel_grace_ms, 0}},
+      {"--plugin-load-timeout-seconds",
+       {&options.plugin_load_timeout_seconds, 1}},
+  };
+}
+
 }  // namespace
 
 std::string ServerUsage() {
@@ -34,11 +53,34 @@ std::string ServerUsage() {
       "127.0.0.1:50051;\n"
       "                            port 0 picks a free port, printed at "
       "start)\n"
-      "  --plugin-dir DIR          load every *.so in DIR; repeatable "
+      "  --plugin-dir DIR[,isolation=MODE]\n"
+      "                            load every *.so in DIR; repeatable "
       "(default:\n"
       "                            the bundled plugins, ",
       DefaultPluginDirectory(),
-      ")\n"
+      ");\n"
+      "                            MODE overrides --isolation for DIR\n"
+      "  --isolation MODE          where plugin code runs: 'process' "
+      "(default:\n"
+      "                            one supervised worker process per "
+      "plugin; a\n"
+      "                            crash, hang or runaway costs only its "
+      "own\n"
+      "                            calls) or 'none' (in the server: faster, "
+      "for\n"
+      "                            trusted plugins only; a crash ends the\n"
+      "                            server). Loading runs in a child either "
+      "way\n"
+      "  --worker-memory-limit-mb N  a plugin worker using more resident\n"
+      "                            memory is killed and its calls fail\n"
+      "                            RESOURCE_EXHAUSTED (default 2048; 0: no "
+      "limit)\n"
+      "  --cancel-grace-ms N       how long plugin code may run on after its\n"
+      "                            call is cancelled before its worker is\n"
+      "                            killed (default 500)\n"
+      "  --plugin-load-timeout-seconds N  how long loading and checking one\n"
+      "                            plugin may take before it is refused\n"
+      "                            (default 30)\n"
       "  --worker-threads N        most threads serving calls (default: "
       "gRPC's,\n"
       "                            about one per core)\n"
@@ -74,8 +116,15 @@ std::string ServerUsage() {
       "calls, running calls finish on the version they started with, and a\n"
       "changed plugin that is refused leaves its previous version serving.\n"
       "\n"
+      "A plugin worker that crashes fails only the calls it was serving\n"
+      "(UNAVAILABLE, naming the plugin and the signal or exit status) and is\n"
+      "restarted on the next call, after a backoff; after 3 failures in a\n"
+      "row its health service names (plugin:NAME, metric:NAME) turn\n"
+      "NOT_SERVING until a call succeeds.\n"
+      "\n"
       "On SIGINT or SIGTERM the server stops accepting calls, lets in-flight\n"
-      "calls finish, and exits 0.\n");
+      "calls finish for the grace, cancels the rest, and exits 0 within the\n"
+      "grace plus one second.\n");
 }
 
 std::string DefaultPluginDirectory() {
@@ -87,6 +136,7 @@ std::string DefaultPluginDirectory() {
 
 absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv) {
   ServerOptions options;
+  const auto number_flags = NumberFlags(options);
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -128,23 +178,39 @@ absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv) {
     } else if (flag == "--plugin-dir") {
       absl::StatusOr<absl::string_view> v = take_value();
       if (!v.ok()) return v.status();
-      options.plugin_dirs.emplace_back(*v);
+      absl::string_view directory = *v;
+      constexpr absl::string_view kSuffix = ",isolation=";
+      if (size_t at = directory.rfind(kSuffix); at != absl::string_view::npos) {
+        absl::StatusOr<Isolation> isolation =
+            ParseIsolation(directory.substr(at + kSuffix.size()));
+        if (!isolation.ok()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("--plugin-dir: ", isolation.status().message()));
+        }
+        directory = directory.substr(0, at);
+        options.directory_isolation[std::string(directory)] = *isolation;
+      }
+      options.plugin_dirs.emplace_back(directory);
+    } else if (flag == "--isolation") {
+      absl::StatusOr<absl::string_view> v = take_value();
+      if (!v.ok()) return v.status();
+      absl::StatusOr<Isolation> isolation = ParseIsolation(*v);
+      if (!isolation.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--isolation: ", isolation.status().message()));
+      }
+      options.isolation = *isolation;
     } else if (flag == "--profiles") {
       absl::StatusOr<absl::string_view> v = take_value();
       if (!v.ok()) return v.status();
       options.profiles_file = std::string(*v);
-    } else if (flag == "--worker-threads" || flag == "--max-message-bytes" ||
-               flag == "--shutdown-grace-seconds") {
+    } else if (auto number = number_flags.find(flag);
+               number != number_flags.end()) {
       absl::StatusOr<absl::string_view> v = take_value();
       if (!v.ok()) return v.status();
-      int min = flag == "--shutdown-grace-seconds" ? 0 : 1;
-      absl::StatusOr<int> n = PositiveInt(flag, *v, min);
+      absl::StatusOr<int> n = PositiveInt(flag, *v, number->second.min);
       if (!n.ok()) return n.status();
-      int& target = flag == "--worker-threads" ? options.worker_threads
-                    : flag == "--max-message-bytes"
-                        ? options.max_message_bytes
-                        : options.shutdown_grace_seconds;
-      target = *n;
+      *number->second.target = *n;
     } else {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown flag '", arg, "' (see --help)"));

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "plugin_library.h"
 
 namespace kpi {
 
@@ -13,6 +15,15 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";
   // Empty means the bundled plugins (see DefaultPluginDirectory).
   std::vector<std::string> plugin_dirs;
+  // Where plugin code runs: the default, and per directory
+  // (--plugin-dir DIR,isolation=none).
+  Isolation isolation = Isolation::kProcess;
+  absl::flat_hash_map<std::string, Isolation> directory_isolation;
+  // Plugin workers: memory limit (0: none), how long a plugin may run on
+  // after its call is cancelled, how long loading may take.
+  int worker_memory_limit_mb = 2048;
+  int cancel_grace_ms = 500;
+  int plugin_load_timeout_seconds = 30;
   // 0 means gRPC's default (one per core, growing under load).
   int worker_threads = 0;
   int max_message_bytes = 4 * 1024 * 1024;

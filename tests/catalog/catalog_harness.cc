@@ -1,6 +1,8 @@
 #include "tests/catalog/catalog_harness.h"
 
 #include <gmock/gmock.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <algorithm>
 #include <cmath>
@@ -25,16 +27,29 @@ constexpr int kParts = 3;     // chunks, and states to merge
 constexpr int kSegments = 2;  // synthetic segments
 constexpr char kSegmentColumn[] = "catalog_test_segment";
 
+std::shared_ptr<const MetricRegistry> LoadBundled(Isolation isolation) {
+  MetricRegistry::Options options;
+  options.isolation = isolation;
+  auto loaded = MetricRegistry::Load(
+      {KPI_PLUGIN_DIR}, [](absl::string_view) {}, options);
+  if (!loaded.ok()) {
+    ADD_FAILURE() << loaded.status();
+    return nullptr;
+  }
+  return *loaded;
+}
+
+// The bundled plugins as the server runs them by default: each in its
+// worker process.
 const MetricRegistry& Registry() {
-  static const std::shared_ptr<const MetricRegistry> registry = [] {
-    auto loaded =
-        MetricRegistry::Load({KPI_PLUGIN_DIR}, [](absl::string_view) {});
-    if (!loaded.ok()) {
-      ADD_FAILURE() << loaded.status();
-      return std::shared_ptr<const MetricRegistry>();
-    }
-    return *loaded;
-  }();
+  static const auto registry = LoadBundled(Isolation::kProcess);
+  return *registry;
+}
+
+// The same plugins in this process: merging states directly, and the
+// other isolation mode's results.
+const MetricRegistry& InProcessRegistry() {
+  static const auto registry = LoadBundled(Isolation::kNone);
   return *registry;
 }
 
@@ -47,8 +62,9 @@ std::shared_ptr<const Metric> Find(const v1::ComputeRequest& request) {
   return Registry().Find(request.metric());
 }
 
-Outcome Compute(const v1::ComputeRequest& request) {
-  std::shared_ptr<const Metric> metric = Find(request);
+Outcome Compute(const v1::ComputeRequest& request,
+                const MetricRegistry& registry = Registry()) {
+  std::shared_ptr<const Metric> metric = registry.Find(request.metric());
   if (metric == nullptr) {
     return {absl::NotFoundError(absl::StrCat("no metric ", request.metric())),
             {}};
@@ -168,7 +184,8 @@ Outcome ComputeInChunks(const v1::ComputeRequest& request) {
 
 // Each part in its own state, the states merged into the first.
 Outcome ComputeMerged(const v1::ComputeRequest& request) {
-  std::shared_ptr<const Metric> metric = Find(request);
+  std::shared_ptr<const Metric> metric =
+      InProcessRegistry().Find(request.metric());
   const kpi_metric_descriptor& d = metric->descriptor();
   const CallArgs all = ArgsFromRequest(request);
   absl::StatusOr<BoundParams> params = BoundParams::Bind(d, all.parameters);
@@ -193,6 +210,29 @@ Outcome ComputeMerged(const v1::ComputeRequest& request) {
   absl::StatusOr<v1::MetricResult> result = states[0].Finalize();
   if (!result.ok()) return {result.status(), {}};
   return {absl::OkStatus(), *std::move(result)};
+}
+
+// `request` with a string column dealing its rows to kSegments segments,
+// grouped by it.
+v1::ComputeRequest Grouped(const v1::ComputeRequest& request) {
+  v1::ComputeRequest grouped = request;
+  v1::Column* segment = grouped.add_columns();
+  segment->set_name(kSegmentColumn);
+  for (size_t row = 0; row < Rows(request); ++row) {
+    segment->mutable_strings()->add_values(absl::StrCat("s", row % kSegments));
+  }
+  grouped.add_group_by(kSegmentColumn);
+  return grouped;
+}
+
+std::string DeterministicBytes(const v1::MetricResult& result) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream out(&stream);
+  out.SetSerializationDeterministic(true);
+  result.SerializeToCodedStream(&out);
+  out.Trim();
+  return bytes;
 }
 
 double Tolerance(double expected, std::optional<double> absolute) {
@@ -496,6 +536,25 @@ void PrintTo(const FormPair& c, std::ostream* os) { *os << c.name; }
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(CatalogCaseTest);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(FormPairTest);
 
+// Every case, and every case grouped by a synthetic segment, computed with
+// the plugin in its worker and in this process: same status, same bytes.
+TEST_P(CatalogCaseTest, IsolationModesAgreeBitForBit) {
+  const v1::ComputeRequest& request = GetParam().request.proto();
+  std::vector<v1::ComputeRequest> requests = {request};
+  if (Rows(request) >= 2 && request.scalars_size() == 0) {
+    requests.push_back(Grouped(request));
+  }
+  for (const v1::ComputeRequest& r : requests) {
+    const Outcome isolated = Compute(r, Registry());
+    const Outcome in_process = Compute(r, InProcessRegistry());
+    EXPECT_EQ(isolated.status, in_process.status);
+    EXPECT_EQ(DeterministicBytes(isolated.result),
+              DeterministicBytes(in_process.result))
+        << "isolated: " << isolated.result.DebugString()
+        << "\nin process: " << in_process.result.DebugString();
+  }
+}
+
 TEST_P(CatalogCaseTest, ComputesAsExpected) {
   const Outcome outcome = Compute(GetParam().request.proto());
   GetParam().expect.Check(outcome.status, &outcome.result);
@@ -522,14 +581,7 @@ TEST_P(CatalogCaseTest, SegmentsMatchEachSegmentAlone) {
   if (!single.status.ok() || rows < 2 || request.scalars_size() > 0) {
     GTEST_SKIP() << "needs rows, no scalars, and a result";
   }
-  v1::ComputeRequest grouped = request;
-  v1::Column* segment = grouped.add_columns();
-  segment->set_name(kSegmentColumn);
-  for (size_t row = 0; row < rows; ++row) {
-    segment->mutable_strings()->add_values(absl::StrCat("s", row % kSegments));
-  }
-  grouped.add_group_by(kSegmentColumn);
-  const Outcome outcome = Compute(grouped);
+  const Outcome outcome = Compute(Grouped(request));
   ASSERT_TRUE(outcome.status.ok()) << outcome.status;
   ExpectSameResult(outcome.result, single.result, "overall of the segments");
   ASSERT_EQ(outcome.result.segments_size(), kSegments);

@@ -4,6 +4,7 @@
 // private plugin directory, plus broken files as failed replacements.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,10 +62,16 @@ class ReloadTest : public ::testing::Test {
   void SetUp() override {
     dir_ = directory_.path();
     Install(kReloadFixtures + "/reload_v1.so", "reload.so");
+    Load(Isolation::kProcess);
+  }
+  void LoadInProcess() { Load(Isolation::kNone); }
+  void Load(Isolation isolation) {
+    MetricRegistry::Options options;
+    options.isolation = isolation;
     absl::StatusOr<std::shared_ptr<const MetricRegistry>> loaded =
-        MetricRegistry::Load({dir_}, [this](absl::string_view line) {
-          log_.emplace_back(line);
-        });
+        MetricRegistry::Load(
+            {dir_}, [this](absl::string_view line) { log_.emplace_back(line); },
+            options);
     ASSERT_TRUE(loaded.ok()) << loaded.status();
     registry_ = *loaded;
   }
@@ -127,7 +134,24 @@ TEST_F(ReloadTest, AFileRewrittenInPlaceNeverDisturbsTheLoadedVersion) {
   EXPECT_EQ(Version(*Reload()), "2.0.0");
 }
 
+TEST_F(ReloadTest, TheOldWorkerStopsWhenItsLastUserGoes) {
+  std::shared_ptr<const Metric> running = registry_->Find("fixture_reload_sum");
+  const pid_t old_worker = running->library().worker()->pid();
+  ASSERT_GT(old_worker, 0);
+  Install(kReloadFixtures + "/reload_v2.so", "reload.so");
+  std::shared_ptr<const MetricRegistry> reloaded = Reload();
+  registry_.reset();
+  EXPECT_EQ(kill(old_worker, 0), 0) << "stopped under a running call";
+  EXPECT_NE(reloaded->plugins()[0]->worker()->pid(), old_worker);
+
+  running.reset();
+  EXPECT_EQ(kill(old_worker, 0), -1) << "the old version's worker still runs";
+  registry_ = reloaded;
+}
+
 TEST_F(ReloadTest, TheOldLibraryIsUnloadedWhenItsLastUserGoes) {
+  // In process, the old version's code is unmapped when its last user goes.
+  LoadInProcess();
   std::shared_ptr<const Metric> running = registry_->Find("fixture_reload_sum");
   std::weak_ptr<const PluginLibrary> old_library = registry_->plugins()[0];
   Install(kReloadFixtures + "/reload_v2.so", "reload.so");

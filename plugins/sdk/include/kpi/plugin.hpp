@@ -360,11 +360,22 @@ class Params {
   size_t size_;
 };
 
+namespace detail {
+// The host's ABI minor version, recorded by the entry function.
+inline uint32_t host_abi_minor = 0;
+}  // namespace detail
+
 // One chunk of validated input, indexed by the metric's input enum.
 class Chunk {
  public:
   explicit Chunk(const kpi_chunk& chunk) : chunk_(chunk) {}
   size_t rows() const { return chunk_.num_rows; }
+  // Whether the call has been cancelled (client gone, deadline passed,
+  // server stopping): a long update should ask every few milliseconds and
+  // return early. Always false on a host older than ABI 1.1.
+  bool Cancelled() const {
+    return detail::host_abi_minor >= 1 && kpi_chunk_cancelled(&chunk_) != 0;
+  }
   // Whether input `index` carries values in this chunk (optional columns
   // may be absent; scalars arrive in the first chunk only).
   bool Has(size_t index) const { return Input(index).length > 0; }
@@ -599,7 +610,7 @@ struct PluginTable {
 // descriptor.
 inline const kpi_plugin_descriptor* Negotiate(
     const kpi_plugin_descriptor* descriptor, uint32_t host_abi_major,
-    kpi_error* error) {
+    uint32_t host_abi_minor, kpi_error* error) {
   if (host_abi_major != KPI_ABI_VERSION_MAJOR) {
     if (error != nullptr) {
       std::snprintf(error->message, sizeof(error->message),
@@ -609,6 +620,7 @@ inline const kpi_plugin_descriptor* Negotiate(
     }
     return nullptr;
   }
+  detail::host_abi_minor = host_abi_minor;
   return descriptor;
 }
 
@@ -618,8 +630,7 @@ inline const kpi_plugin_descriptor* Negotiate(
 // Use once per shared library, at namespace scope.
 #define KPI_PLUGIN(plugin_name, plugin_version, plugin_description, ...)      \
   extern "C" KPI_PLUGIN_EXPORT const kpi_plugin_descriptor* kpi_plugin_entry( \
-      uint32_t host_abi_major, uint32_t /*host_abi_minor*/,                   \
-      kpi_error* error) {                                                     \
+      uint32_t host_abi_major, uint32_t host_abi_minor, kpi_error* error) {   \
     using Table = ::kpi::sdk::detail::PluginTable<__VA_ARGS__>;               \
     static const kpi_plugin_descriptor descriptor = {                         \
         KPI_ABI_VERSION_MAJOR,                                                \
@@ -629,7 +640,8 @@ inline const kpi_plugin_descriptor* Negotiate(
         plugin_description,                                                   \
         Table::kMetrics,                                                      \
         sizeof(Table::kMetrics) / sizeof(Table::kMetrics[0])};                \
-    return ::kpi::sdk::Negotiate(&descriptor, host_abi_major, error);         \
+    return ::kpi::sdk::Negotiate(&descriptor, host_abi_major, host_abi_minor, \
+                                 error);                                      \
   }
 
 #endif  // KPI_PLUGIN_HPP_

@@ -62,7 +62,7 @@ extern "C" {
 #endif
 
 #define KPI_ABI_VERSION_MAJOR 1
-#define KPI_ABI_VERSION_MINOR 0
+#define KPI_ABI_VERSION_MINOR 1
 
 /* The one symbol a plugin exports (see kpi_plugin_entry_fn). */
 #define KPI_PLUGIN_ENTRY_SYMBOL "kpi_plugin_entry"
@@ -210,7 +210,27 @@ typedef struct kpi_chunk {
   /* One entry per declared input, in declaration order. */
   const kpi_column* inputs;
   size_t num_inputs;
+
+  /* ABI 1.1: cancellation. Read these only when the host's minor version
+   * (passed to the entry function) is 1 or more; a 1.0 host's chunk ends
+   * above. is_cancelled(cancel_context) returns nonzero once the call this
+   * chunk belongs to is cancelled (the client went away, its deadline
+   * passed, or the server is shutting down): an update() that works long on
+   * one chunk should ask every few milliseconds and return early (any
+   * status; the call's result is discarded). NULL means "never cancelled".
+   * Cheap: a load and a compare. A plugin that ignores cancellation is
+   * stopped anyway -- its worker process is killed after a short grace --
+   * at the cost of every other call that worker was serving. */
+  int32_t (*is_cancelled)(const void* cancel_context);
+  const void* cancel_context;
 } kpi_chunk;
+
+/* Nonzero once the call `chunk` belongs to is cancelled (see kpi_chunk).
+ * REQUIRES: the host speaks ABI 1.1 or later. */
+static inline int32_t kpi_chunk_cancelled(const kpi_chunk* chunk) {
+  return chunk->is_cancelled != NULL &&
+         chunk->is_cancelled(chunk->cancel_context);
+}
 
 /* ---- Results (written through host callbacks) --------------------------- */
 

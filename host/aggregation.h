@@ -1,0 +1,68 @@
+// Aggregation: where a call's validated chunks are folded into plugin states
+// and its result is made. LocalAggregation runs the plugin's code in this
+// process -- one MetricState, or one per segment for group_by -- and is what
+// a plugin worker runs for the server; WorkerAggregation
+// (worker_aggregation.h) sends the same chunks to the plugin's worker.
+// MetricCall validates, then hands every chunk to one of them, so both
+// isolation modes compute with the same code on the same values and give
+// bit-identical results.
+#ifndef KPI_HOST_AGGREGATION_H_
+#define KPI_HOST_AGGREGATION_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "bound_params.h"
+#include "call_args.h"
+#include "cancellation.h"
+#include "kpi/plugin_abi.h"
+#include "kpi/v1/result.pb.h"
+#include "metric.h"
+#include "metric_state.h"
+#include "segmented_state.h"
+
+namespace kpi {
+
+class Aggregation {
+ public:
+  virtual ~Aggregation() = default;
+  // Folds one validated chunk in. `keys` are the chunk's group_by columns,
+  // in group_by order (empty when the call is not grouped).
+  virtual absl::Status Update(const kpi_chunk& chunk,
+                              const std::vector<ColumnArg>& keys) = 0;
+  // The result: the metric of every row, with one segment result per
+  // segment when grouped.
+  virtual absl::StatusOr<v1::MetricResult> Finish() = 0;
+};
+
+class LocalAggregation final : public Aggregation {
+ public:
+  // Creates the state (grouped: none until a segment appears). The plugin's
+  // create() errors come back as MetricState::Create reports them.
+  // `cancellation` (may be null) is asked between segments and given to the
+  // plugin with every chunk; it must outlive the aggregation.
+  static absl::StatusOr<std::unique_ptr<LocalAggregation>> Start(
+      std::shared_ptr<const Metric> metric,
+      std::shared_ptr<const BoundParams> params,
+      std::vector<std::string> group_by, const Cancellation* cancellation);
+
+  absl::Status Update(const kpi_chunk& chunk,
+                      const std::vector<ColumnArg>& keys) override;
+  absl::StatusOr<v1::MetricResult> Finish() override;
+
+ private:
+  explicit LocalAggregation(const Cancellation* cancellation)
+      : cancellation_(cancellation) {}
+
+  const Cancellation* cancellation_;
+  // Exactly one is set: the single state, or one per segment.
+  std::optional<MetricState> state_;
+  std::optional<SegmentedState> segments_;
+};
+
+}  // namespace kpi
+
+#endif  // KPI_HOST_AGGREGATION_H_

@@ -1,0 +1,572 @@
+#include "plugin_worker.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "shared_buffer.h"
+#include "unix_io.h"
+#include "worker_protocol.h"
+
+extern char** environ;
+
+namespace kpi {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr int kControlFd = 3;
+constexpr milliseconds kPollTick(20);
+constexpr size_t kInitialChannelBytes = size_t{64} << 10;
+constexpr size_t kMaxDescriptorBytes = size_t{64} << 20;
+constexpr milliseconds kFirstBackoff(100);
+constexpr milliseconds kMaxBackoff(30000);
+
+std::atomic<bool> shutting_down{false};
+std::mutex live_workers_mutex;
+std::vector<PluginWorker*>& LiveWorkers() {
+  static auto* workers = new std::vector<PluginWorker*>();
+  return *workers;
+}
+
+std::string DescribeExit(int status) {
+  if (WIFSIGNALED(status)) {
+    const int signal_number = WTERMSIG(status);
+    const char* name = sigabbrev_np(signal_number);
+    return absl::StrCat("was killed by signal ", signal_number,
+                        name ? absl::StrCat(" (SIG", name, ")") : "");
+  }
+  if (WIFEXITED(status)) {
+    return absl::StrCat("exited with status ", WEXITSTATUS(status));
+  }
+  return "stopped";
+}
+
+// Waits for `pid` to exit (its sockets close a moment before it is a
+// zombie) and returns its wait status; kills it if it lingers past a second.
+int Reap(pid_t pid) {
+  int status = 0;
+  for (int i = 0; i < 100; ++i) {
+    const pid_t reaped = waitpid(pid, &status, WNOHANG);
+    if (reaped == pid) return status;
+    if (reaped < 0 && errno != EINTR) return status;
+    usleep(10000);
+  }
+  kill(pid, SIGKILL);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return status;
+}
+
+// Resident memory of `pid` in bytes, or 0 if unknown.
+uint64_t ResidentBytes(pid_t pid) {
+  std::ifstream statm(absl::StrCat("/proc/", pid, "/statm"));
+  uint64_t pages = 0, resident = 0;
+  if (!(statm >> pages >> resident)) return 0;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+std::string Mib(uint64_t bytes) { return absl::StrCat(bytes >> 20, " MiB"); }
+
+std::string Seconds(milliseconds duration) {
+  return duration.count() % 1000 == 0
+             ? absl::StrCat(duration.count() / 1000, " s")
+             : absl::StrCat(duration.count(), " ms");
+}
+
+}  // namespace
+
+std::string DefaultWorkerBinary() {
+  char self[4096];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (n > 0) {
+    std::string beside(self, static_cast<size_t>(n));
+    beside = beside.substr(0, beside.rfind('/') + 1) + "kpi-plugin-worker";
+    if (access(beside.c_str(), X_OK) == 0) return beside;
+  }
+  return KPI_PLUGIN_WORKER_BUILD_PATH;
+}
+
+struct PluginWorker::Channel {
+  explicit Channel(int socket_fd, SharedBuffer shared)
+      : socket(socket_fd), buffer(std::move(shared)) {}
+  ~Channel() { close(socket); }
+  int socket;  // the server's end
+  SharedBuffer buffer;
+};
+
+struct PluginWorker::Process {
+  ~Process() {
+    if (!reaped) {
+      kill(pid, SIGKILL);
+      int status;
+      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+    close(control);
+  }
+  pid_t pid = 0;
+  int control = -1;
+  uint64_t generation = 0;
+  std::atomic<bool> dead{false};
+
+  std::mutex mutex;  // guards what follows
+  std::condition_variable channel_free;
+  std::vector<std::unique_ptr<Channel>> idle;
+  size_t channels = 0;
+  bool reaped = false;
+  absl::Status death;       // what its calls get, once dead
+  std::string kill_reason;  // why the server stopped it, if it did
+  absl::StatusCode kill_code = absl::StatusCode::kUnavailable;
+  std::mutex control_mutex;  // one channel handed over at a time
+};
+
+std::string PluginWorker::plugin_name() const {
+  return descriptor_ ? descriptor().name : path_;
+}
+
+void PluginWorker::Log(absl::string_view line) const {
+  if (options_.log) options_.log(line);
+}
+
+absl::StatusOr<std::shared_ptr<PluginWorker::Process>> PluginWorker::Spawn(
+    bool run_checks, bool exit_after_load, std::string* descriptor) {
+  int sockets[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("cannot create a worker socket: ", std::strerror(errno)));
+  }
+  if (sockets[1] == kControlFd) {  // dup2 onto itself would keep CLOEXEC
+    const int moved = fcntl(sockets[1], F_DUPFD_CLOEXEC, 10);
+    close(sockets[1]);
+    sockets[1] = moved;
+  }
+  const std::string binary =
+      options_.binary.empty() ? DefaultWorkerBinary() : options_.binary;
+  std::vector<std::string> args = {binary,
+                                   "--plugin",
+                                   path_,
+                                   "--control-fd",
+                                   "3",
+                                   "--memory-limit-bytes",
+                                   absl::StrCat(options_.memory_limit_bytes)};
+  if (run_checks) args.push_back("--check");
+  if (exit_after_load) args.push_back("--exit-after-load");
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, sockets[1], kControlFd);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  // Its own session: a terminal's Ctrl-C reaches the server, which stops
+  // its workers itself. No blocked signals, default dispositions.
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD}) {
+    sigaddset(&defaults, s);
+  }
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID |
+                                            POSIX_SPAWN_SETSIGMASK |
+                                            POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, binary.c_str(), &actions, &attributes,
+                                  argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  close(sockets[1]);
+  if (spawned != 0) {
+    close(sockets[0]);
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot start the plugin worker ", binary, ": ",
+                     std::strerror(spawned)));
+  }
+  auto process = std::make_shared<Process>();
+  process->pid = pid;
+  process->control = sockets[0];
+
+  std::string frame;
+  const ReadResult read =
+      ReceiveFrame(process->control, Clock::now() + options_.start_timeout,
+                   kMaxDescriptorBytes, &frame);
+  if (read != ReadResult::kOk) {
+    std::string why;
+    if (read == ReadResult::kTimeout) {
+      kill(pid, SIGKILL);
+      why = absl::StrCat("did not finish loading within ",
+                         Seconds(options_.start_timeout),
+                         " (its worker was killed)");
+    } else if (read == ReadResult::kTooLarge) {
+      kill(pid, SIGKILL);
+      why = "sent a descriptor larger than 64 MiB";
+    }
+    const int status = Reap(pid);
+    process->reaped = true;
+    if (why.empty()) {
+      why = absl::StrCat("crashed while loading: its worker ",
+                         DescribeExit(status));
+    }
+    return absl::FailedPreconditionError(why);
+  }
+  WireReader in(frame);
+  if (absl::Status loaded = ReadReply(in, descriptor); !loaded.ok()) {
+    return absl::FailedPreconditionError(loaded.message());
+  }
+  if (exit_after_load) {
+    const int status = Reap(pid);
+    process->reaped = true;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "crashed after loading: its worker ", DescribeExit(status)));
+    }
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  process->generation = next_generation_++;
+  return process;
+}
+
+absl::StatusOr<std::shared_ptr<PluginWorker>> PluginWorker::Start(
+    const std::string& path, WorkerOptions options) {
+  std::shared_ptr<PluginWorker> worker(
+      new PluginWorker(path, std::move(options)));
+  absl::StatusOr<std::shared_ptr<Process>> process = worker->Spawn(
+      worker->options_.run_checks, false, &worker->descriptor_bytes_);
+  if (!process.ok()) return process.status();
+  WireReader in(worker->descriptor_bytes_);
+  absl::StatusOr<std::unique_ptr<const DescriptorCopy>> copy =
+      DescriptorCopy::Read(in);
+  if (!copy.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "its worker sent a malformed descriptor: ", copy.status().message()));
+  }
+  worker->descriptor_ = *std::move(copy);
+  worker->current_ = *std::move(process);
+  std::lock_guard<std::mutex> lock(live_workers_mutex);
+  LiveWorkers().push_back(worker.get());
+  return worker;
+}
+
+absl::Status PluginWorker::Check(const std::string& path,
+                                 const WorkerOptions& options) {
+  PluginWorker worker(path, options);
+  std::string descriptor;
+  return worker.Spawn(options.run_checks, true, &descriptor).status();
+}
+
+PluginWorker::~PluginWorker() {
+  std::lock_guard<std::mutex> lock(live_workers_mutex);
+  auto& workers = LiveWorkers();
+  workers.erase(std::remove(workers.begin(), workers.end(), this),
+                workers.end());
+}
+
+void PluginWorker::KillAll(absl::string_view why) {
+  shutting_down = true;
+  std::lock_guard<std::mutex> lock(live_workers_mutex);
+  for (PluginWorker* worker : LiveWorkers()) {
+    std::shared_ptr<Process> process;
+    {
+      std::lock_guard<std::mutex> worker_lock(worker->mutex_);
+      process = worker->current_;
+    }
+    if (process == nullptr) continue;
+    std::lock_guard<std::mutex> process_lock(process->mutex);
+    if (process->dead || !process->kill_reason.empty()) continue;
+    process->kill_reason = std::string(why);
+    kill(process->pid, SIGKILL);
+  }
+}
+
+uint64_t PluginWorker::NewCall() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return next_call_++;
+}
+
+void PluginWorker::Drop(uint64_t generation, uint64_t call) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (current_ != nullptr && current_->generation == generation) {
+    drops_.emplace_back(generation, call);
+  }
+}
+
+bool PluginWorker::serving() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return consecutive_failures_ < kUnhealthyAfter;
+}
+
+pid_t PluginWorker::pid() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return current_ && !current_->dead ? current_->pid : 0;
+}
+
+absl::Status PluginWorker::Died(Process& process,
+                                const std::string& kill_reason,
+                                absl::StatusCode kill_code) {
+  std::unique_lock<std::mutex> lock(process.mutex);
+  if (!kill_reason.empty() && process.kill_reason.empty() && !process.dead) {
+    process.kill_reason = kill_reason;
+    process.kill_code = kill_code;
+    kill(process.pid, SIGKILL);
+  }
+  if (process.dead) return process.death;
+  const int status = Reap(process.pid);
+  process.reaped = true;
+  const bool killed_by_us = !process.kill_reason.empty();
+  const std::string how =
+      killed_by_us ? absl::StrCat("was stopped: ", process.kill_reason)
+                   : DescribeExit(status);
+  process.death = absl::Status(
+      killed_by_us ? process.kill_code : absl::StatusCode::kUnavailable,
+      absl::StrCat("plugin '", plugin_name(), "': its worker ", how));
+  process.dead = true;
+  process.idle.clear();
+  process.channel_free.notify_all();
+  milliseconds backoff;
+  int failures;
+  {
+    std::lock_guard<std::mutex> worker_lock(mutex_);
+    failures = ++consecutive_failures_;
+    backoff = std::min(kMaxBackoff,
+                       kFirstBackoff * (1 << std::min(failures - 1, 16)));
+    restart_after_ = Clock::now() + backoff;
+    last_death_ = process.death;
+    drops_.clear();
+  }
+  Log(absl::StrCat("plugin ", plugin_name(), ": worker pid ", process.pid, " ",
+                   how, "; ", failures, " failure", failures == 1 ? "" : "s",
+                   " in a row, restarting on the next call after ",
+                   Seconds(backoff)));
+  return process.death;
+}
+
+absl::StatusOr<std::shared_ptr<PluginWorker::Process>> PluginWorker::Live(
+    uint64_t generation) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (current_ != nullptr && !current_->dead &&
+        (generation == 0 || generation == current_->generation)) {
+      return current_;
+    }
+    if (generation != 0) {
+      return absl::UnavailableError(
+          absl::StrCat("plugin '", plugin_name(),
+                       "': its worker was replaced while this call ran (",
+                       last_death_.message(), ")"));
+    }
+  }
+  if (shutting_down) {
+    return absl::UnavailableError(absl::StrCat(
+        "plugin '", plugin_name(), "': the server is shutting down"));
+  }
+  std::lock_guard<std::mutex> spawning(spawn_mutex_);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (current_ != nullptr && !current_->dead) return current_;
+    const auto wait =
+        std::chrono::duration_cast<milliseconds>(restart_after_ - Clock::now());
+    if (wait.count() > 0) {
+      return absl::UnavailableError(absl::StrCat(
+          last_death_.message(), "; restarting it in ", Seconds(wait)));
+    }
+  }
+  std::string descriptor;
+  absl::StatusOr<std::shared_ptr<Process>> process =
+      Spawn(/*run_checks=*/false, /*exit_after_load=*/false, &descriptor);
+  absl::Status failure = process.status();
+  if (failure.ok() && descriptor != descriptor_bytes_) {
+    failure = absl::FailedPreconditionError(
+        "the restarted worker declared a different descriptor");
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!failure.ok()) {
+    ++consecutive_failures_;
+    restart_after_ =
+        Clock::now() +
+        std::min(kMaxBackoff,
+                 kFirstBackoff * (1 << std::min(consecutive_failures_, 16)));
+    last_death_ = absl::UnavailableError(
+        absl::StrCat("plugin '", plugin_name(),
+                     "': restarting its worker failed: ", failure.message()));
+    return last_death_;
+  }
+  Log(absl::StrCat("plugin ", plugin_name(), ": worker restarted (pid ",
+                   (*process)->pid, ")"));
+  current_ = *process;
+  return current_;
+}
+
+absl::StatusOr<std::unique_ptr<PluginWorker::Channel>> PluginWorker::Acquire(
+    Process& process, const Cancellation* cancellation) {
+  std::unique_lock<std::mutex> lock(process.mutex);
+  for (;;) {
+    if (process.dead) return process.death;
+    if (!process.idle.empty()) {
+      std::unique_ptr<Channel> channel = std::move(process.idle.back());
+      process.idle.pop_back();
+      return channel;
+    }
+    if (process.channels < options_.max_channels) {
+      ++process.channels;
+      lock.unlock();
+      int sockets[2];
+      absl::StatusOr<SharedBuffer> buffer =
+          SharedBuffer::Create(kInitialChannelBytes);
+      if (!buffer.ok() ||
+          socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
+        lock.lock();
+        --process.channels;
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "plugin '", plugin_name(), "': cannot open a worker channel"));
+      }
+      auto channel = std::make_unique<Channel>(sockets[0], *std::move(buffer));
+      const int handed[2] = {sockets[1], channel->buffer.fd()};
+      bool sent;
+      {
+        std::lock_guard<std::mutex> control(process.control_mutex);
+        sent = SendFds(process.control, handed, 2);
+      }
+      close(sockets[1]);
+      if (!sent) return Died(process, "", absl::StatusCode::kUnavailable);
+      return channel;
+    }
+    process.channel_free.wait_for(lock, kPollTick);
+    if (cancellation != nullptr) {
+      if (absl::Status s = cancellation->Check(); !s.ok()) return s;
+    }
+  }
+}
+
+void PluginWorker::Release(Process& process, std::unique_ptr<Channel> channel) {
+  std::lock_guard<std::mutex> lock(process.mutex);
+  if (process.dead) return;
+  process.idle.push_back(std::move(channel));
+  process.channel_free.notify_one();
+}
+
+absl::Status PluginWorker::Exchange(
+    uint64_t& generation, const std::function<void(WireWriter&)>& write,
+    std::string* result, const Cancellation* cancellation) {
+  absl::StatusOr<std::shared_ptr<Process>> live = Live(generation);
+  if (!live.ok()) return live.status();
+  Process& process = **live;
+  absl::StatusOr<std::unique_ptr<Channel>> acquired =
+      Acquire(process, cancellation);
+  if (!acquired.ok()) return acquired.status();
+  std::unique_ptr<Channel> channel = *std::move(acquired);
+  generation = process.generation;
+
+  std::vector<uint64_t> drops;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [drop_generation, call] : drops_) {
+      if (drop_generation == generation) drops.push_back(call);
+    }
+    drops_.clear();
+  }
+  SharedBuffer& buffer = channel->buffer;
+  buffer.header().cancel.store(kNotCancelled, std::memory_order_relaxed);
+  WireWriter out([&buffer](size_t size) -> char* {
+    char* base = buffer.Reserve(kBodyOffset + size);
+    return base ? base + kBodyOffset : nullptr;
+  });
+  for (uint64_t call : drops) WriteCallOp(out, WorkerOp::kDrop, call);
+  write(out);
+  if (!out.ok()) {
+    Release(process, std::move(channel));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("plugin '", plugin_name(),
+                     "': no memory to pass this chunk to its worker"));
+  }
+  buffer.header().used = out.size();
+  const char doorbell = 'r';
+  if (!WriteAll(channel->socket, &doorbell, 1)) {
+    return Died(process, "", absl::StatusCode::kUnavailable);
+  }
+
+  absl::Status cancelled;
+  Clock::time_point cancelled_at;
+  for (;;) {
+    pollfd ready{channel->socket, POLLIN, 0};
+    const int polled = poll(&ready, 1, static_cast<int>(kPollTick.count()));
+    if (polled > 0) {
+      char byte;
+      const ssize_t n = read(channel->socket, &byte, 1);
+      if (n == 1) break;
+      if (n < 0 && errno == EINTR) continue;
+      const absl::Status death =
+          Died(process, "", absl::StatusCode::kUnavailable);
+      return cancelled.ok() ? death : cancelled;
+    }
+    if (polled < 0 && errno != EINTR) {
+      return Died(process, "", absl::StatusCode::kUnavailable);
+    }
+    if (cancellation != nullptr && cancelled.ok()) {
+      cancelled = cancellation->Check();
+      if (!cancelled.ok()) {
+        buffer.header().cancel.store(ReasonOf(cancelled),
+                                     std::memory_order_relaxed);
+        cancelled_at = Clock::now();
+      }
+    } else if (!cancelled.ok() &&
+               Clock::now() - cancelled_at > options_.cancel_grace) {
+      const std::string reason =
+          absl::StrCat("a call's plugin code did not return within ",
+                       Seconds(options_.cancel_grace), " of its cancellation");
+      Died(process, reason, absl::StatusCode::kUnavailable);
+      return absl::Status(
+          cancelled.code(),
+          absl::StrCat(cancelled.message(), "; plugin '", plugin_name(),
+                       "' did not stop within ", Seconds(options_.cancel_grace),
+                       ", so its worker was stopped"));
+    }
+    if (options_.memory_limit_bytes > 0) {
+      const uint64_t resident = ResidentBytes(process.pid);
+      if (resident > options_.memory_limit_bytes) {
+        return Died(process,
+                    absl::StrCat("it used ", Mib(resident),
+                                 ", over its memory limit of ",
+                                 Mib(options_.memory_limit_bytes)),
+                    absl::StatusCode::kResourceExhausted);
+      }
+    }
+  }
+
+  const uint64_t used = buffer.header().used;
+  if (used > (uint64_t{1} << 40) || !buffer.MapAtLeast(kBodyOffset + used)) {
+    return Died(process, "it sent a malformed reply",
+                absl::StatusCode::kInternal);
+  }
+  WireReader in(buffer.data() + kBodyOffset, used);
+  absl::Status status = ReadReply(in, result);
+  if (!in.status().ok()) {
+    return Died(process, "it sent a malformed reply",
+                absl::StatusCode::kInternal);
+  }
+  Release(process, std::move(channel));
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    consecutive_failures_ = 0;
+  }
+  return status;
+}
+
+}  // namespace kpi

@@ -1,0 +1,164 @@
+// PluginWorker: a plugin's code running in a supervised worker process
+// (kpi-plugin-worker), so that whatever it does -- crash, abort, exit, loop,
+// allocate without bound, close file descriptors -- costs only the calls it
+// was serving, never the server.
+//
+// Start() spawns the worker, which loads the plugin file (a private copy),
+// runs its entry function and, when asked, the conformance checks, then
+// sends its descriptor. A worker that dies or hangs there is a refused
+// plugin. Afterwards each call's chunks cross to the worker over a channel
+// (worker_protocol.h) and the worker computes with the same code as an
+// in-process call.
+//
+// Faults, as callers see them (messages name the plugin):
+// - the worker dies (signal, exit): the calls it was serving fail
+//   UNAVAILABLE, naming the signal or exit status;
+// - it grows past its memory limit: it is killed; RESOURCE_EXHAUSTED;
+// - a call is cancelled (client gone, deadline, shutdown) and the plugin
+//   does not return within the grace: the worker is killed; that call gets
+//   its CANCELLED / DEADLINE_EXCEEDED, the others UNAVAILABLE.
+// A dead worker is restarted on the next call after a backoff (100 ms,
+// doubling to 30 s); calls during the backoff fail fast with UNAVAILABLE.
+// After kUnhealthyAfter consecutive failures serving() turns false (health
+// NOT_SERVING) until a call succeeds again or the plugin is reloaded.
+//
+// Thread-safe.
+#ifndef KPI_HOST_PLUGIN_WORKER_H_
+#define KPI_HOST_PLUGIN_WORKER_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "cancellation.h"
+#include "descriptor_wire.h"
+#include "kpi/plugin_abi.h"
+#include "wire.h"
+
+namespace kpi {
+
+struct WorkerOptions {
+  // The kpi-plugin-worker executable; empty: DefaultWorkerBinary().
+  std::string binary;
+  // Run the conformance checks in the worker before it serves.
+  bool run_checks = true;
+  // How long loading (entry, schema, checks) may take.
+  std::chrono::milliseconds start_timeout{30000};
+  // A worker whose resident memory passes this is killed; 0: no limit.
+  // Its address space is also capped (RLIMIT_AS) at twice this, plus 1 GiB.
+  uint64_t memory_limit_bytes = uint64_t{2} << 30;
+  // How long a plugin may go on after its call is cancelled before its
+  // worker is killed.
+  std::chrono::milliseconds cancel_grace{500};
+  // The most calls one worker runs at once (one channel and one worker
+  // thread each); more wait for a free channel.
+  size_t max_channels = 64;
+  // Where crashes and restarts are reported, one line each; may be empty.
+  std::function<void(absl::string_view)> log;
+};
+
+// kpi-plugin-worker beside this executable, or else where the build put it.
+std::string DefaultWorkerBinary();
+
+class PluginWorker {
+ public:
+  static constexpr int kUnhealthyAfter = 3;
+
+  // Spawns a worker for the plugin file `path` and waits until it has loaded
+  // (and checked) it. FAILED_PRECONDITION with the reason the plugin is
+  // refused: what the worker reported ("no entry symbol ...", "conformance
+  // check ... failed ..."), or how it died while loading ("crashed while
+  // loading: killed by signal 11 (SIGSEGV)"), or "did not finish loading
+  // within 30 s".
+  static absl::StatusOr<std::shared_ptr<PluginWorker>> Start(
+      const std::string& path, WorkerOptions options);
+  // The same load and checks in a worker that exits right after: a plugin
+  // can be checked without any of its code running in this process.
+  static absl::Status Check(const std::string& path,
+                            const WorkerOptions& options);
+
+  PluginWorker(const PluginWorker&) = delete;
+  PluginWorker& operator=(const PluginWorker&) = delete;
+  // Kills the worker process.
+  ~PluginWorker();
+
+  // The descriptor the worker sent (function pointers null).
+  const kpi_plugin_descriptor& descriptor() const {
+    return descriptor_->descriptor();
+  }
+
+  // A new call id, unique for this PluginWorker.
+  uint64_t NewCall();
+  // Sends one request, written by `write`, and waits for the reply:
+  // the worker's status, with a kFinish's result bytes in `result`.
+  // `generation` ties a call to one worker process: 0 on a call's first
+  // exchange (set to the process that served it), and a later exchange
+  // fails UNAVAILABLE if that process has died since. `cancellation` (may be
+  // null) is polled while waiting.
+  absl::Status Exchange(uint64_t& generation,
+                        const std::function<void(WireWriter&)>& write,
+                        std::string* result, const Cancellation* cancellation);
+  // Forgets `call` of process `generation` in the worker, with the next
+  // request (a call the server abandoned).
+  void Drop(uint64_t generation, uint64_t call);
+
+  // False after kUnhealthyAfter consecutive failures, until one succeeds.
+  bool serving() const;
+  // The process id of the current worker, or 0 (tests).
+  pid_t pid() const;
+
+  // Kills every live worker now, for `why` (server shutdown): calls in
+  // them fail UNAVAILABLE saying so.
+  static void KillAll(absl::string_view why);
+
+ private:
+  struct Channel;
+  struct Process;
+
+  PluginWorker(std::string path, WorkerOptions options)
+      : path_(std::move(path)), options_(std::move(options)) {}
+  // Spawns a process and waits for its descriptor (bytes in `descriptor`).
+  absl::StatusOr<std::shared_ptr<Process>> Spawn(bool run_checks,
+                                                 bool exit_after_load,
+                                                 std::string* descriptor);
+  // The process to send a request to, restarting a dead one after its
+  // backoff. UNAVAILABLE during the backoff or when the restart fails.
+  absl::StatusOr<std::shared_ptr<Process>> Live(uint64_t generation);
+  absl::StatusOr<std::unique_ptr<Channel>> Acquire(
+      Process& process, const Cancellation* cancellation);
+  void Release(Process& process, std::unique_ptr<Channel> channel);
+  // Records that `process` is gone (reaping it) and returns the status its
+  // calls get. `kill_reason`, when not empty, is why the server killed it.
+  absl::Status Died(Process& process, const std::string& kill_reason,
+                    absl::StatusCode kill_code);
+  std::string plugin_name() const;
+  void Log(absl::string_view line) const;
+
+  const std::string path_;
+  const WorkerOptions options_;
+  std::unique_ptr<const DescriptorCopy> descriptor_;
+  std::string descriptor_bytes_;
+
+  mutable std::mutex mutex_;
+  std::shared_ptr<Process> current_;
+  std::mutex spawn_mutex_;  // one restart at a time
+  uint64_t next_generation_ = 1;
+  uint64_t next_call_ = 1;
+  int consecutive_failures_ = 0;
+  std::chrono::steady_clock::time_point restart_after_{};
+  absl::Status last_death_;
+  std::vector<std::pair<uint64_t, uint64_t>> drops_;  // (generation, call)
+};
+
+}  // namespace kpi
+
+#endif  // KPI_HOST_PLUGIN_WORKER_H_

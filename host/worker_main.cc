@@ -1,0 +1,311 @@
+// kpi-plugin-worker: runs one plugin's code for kpi-server, so that a fault
+// in it ends this process, not the server (plugin_worker.h is the server's
+// side). Not meant to be run by hand.
+//
+//   kpi-plugin-worker --plugin FILE --control-fd N [--check]
+//                     [--exit-after-load] [--memory-limit-bytes N]
+//
+// Loads FILE in place (the server's private copy), runs the conformance
+// checks with --check, and reports on the control socket: the status, and
+// the descriptor when loaded. Then, unless --exit-after-load, serves the
+// channels the server hands over on the control socket, one thread each,
+// until the control socket closes.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "aggregation.h"
+#include "cancellation.h"
+#include "conformance.h"
+#include "descriptor_wire.h"
+#include "metric.h"
+#include "plugin_library.h"
+#include "shared_buffer.h"
+#include "unix_io.h"
+#include "worker_protocol.h"
+
+namespace kpi {
+namespace {
+
+struct Arguments {
+  std::string plugin;
+  int control_fd = -1;
+  bool check = false;
+  bool exit_after_load = false;
+  uint64_t memory_limit_bytes = 0;
+};
+
+bool ParseArguments(int argc, char** argv, Arguments& args) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (flag == "--plugin" && has_value) {
+      args.plugin = argv[++i];
+    } else if (flag == "--control-fd" && has_value) {
+      if (!absl::SimpleAtoi(argv[++i], &args.control_fd)) return false;
+    } else if (flag == "--memory-limit-bytes" && has_value) {
+      if (!absl::SimpleAtoi(argv[++i], &args.memory_limit_bytes)) return false;
+    } else if (flag == "--check") {
+      args.check = true;
+    } else if (flag == "--exit-after-load") {
+      args.exit_after_load = true;
+    } else {
+      return false;
+    }
+  }
+  return !args.plugin.empty() && args.control_fd >= 0;
+}
+
+// Address space capped at twice the resident limit plus 1 GiB: the
+// server's watch on resident memory is the limit callers see; this stops an
+// allocation too fast for it. Not under AddressSanitizer, which reserves
+// terabytes of address space up front.
+void LimitAddressSpace(uint64_t memory_limit_bytes) {
+#if defined(__SANITIZE_ADDRESS__)
+  (void)memory_limit_bytes;
+#else
+  if (memory_limit_bytes == 0) return;
+  const rlimit limit{memory_limit_bytes * 2 + (uint64_t{1} << 30),
+                     memory_limit_bytes * 2 + (uint64_t{1} << 30)};
+  setrlimit(RLIMIT_AS, &limit);
+#endif
+}
+
+// The cancellation of the request a channel is running: the flag the
+// server sets in the channel's shared header.
+class ChannelCancellation : public Cancellation {
+ public:
+  explicit ChannelCancellation(const SharedBuffer* buffer) : buffer_(buffer) {}
+  absl::Status Check() const override {
+    return StatusOfReason(
+        buffer_->header().cancel.load(std::memory_order_relaxed));
+  }
+
+ private:
+  const SharedBuffer* buffer_;
+};
+
+// A call's cancellation follows the call from channel to channel.
+class CallCancellation : public Cancellation {
+ public:
+  absl::Status Check() const override {
+    return current_ ? current_->Check() : absl::OkStatus();
+  }
+  void Use(const Cancellation* channel) { current_ = channel; }
+
+ private:
+  const Cancellation* current_ = nullptr;
+};
+
+class WorkerService {
+ public:
+  explicit WorkerService(std::shared_ptr<const PluginLibrary> library) {
+    const kpi_plugin_descriptor& plugin = library->descriptor();
+    for (size_t i = 0; i < plugin.num_metrics; ++i) {
+      metrics_.push_back(
+          std::make_shared<const Metric>(library, &plugin.metrics[i]));
+    }
+  }
+
+  // Serves one channel until the server closes it.
+  void ServeChannel(int socket, SharedBuffer buffer) {
+    ChannelCancellation cancellation(&buffer);
+    char doorbell;
+    while (ReadAll(socket, &doorbell, 1,
+                   std::chrono::steady_clock::time_point::max()) ==
+           ReadResult::kOk) {
+      std::string result;
+      absl::Status status;
+      const uint64_t used = buffer.header().used;
+      if (!buffer.MapAtLeast(kBodyOffset + used)) {
+        status = absl::DataLossError("request larger than its buffer");
+      } else {
+        WireReader in(buffer.data() + kBodyOffset, used);
+        status = Run(in, cancellation, result);
+      }
+      WireWriter out([&buffer](size_t size) -> char* {
+        char* base = buffer.Reserve(kBodyOffset + size);
+        return base ? base + kBodyOffset : nullptr;
+      });
+      WriteReply(out, status, result);
+      if (!out.ok()) {
+        result.clear();
+        WireWriter small([&buffer](size_t size) -> char* {
+          char* base = buffer.Reserve(kBodyOffset + size);
+          return base ? base + kBodyOffset : nullptr;
+        });
+        WriteReply(small,
+                   absl::ResourceExhaustedError(
+                       "the plugin worker has no memory for the result"),
+                   result);
+        buffer.header().used = small.size();
+      } else {
+        buffer.header().used = out.size();
+      }
+      if (!WriteAll(socket, &doorbell, 1)) break;
+    }
+    close(socket);
+  }
+
+ private:
+  struct Call {
+    CallCancellation cancellation;
+    std::unique_ptr<Aggregation> aggregation;
+  };
+
+  // Runs a request's operations in order; stops at the first failure.
+  absl::Status Run(WireReader& in, const Cancellation& channel,
+                   std::string& result) {
+    while (!in.at_end()) {
+      uint32_t op = 0;
+      uint64_t id = 0;
+      if (!in.Get(op)) break;
+      if (op == static_cast<uint32_t>(WorkerOp::kOpen)) {
+        OpenRequest open;
+        if (!ReadOpen(in, open)) break;
+        if (absl::Status s = Open(open); !s.ok()) return s;
+        continue;
+      }
+      if (op == static_cast<uint32_t>(WorkerOp::kUpdate)) {
+        UpdateRequest update;
+        if (!ReadUpdate(in, update)) break;
+        Call* call = Find(update.call);
+        if (call == nullptr) return UnknownCall(update.call);
+        call->cancellation.Use(&channel);
+        absl::Status s = call->aggregation->Update(update.chunk, update.keys);
+        call->cancellation.Use(nullptr);
+        if (!s.ok()) {
+          Erase(update.call);
+          return s;
+        }
+        continue;
+      }
+      if (!in.Get(id)) break;
+      if (op == static_cast<uint32_t>(WorkerOp::kDrop)) {
+        Erase(id);
+      } else if (op == static_cast<uint32_t>(WorkerOp::kFinish)) {
+        Call* call = Find(id);
+        if (call == nullptr) return UnknownCall(id);
+        call->cancellation.Use(&channel);
+        absl::StatusOr<v1::MetricResult> finished = call->aggregation->Finish();
+        Erase(id);
+        if (!finished.ok()) return finished.status();
+        finished->SerializeToString(&result);
+      } else {
+        return absl::DataLossError(absl::StrCat("unknown operation ", op));
+      }
+    }
+    return in.status().ok() ? absl::OkStatus() : in.status();
+  }
+
+  absl::Status Open(const OpenRequest& open) {
+    if (open.metric_index >= metrics_.size()) {
+      return absl::DataLossError("no such metric");
+    }
+    const std::shared_ptr<const Metric>& metric = metrics_[open.metric_index];
+    auto call = std::make_unique<Call>();
+    auto params = std::make_shared<const BoundParams>(
+        BoundParams::FromValues(metric->descriptor(), open.params));
+    absl::StatusOr<std::unique_ptr<LocalAggregation>> aggregation =
+        LocalAggregation::Start(metric, std::move(params), open.group_by,
+                                &call->cancellation);
+    if (!aggregation.ok()) return aggregation.status();
+    call->aggregation = *std::move(aggregation);
+    std::lock_guard<std::mutex> lock(mutex_);
+    calls_[open.call] = std::move(call);
+    return absl::OkStatus();
+  }
+
+  Call* Find(uint64_t id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = calls_.find(id);
+    return it == calls_.end() ? nullptr : it->second.get();
+  }
+  void Erase(uint64_t id) {
+    std::unique_ptr<Call> erased;  // destroyed outside the lock
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = calls_.find(id);
+    if (it == calls_.end()) return;
+    erased = std::move(it->second);
+    calls_.erase(it);
+  }
+  static absl::Status UnknownCall(uint64_t id) {
+    return absl::DataLossError(absl::StrCat("unknown call ", id));
+  }
+
+  std::vector<std::shared_ptr<const Metric>> metrics_;
+  std::mutex mutex_;
+  absl::flat_hash_map<uint64_t, std::unique_ptr<Call>> calls_;
+};
+
+// Loads (and checks) the plugin and reports to the server: the status, and
+// the descriptor bytes when it loaded.
+std::shared_ptr<const PluginLibrary> LoadAndReport(const Arguments& args) {
+  absl::StatusOr<std::shared_ptr<const PluginLibrary>> library =
+      PluginLibrary::LoadInPlace(args.plugin);
+  absl::Status status = library.status();
+  if (status.ok() && args.check) {
+    status = ConformanceStatus(CheckConformance(*library));
+  }
+  std::string descriptor;
+  if (status.ok()) {
+    StringWireWriter out(&descriptor);
+    WriteDescriptor((*library)->descriptor(), out);
+  }
+  std::string report;
+  StringWireWriter out(&report);
+  WriteReply(out, status, descriptor);
+  if (!SendFrame(args.control_fd, report) || !status.ok()) return nullptr;
+  return *std::move(library);
+}
+
+int Main(int argc, char** argv) {
+  ProtectStandardDescriptors();
+  std::signal(SIGPIPE, SIG_IGN);
+  Arguments args;
+  if (!ParseArguments(argc, argv, args)) {
+    std::cerr << "kpi-plugin-worker: started by kpi-server, not by hand\n";
+    return 2;
+  }
+  LimitAddressSpace(args.memory_limit_bytes);
+  std::shared_ptr<const PluginLibrary> library = LoadAndReport(args);
+  if (library == nullptr || args.exit_after_load) return 0;
+  auto* service = new WorkerService(library);  // lives until _exit
+  for (;;) {
+    int fds[2];
+    const int received = ReceiveFds(args.control_fd, fds, 2);
+    if (received <= 0) break;  // the server is gone or done with us
+    if (received != 2) {
+      for (int i = 0; i < received; ++i) close(fds[i]);
+      continue;
+    }
+    absl::StatusOr<SharedBuffer> buffer = SharedBuffer::Adopt(fds[1]);
+    if (!buffer.ok()) {
+      close(fds[0]);
+      continue;
+    }
+    std::thread(&WorkerService::ServeChannel, service, fds[0],
+                *std::move(buffer))
+        .detach();
+  }
+  // Plugin code may still run on channel threads: end without destructors.
+  std::_Exit(0);
+}
+
+}  // namespace
+}  // namespace kpi
+
+int main(int argc, char** argv) { return kpi::Main(argc, argv); }

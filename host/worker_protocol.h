@@ -1,0 +1,72 @@
+// The requests kpi-server sends a plugin worker and the replies it gets,
+// over a channel: a socket pair that carries one byte per message (a
+// doorbell) and a SharedBuffer that carries the message itself.
+//
+// A request is a sequence of operations on calls, run in order; the reply
+// is the status of the first that failed (or OK) and, after kFinish, the
+// serialized MetricResult. A call lives in the worker from kOpen to kFinish,
+// its first failure, or kDrop.
+//
+//   kOpen    call id, metric index, the bound parameters, group_by names
+//   kUpdate  call id, one validated chunk (columns in declaration order) and
+//            its group_by key columns
+//   kFinish  call id
+//   kDrop    call id (a call the server abandoned; never fails)
+#ifndef KPI_HOST_WORKER_PROTOCOL_H_
+#define KPI_HOST_WORKER_PROTOCOL_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "bound_params.h"
+#include "call_args.h"
+#include "kpi/plugin_abi.h"
+#include "wire.h"
+
+namespace kpi {
+
+enum class WorkerOp : uint32_t {
+  kOpen = 1,
+  kUpdate = 2,
+  kFinish = 3,
+  kDrop = 4
+};
+
+void WriteOpen(WireWriter& out, uint64_t call, uint32_t metric_index,
+               const BoundParams& params,
+               const std::vector<std::string>& group_by);
+void WriteUpdate(WireWriter& out, uint64_t call, const kpi_chunk& chunk,
+                 const std::vector<ColumnArg>& keys);
+void WriteCallOp(WireWriter& out, WorkerOp op, uint64_t call);
+
+// A kOpen as the worker reads it; strings point into the message.
+struct OpenRequest {
+  uint64_t call = 0;
+  uint32_t metric_index = 0;
+  std::vector<kpi_param_value> params;
+  std::vector<std::string> group_by;
+};
+bool ReadOpen(WireReader& in, OpenRequest& open);
+
+// A kUpdate as the worker reads it: a kpi_chunk whose numeric columns point
+// into the message and whose strings are views into it.
+struct UpdateRequest {
+  uint64_t call = 0;
+  kpi_chunk chunk{};
+  std::vector<kpi_column> columns;
+  std::vector<ColumnArg> keys;
+  std::vector<std::vector<kpi_string_view>> views;
+};
+bool ReadUpdate(WireReader& in, UpdateRequest& update);
+
+void WriteReply(WireWriter& out, const absl::Status& status,
+                const std::string& result);
+// The status the worker replied; `result` gets the MetricResult bytes.
+// DATA_LOSS when the reply is malformed.
+absl::Status ReadReply(WireReader& in, std::string* result);
+
+}  // namespace kpi
+
+#endif  // KPI_HOST_WORKER_PROTOCOL_H_
