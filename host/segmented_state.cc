@@ -48,6 +48,9 @@ absl::Status SegmentedState::CheckCancelled() const {
 
 absl::StatusOr<uint32_t> SegmentedState::AddSegment(
     const std::vector<ColumnArg>& keys, size_t row) {
+  // Creating a state is plugin code and may be costly (parsing parameters):
+  // a call making many segments stops here too once cancelled.
+  if (absl::Status s = CheckCancelled(); !s.ok()) return s;
   if (segments_.size() >= kMaxSegments) {
     return absl::InvalidArgumentError(
         absl::StrCat("group_by: more than ", kMaxSegments,

@@ -273,7 +273,6 @@ std::shared_ptr<const PluginLibrary> LoadAndReport(const Arguments& args) {
 }
 
 int Main(int argc, char** argv) {
-  ProtectStandardDescriptors();
   std::signal(SIGPIPE, SIG_IGN);
   Arguments args;
   if (!ParseArguments(argc, argv, args)) {
@@ -307,5 +306,10 @@ int Main(int argc, char** argv) {
 
 }  // namespace
 }  // namespace kpi
+
+// Before static initializers open anything (see kpi-server's main).
+__attribute__((constructor(101))) void ProtectStandardDescriptorsFirst() {
+  kpi::ProtectStandardDescriptors();
+}
 
 int main(int argc, char** argv) { return kpi::Main(argc, argv); }

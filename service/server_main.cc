@@ -225,10 +225,14 @@ int Run(const kpi::ServerOptions& options) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  // Before anything opens a file: a server started with 0-2 closed would
-  // otherwise write its log into whatever took those numbers.
+// Before anything opens a file -- static initializers do (gRPC opens an
+// eventfd) -- so that a server started with 0-2 closed does not write its
+// log into whatever took those numbers.
+__attribute__((constructor(101))) void ProtectStandardDescriptorsFirst() {
   kpi::ProtectStandardDescriptors();
+}
+
+int main(int argc, char** argv) {
   absl::StatusOr<kpi::ServerOptions> options =
       kpi::ParseServerOptions(argc, argv);
   if (!options.ok()) {

@@ -95,7 +95,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     const std::string& server_binary,
-    const std::vector<std::string>& extra_args) {
+    const std::vector<std::string>& extra_args,
+    const std::vector<int>& closed_fds) {
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
     return absl::InternalError("pipe failed");
@@ -103,6 +104,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
+  for (int fd : closed_fds) posix_spawn_file_actions_addclose(&actions, fd);
   std::vector<std::string> args = {server_binary, "--listen", "127.0.0.1:0"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> c_args = CStrings(args);

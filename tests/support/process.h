@@ -32,9 +32,11 @@ class ServerProcess {
   // Starts `server_binary --listen 127.0.0.1:0 extra_args...` and waits
   // until it logs the port it serves on. An error carries everything the
   // server logged, e.g. when it exits at start.
+  // `closed_fds` are closed in the server from its start (e.g. {0, 1}).
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       const std::string& server_binary,
-      const std::vector<std::string>& extra_args = {});
+      const std::vector<std::string>& extra_args = {},
+      const std::vector<int>& closed_fds = {});
 
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -42,6 +44,7 @@ class ServerProcess {
   ~ServerProcess();
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string address() const;
   // Everything the server has logged so far.
   std::string log() const;
