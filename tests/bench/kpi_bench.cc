@@ -111,8 +111,11 @@ int Main(int argc, char** argv) {
 
   std::unique_ptr<LiveConfig> config;
   if (in_process) {
+    // The limit of the compute path: plugins in this process.
+    MetricRegistry::Options options;
+    options.isolation = Isolation::kNone;
     auto loaded =
-        LiveConfig::Load({plugin_dir}, MetricRegistry::Options{},
+        LiveConfig::Load({plugin_dir}, options,
                          /*profiles_file=*/"", [](absl::string_view) {});
     if (!loaded.ok()) {
       std::cerr << "kpi-bench: " << loaded.status() << "\n";

@@ -27,9 +27,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 NOTES = os.path.join(ROOT, "tests", "bench", "performance_notes.md")
 
-SERVICES = ["kpi", "bare", "python", "inprocess"]
-SERVICE_NAMES = {"kpi": "kpi-server", "bare": "bare gRPC",
-                 "python": "Python grpcio+numpy", "inprocess": "in-process"}
+# "kpi" is kpi-server as it starts by default: every plugin in a worker
+# process (--isolation process); "kpi_none" the same server with the plugins
+# in its own process (--isolation none).
+SERVICES = ["kpi", "kpi_none", "bare", "python", "inprocess"]
+SERVICE_NAMES = {"kpi": "kpi-server", "kpi_none": "kpi-server, in process",
+                 "bare": "bare gRPC", "python": "Python grpcio+numpy",
+                 "inprocess": "in-process"}
 
 # Rounds of the unary cases; the best counts.
 UNARY_ROUNDS = 2
@@ -74,18 +78,47 @@ class Server:
             self.stop()
             raise RuntimeError(f"{name} did not start: {argv}")
 
+    def tree(self):
+        """The server and its child processes (kpi-server's plugin
+        workers): a server's cost includes its workers'."""
+        pids = [self.process.pid]
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                pids.append(int(entry))
+        return pids
+
     def status(self, field):
-        """A /proc/PID/status field in kB, e.g. VmHWM (peak RSS)."""
-        with open(f"/proc/{self.process.pid}/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-        return None
+        """A /proc/PID/status field in kB, e.g. VmHWM (peak RSS), summed
+        over the server and its workers."""
+        total = None
+        for pid in self.tree():
+            try:
+                with open(f"/proc/{pid}/status") as f:
+                    for line in f:
+                        if line.startswith(field + ":"):
+                            total = (total or 0) + int(line.split()[1])
+            except OSError:
+                pass
+        return total
 
     def cpu_seconds(self):
-        with open(f"/proc/{self.process.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self.tree():
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / \
+                os.sysconf("SC_CLK_TCK")
+        return total
 
     def stop(self):
         if self.process.poll() is None:
@@ -101,6 +134,8 @@ def start_server(service, build):
     argv = {
         "kpi": [os.path.join(bin_dir, "kpi-server"), "--listen",
                 "127.0.0.1:0"],
+        "kpi_none": [os.path.join(bin_dir, "kpi-server"), "--listen",
+                     "127.0.0.1:0", "--isolation", "none"],
         "bare": [os.path.join(bin_dir, "kpi-bare-server"), "--listen",
                  "127.0.0.1:0"],
         "python": ["/usr/bin/python3",
@@ -224,6 +259,17 @@ def targets(results):
                      ratio(get("kpi", name, "p99_us"),
                            get("bare", name, "p99_us")),
                      None, "<= 1.5", lambda v: v <= 1.5))
+    # What plugin isolation costs: the default (workers) against the same
+    # server with its plugins in process.
+    for name in ("small_nps", "small_churn"):
+        rows.append((f"{name}: isolated QPS vs in-process plugins",
+                     ratio(get("kpi", name, "qps"),
+                           get("kpi_none", name, "qps")),
+                     None, ">= 0.8", lambda v: v >= 0.8))
+    rows.append(("bulk_nps 10M rows: isolated rows/s vs in-process plugins",
+                 ratio(get("kpi", "bulk_nps", "rows_per_s"),
+                       get("kpi_none", "bulk_nps", "rows_per_s")),
+                 None, ">= 0.8", lambda v: v >= 0.8))
     rows.append(("bulk_nps 10M rows: rows/s vs bare receive+parse",
                  ratio(get("kpi", "bulk_nps", "rows_per_s"),
                        get("bare", "bulk_nps", "rows_per_s")),
@@ -327,28 +373,31 @@ def markdown(report):
         "One ComputeStream at a time, chunks of 50,000 rows (400 kB of "
         "scores; 800 kB with the segment column), repeated for at least 3 s; "
         "each case against a freshly started server. Peak RSS is the "
-        "server's VmHWM after the case (at start-up, idle, in brackets).",
+        "server's VmHWM after the case, plus its plugin workers' (at "
+        "start-up, idle, in brackets).",
         "",
         "| case | " + " | ".join(SERVICE_NAMES[s] for s in SERVICES) +
-        " | kpi-server peak RSS |",
-        "|---|" + "---|" * (len(SERVICES) + 1),
+        " | kpi-server peak RSS | in process |",
+        "|---|" + "---|" * (len(SERVICES) + 2),
     ]
     for name, _, _, what in STREAM_CASES:
         cells = []
         for s in SERVICES:
             x = by.get((s, name))
             cells.append("-" if x is None else f"{fmt(x['rows_per_s'])}")
-        k = by.get(("kpi", name), {})
-        rss = (f"{k['peak_rss_kb'] / 1024:.0f} MiB "
-               f"({k['idle_peak_rss_kb'] / 1024:.0f} MiB)"
-               if k.get("peak_rss_kb") else "-")
+        rss = []
+        for s in ("kpi", "kpi_none"):
+            k = by.get((s, name), {})
+            rss.append(f"{k['peak_rss_kb'] / 1024:.0f} MiB "
+                       f"({k['idle_peak_rss_kb'] / 1024:.0f} MiB)"
+                       if k.get("peak_rss_kb") else "-")
         lines.append(f"| {name}: {what} | " + " | ".join(cells) +
-                     f" | {rss} |")
+                     f" | {' | '.join(rss)} |")
     servers = [s for s in SERVICES if s != "inprocess"]
     lines += [
         "",
-        "Server CPU time per row (user + system, ns): where the time of a "
-        "streamed row goes.",
+        "Server CPU time per row (user + system of the server and its "
+        "plugin workers, ns): where the time of a streamed row goes.",
         "",
         "| case | " + " | ".join(SERVICE_NAMES[s] for s in servers) + " |",
         "|---|" + "---|" * len(servers),

@@ -20,7 +20,9 @@
  * incompatibly; the host refuses a plugin whose major version differs from its
  * own. KPI_ABI_VERSION_MINOR changes when something is added compatibly: new
  * callbacks at the end of kpi_result_sink (a plugin calls one only if
- * sink->abi_minor says the host has it), new enum values, new fields at the
+ * sink->abi_minor says the host has it), new fields at the end of kpi_chunk
+ * (read only when the host's minor version, passed to the entry function,
+ * has them; 1.1 added cancellation), new enum values, new fields at the
  * end of kpi_plugin_descriptor (read only when the plugin's declared minor
  * version has them). The structs a plugin declares in ARRAYS --
  * kpi_metric_descriptor, kpi_input_spec, kpi_param_spec and the kpi_example
