@@ -36,6 +36,13 @@ class Aggregation {
   // The result: the metric of every row, with one segment result per
   // segment when grouped.
   virtual absl::StatusOr<v1::MetricResult> Finish() = 0;
+  // Update with the call's last chunk, then Finish: what a unary call does,
+  // which a worker does in one round trip.
+  virtual absl::StatusOr<v1::MetricResult> UpdateAndFinish(
+      const kpi_chunk& chunk, const std::vector<ColumnArg>& keys) {
+    if (absl::Status s = Update(chunk, keys); !s.ok()) return s;
+    return Finish();
+  }
 };
 
 class LocalAggregation final : public Aggregation {

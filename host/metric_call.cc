@@ -131,12 +131,13 @@ absl::StatusOr<MetricCall> MetricCall::Start(
   return call;
 }
 
-absl::Status MetricCall::Add(const CallArgs& chunk) {
+absl::Status MetricCall::Prepare(const CallArgs& chunk,
+                                 std::optional<BoundChunk>& bound,
+                                 std::vector<ColumnArg>& keys) {
   if (cancellation_ != nullptr) {
     if (absl::Status s = cancellation_->Check(); !s.ok()) return s;
   }
   CallArgs inputs;
-  std::vector<ColumnArg> keys;
   const CallArgs* to_bind = &chunk;
   if (!group_by_.empty()) {
     if (absl::Status s = SplitKeys(group_by_, chunk, inputs, keys); !s.ok()) {
@@ -144,17 +145,25 @@ absl::Status MetricCall::Add(const CallArgs& chunk) {
     }
     to_bind = &inputs;
   }
-  absl::StatusOr<BoundChunk> bound =
+  absl::StatusOr<BoundChunk> bound_chunk =
       BoundChunk::Bind(metric_->descriptor(), *params_, *to_bind,
                        ChunkPosition{chunks_ == 0, rows_, form_});
-  if (!bound.ok()) return bound.status();
+  if (!bound_chunk.ok()) return bound_chunk.status();
   ++chunks_;
-  rows_ += bound->rows();
-  saw_columns_ = saw_columns_ || bound->has_columns();
+  rows_ += bound_chunk->rows();
+  saw_columns_ = saw_columns_ || bound_chunk->has_columns();
+  bound.emplace(*std::move(bound_chunk));
+  return absl::OkStatus();
+}
+
+absl::Status MetricCall::Add(const CallArgs& chunk) {
+  std::optional<BoundChunk> bound;
+  std::vector<ColumnArg> keys;
+  if (absl::Status s = Prepare(chunk, bound, keys); !s.ok()) return s;
   return aggregation_->Update(bound->chunk(), keys);
 }
 
-absl::StatusOr<v1::MetricResult> MetricCall::Finish() {
+absl::Status MetricCall::CheckComplete() const {
   const kpi_metric_descriptor& d = metric_->descriptor();
   for (size_t i = 0; i < d.num_inputs && !saw_columns_; ++i) {
     const kpi_input_spec& spec = d.inputs[i];
@@ -167,10 +176,22 @@ absl::StatusOr<v1::MetricResult> MetricCall::Finish() {
           "input '", spec.name, "': required by ", d.name, " but missing"));
     }
   }
-  if (cancellation_ != nullptr) {
-    if (absl::Status s = cancellation_->Check(); !s.ok()) return s;
-  }
+  if (cancellation_ != nullptr) return cancellation_->Check();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::MetricResult> MetricCall::Finish() {
+  if (absl::Status s = CheckComplete(); !s.ok()) return s;
   return aggregation_->Finish();
+}
+
+absl::StatusOr<v1::MetricResult> MetricCall::AddLastAndFinish(
+    const CallArgs& chunk) {
+  std::optional<BoundChunk> bound;
+  std::vector<ColumnArg> keys;
+  if (absl::Status s = Prepare(chunk, bound, keys); !s.ok()) return s;
+  if (absl::Status s = CheckComplete(); !s.ok()) return s;
+  return aggregation_->UpdateAndFinish(bound->chunk(), keys);
 }
 
 absl::StatusOr<v1::MetricResult> ComputeOnce(
@@ -179,8 +200,7 @@ absl::StatusOr<v1::MetricResult> ComputeOnce(
   absl::StatusOr<MetricCall> call =
       MetricCall::Start(std::move(metric), args, cancellation);
   if (!call.ok()) return call.status();
-  if (absl::Status s = call->Add(args); !s.ok()) return s;
-  return call->Finish();
+  return call->AddLastAndFinish(args);
 }
 
 }  // namespace kpi

@@ -11,9 +11,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "absl/status/statusor.h"
 #include "aggregation.h"
+#include "bound_chunk.h"
 #include "bound_params.h"
 #include "call_args.h"
 #include "cancellation.h"
@@ -45,11 +47,21 @@ class MetricCall {
   // The result. INVALID_ARGUMENT if a required column never arrived.
   absl::StatusOr<v1::MetricResult> Finish();
 
+  // Add(last_chunk) then Finish(), in one exchange with a plugin worker.
+  absl::StatusOr<v1::MetricResult> AddLastAndFinish(const CallArgs& chunk);
+
  private:
   MetricCall(std::shared_ptr<const Metric> metric,
              std::shared_ptr<const BoundParams> params, const char* form,
              std::vector<std::string> group_by,
              const Cancellation* cancellation);
+
+  // Checks `chunk` and binds it (into `bound`), with its group_by key
+  // columns in `keys`.
+  absl::Status Prepare(const CallArgs& chunk, std::optional<BoundChunk>& bound,
+                       std::vector<ColumnArg>& keys);
+  // INVALID_ARGUMENT naming a required column that never arrived.
+  absl::Status CheckComplete() const;
 
   std::shared_ptr<const Metric> metric_;
   std::shared_ptr<const BoundParams> params_;

@@ -28,33 +28,43 @@ class WorkerAggregation final : public Aggregation {
 
   absl::Status Update(const kpi_chunk& chunk,
                       const std::vector<ColumnArg>& keys) override {
-    const bool opening = generation_ == 0;
-    absl::Status status = worker_.Exchange(
-        generation_,
-        [&](WireWriter& out) {
-          if (opening) {
-            WriteOpen(out, call_, MetricIndex(), *params_, group_by_);
-          }
-          WriteUpdate(out, call_, chunk, keys);
-        },
-        nullptr, cancellation_);
+    absl::Status status = Send(&chunk, &keys, /*finish=*/false, nullptr);
     // The worker forgets a call at its first failure.
     if (!status.ok()) closed_ = true;
     return status;
   }
 
   absl::StatusOr<v1::MetricResult> Finish() override {
+    return Result(nullptr, nullptr);
+  }
+
+  absl::StatusOr<v1::MetricResult> UpdateAndFinish(
+      const kpi_chunk& chunk, const std::vector<ColumnArg>& keys) override {
+    return Result(&chunk, &keys);
+  }
+
+ private:
+  // One exchange: the call's kOpen if not sent yet, then kUpdate with
+  // `chunk` (if any), then kFinish (if `finish`).
+  absl::Status Send(const kpi_chunk* chunk, const std::vector<ColumnArg>* keys,
+                    bool finish, std::string* result) {
     const bool opening = generation_ == 0;
-    std::string bytes;
-    absl::Status status = worker_.Exchange(
+    return worker_.Exchange(
         generation_,
         [&](WireWriter& out) {
           if (opening) {
             WriteOpen(out, call_, MetricIndex(), *params_, group_by_);
           }
-          WriteCallOp(out, WorkerOp::kFinish, call_);
+          if (chunk != nullptr) WriteUpdate(out, call_, *chunk, *keys);
+          if (finish) WriteCallOp(out, WorkerOp::kFinish, call_);
         },
-        &bytes, cancellation_);
+        result, cancellation_);
+  }
+
+  absl::StatusOr<v1::MetricResult> Result(const kpi_chunk* chunk,
+                                          const std::vector<ColumnArg>* keys) {
+    std::string bytes;
+    absl::Status status = Send(chunk, keys, /*finish=*/true, &bytes);
     closed_ = true;
     if (!status.ok()) return status;
     v1::MetricResult result;
@@ -66,7 +76,6 @@ class WorkerAggregation final : public Aggregation {
     return result;
   }
 
- private:
   uint32_t MetricIndex() const {
     return static_cast<uint32_t>(&metric_->descriptor() -
                                  metric_->library().descriptor().metrics);

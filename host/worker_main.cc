@@ -71,10 +71,10 @@ bool ParseArguments(int argc, char** argv, Arguments& args) {
 
 // Address space capped at twice the resident limit plus 1 GiB: the
 // server's watch on resident memory is the limit callers see; this stops an
-// allocation too fast for it. Not under AddressSanitizer, which reserves
-// terabytes of address space up front.
+// allocation too fast for it. Not under AddressSanitizer or
+// ThreadSanitizer, which reserve terabytes of address space up front.
 void LimitAddressSpace(uint64_t memory_limit_bytes) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   (void)memory_limit_bytes;
 #else
   if (memory_limit_bytes == 0) return;
@@ -182,26 +182,24 @@ class WorkerService {
       if (op == static_cast<uint32_t>(WorkerOp::kUpdate)) {
         UpdateRequest update;
         if (!ReadUpdate(in, update)) break;
-        Call* call = Find(update.call);
+        std::unique_ptr<Call> call = Take(update.call);
         if (call == nullptr) return UnknownCall(update.call);
         call->cancellation.Use(&channel);
         absl::Status s = call->aggregation->Update(update.chunk, update.keys);
         call->cancellation.Use(nullptr);
-        if (!s.ok()) {
-          Erase(update.call);
-          return s;
-        }
+        // A call the server sees fail is gone: it never sends it again.
+        if (!s.ok()) return s;
+        Put(update.call, std::move(call));
         continue;
       }
       if (!in.Get(id)) break;
       if (op == static_cast<uint32_t>(WorkerOp::kDrop)) {
-        Erase(id);
+        Take(id);
       } else if (op == static_cast<uint32_t>(WorkerOp::kFinish)) {
-        Call* call = Find(id);
+        std::unique_ptr<Call> call = Take(id);
         if (call == nullptr) return UnknownCall(id);
         call->cancellation.Use(&channel);
         absl::StatusOr<v1::MetricResult> finished = call->aggregation->Finish();
-        Erase(id);
         if (!finished.ok()) return finished.status();
         finished->SerializeToString(&result);
       } else {
@@ -224,23 +222,25 @@ class WorkerService {
                                 &call->cancellation);
     if (!aggregation.ok()) return aggregation.status();
     call->aggregation = *std::move(aggregation);
-    std::lock_guard<std::mutex> lock(mutex_);
-    calls_[open.call] = std::move(call);
+    Put(open.call, std::move(call));
     return absl::OkStatus();
   }
 
-  Call* Find(uint64_t id) {
+  // A call is taken out of the table while one of its operations runs and
+  // put back after, so each operation's thread hands the call (and its
+  // plugin states) to the next through the table's mutex; an operation on
+  // a call that is busy or gone finds nothing.
+  std::unique_ptr<Call> Take(uint64_t id) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = calls_.find(id);
-    return it == calls_.end() ? nullptr : it->second.get();
-  }
-  void Erase(uint64_t id) {
-    std::unique_ptr<Call> erased;  // destroyed outside the lock
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = calls_.find(id);
-    if (it == calls_.end()) return;
-    erased = std::move(it->second);
+    if (it == calls_.end()) return nullptr;
+    std::unique_ptr<Call> call = std::move(it->second);
     calls_.erase(it);
+    return call;
+  }
+  void Put(uint64_t id, std::unique_ptr<Call> call) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    calls_[id] = std::move(call);
   }
   static absl::Status UnknownCall(uint64_t id) {
     return absl::DataLossError(absl::StrCat("unknown call ", id));

@@ -43,7 +43,7 @@ absl::StatusOr<std::shared_ptr<const Metric>> MetricServiceImpl::Lookup(
   return metric;
 }
 
-absl::StatusOr<MetricCall> MetricServiceImpl::Begin(
+absl::StatusOr<MetricCall> MetricServiceImpl::Start(
     const ServingConfig& config, absl::string_view metric_name,
     CallArgs* first_chunk, const Cancellation* cancellation) {
   absl::StatusOr<std::shared_ptr<const Metric>> metric =
@@ -57,13 +57,11 @@ absl::StatusOr<MetricCall> MetricServiceImpl::Begin(
   absl::StatusOr<MetricCall> call =
       MetricCall::Start(*std::move(metric), *first_chunk, cancellation);
   if (!call.ok()) return call.status();
-  if (absl::Status s = call->Add(*first_chunk); !s.ok()) return s;
   return call;
 }
 
-grpc::Status MetricServiceImpl::Finish(MetricCall& call,
-                                       v1::MetricResult* result) {
-  absl::StatusOr<v1::MetricResult> computed = call.Finish();
+grpc::Status MetricServiceImpl::Reply(absl::StatusOr<v1::MetricResult> computed,
+                                      v1::MetricResult* result) {
   if (!computed.ok()) return ToGrpc(computed.status());
   *result = *std::move(computed);
   return grpc::Status::OK;
@@ -95,9 +93,9 @@ grpc::Status MetricServiceImpl::Compute(grpc::ServerContext* context,
   CallArgs args = ArgsFromRequest(*request);
   const CallContextCancellation cancellation(context);
   absl::StatusOr<MetricCall> call =
-      Begin(config, request->metric(), &args, &cancellation);
+      Start(config, request->metric(), &args, &cancellation);
   if (!call.ok()) return ToGrpc(call.status());
-  return Finish(*call, response->mutable_result());
+  return Reply(call->AddLastAndFinish(args), response->mutable_result());
 }
 
 grpc::Status MetricServiceImpl::ComputeStream(
@@ -115,8 +113,9 @@ grpc::Status MetricServiceImpl::ComputeStream(
   CallArgs first = ArgsFromRequest(chunk);
   const CallContextCancellation cancellation(context);
   absl::StatusOr<MetricCall> call =
-      Begin(config, metric_name, &first, &cancellation);
+      Start(config, metric_name, &first, &cancellation);
   if (!call.ok()) return ToGrpc(call.status());
+  if (absl::Status s = call->Add(first); !s.ok()) return ToGrpc(s);
   uint64_t chunks = 1;
   while (reader->Read(&chunk)) {
     ++chunks;
@@ -137,7 +136,7 @@ grpc::Status MetricServiceImpl::ComputeStream(
     }
   }
   response->set_chunks(chunks);
-  return Finish(*call, response->mutable_result());
+  return Reply(call->Finish(), response->mutable_result());
 }
 
 grpc::Status MetricServiceImpl::ComputeTyped(
@@ -148,9 +147,9 @@ grpc::Status MetricServiceImpl::ComputeTyped(
   const ServingConfig config = config_->Current();
   const CallContextCancellation cancellation(context);
   absl::StatusOr<MetricCall> call =
-      Begin(config, metric_name, &*args, &cancellation);
+      Start(config, metric_name, &*args, &cancellation);
   if (!call.ok()) return ToGrpc(call.status());
-  return Finish(*call, result);
+  return Reply(call->AddLastAndFinish(*args), result);
 }
 
 }  // namespace kpi

@@ -53,14 +53,16 @@ class MetricServiceImpl final : public v1::MetricService::Service {
   // The metric in `config`, or NOT_FOUND naming it.
   static absl::StatusOr<std::shared_ptr<const Metric>> Lookup(
       const ServingConfig& config, absl::string_view name);
-  // Looks the metric up, applies the call's profile to `first_chunk`,
-  // starts the call and adds the first chunk.
-  // `cancellation` must outlive the call.
-  static absl::StatusOr<MetricCall> Begin(const ServingConfig& config,
+  // Looks the metric up, applies the call's profile to `first_chunk` and
+  // starts the call; the caller adds the chunk (the last, for unary calls:
+  // MetricCall::AddLastAndFinish). `cancellation` must outlive the call.
+  static absl::StatusOr<MetricCall> Start(const ServingConfig& config,
                                           absl::string_view metric_name,
                                           CallArgs* first_chunk,
                                           const Cancellation* cancellation);
-  static grpc::Status Finish(MetricCall& call, v1::MetricResult* result);
+  // The computed result into `*result`, or its error.
+  static grpc::Status Reply(absl::StatusOr<v1::MetricResult> computed,
+                            v1::MetricResult* result);
   // Computes `metric` from a typed request's fields into `*result`.
   grpc::Status ComputeTyped(grpc::ServerContext* context,
                             absl::string_view metric,

@@ -54,6 +54,10 @@ TEST(WorkerConcurrencyTest, CallsCrashesAndReloadsAtOnce) {
       while (!stop) {
         const ServingConfig serving = (*config)->Current();
         std::shared_ptr<const Metric> nps = serving.registry->Find("nps");
+        if (nps == nullptr) {
+          failures[t].push_back("nps is not served");
+          return;
+        }
         // 10, 9, 0: NPS 100 / 3, whether in one chunk or three, grouped by
         // a column that puts every row in segment "a".
         v1::ComputeRequest request = Scores({10, 9, 0});
