@@ -47,9 +47,10 @@
 // 64 (at 10/64 and 40/64 of n, rounded up). Results are equal when every
 // field agrees, numbers to 1e-9 relative, tables cellwise.
 //
-// A plugin that crashes takes the checking process with it: checks run in
-// process, as calls do. `kpi-plugin check` is the way to find such a plugin
-// before a server loads it.
+// The checks run plugin code in the calling process: kpi-server runs them in
+// the plugin's worker, or in a load-time child (plugin_worker.h), so a
+// plugin that crashes or hangs there is refused and the server lives on;
+// `kpi-plugin check` runs them in its own process.
 #ifndef KPI_HOST_CONFORMANCE_H_
 #define KPI_HOST_CONFORMANCE_H_
 

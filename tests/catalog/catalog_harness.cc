@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -39,10 +40,16 @@ std::shared_ptr<const MetricRegistry> LoadBundled(Isolation isolation) {
   return *loaded;
 }
 
-// The bundled plugins as the server runs them by default: each in its
-// worker process.
+// The bundled plugins as the server runs them by default, each in its
+// worker process; in this process when KPI_TEST_ISOLATION=none (the suite
+// runs both ways, tests/catalog/CMakeLists.txt).
 const MetricRegistry& Registry() {
-  static const auto registry = LoadBundled(Isolation::kProcess);
+  static const auto registry = [] {
+    const char* isolation = std::getenv("KPI_TEST_ISOLATION");
+    return LoadBundled(isolation && std::string(isolation) == "none"
+                           ? Isolation::kNone
+                           : Isolation::kProcess);
+  }();
   return *registry;
 }
 

@@ -106,6 +106,12 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
   for (int fd : closed_fds) posix_spawn_file_actions_addclose(&actions, fd);
   std::vector<std::string> args = {server_binary, "--listen", "127.0.0.1:0"};
+  // The suites run once as the server starts by default and once more with
+  // KPI_TEST_ISOLATION=none (tests/integration/CMakeLists.txt); flags in
+  // `extra_args` come later and win.
+  if (const char* isolation = std::getenv("KPI_TEST_ISOLATION")) {
+    args.insert(args.end(), {"--isolation", isolation});
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> c_args = CStrings(args);
   pid_t pid = 0;

@@ -29,7 +29,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
 
 class ServerProcess {
  public:
-  // Starts `server_binary --listen 127.0.0.1:0 extra_args...` and waits
+  // Starts `server_binary --listen 127.0.0.1:0 [--isolation
+  // $KPI_TEST_ISOLATION] extra_args...` and waits
   // until it logs the port it serves on. An error carries everything the
   // server logged, e.g. when it exits at start.
   // `closed_fds` are closed in the server from its start (e.g. {0, 1}).
