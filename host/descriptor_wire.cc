@@ -1,9 +1,8 @@
 #include "descriptor_wire.h"
 
 namespace kpi {
-namespace {
 
-void WriteValue(const kpi_param_value& value, WireWriter& out) {
+void WriteParamValue(const kpi_param_value& value, WireWriter& out) {
   out.Put<int32_t>(value.type);
   out.Put<double>(value.f64);
   out.Put<int64_t>(value.i64);
@@ -12,6 +11,18 @@ void WriteValue(const kpi_param_value& value, WireWriter& out) {
                     ? absl::string_view()
                     : absl::string_view(value.str.data, value.str.size));
 }
+
+bool ReadParamValue(WireReader& in, kpi_param_value& value) {
+  absl::string_view text;
+  if (!in.Get(value.type) || !in.Get(value.f64) || !in.Get(value.i64) ||
+      !in.Get(value.boolean) || !in.GetString(text)) {
+    return false;
+  }
+  value.str = {text.data(), text.size()};
+  return true;
+}
+
+namespace {
 
 void WriteColumn(const kpi_column& column, WireWriter& out) {
   out.Put<int32_t>(column.type);
@@ -52,7 +63,7 @@ void WriteMetric(const kpi_metric_descriptor& metric, WireWriter& out) {
     const kpi_param_spec& p = metric.params[i];
     out.PutCString(p.name);
     out.PutCString(p.description);
-    WriteValue(p.default_value, out);
+    WriteParamValue(p.default_value, out);
     out.Put<uint32_t>(p.flags);
     out.Put<double>(p.min);
     out.Put<double>(p.max);
@@ -70,7 +81,7 @@ void WriteMetric(const kpi_metric_descriptor& metric, WireWriter& out) {
     out.Put<uint64_t>(ex.params ? ex.num_params : 0);
     for (size_t k = 0; ex.params && k < ex.num_params; ++k) {
       out.PutCString(ex.params[k].name);
-      WriteValue(ex.params[k].value, out);
+      WriteParamValue(ex.params[k].value, out);
     }
     out.Put<uint64_t>(ex.inputs ? ex.num_inputs : 0);
     for (size_t k = 0; ex.inputs && k < ex.num_inputs; ++k) {
@@ -105,11 +116,8 @@ const char* DescriptorCopy::Text(WireReader& in) {
 }
 
 bool DescriptorCopy::ReadValue(WireReader& in, kpi_param_value& value) {
-  absl::string_view text;
-  if (!in.Get(value.type) || !in.Get(value.f64) || !in.Get(value.i64) ||
-      !in.Get(value.boolean) || !in.GetString(text)) {
-    return false;
-  }
+  if (!ReadParamValue(in, value)) return false;
+  const absl::string_view text(value.str.data, value.str.size);
   const std::string& kept = strings_.emplace_back(text);
   value.str = {
       text.empty() && value.type != KPI_TYPE_STRING ? nullptr : kept.c_str(),

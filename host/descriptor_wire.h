@@ -19,6 +19,11 @@ namespace kpi {
 
 void WriteDescriptor(const kpi_plugin_descriptor& plugin, WireWriter& out);
 
+// One parameter value (a default, an example's, a call's). Read back, its
+// string points into the message.
+void WriteParamValue(const kpi_param_value& value, WireWriter& out);
+bool ReadParamValue(WireReader& in, kpi_param_value& value);
+
 // A kpi_plugin_descriptor that owns everything it points to. Its metrics'
 // function pointers are null: their code runs in the worker.
 class DescriptorCopy {

@@ -86,16 +86,24 @@ absl::Status PluginLibrary::Adopt(const kpi_plugin_descriptor* descriptor) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
+absl::StatusOr<std::shared_ptr<PluginLibrary>> PluginLibrary::WithCopy(
     const std::string& path) {
   absl::StatusOr<PrivateCopy> copy = PrivateCopy::Make(path);
   if (!copy.ok()) return copy.status();
-  const std::string file = copy->path();
   const FileVersion version = copy->version();
-  std::shared_ptr<PluginLibrary> library(
+  return std::shared_ptr<PluginLibrary>(
       new PluginLibrary(path, *std::move(copy), version));
-  if (absl::Status s = library->Open(file, path); !s.ok()) return s;
-  return std::shared_ptr<const PluginLibrary>(std::move(library));
+}
+
+absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
+    const std::string& path) {
+  absl::StatusOr<std::shared_ptr<PluginLibrary>> library = WithCopy(path);
+  if (!library.ok()) return library.status();
+  if (absl::Status s = (*library)->Open((*library)->copy_->path(), path);
+      !s.ok()) {
+    return s;
+  }
+  return std::shared_ptr<const PluginLibrary>(*std::move(library));
 }
 
 absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::LoadInPlace(
@@ -110,12 +118,10 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::LoadInPlace(
 
 absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
     const std::string& path, const PluginLoadOptions& options) {
-  absl::StatusOr<PrivateCopy> copy = PrivateCopy::Make(path);
-  if (!copy.ok()) return copy.status();
-  const std::string file = copy->path();
-  const FileVersion version = copy->version();
-  std::shared_ptr<PluginLibrary> library(
-      new PluginLibrary(path, *std::move(copy), version));
+  absl::StatusOr<std::shared_ptr<PluginLibrary>> made = WithCopy(path);
+  if (!made.ok()) return made.status();
+  std::shared_ptr<PluginLibrary> library = *std::move(made);
+  const std::string file = library->copy_->path();
   // The child knows only the private copy; refusals name the operator's
   // file.
   auto named = [&](const absl::Status& status) {

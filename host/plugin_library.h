@@ -90,6 +90,9 @@ class PluginLibrary {
   PluginLibrary(std::string path, std::optional<PrivateCopy> copy,
                 FileVersion version)
       : path_(std::move(path)), copy_(std::move(copy)), version_(version) {}
+  // A library (nothing loaded yet) for a fresh private copy of `path`.
+  static absl::StatusOr<std::shared_ptr<PluginLibrary>> WithCopy(
+      const std::string& path);
   // dlopen()s `file`, negotiates the ABI and checks the schema.
   absl::Status Open(const std::string& file, const std::string& original);
   // Takes `descriptor` after checking its ABI version and schema.

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "descriptor_wire.h"
+
 namespace kpi {
 namespace {
 
@@ -129,12 +131,7 @@ bool ReadOpen(WireReader& in, OpenRequest& open) {
   }
   open.params.assign(count, kpi_param_value{});
   for (kpi_param_value& value : open.params) {
-    absl::string_view text;
-    if (!in.Get(value.type) || !in.Get(value.f64) || !in.Get(value.i64) ||
-        !in.Get(value.boolean) || !in.GetString(text)) {
-      return false;
-    }
-    value.str = {text.data(), text.size()};
+    if (!ReadParamValue(in, value)) return false;
   }
   if (!in.GetCount(count)) return false;
   open.group_by.resize(count);
