@@ -560,8 +560,9 @@ absl::Status PluginWorker::Exchange(
     }
   }
 
+  // A reply past 2 GiB is a worker gone wrong, not a result.
   const uint64_t used = buffer.header().used;
-  if (used > (uint64_t{1} << 40) || !buffer.MapAtLeast(kBodyOffset + used)) {
+  if (used > (uint64_t{1} << 31) || !buffer.MapAtLeast(kBodyOffset + used)) {
     return Died(process, "it sent a malformed reply",
                 absl::StatusCode::kInternal);
   }
