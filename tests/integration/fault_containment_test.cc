@@ -191,6 +191,8 @@ struct Fault {
   grpc::StatusCode code;
   std::vector<std::string> message;  // substrings of the error message
   std::string log;                   // a substring of the server's log
+  // The faulty call's deadline: short where the deadline is what ends it.
+  std::chrono::milliseconds deadline{30000};
 };
 
 void PrintTo(const Fault& fault, std::ostream* os) { *os << fault.name; }
@@ -207,9 +209,8 @@ TEST_P(FaultTest, CostsOnlyItsOwnCallsAndRecovers) {
   HealthyLoad load(faulty->channel);
 
   for (int round = 0; round < 2; ++round) {
-    const grpc::Status status =
-        Compute(*faulty->stub, SumRequest(metric, {1, kTrigger, 2}),
-                std::chrono::milliseconds(1500));
+    const grpc::Status status = Compute(
+        *faulty->stub, SumRequest(metric, {1, kTrigger, 2}), fault.deadline);
     EXPECT_EQ(status.error_code(), fault.code) << status.error_message();
     for (const std::string& part : fault.message) {
       EXPECT_THAT(status.error_message(), HasSubstr(part));
@@ -260,7 +261,8 @@ INSTANTIATE_TEST_SUITE_P(
               grpc::StatusCode::DEADLINE_EXCEEDED,
               {},
               "was stopped: a call's plugin code did not return within "
-              "300 ms of its cancellation"},
+              "300 ms of its cancellation",
+              std::chrono::milliseconds(1500)},
         // Stopped at its limit; or, if it outran the server's watch, dead
         // at its address-space cap: RESOURCE_EXHAUSTED either way.
         Fault{
