@@ -471,9 +471,30 @@ void PluginWorker::Release(Process& process, std::unique_ptr<Channel> channel) {
   process.channel_free.notify_one();
 }
 
+PluginWorker::Pending::Pending(std::shared_ptr<Process> process,
+                               std::unique_ptr<Channel> channel)
+    : process_(std::move(process)), channel_(std::move(channel)) {}
+
+PluginWorker::Pending::~Pending() {
+  if (channel_ == nullptr) return;
+  channel_.reset();  // the worker sees the channel close after replying
+  std::lock_guard<std::mutex> lock(process_->mutex);
+  --process_->channels;
+  process_->channel_free.notify_one();
+}
+
 absl::Status PluginWorker::Exchange(
     uint64_t& generation, const std::function<void(WireWriter&)>& write,
     std::string* result, const Cancellation* cancellation) {
+  absl::StatusOr<std::unique_ptr<Pending>> pending =
+      Send(generation, write, cancellation);
+  if (!pending.ok()) return pending.status();
+  return Await(*std::move(pending), result, cancellation);
+}
+
+absl::StatusOr<std::unique_ptr<PluginWorker::Pending>> PluginWorker::Send(
+    uint64_t& generation, const std::function<void(WireWriter&)>& write,
+    const Cancellation* cancellation) {
   absl::StatusOr<std::shared_ptr<Process>> live = Live(generation);
   if (!live.ok()) return live.status();
   Process& process = **live;
@@ -510,15 +531,24 @@ absl::Status PluginWorker::Exchange(
   if (!WriteAll(channel->socket, &doorbell, 1)) {
     return Died(process, "", absl::StatusCode::kUnavailable);
   }
+  return std::unique_ptr<Pending>(
+      new Pending(*std::move(live), std::move(channel)));
+}
 
+absl::Status PluginWorker::Await(std::unique_ptr<Pending> pending,
+                                 std::string* result,
+                                 const Cancellation* cancellation) {
+  Process& process = *pending->process_;
+  Channel& channel = *pending->channel_;
+  SharedBuffer& buffer = channel.buffer;
   absl::Status cancelled;
   Clock::time_point cancelled_at;
   for (;;) {
-    pollfd ready{channel->socket, POLLIN, 0};
+    pollfd ready{channel.socket, POLLIN, 0};
     const int polled = poll(&ready, 1, static_cast<int>(kPollTick.count()));
     if (polled > 0) {
       char byte;
-      const ssize_t n = read(channel->socket, &byte, 1);
+      const ssize_t n = read(channel.socket, &byte, 1);
       if (n == 1) break;
       if (n < 0 && errno == EINTR) continue;
       const absl::Status death =
@@ -572,7 +602,7 @@ absl::Status PluginWorker::Exchange(
     return Died(process, "it sent a malformed reply",
                 absl::StatusCode::kInternal);
   }
-  Release(process, std::move(channel));
+  Release(process, std::move(pending->channel_));
   {
     std::lock_guard<std::mutex> lock(mutex_);
     consecutive_failures_ = 0;

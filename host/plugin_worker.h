@@ -70,6 +70,9 @@ struct WorkerOptions {
 std::string DefaultWorkerBinary();
 
 class PluginWorker {
+  struct Channel;
+  struct Process;
+
  public:
   static constexpr int kUnhealthyAfter = 3;
 
@@ -107,6 +110,29 @@ class PluginWorker {
   absl::Status Exchange(uint64_t& generation,
                         const std::function<void(WireWriter&)>& write,
                         std::string* result, const Cancellation* cancellation);
+
+  // Exchange in two halves, so a stream's next chunk can be read while the
+  // worker folds the last one in. A Pending holds its channel until
+  // awaited; dropped unawaited, it closes the channel (the worker finishes
+  // the request and forgets the reply).
+  class Pending {
+   public:
+    ~Pending();
+    Pending(const Pending&) = delete;
+    Pending& operator=(const Pending&) = delete;
+
+   private:
+    friend class PluginWorker;
+    Pending(std::shared_ptr<Process> process, std::unique_ptr<Channel> channel);
+    std::shared_ptr<Process> process_;
+    std::unique_ptr<Channel> channel_;
+  };
+  absl::StatusOr<std::unique_ptr<Pending>> Send(
+      uint64_t& generation, const std::function<void(WireWriter&)>& write,
+      const Cancellation* cancellation);
+  // The worker's status for `pending`'s request, as Exchange returns it.
+  absl::Status Await(std::unique_ptr<Pending> pending, std::string* result,
+                     const Cancellation* cancellation);
   // Forgets `call` of process `generation` in the worker, with the next
   // request (a call the server abandoned).
   void Drop(uint64_t generation, uint64_t call);
@@ -121,9 +147,6 @@ class PluginWorker {
   static void KillAll(absl::string_view why);
 
  private:
-  struct Channel;
-  struct Process;
-
   PluginWorker(std::string path, WorkerOptions options)
       : path_(std::move(path)), options_(std::move(options)) {}
   // Spawns a process and waits for its descriptor (bytes in `descriptor`).

@@ -89,6 +89,7 @@ class WorkerAggregation final : public Aggregation {
   const uint64_t call_;
   uint64_t generation_ = 0;  // the worker process that holds the call
   bool closed_ = false;
+  std::unique_ptr<PluginWorker::Pending> pending_;  // the chunk last sent
 };
 
 }  // namespace

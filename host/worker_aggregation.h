@@ -1,8 +1,10 @@
 // WorkerAggregation: an Aggregation whose plugin states live in the plugin's
 // worker process (plugin_worker.h). The call opens with its first chunk (so
-// a unary call costs one round trip for the rows and one for the result),
-// each later chunk is one round trip, and the worker runs a LocalAggregation
-// on exactly the values this process validated.
+// a unary call costs one round trip), each later chunk is sent without
+// waiting -- the worker folds chunk k in while this process reads and
+// validates chunk k + 1, and the worker's status for chunk k comes with
+// chunk k + 1 or the result -- and the worker runs a LocalAggregation on
+// exactly the values this process validated.
 #ifndef KPI_HOST_WORKER_AGGREGATION_H_
 #define KPI_HOST_WORKER_AGGREGATION_H_
 

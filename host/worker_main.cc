@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "aggregation.h"
@@ -194,7 +195,7 @@ class WorkerService {
       }
       if (!in.Get(id)) break;
       if (op == static_cast<uint32_t>(WorkerOp::kDrop)) {
-        Take(id);
+        Drop(id);
       } else if (op == static_cast<uint32_t>(WorkerOp::kFinish)) {
         std::unique_ptr<Call> call = Take(id);
         if (call == nullptr) return UnknownCall(id);
@@ -238,9 +239,18 @@ class WorkerService {
     calls_.erase(it);
     return call;
   }
+  // Puts a call back, unless the server dropped it meanwhile (it abandoned
+  // the call while one of its operations ran).
   void Put(uint64_t id, std::unique_ptr<Call> call) {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (dropped_.erase(id) > 0) return;
     calls_[id] = std::move(call);
+  }
+  void Drop(uint64_t id) {
+    std::unique_ptr<Call> call = Take(id);
+    if (call != nullptr) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    dropped_.insert(id);  // busy: Put forgets it
   }
   static absl::Status UnknownCall(uint64_t id) {
     return absl::DataLossError(absl::StrCat("unknown call ", id));
@@ -249,6 +259,7 @@ class WorkerService {
   std::vector<std::shared_ptr<const Metric>> metrics_;
   std::mutex mutex_;
   absl::flat_hash_map<uint64_t, std::unique_ptr<Call>> calls_;
+  absl::flat_hash_set<uint64_t> dropped_;
 };
 
 // Loads (and checks) the plugin and reports to the server: the status, and

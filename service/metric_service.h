@@ -74,7 +74,8 @@ class MetricServiceImpl final : public v1::MetricService::Service {
 
 // A call's cancellation as gRPC knows it: the client cancelled or went
 // away, the deadline passed, or the server is shutting down (which cancels
-// the calls still running after its grace).
+// the calls still running after its grace). A null context (a handler
+// called in process, as the benchmarks do) is never cancelled.
 class CallContextCancellation final : public Cancellation {
  public:
   explicit CallContextCancellation(grpc::ServerContext* context)

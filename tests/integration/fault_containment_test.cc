@@ -274,6 +274,35 @@ INSTANTIATE_TEST_SUITE_P(
       return info.param.name;
     });
 
+// Chunks go to the worker without waiting for the previous one's answer;
+// a fault on a middle chunk still fails the stream, never answers OK.
+TEST(FaultContainmentTest, AFaultInAStreamsMiddleChunkFailsTheStream) {
+  std::unique_ptr<FaultyServer> faulty = StartWith({"segv"});
+  ASSERT_NE(faulty, nullptr);
+  for (int faulty_chunk : {1, 2}) {
+    SCOPED_TRACE(faulty_chunk);
+    ASSERT_TRUE(
+        RecoverWithin(*faulty->stub, "segv_sum", std::chrono::seconds(5)).ok());
+    grpc::ClientContext context;
+    context.set_deadline(In(std::chrono::seconds(10)));
+    v1::ComputeStreamResponse response;
+    auto writer = faulty->stub->ComputeStream(&context, &response);
+    for (int chunk = 0; chunk < 3; ++chunk) {
+      v1::ComputeRequest values =
+          SumRequest("segv_sum", {chunk == faulty_chunk ? kTrigger : 1.0});
+      v1::ComputeStreamRequest request;
+      if (chunk == 0) request.set_metric("segv_sum");
+      *request.add_columns() = values.columns(0);
+      writer->Write(request);
+    }
+    writer->WritesDone();
+    const grpc::Status status = writer->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+        << status.error_message() << " " << response.DebugString();
+    EXPECT_THAT(status.error_message(), HasSubstr("plugin 'fault_segv'"));
+  }
+}
+
 TEST(FaultContainmentTest, AClosedStdioInAPluginNeverReachesTheServer) {
   std::unique_ptr<FaultyServer> faulty = StartWith({"close_fds"});
   ASSERT_NE(faulty, nullptr);
