@@ -17,10 +17,15 @@ grpc::Status ToGrpc(const absl::Status& status) {
 
 absl::Status CallContextCancellation::Check() const {
   if (context_ == nullptr) return absl::OkStatus();
-  if (std::chrono::system_clock::now() > context_->deadline()) {
+  const auto now = std::chrono::system_clock::now();
+  if (now > context_->deadline()) {
     return absl::DeadlineExceededError("the call's deadline passed");
   }
-  if (context_->IsCancelled()) {
+  if (!cancelled_ && now >= next_look_) {
+    next_look_ = now + kLookEvery;
+    cancelled_ = context_->IsCancelled();
+  }
+  if (cancelled_) {
     return absl::CancelledError(
         "the call was cancelled (the client went away, or the server is "
         "shutting down)");

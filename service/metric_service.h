@@ -8,6 +8,7 @@
 #ifndef KPI_SERVICE_METRIC_SERVICE_H_
 #define KPI_SERVICE_METRIC_SERVICE_H_
 
+#include <chrono>
 #include <memory>
 
 #include "call_args.h"
@@ -76,14 +77,25 @@ class MetricServiceImpl final : public v1::MetricService::Service {
 // away, the deadline passed, or the server is shutting down (which cancels
 // the calls still running after its grace). A null context (a handler
 // called in process, as the benchmarks do) is never cancelled.
+//
+// The deadline is a clock read; ServerContext::IsCancelled() on the sync
+// API plucks the completion queue (measured: ~18 us, which asked per
+// segment made a 1,000-segment group_by 25x slower), so it is asked at most
+// every kLookEvery and never in a call's first kLookEvery. One thread at a
+// time, as a call runs.
 class CallContextCancellation final : public Cancellation {
  public:
+  static constexpr std::chrono::milliseconds kLookEvery{10};
+
   explicit CallContextCancellation(grpc::ServerContext* context)
-      : context_(context) {}
+      : context_(context),
+        next_look_(std::chrono::system_clock::now() + kLookEvery) {}
   absl::Status Check() const override;
 
  private:
   grpc::ServerContext* context_;
+  mutable std::chrono::system_clock::time_point next_look_;
+  mutable bool cancelled_ = false;
 };
 
 // absl::Status -> grpc::Status with the same code and message.
