@@ -26,13 +26,23 @@ absl::Status LocalAggregation::Update(const kpi_chunk& chunk,
                                       const std::vector<ColumnArg>& keys) {
   kpi_chunk with_cancellation = chunk;
   Cancellation::Attach(cancellation_, with_cancellation);
-  if (segments_) return segments_->Update(with_cancellation, keys);
-  return state_->Update(with_cancellation);
+  const absl::Status status = segments_
+                                  ? segments_->Update(with_cancellation, keys)
+                                  : state_->Update(with_cancellation);
+  if (!status.ok()) return status;
+  // A plugin that saw the cancellation may have returned early, leaving its
+  // state partial: such a call must not answer.
+  return Cancelled();
 }
 
 absl::StatusOr<v1::MetricResult> LocalAggregation::Finish() {
+  if (absl::Status s = Cancelled(); !s.ok()) return s;
   if (segments_) return segments_->Finish();
   return state_->Finalize();
+}
+
+absl::Status LocalAggregation::Cancelled() const {
+  return cancellation_ ? cancellation_->Check() : absl::OkStatus();
 }
 
 }  // namespace kpi

@@ -63,6 +63,8 @@ class LocalAggregation final : public Aggregation {
  private:
   explicit LocalAggregation(const Cancellation* cancellation)
       : cancellation_(cancellation) {}
+  // OK, or why the call must stop.
+  absl::Status Cancelled() const;
 
   const Cancellation* cancellation_;
   // Exactly one is set: the single state, or one per segment.
