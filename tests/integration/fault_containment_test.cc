@@ -306,6 +306,7 @@ TEST(FaultContainmentTest, AFaultInAStreamsMiddleChunkFailsTheStream) {
 TEST(FaultContainmentTest, AClosedStdioInAPluginNeverReachesTheServer) {
   std::unique_ptr<FaultyServer> faulty = StartWith({"close_fds"});
   ASSERT_NE(faulty, nullptr);
+  HealthyLoad load(faulty->channel);
   v1::ComputeResponse response;
   const grpc::Status status =
       Compute(*faulty->stub, SumRequest("close_fds_sum", {1, kTrigger}),
@@ -324,6 +325,9 @@ TEST(FaultContainmentTest, AClosedStdioInAPluginNeverReachesTheServer) {
   EXPECT_TRUE(
       RecoverWithin(*faulty->stub, "close_fds_sum", std::chrono::seconds(1))
           .ok());
+  load.Stop();
+  EXPECT_GT(load.calls(), 0);
+  EXPECT_THAT(load.failures(), ::testing::IsEmpty());
 }
 
 TEST(FaultContainmentTest, NoClientSocketTakesTheServersStdio) {
