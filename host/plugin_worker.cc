@@ -340,23 +340,11 @@ absl::Status PluginWorker::Died(Process& process,
   const int status = Reap(process.pid);
   process.reaped = true;
   const bool killed_by_us = !process.kill_reason.empty();
-  // A worker that dies with more address space than its resident limit
-  // has most likely hit its address-space cap (an allocation failed).
-  const uint64_t mapped = process.mapped_bytes.load();
-  const bool out_of_memory = !killed_by_us && options_.memory_limit_bytes > 0 &&
-                             mapped > options_.memory_limit_bytes;
-  std::string how = killed_by_us
-                        ? absl::StrCat("was stopped: ", process.kill_reason)
-                        : DescribeExit(status);
-  if (out_of_memory) {
-    absl::StrAppend(&how, " after running out of memory (", Mib(mapped),
-                    " mapped; its memory limit is ",
-                    Mib(options_.memory_limit_bytes), ")");
-  }
+  const std::string how =
+      killed_by_us ? absl::StrCat("was stopped: ", process.kill_reason)
+                   : DescribeExit(status);
   process.death = absl::Status(
-      killed_by_us    ? process.kill_code
-      : out_of_memory ? absl::StatusCode::kResourceExhausted
-                      : absl::StatusCode::kUnavailable,
+      killed_by_us ? process.kill_code : absl::StatusCode::kUnavailable,
       absl::StrCat("plugin '", plugin_name(), "': its worker ", how));
   process.dead = true;
   process.idle.clear();
