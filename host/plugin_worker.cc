@@ -72,18 +72,12 @@ int Reap(pid_t pid) {
   return status;
 }
 
-struct MemoryUse {
-  uint64_t mapped = 0;  // address space
-  uint64_t resident = 0;
-};
-
-// What `pid` uses now, in bytes; zeros if unknown.
-MemoryUse MemoryOf(pid_t pid) {
+// Resident memory of `pid` in bytes, or 0 if unknown.
+uint64_t ResidentBytes(pid_t pid) {
   std::ifstream statm(absl::StrCat("/proc/", pid, "/statm"));
-  uint64_t mapped = 0, resident = 0;
-  if (!(statm >> mapped >> resident)) return {};
-  const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-  return {mapped * page, resident * page};
+  uint64_t pages = 0, resident = 0;
+  if (!(statm >> pages >> resident)) return 0;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
 std::string Mib(uint64_t bytes) { return absl::StrCat(bytes >> 20, " MiB"); }
@@ -129,9 +123,6 @@ struct PluginWorker::Process {
   int control = -1;
   uint64_t generation = 0;
   std::atomic<bool> dead{false};
-  // Address space at the last look, to tell a death by running out of
-  // memory (the RLIMIT_AS cap) from another.
-  std::atomic<uint64_t> mapped_bytes{0};
 
   std::mutex mutex;  // guards what follows
   std::condition_variable channel_free;
@@ -578,11 +569,10 @@ absl::Status PluginWorker::Await(std::unique_ptr<Pending> pending,
                        ", so its worker was stopped"));
     }
     if (options_.memory_limit_bytes > 0) {
-      const MemoryUse use = MemoryOf(process.pid);
-      process.mapped_bytes = use.mapped;
-      if (use.resident > options_.memory_limit_bytes) {
+      const uint64_t resident = ResidentBytes(process.pid);
+      if (resident > options_.memory_limit_bytes) {
         return Died(process,
-                    absl::StrCat("it used ", Mib(use.resident),
+                    absl::StrCat("it used ", Mib(resident),
                                  ", over its memory limit of ",
                                  Mib(options_.memory_limit_bytes)),
                     absl::StatusCode::kResourceExhausted);

@@ -54,7 +54,8 @@ struct WorkerOptions {
   // How long loading (entry, schema, checks) may take.
   std::chrono::milliseconds start_timeout{30000};
   // A worker whose resident memory passes this is killed; 0: no limit.
-  // Its address space is also capped (RLIMIT_AS) at twice this, plus 1 GiB.
+  // Its address space is also capped (RLIMIT_AS) at 4x this plus 4 GiB,
+  // far above it, against allocations too fast for the watch.
   uint64_t memory_limit_bytes = uint64_t{2} << 30;
   // How long a plugin may go on after its call is cancelled before its
   // worker is killed.

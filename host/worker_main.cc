@@ -70,17 +70,18 @@ bool ParseArguments(int argc, char** argv, Arguments& args) {
   return !args.plugin.empty() && args.control_fd >= 0;
 }
 
-// Address space capped at twice the resident limit plus 1 GiB: the
-// server's watch on resident memory is the limit callers see; this stops an
-// allocation too fast for it. Not under AddressSanitizer or
+// Address space capped at four times the resident limit plus 4 GiB: the
+// server's watch on resident memory (every 20 ms while a request runs) is
+// the limit callers see, as RESOURCE_EXHAUSTED; this cap, far above it, only
+// stops an allocation too fast for the watch. Not under AddressSanitizer or
 // ThreadSanitizer, which reserve terabytes of address space up front.
 void LimitAddressSpace(uint64_t memory_limit_bytes) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   (void)memory_limit_bytes;
 #else
   if (memory_limit_bytes == 0) return;
-  const rlimit limit{memory_limit_bytes * 2 + (uint64_t{1} << 30),
-                     memory_limit_bytes * 2 + (uint64_t{1} << 30)};
+  const rlim_t cap = memory_limit_bytes * 4 + (uint64_t{4} << 30);
+  const rlimit limit{cap, cap};
   setrlimit(RLIMIT_AS, &limit);
 #endif
 }
