@@ -1,7 +1,5 @@
 #include "bound_chunk.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -14,6 +12,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "quoted.h"
+#include "timestamp_range.h"
 
 namespace kpi {
 namespace {
@@ -213,10 +213,13 @@ absl::Status BindScalar(const kpi_input_spec& spec, const Bounds& bounds,
       break;
     case KPI_TYPE_TIMESTAMP: {
       if (value.kind_case() == v1::Value::kTimestampValue) {
-        i64 = google::protobuf::util::TimeUtil::TimestampToMicroseconds(
-            value.timestamp_value());
+        absl::StatusOr<int64_t> micros =
+            TimestampToMicros(value.timestamp_value());
+        if (!micros.ok()) return InputError(spec, micros.status().message());
+        i64 = *micros;
       } else if (value.kind_case() == v1::Value::kInt64Value) {
         i64 = value.int64_value();  // microseconds since the epoch
+        problem = TimestampMicrosProblem(i64);
       } else {
         return InputError(spec, "must be a timestamp");
       }
@@ -227,6 +230,23 @@ absl::Status BindScalar(const kpi_input_spec& spec, const Bounds& bounds,
   }
   if (!problem.empty()) return InputError(spec, problem);
   return absl::OkStatus();
+}
+
+// Checks every value of a TIMESTAMP column against the timestamp range
+// (or the open end).
+absl::Status CheckTimestamps(const kpi_input_spec& spec, const int64_t* values,
+                             size_t length, uint64_t row_offset) {
+  bool all = true;
+  for (size_t row = 0; row < length; ++row) {
+    all = all && ColumnTimestampMicrosValid(values[row]);
+  }
+  if (all) return absl::OkStatus();
+  for (size_t row = 0;; ++row) {
+    if (!ColumnTimestampMicrosValid(values[row])) {
+      return RowError(spec, row_offset + row,
+                      TimestampMicrosProblem(values[row]));
+    }
+  }
 }
 
 }  // namespace
@@ -248,7 +268,7 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(const kpi_metric_descriptor& metric,
     int index = FindInput(metric, arg.name);
     if (index < 0) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "unknown input '", arg.name, "'; ", DeclaredInputs(metric)));
+          "unknown input ", Quoted(arg.name), "; ", DeclaredInputs(metric)));
     }
     const kpi_input_spec& spec = metric.inputs[index];
     if (spec.kind != KPI_INPUT_COLUMN) {
@@ -298,6 +318,13 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(const kpi_metric_descriptor& metric,
       column.str = bound.strings_.back().data();
     } else {
       column.i64 = arg.i64;
+      if (spec.type == KPI_TYPE_TIMESTAMP) {
+        if (absl::Status s =
+                CheckTimestamps(spec, arg.i64, arg.length, position.row_offset);
+            !s.ok()) {
+          return s;
+        }
+      }
       if (bounds.min || bounds.max) {
         if (absl::Status s = CheckColumn(spec, bounds, arg.i64, arg.length,
                                          position.row_offset);
@@ -315,7 +342,7 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(const kpi_metric_descriptor& metric,
     int index = FindInput(metric, arg.name);
     if (index < 0) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "unknown input '", arg.name, "'; ", DeclaredInputs(metric)));
+          "unknown input ", Quoted(arg.name), "; ", DeclaredInputs(metric)));
     }
     const kpi_input_spec& spec = metric.inputs[index];
     if (spec.kind != KPI_INPUT_SCALAR) {

@@ -1,12 +1,12 @@
 #include "bound_params.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <cmath>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "quoted.h"
+#include "timestamp_range.h"
 
 namespace kpi {
 namespace {
@@ -74,7 +74,7 @@ absl::StatusOr<BoundParams> BoundParams::Bind(
     }
     if (index == metric.num_params) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "unknown parameter '", arg.name, "'; ", DeclaredNames(metric)));
+          "unknown parameter ", Quoted(arg.name), "; ", DeclaredNames(metric)));
     }
     const kpi_param_spec& spec = metric.params[index];
     kpi_param_value& out = bound.values_[index];
@@ -116,7 +116,7 @@ absl::StatusOr<BoundParams> BoundParams::Bind(
           if (!allowed) {
             return ParamError(
                 spec, absl::StrCat(
-                          "'", text, "' is not one of: ",
+                          Quoted(text), " is not one of: ",
                           absl::StrJoin(
                               spec.allowed_values,
                               spec.allowed_values + spec.allowed_count, ", ")));
@@ -128,10 +128,14 @@ absl::StatusOr<BoundParams> BoundParams::Bind(
       }
       case KPI_TYPE_TIMESTAMP:
         if (value.kind_case() == v1::Value::kTimestampValue) {
-          out.i64 = google::protobuf::util::TimeUtil::TimestampToMicroseconds(
-              value.timestamp_value());
+          absl::StatusOr<int64_t> micros =
+              TimestampToMicros(value.timestamp_value());
+          if (!micros.ok()) return ParamError(spec, micros.status().message());
+          out.i64 = *micros;
         } else if (value.kind_case() == v1::Value::kInt64Value) {
           out.i64 = value.int64_value();  // microseconds since the epoch
+          const std::string problem = TimestampMicrosProblem(out.i64);
+          if (!problem.empty()) return ParamError(spec, problem);
         } else {
           return wrong_type();
         }

@@ -22,6 +22,7 @@
 #include "metric.h"
 #include "metric_call.h"
 #include "metric_state.h"
+#include "result_sink.h"
 #include "schema_check.h"
 
 namespace kpi {
@@ -509,7 +510,8 @@ class MetricChecker {
       const std::string with = filled ? std::string()
                                       : absl::StrCat("with the parameters of ",
                                                      ExampleName(i - 1), ": ");
-      absl::StatusOr<v1::MetricResult> result = state->Finalize();
+      absl::StatusOr<v1::MetricResult> result =
+          NonFiniteIsADefect(state->Finalize());
       if (result.ok()) {
         Add(kCheckEmptyState, CheckOutcome::kPass,
             absl::StrCat(with, Describe(*result)));
@@ -542,7 +544,19 @@ class MetricChecker {
     for (const OwnedArgs& chunk : chunks) {
       if (absl::Status s = started->Add(chunk.args()); !s.ok()) return s;
     }
-    return started->Finish();
+    return NonFiniteIsADefect(started->Finish());
+  }
+
+  // Generated and declared inputs are moderate: a result that overflowed on
+  // them is the plugin's NaN or infinity, not the input's.
+  static absl::StatusOr<v1::MetricResult> NonFiniteIsADefect(
+      absl::StatusOr<v1::MetricResult> result) {
+    if (result.ok() && IsNonFiniteResult(*result)) {
+      return absl::InternalError(absl::StrCat(
+          "a non-finite result on moderate input: ", result->undefined_reason(),
+          " (a plugin reports an undefined result with a reason instead)"));
+    }
+    return result;
   }
 
   // States over the three chunks of `call`'s rows; A gets the scalars.
@@ -574,7 +588,7 @@ class MetricChecker {
     std::vector<MetricState>& st = *s;
     if (absl::Status m = st[0].Merge(st[1]); !m.ok()) return m;
     if (absl::Status m = st[0].Merge(st[2]); !m.ok()) return m;
-    return st[0].Finalize();
+    return NonFiniteIsADefect(st[0].Finalize());
   }
 
   absl::StatusOr<v1::MetricResult> MergedRight(const FullCall& call,
@@ -585,7 +599,7 @@ class MetricChecker {
     std::vector<MetricState>& st = *s;
     if (absl::Status m = st[1].Merge(st[2]); !m.ok()) return m;
     if (absl::Status m = st[0].Merge(st[1]); !m.ok()) return m;
-    return st[0].Finalize();
+    return NonFiniteIsADefect(st[0].Finalize());
   }
 
   void Generated(const char* form) {

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "private_copy.h"
 
 namespace kpi {
 
@@ -12,10 +13,24 @@ LiveConfig::LoadProfiles(const std::string& file) {
   return ParameterProfiles::Load(file);
 }
 
+void LiveConfig::RemoveStaleCopies(const MetricRegistry::Log& log) {
+  const std::string root = PrivateCopyRoot();
+  const StaleCopyCleanup cleanup = RemoveStalePrivateCopies(root);
+  if (!cleanup.removed.empty()) {
+    log(absl::StrCat("removed ", cleanup.removed.size(),
+                     " stale private plugin copies (kpi-plugin-*) from ", root,
+                     ", left by servers or workers that are gone"));
+  }
+  for (const std::string& problem : cleanup.problems) {
+    log(absl::StrCat("left a stale-looking private plugin copy: ", problem));
+  }
+}
+
 absl::StatusOr<std::unique_ptr<LiveConfig>> LiveConfig::Load(
     const std::vector<std::string>& plugin_dirs,
     const MetricRegistry::Options& options, std::string profiles_file,
     MetricRegistry::Log log) {
+  RemoveStaleCopies(log);
   absl::StatusOr<std::shared_ptr<const ParameterProfiles>> profiles =
       LoadProfiles(profiles_file);
   if (!profiles.ok()) return profiles.status();
@@ -26,6 +41,7 @@ absl::StatusOr<std::unique_ptr<LiveConfig>> LiveConfig::Load(
       new LiveConfig(std::move(profiles_file), std::move(log),
                      {*std::move(registry), *std::move(profiles)}));
   config->LogProfileProblems(config->current_);
+  config->CountRefusals(*config->current_.registry);
   return config;
 }
 
@@ -38,10 +54,18 @@ absl::StatusOr<ServingConfig> LiveConfig::Reload() {
   std::lock_guard<std::mutex> reloading(reload_mutex_);
   absl::StatusOr<std::shared_ptr<const ParameterProfiles>> profiles =
       LoadProfiles(profiles_file_);
-  if (!profiles.ok()) return profiles.status();
+  if (!profiles.ok()) {
+    ++reloads_failed_;
+    return profiles.status();
+  }
   absl::StatusOr<std::shared_ptr<const MetricRegistry>> registry =
       Current().registry->Reload(log_);
-  if (!registry.ok()) return registry.status();
+  if (!registry.ok()) {
+    ++reloads_failed_;
+    return registry.status();
+  }
+  CountRefusals(**registry);
+  ++reloads_ok_;
   ServingConfig next{*std::move(registry), *std::move(profiles)};
   ServingConfig previous;  // released after the lock: may unload libraries
   {
@@ -55,6 +79,23 @@ absl::StatusOr<ServingConfig> LiveConfig::Reload() {
                     next.registry->plugins().size(), " plugins, ",
                     next.profiles->size(), " profiles"));
   return next;
+}
+
+LiveConfig::Counts LiveConfig::counts() const {
+  Counts counts;
+  counts.reloads_ok = reloads_ok_.load(std::memory_order_relaxed);
+  counts.reloads_failed = reloads_failed_.load(std::memory_order_relaxed);
+  counts.plugin_refusals = plugin_refusals_.load(std::memory_order_relaxed);
+  return counts;
+}
+
+void LiveConfig::CountRefusals(const MetricRegistry& registry) {
+  for (const PluginChange& change : registry.changes()) {
+    if (change.kind == PluginChange::Kind::kRefused ||
+        change.kind == PluginChange::Kind::kKeptPrevious) {
+      ++plugin_refusals_;
+    }
+  }
 }
 
 void LiveConfig::LogProfileProblems(const ServingConfig& config) const {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "bound_chunk.h"
 #include "input_form.h"
+#include "quoted.h"
 #include "worker_aggregation.h"
 
 namespace kpi {
@@ -37,12 +38,12 @@ absl::Status CheckGroupBy(const kpi_metric_descriptor& metric,
   for (absl::string_view name : first.group_by) {
     if (!seen.insert(name).second) {
       return absl::InvalidArgumentError(
-          absl::StrCat("group_by: column '", name, "' named twice"));
+          absl::StrCat("group_by: column ", Quoted(name), " named twice"));
     }
     if (IsDeclaredInput(metric, name)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("group_by: '", name, "' is an input of ", metric.name,
-                       "; group by a separate column"));
+          absl::StrCat("group_by: ", Quoted(name), " is an input of ",
+                       metric.name, "; group by a separate column"));
     }
   }
   return absl::OkStatus();
@@ -78,12 +79,13 @@ absl::Status SplitKeys(const std::vector<std::string>& group_by,
   const size_t rows = inputs.columns[0].length;
   for (size_t k = 0; k < group_by.size(); ++k) {
     if (!found[k]) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "group_by column '", group_by[k], "' is missing from the chunk"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("group_by column ", Quoted(group_by[k]),
+                       " is missing from the chunk"));
     }
     if (keys[k].length != rows) {
       return absl::InvalidArgumentError(
-          absl::StrCat("group_by column '", group_by[k], "' has ",
+          absl::StrCat("group_by column ", Quoted(group_by[k]), " has ",
                        keys[k].length, " rows but the inputs have ", rows));
     }
   }

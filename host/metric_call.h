@@ -50,6 +50,9 @@ class MetricCall {
   // Add(last_chunk) then Finish(), in one exchange with a plugin worker.
   absl::StatusOr<v1::MetricResult> AddLastAndFinish(const CallArgs& chunk);
 
+  // Rows added so far (bound and validated).
+  uint64_t rows() const { return rows_; }
+
  private:
   MetricCall(std::shared_ptr<const Metric> metric,
              std::shared_ptr<const BoundParams> params, const char* form,

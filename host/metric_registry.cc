@@ -1,13 +1,14 @@
 #include "metric_registry.h"
 
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/filesystem.hpp>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
+#include "plugin_digests.h"
+#include "plugin_file_policy.h"
 #include "private_copy.h"
 
 namespace kpi {
@@ -37,24 +38,6 @@ absl::StatusOr<std::vector<std::string>> PluginFiles(
   }
   std::sort(files.begin(), files.end());
   return files;
-}
-
-// OK unless every user may write `path` (world write permission). Group
-// write is allowed: with per-user private groups (umask 002) it is the norm
-// for a user's own build output.
-absl::Status CheckNotWritableByOthers(const std::string& path,
-                                      absl::string_view what) {
-  struct stat info;
-  if (stat(path.c_str(), &info) != 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot stat ", what, " ", path));
-  }
-  if ((info.st_mode & S_IWOTH) == 0) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrFormat(
-      "%s %s is writable by every user (mode %04o): whoever can write it can "
-      "run code in kpi-server; chmod o-w it, or pass "
-      "--allow-writable-plugins",
-      what, path, static_cast<unsigned>(info.st_mode & 07777)));
 }
 
 }  // namespace
@@ -87,7 +70,7 @@ absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Build(
     const absl::Status directory_safe =
         options.allow_writable
             ? absl::OkStatus()
-            : CheckNotWritableByOthers(directory, "plugin directory");
+            : CheckPluginPath(directory, PluginPathKind::kDirectory);
     auto isolation = options.directory_isolation.find(directory);
     for (std::string& path : *listed) {
       const absl::StatusOr<FileVersion> version = VersionOfFile(path);
@@ -108,6 +91,20 @@ absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Build(
 
   std::shared_ptr<MetricRegistry> registry(
       new MetricRegistry(std::move(directories), options));
+  if (!options.plugin_sha256_file.empty()) {
+    const std::string& list = options.plugin_sha256_file;
+    if (!options.allow_writable) {
+      if (absl::Status s = CheckPluginPath(list, PluginPathKind::kFile,
+                                           "plugin digest list", geteuid());
+          !s.ok()) {
+        return s;
+      }
+    }
+    absl::StatusOr<PluginDigests> digests = PluginDigests::Load(list);
+    if (!digests.ok()) return digests.status();
+    registry->digests_ =
+        std::make_shared<const PluginDigests>(*std::move(digests));
+  }
   // Unchanged files first, so what already serves wins a name clash with a
   // file that appeared since.
   std::vector<const File*> new_or_changed;
@@ -182,12 +179,12 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> MetricRegistry::LoadFile(
   // Permissions first: a refused file's code never runs.
   if (!options_.allow_writable) {
     if (!directory_safe.ok()) return directory_safe;
-    if (absl::Status status = CheckNotWritableByOthers(file, "plugin file");
+    if (absl::Status status = CheckPluginPath(file, PluginPathKind::kFile);
         !status.ok()) {
       return status;
     }
   }
-  PluginLoadOptions load{isolation, options_.worker};
+  PluginLoadOptions load{isolation, options_.worker, digests_};
   load.worker.run_checks = options_.check_plugins;
   return PluginLibrary::Load(file, load);
 }

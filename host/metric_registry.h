@@ -2,11 +2,14 @@
 // directories.
 //
 // Every regular file named *.so in each directory is tried, in name order. A
-// file that is not a loadable library, lacks the entry symbol, speaks another
-// major ABI version, declares a malformed schema, or reuses a plugin or
-// metric name already loaded, or fails a conformance check, or crashes or
-// hangs while loading, is refused: one line naming the file and the reason
-// goes to the log, and the rest keep loading. Refused plugins are never
+// file that others than root and the server's user could change
+// (plugin_file_policy.h), or whose SHA-256 is not on the allow list when
+// there is one, is refused before any of its code runs. So is a file that
+// is not a loadable library, lacks the entry symbol, speaks another major
+// ABI version, declares a malformed schema, or reuses a plugin or metric
+// name already loaded, or fails a conformance check, or crashes or hangs
+// while loading: one line naming the file and the reason goes to the log,
+// and the rest keep loading. Refused plugins are never
 // listed or served. No new plugin code runs in this process while loading:
 // the entry function and the checks run in a child (plugin_worker.h).
 //
@@ -62,9 +65,11 @@ class MetricRegistry {
     // check, e.g. "conformance check 'merge is associative' failed for
     // metric 'm': ...".
     bool check_plugins = true;
-    // A plugin file, or a plugin directory, that every user can write is
-    // refused before any of its code runs -- whoever can write it can run
-    // code in the server -- as sshd refuses such key files.
+    // A plugin file, or a plugin directory, that someone other than root
+    // and the server's user could change (plugin_file_policy.h: owners and
+    // write permissions along the whole path, as sshd's StrictModes) is
+    // refused before any of its code runs. true skips that check
+    // (--allow-writable-plugins), also for plugin_sha256_file.
     bool allow_writable = false;
     // Where plugin code runs (plugin_library.h), for every directory not
     // named in directory_isolation.
@@ -73,6 +78,12 @@ class MetricRegistry {
     // The workers (process isolation) and load-time children (none).
     // worker.run_checks is set from check_plugins.
     WorkerOptions worker;
+    // When not empty, the allow list of plugin SHA-256 digests
+    // (plugin_digests.h; --plugin-sha256-file), read at every load and
+    // reload: a file whose digest is not listed is refused. A list that
+    // cannot be read or parsed (or is not trusted as a plugin file would be)
+    // fails the load or the reload.
+    std::string plugin_sha256_file;
   };
 
   // Loads every plugin in `directories`. NOT_FOUND if a directory does not
@@ -141,6 +152,8 @@ class MetricRegistry {
     }
   };
   absl::flat_hash_map<std::string, Refusal> refused_;
+  // Options::plugin_sha256_file as read by this load; null without one.
+  std::shared_ptr<const PluginDigests> digests_;
 };
 
 }  // namespace kpi

@@ -85,7 +85,7 @@ absl::StatusOr<v1::MetricResult> MetricState::Finalize() const {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = sink.Check(); !s.ok()) {
+  if (absl::Status s = sink.Finish(); !s.ok()) {
     return absl::InternalError(absl::StrCat(
         "plugin '", metric_->library().descriptor().name, "' returned a bad ",
         metric_->name(), " result: ", s.message()));

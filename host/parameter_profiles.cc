@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "quoted.h"
 #include "schema_check.h"
 
 namespace kpi {
@@ -152,7 +153,8 @@ absl::Status ParameterProfiles::Apply(const kpi_metric_descriptor& metric,
         known.push_back(name);
     }
     return absl::InvalidArgumentError(absl::StrCat(
-        "profile: ", metric.name, " has no profile '", args->profile, "' (",
+        "profile: ", metric.name, " has no profile ", Quoted(args->profile),
+        " (",
         known.empty() ? "the server has none for it; see kpi-server --profiles"
                       : absl::StrCat("profiles: ", absl::StrJoin(known, ", ")),
         ")"));

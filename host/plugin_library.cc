@@ -128,6 +128,12 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
     return absl::Status(status.code(),
                         absl::StrReplaceAll(status.message(), {{file, path}}));
   };
+  // The bytes that will load are the copy's: those are what is checked.
+  if (options.allowed_digests != nullptr) {
+    if (absl::Status s = options.allowed_digests->Check(file, path); !s.ok()) {
+      return named(s);
+    }
+  }
   if (options.isolation == Isolation::kNone) {
     // The plugin's load-time code proves itself in a child first.
     if (absl::Status s = PluginWorker::Check(file, options.worker); !s.ok()) {

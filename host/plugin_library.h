@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "descriptor_wire.h"
 #include "kpi/plugin_abi.h"
+#include "plugin_digests.h"
 #include "plugin_worker.h"
 #include "private_copy.h"
 
@@ -50,6 +51,9 @@ struct PluginLoadOptions {
   // The worker (kProcess) or load-time child (kNone); its run_checks says
   // whether the conformance checks run before the plugin serves.
   WorkerOptions worker;
+  // When set, the private copy's SHA-256 must be listed, or the plugin is
+  // refused before any of its code runs.
+  std::shared_ptr<const PluginDigests> allowed_digests;
 };
 
 class PluginLibrary {

@@ -318,6 +318,11 @@ pid_t PluginWorker::pid() const {
   return current_ && !current_->dead ? current_->pid : 0;
 }
 
+uint64_t PluginWorker::restarts() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return restarts_;
+}
+
 absl::Status PluginWorker::Died(Process& process,
                                 const std::string& kill_reason,
                                 absl::StatusCode kill_code) {
@@ -410,6 +415,7 @@ absl::StatusOr<std::shared_ptr<PluginWorker::Process>> PluginWorker::Live(
   }
   Log(absl::StrCat("plugin ", plugin_name(), ": worker restarted (pid ",
                    (*process)->pid, ")"));
+  ++restarts_;
   current_ = *process;
   return current_;
 }

@@ -142,6 +142,8 @@ class PluginWorker {
   bool serving() const;
   // The process id of the current worker, or 0 (tests).
   pid_t pid() const;
+  // How many times a dead worker was restarted successfully (monitoring).
+  uint64_t restarts() const;
 
   // Kills every live worker now, for `why` (server shutdown): calls in
   // them fail UNAVAILABLE saying so.
@@ -178,6 +180,7 @@ class PluginWorker {
   uint64_t next_generation_ = 1;
   uint64_t next_call_ = 1;
   int consecutive_failures_ = 0;
+  uint64_t restarts_ = 0;
   std::chrono::steady_clock::time_point restart_after_{};
   absl::Status last_death_;
   std::vector<std::pair<uint64_t, uint64_t>> drops_;  // (generation, call)

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <initializer_list>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace kpi {
@@ -14,6 +15,10 @@ bool AllFinite(std::initializer_list<double> values) {
   }
   return true;
 }
+
+constexpr char kNonFiniteReason[] =
+    " is not finite: the inputs are too large in magnitude for "
+    "double-precision arithmetic (a sum or product passed 1.8e308)";
 
 ResultSink& Self(void* context) { return *static_cast<ResultSink*>(context); }
 
@@ -34,6 +39,11 @@ size_t ColumnLength(const v1::Column& column) {
 }
 
 }  // namespace
+
+bool IsNonFiniteResult(const v1::MetricResult& result) {
+  return !result.has_value() &&
+         absl::EndsWith(result.undefined_reason(), kNonFiniteReason);
+}
 
 ResultSink::ResultSink(v1::MetricResult* result) : result_(result) {
   sink_.abi_major = KPI_ABI_VERSION_MAJOR;
@@ -56,7 +66,7 @@ void ResultSink::NoteDefect(std::string defect) {
 void ResultSink::SetValue(void* context, double value) {
   ResultSink& self = Self(context);
   if (!std::isfinite(value)) {
-    self.NoteDefect(absl::StrCat("value ", value, " is not finite"));
+    self.NoteNonFinite(absl::StrCat("the value (", value, ")"));
     return;
   }
   self.result_->set_value(value);
@@ -71,7 +81,7 @@ void ResultSink::SetUndefined(void* context, const char* reason, size_t size) {
 void ResultSink::SetRatio(void* context, double numerator, double denominator) {
   ResultSink& self = Self(context);
   if (!AllFinite({numerator, denominator})) {
-    self.NoteDefect("ratio is not finite");
+    self.NoteNonFinite("the ratio");
     return;
   }
   self.result_->mutable_ratio()->set_numerator(numerator);
@@ -83,7 +93,7 @@ void ResultSink::SetInterval(void* context, double lower, double upper,
                              double confidence_level) {
   ResultSink& self = Self(context);
   if (!AllFinite({lower, upper, margin, standard_error, confidence_level})) {
-    self.NoteDefect("interval is not finite");
+    self.NoteNonFinite("the confidence interval");
     return;
   }
   v1::ConfidenceInterval* interval = self.result_->mutable_interval();
@@ -100,8 +110,12 @@ void ResultSink::AddWarning(void* context, const char* message, size_t size) {
 
 void ResultSink::SetSampleSize(void* context, double sample_size) {
   ResultSink& self = Self(context);
-  if (!std::isfinite(sample_size) || sample_size < 0) {
-    self.NoteDefect("sample size is not a finite count");
+  if (!std::isfinite(sample_size)) {
+    self.NoteNonFinite("the sample size");
+    return;
+  }
+  if (sample_size < 0) {
+    self.NoteDefect("sample size is negative");
     return;
   }
   self.result_->set_sample_size(sample_size);
@@ -160,7 +174,7 @@ void ResultSink::AddTableColumn(void* context, const char* table,
     case KPI_TYPE_DOUBLE:
       for (size_t i = 0; i < rows; ++i) {
         if (!std::isfinite(f64[i])) {
-          self.NoteDefect(absl::StrCat(where, " row ", i, " is not finite"));
+          self.NoteNonFinite(absl::StrCat(where, " row ", i));
           return;
         }
       }
@@ -182,8 +196,17 @@ void ResultSink::AddTableColumn(void* context, const char* table,
   }
 }
 
-absl::Status ResultSink::Check() const {
+void ResultSink::NoteNonFinite(std::string what) {
+  if (non_finite_.empty()) non_finite_ = std::move(what);
+}
+
+absl::Status ResultSink::Finish() {
   if (!defect_.empty()) return absl::InternalError(defect_);
+  if (!non_finite_.empty()) {
+    result_->Clear();
+    result_->set_undefined_reason(absl::StrCat(non_finite_, kNonFiniteReason));
+    return absl::OkStatus();
+  }
   const bool has_value = result_->has_value();
   if (has_value && undefined_) {
     return absl::InternalError("both a value and an undefined reason");

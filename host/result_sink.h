@@ -1,7 +1,12 @@
 // ResultSink: the host side of kpi_result_sink. A plugin's finalize() calls
 // the C callbacks; they write into a MetricResult and note anything a
-// correct plugin must not do (NaN or infinity, both or neither of a value and
-// an undefined reason), which Check() then reports.
+// correct plugin must not do (both or neither of a value and an undefined
+// reason, a malformed table), which Finish() then reports.
+//
+// A NaN or infinity is not taken for a defect: finite inputs can overflow
+// double arithmetic (two amounts of 1e308 sum to infinity), and a caller's
+// input must never read as a plugin defect. Finish() makes such a result
+// undefined, with a reason naming the part that was not finite.
 #ifndef KPI_HOST_RESULT_SINK_H_
 #define KPI_HOST_RESULT_SINK_H_
 
@@ -13,6 +18,11 @@
 
 namespace kpi {
 
+// Whether `result` is undefined because a part of it was not finite (the
+// reason Finish() gives). The conformance checks, whose generated inputs
+// are moderate, count that as a plugin defect.
+bool IsNonFiniteResult(const v1::MetricResult& result);
+
 class ResultSink {
  public:
   // Does not take ownership of `result`, which must outlive the sink.
@@ -21,8 +31,9 @@ class ResultSink {
   ResultSink& operator=(const ResultSink&) = delete;
 
   const kpi_result_sink& c_sink() const { return sink_; }
-  // OK, or INTERNAL describing the first defect seen.
-  absl::Status Check() const;
+  // OK, or INTERNAL describing the first defect seen. Call once, after
+  // finalize: a result with a non-finite part becomes undefined (above).
+  absl::Status Finish();
 
  private:
   static void SetValue(void* context, double value);
@@ -40,11 +51,13 @@ class ResultSink {
                              size_t rows, const double* f64, const int64_t* i64,
                              const kpi_string_view* str);
   void NoteDefect(std::string defect);
+  void NoteNonFinite(std::string what);
 
   v1::MetricResult* result_;
   kpi_result_sink sink_;
   bool undefined_ = false;
   std::string defect_;
+  std::string non_finite_;  // the first part that was not finite
 };
 
 }  // namespace kpi

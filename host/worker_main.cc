@@ -34,6 +34,7 @@
 #include "descriptor_wire.h"
 #include "metric.h"
 #include "plugin_library.h"
+#include "private_copy.h"
 #include "shared_buffer.h"
 #include "unix_io.h"
 #include "worker_protocol.h"
@@ -266,6 +267,9 @@ class WorkerService {
 // Loads (and checks) the plugin and reports to the server: the status, and
 // the descriptor bytes when it loaded.
 std::shared_ptr<const PluginLibrary> LoadAndReport(const Arguments& args) {
+  // The copy stays in use while this worker lives, even if the server dies
+  // first. Best effort: the server holds it too while it can start us.
+  (void)HoldPrivateCopy(args.plugin);
   absl::StatusOr<std::shared_ptr<const PluginLibrary>> library =
       PluginLibrary::LoadInPlace(args.plugin);
   absl::Status status = library.status();

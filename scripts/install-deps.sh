@@ -8,9 +8,10 @@ debian_packages=(
   build-essential cmake ninja-build pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   grpc-proto libabsl-dev
-  libboost-dev libboost-filesystem-dev
+  libboost-dev libboost-filesystem-dev libssl-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
+  prometheus
   python3-grpcio python3-numpy python3-protobuf
 )
 

@@ -39,13 +39,20 @@ v1::ReloadResponse ReloadReport(const ServingConfig& reloaded) {
   return report;
 }
 
-grpc::Status AdminServiceImpl::Reload(grpc::ServerContext*,
-                                      const v1::ReloadRequest*,
-                                      v1::ReloadResponse* response) {
-  absl::StatusOr<ServingConfig> reloaded = config_->Reload();
-  if (!reloaded.ok()) return ToGrpc(reloaded.status());
-  *response = ReloadReport(*reloaded);
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* AdminServiceImpl::Reload(
+    grpc::CallbackServerContext* context, const v1::ReloadRequest*,
+    v1::ReloadResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reloader_.Submit([this, reactor, response] {
+    absl::StatusOr<ServingConfig> reloaded = config_->Reload();
+    if (!reloaded.ok()) {
+      reactor->Finish(ToGrpc(reloaded.status()));
+      return;
+    }
+    *response = ReloadReport(*reloaded);
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
 }
 
 }  // namespace kpi

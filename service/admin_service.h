@@ -1,24 +1,31 @@
 // AdminServiceImpl: kpi.v1.AdminService, operating a running server --
 // today, reloading its plugins and profiles (the same as SIGHUP).
+//
+// On gRPC's callback API; a reload (which may wait up to the plugin load
+// timeout on a plugin's checks) runs on the service's own thread, one at a
+// time, so it never holds one of gRPC's threads or a compute thread.
 #ifndef KPI_SERVICE_ADMIN_SERVICE_H_
 #define KPI_SERVICE_ADMIN_SERVICE_H_
 
+#include "compute_pool.h"
 #include "kpi/v1/admin_service.grpc.pb.h"
 #include "live_config.h"
 
 namespace kpi {
 
-class AdminServiceImpl final : public v1::AdminService::Service {
+class AdminServiceImpl final : public v1::AdminService::CallbackService {
  public:
   // `config` must outlive the service.
-  explicit AdminServiceImpl(LiveConfig* config) : config_(config) {}
+  explicit AdminServiceImpl(LiveConfig* config)
+      : config_(config), reloader_(1) {}
 
-  grpc::Status Reload(grpc::ServerContext* context,
-                      const v1::ReloadRequest* request,
-                      v1::ReloadResponse* response) override;
+  grpc::ServerUnaryReactor* Reload(grpc::CallbackServerContext* context,
+                                   const v1::ReloadRequest* request,
+                                   v1::ReloadResponse* response) override;
 
  private:
   LiveConfig* config_;
+  ComputePool reloader_;
 };
 
 // What a reload did, as the admin API reports it.

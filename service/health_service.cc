@@ -1,15 +1,80 @@
 #include "health_service.h"
 
 #include <chrono>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "quoted.h"
 
 namespace kpi {
 
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
+// One Watch call: writes its service's status whenever it differs from the
+// last one written, one write at a time. Owned by itself (self_) until
+// OnDone, and by a tick running on it.
+class HealthService::Watcher final
+    : public grpc::ServerWriteReactor<HealthCheckResponse>,
+      public Ticker::Ticked,
+      public std::enable_shared_from_this<Watcher> {
+ public:
+  static Watcher* Start(HealthService* service, std::string name) {
+    std::shared_ptr<Watcher> watcher(new Watcher(service, std::move(name)));
+    watcher->self_ = watcher;
+    service->watch_ticker_.Add(watcher);
+    watcher->Tick(Ticker::Clock::now());
+    return watcher.get();
+  }
+
+  void Tick(Ticker::Clock::time_point) override {
+    const Status now = service_->StatusOf(name_);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (finished_ || writing_ || now == sent_) return;
+    writing_ = true;
+    sent_ = now;
+    response_.set_status(now);
+    StartWrite(&response_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      writing_ = false;
+      if (ok) return;
+    }
+    FinishOnce();
+  }
+  void OnCancel() override { FinishOnce(); }
+  void OnDone() override { self_.reset(); }
+
+ private:
+  Watcher(HealthService* service, std::string name)
+      : service_(service), name_(std::move(name)) {}
+
+  void FinishOnce() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (finished_) return;
+      finished_ = true;
+    }
+    Finish(grpc::Status::OK);
+  }
+
+  HealthService* const service_;
+  const std::string name_;
+  std::shared_ptr<Watcher> self_;
+  std::mutex mutex_;
+  HealthCheckResponse response_;  // the write in flight
+  Status sent_ = HealthCheckResponse::UNKNOWN;
+  bool writing_ = false;
+  bool finished_ = false;
+};
+
 HealthService::HealthService(const std::vector<std::string>& services,
                              DynamicStatus dynamic)
-    : dynamic_(std::move(dynamic)) {
+    : dynamic_(std::move(dynamic)),
+      watch_ticker_(std::chrono::milliseconds(200)) {
   for (const std::string& service : services) {
     statuses_[service] = HealthCheckResponse::SERVING;
   }
@@ -23,53 +88,51 @@ void HealthService::Shutdown() {
     }
     shut_down_ = true;
   }
-  changed_.notify_all();
+  watch_ticker_.TickNow();
 }
 
 HealthService::Status HealthService::StatusOf(
     const std::string& service) const {
-  auto it = statuses_.find(service);
-  if (it != statuses_.end()) return it->second;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = statuses_.find(service);
+    if (it != statuses_.end()) return it->second;
+    if (shut_down_) {
+      return dynamic_ && dynamic_(service)
+                 ? HealthCheckResponse::NOT_SERVING
+                 : HealthCheckResponse::SERVICE_UNKNOWN;
+    }
+  }
   const std::optional<bool> serving =
       dynamic_ ? dynamic_(service) : std::nullopt;
   if (!serving) return HealthCheckResponse::SERVICE_UNKNOWN;
-  return *serving && !shut_down_ ? HealthCheckResponse::SERVING
-                                 : HealthCheckResponse::NOT_SERVING;
+  return *serving ? HealthCheckResponse::SERVING
+                  : HealthCheckResponse::NOT_SERVING;
 }
 
-grpc::Status HealthService::Check(grpc::ServerContext*,
-                                  const HealthCheckRequest* request,
-                                  HealthCheckResponse* response) {
-  std::lock_guard<std::mutex> lock(mutex_);
+bool HealthService::Serving(const std::string& service) const {
+  return StatusOf(service) == HealthCheckResponse::SERVING;
+}
+
+grpc::ServerUnaryReactor* HealthService::Check(
+    grpc::CallbackServerContext* context, const HealthCheckRequest* request,
+    HealthCheckResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const Status status = StatusOf(request->service());
   if (status == HealthCheckResponse::SERVICE_UNKNOWN) {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                        "unknown service " + request->service());
+    reactor->Finish(grpc::Status(
+        grpc::StatusCode::NOT_FOUND,
+        absl::StrCat("unknown service ", Quoted(request->service()))));
+    return reactor;
   }
   response->set_status(status);
-  return grpc::Status::OK;
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
 }
 
-grpc::Status HealthService::Watch(
-    grpc::ServerContext* context, const HealthCheckRequest* request,
-    grpc::ServerWriter<HealthCheckResponse>* writer) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  Status sent = HealthCheckResponse::UNKNOWN;
-  while (!context->IsCancelled()) {
-    const Status now = StatusOf(request->service());
-    if (now != sent) {
-      HealthCheckResponse response;
-      response.set_status(now);
-      lock.unlock();
-      if (!writer->Write(response)) return grpc::Status::OK;
-      lock.lock();
-      sent = now;
-      continue;  // the status may have changed while writing
-    }
-    // A cancelled caller does not notify: look again every so often.
-    changed_.wait_for(lock, std::chrono::milliseconds(200));
-  }
-  return grpc::Status::OK;
+grpc::ServerWriteReactor<HealthCheckResponse>* HealthService::Watch(
+    grpc::CallbackServerContext*, const HealthCheckRequest* request) {
+  return Watcher::Start(this, request->service());
 }
 
 }  // namespace kpi

@@ -1,31 +1,83 @@
 #include "metric_service.h"
 
-#include <chrono>
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/impl/codegen/server_callback_handlers.h>
+#include <grpcpp/support/proto_buffer_writer.h>
+
+#include <algorithm>
+#include <memory>
+#include <mutex>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "call_args.h"
-#include "metric_call.h"
+#include "quoted.h"
+#include "request_parser.h"
+#include "typed_rpcs.h"
 
 namespace kpi {
+namespace {
+
+using google::protobuf::Message;
+
+absl::Status Serialize(const Message& message, grpc::ByteBuffer* out) {
+  bool own_buffer = false;
+  grpc::Status status =
+      grpc::SerializationTraits<Message>::Serialize(message, out, &own_buffer);
+  if (!status.ok()) {
+    return absl::InternalError(
+        absl::StrCat("cannot serialize the answer: ", status.error_message()));
+  }
+  return absl::OkStatus();
+}
+
+template <typename Response>
+absl::Status Reply(absl::StatusOr<Response> response, grpc::ByteBuffer* out) {
+  if (!response.ok()) return response.status();
+  return Serialize(*response, out);
+}
+
+// `result` into the `result` field of a typed response.
+absl::Status SetResult(v1::MetricResult result, Message& response) {
+  const google::protobuf::FieldDescriptor* field =
+      response.GetDescriptor()->FindFieldByName("result");
+  if (field == nullptr ||
+      field->message_type() != v1::MetricResult::descriptor()) {
+    return absl::InternalError(absl::StrCat(
+        response.GetDescriptor()->full_name(), " has no MetricResult result"));
+  }
+  auto* target = google::protobuf::DynamicCastToGenerated<v1::MetricResult>(
+      response.GetReflection()->MutableMessage(&response, field));
+  target->Swap(&result);
+  return absl::OkStatus();
+}
+
+// The metric each typed method computes, by method name.
+const absl::flat_hash_map<std::string, std::string>& TypedMetrics() {
+  static const auto* metrics = [] {
+    auto* m = new absl::flat_hash_map<std::string, std::string>;
+#define KPI_TYPED_METRIC(Rpc, metric) m->emplace(#Rpc, metric);
+    KPI_FOR_EACH_TYPED_RPC(KPI_TYPED_METRIC)
+#undef KPI_TYPED_METRIC
+    return m;
+  }();
+  return *metrics;
+}
+
+}  // namespace
 
 grpc::Status ToGrpc(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
+                      CappedMessage(status.message(), kMaxStatusMessageBytes));
 }
 
 absl::Status CallContextCancellation::Check() const {
   if (context_ == nullptr) return absl::OkStatus();
-  const auto now = std::chrono::system_clock::now();
-  if (now > context_->deadline()) {
+  if (std::chrono::system_clock::now() > context_->deadline()) {
     return absl::DeadlineExceededError("the call's deadline passed");
   }
-  if (!cancelled_ && now >= next_look_) {
-    next_look_ = now + kLookEvery;
-    cancelled_ = context_->IsCancelled();
-  }
-  if (cancelled_) {
+  if (context_->IsCancelled()) {
     return absl::CancelledError(
         "the call was cancelled (the client went away, or the server is "
         "shutting down)");
@@ -33,129 +85,321 @@ absl::Status CallContextCancellation::Check() const {
   return absl::OkStatus();
 }
 
-MetricServiceImpl::MetricServiceImpl(const LiveConfig* config)
-    : config_(config) {}
+// A unary call: its work is one pool task; OnDone ends its count in flight.
+class MetricServiceImpl::UnaryCall final : public grpc::ServerUnaryReactor {
+ public:
+  UnaryCall(std::atomic<int>* in_flight, bool admitted)
+      : in_flight_(in_flight), admitted_(admitted) {}
+  void OnDone() override {
+    if (admitted_) in_flight_->fetch_sub(1, std::memory_order_relaxed);
+    delete this;
+  }
 
-absl::StatusOr<std::shared_ptr<const Metric>> MetricServiceImpl::Lookup(
-    const ServingConfig& config, absl::string_view name) {
-  if (name.empty()) {
-    return absl::InvalidArgumentError("metric: a metric name is required");
+ private:
+  std::atomic<int>* in_flight_;
+  const bool admitted_;
+};
+
+// A ComputeStream call. Reads one chunk at a time: each chunk read is
+// parsed and added on the pool, and only then is the next one read, so a
+// stream holds at most one chunk and one pool task. Owned by itself (self_)
+// until OnDone, and by any pool task or idle check running on it.
+class MetricServiceImpl::StreamCall final
+    : public grpc::ServerReadReactor<grpc::ByteBuffer>,
+      public Ticker::Ticked,
+      public std::enable_shared_from_this<StreamCall> {
+ public:
+  static StreamCall* Start(MetricServiceImpl* service,
+                           grpc::CallbackServerContext* context,
+                           grpc::ByteBuffer* response) {
+    std::shared_ptr<StreamCall> call(
+        new StreamCall(service, context, response));
+    call->self_ = call;
+    call->admitted_ = service->Admit();
+    call->record_ = service->metrics_->Start("ComputeStream");
+    if (!call->admitted_) {
+      call->FinishOnce(TooManyCalls(service->limits_.max_calls_in_flight));
+    } else {
+      service->idle_ticker_.Add(call);
+      call->ReadNext();
+    }
+    return call.get();
   }
-  std::shared_ptr<const Metric> metric = config.registry->Find(name);
-  if (metric == nullptr) {
-    return absl::NotFoundError(absl::StrCat(
-        "no loaded plugin provides metric '", name, "'; see ListMetrics"));
+
+  void OnReadDone(bool ok) override {
+    std::shared_ptr<StreamCall> self = shared_from_this();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      waiting_ = false;
+      if (finished_) return;  // ended while the read was pending
+    }
+    // !ok: the client half-closed (the stream is whole) or went away.
+    service_->pool_->Submit(
+        [self, ok] { ok ? self->Consume() : self->Complete(); });
   }
-  return metric;
+
+  void OnDone() override {
+    if (admitted_) {
+      service_->calls_in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    }
+    self_.reset();  // may delete this
+  }
+
+  // Ends the stream if its client has sent nothing for the idle timeout.
+  void Tick(Ticker::Clock::time_point now) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (finished_ || !waiting_ ||
+          now - waiting_since_ < service_->limits_.stream_idle_timeout) {
+        return;
+      }
+      finished_ = true;  // no pool task runs while a read is pending
+    }
+    record_.Finish(grpc::StatusCode::DEADLINE_EXCEEDED);
+    Finish(grpc::Status(
+        grpc::StatusCode::DEADLINE_EXCEEDED,
+        absl::StrCat("the stream was idle: no chunk arrived for ",
+                     service_->limits_.stream_idle_timeout.count(),
+                     " ms (kpi-server --stream-idle-timeout-ms); send chunks "
+                     "more often or close the stream")));
+  }
+
+ private:
+  StreamCall(MetricServiceImpl* service, grpc::CallbackServerContext* context,
+             grpc::ByteBuffer* response)
+      : service_(service),
+        context_(context),
+        response_(response),
+        cancellation_(context),
+        stream_(service->dispatch_.StartStream(&cancellation_)) {}
+
+  void ReadNext() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (finished_) return;
+      waiting_ = true;
+      waiting_since_ = Ticker::Clock::now();
+    }
+    StartRead(&buffer_);
+  }
+
+  // On the pool: one chunk.
+  void Consume() {
+    ++received_;
+    record_.AddRequestBytes(buffer_.Length());
+    const uint64_t rows_before = stream_.rows();
+    chunk_.Clear();
+    absl::Status status = ParseRequest(buffer_, &chunk_);
+    buffer_.Clear();
+    if (!status.ok()) {
+      // The stream is not whole: it fails, and nothing is computed.
+      status = absl::InvalidArgumentError(
+          absl::StrCat("chunk ", received_ - 1, ": ", status.message(),
+                       "; the stream is refused whole"));
+    } else {
+      status = stream_.Add(chunk_);
+      if (received_ == 1) record_.SetMetric(stream_.metric());
+      record_.AddRows(stream_.rows() - rows_before);
+    }
+    if (!status.ok()) {
+      FinishOnce(ToGrpc(status));
+      return;
+    }
+    ReadNext();
+  }
+
+  // On the pool: the stream ended.
+  void Complete() {
+    if (context_->IsCancelled()) {
+      FinishOnce(grpc::Status::CANCELLED);
+      return;
+    }
+    absl::StatusOr<v1::MetricResult> result = stream_.Finish();
+    if (!result.ok()) {
+      FinishOnce(ToGrpc(result.status()));
+      return;
+    }
+    v1::ComputeStreamResponse response;
+    response.set_chunks(stream_.chunks());
+    *response.mutable_result() = *std::move(result);
+    FinishOnce(ToGrpc(Serialize(response, response_)));
+  }
+
+  void FinishOnce(const grpc::Status& status) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (finished_) return;
+      finished_ = true;
+    }
+    record_.Finish(status.error_code());
+    Finish(status);
+  }
+
+  MetricServiceImpl* const service_;
+  grpc::CallbackServerContext* const context_;
+  grpc::ByteBuffer* const response_;
+  const CallContextCancellation cancellation_;
+  MetricDispatch::Stream stream_;
+  bool admitted_ = false;
+  grpc::ByteBuffer buffer_;         // the chunk being read
+  v1::ComputeStreamRequest chunk_;  // reused, keeping its capacity
+  uint64_t received_ = 0;
+  CallMetrics::Call record_;  // finished with the call
+  std::shared_ptr<StreamCall> self_;
+
+  std::mutex mutex_;
+  bool waiting_ = false;   // a read is pending on the client
+  bool finished_ = false;  // Finish was called
+  Ticker::Clock::time_point waiting_since_;
+};
+
+MetricServiceImpl::MetricServiceImpl(const LiveConfig* config,
+                                     ComputePool* pool, CallMetrics* metrics,
+                                     const ServingLimits& limits)
+    : dispatch_(config),
+      pool_(pool),
+      metrics_(metrics),
+      limits_(limits),
+      // An idle stream ends within a quarter of the timeout more (at most
+      // a second late).
+      idle_ticker_(std::clamp<std::chrono::milliseconds>(
+          limits.stream_idle_timeout / 4, std::chrono::milliseconds(10),
+          std::chrono::seconds(1))) {
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          v1::MetricService::service_full_name());
+  google::protobuf::MessageFactory* factory =
+      google::protobuf::MessageFactory::generated_factory();
+  for (int i = 0; i < service->method_count(); ++i) {
+    const google::protobuf::MethodDescriptor* rpc = service->method(i);
+    Method method{Kind::kTyped, rpc->name(), "",
+                  factory->GetPrototype(rpc->input_type()),
+                  factory->GetPrototype(rpc->output_type())};
+    if (rpc->name() == "ListMetrics") {
+      method.kind = Kind::kListMetrics;
+    } else if (rpc->name() == "DescribeMetric") {
+      method.kind = Kind::kDescribeMetric;
+    } else if (rpc->name() == "Compute") {
+      method.kind = Kind::kCompute;
+    } else if (auto typed = TypedMetrics().find(rpc->name());
+               typed != TypedMetrics().end()) {
+      method.metric = typed->second;
+    }
+    methods_.push_back(std::move(method));
+  }
+  // Marked only once methods_ is complete: handlers keep pointers into it.
+  for (int i = 0; i < service->method_count(); ++i) {
+    const Method* method = &methods_[static_cast<size_t>(i)];
+    if (service->method(i)->client_streaming()) {
+      MarkMethodRawCallback(
+          i,
+          new grpc::internal::CallbackClientStreamingHandler<grpc::ByteBuffer,
+                                                             grpc::ByteBuffer>(
+              [this](grpc::CallbackServerContext* context,
+                     grpc::ByteBuffer* response) {
+                return StreamCall::Start(this, context, response);
+              }));
+      continue;
+    }
+    MarkMethodRawCallback(
+        i, new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer,
+                                                    grpc::ByteBuffer>(
+               [this, method](grpc::CallbackServerContext* context,
+                              const grpc::ByteBuffer* request,
+                              grpc::ByteBuffer* response) {
+                 return StartUnary(*method, context, request, response);
+               }));
+  }
 }
 
-absl::StatusOr<MetricCall> MetricServiceImpl::Start(
-    const ServingConfig& config, absl::string_view metric_name,
-    CallArgs* first_chunk, const Cancellation* cancellation) {
-  absl::StatusOr<std::shared_ptr<const Metric>> metric =
-      Lookup(config, metric_name);
-  if (!metric.ok()) return metric.status();
-  if (absl::Status s =
-          config.profiles->Apply((*metric)->descriptor(), first_chunk);
-      !s.ok()) {
-    return s;
+grpc::ServerUnaryReactor* MetricServiceImpl::StartUnary(
+    const Method& method, grpc::CallbackServerContext* context,
+    const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  CallMetrics::Call record = metrics_->Start(method.name, method.metric);
+  record.AddRequestBytes(request->Length());
+  const bool admitted = Admit();
+  auto* call = new UnaryCall(&calls_in_flight_, admitted);
+  if (!admitted) {
+    const grpc::Status refused = TooManyCalls(limits_.max_calls_in_flight);
+    record.Finish(refused.error_code());
+    call->Finish(refused);
+    return call;
   }
-  absl::StatusOr<MetricCall> call =
-      MetricCall::Start(*std::move(metric), *first_chunk, cancellation);
-  if (!call.ok()) return call.status();
+  pool_->Submit([this, &method, context, request, response, call,
+                 record = std::move(record)]() mutable {
+    const CallContextCancellation cancellation(context);
+    const grpc::Status status =
+        ToGrpc(Serve(method, cancellation, *request, response, record));
+    record.Finish(status.error_code());
+    call->Finish(status);
+  });
   return call;
 }
 
-grpc::Status MetricServiceImpl::Reply(absl::StatusOr<v1::MetricResult> computed,
-                                      v1::MetricResult* result) {
-  if (!computed.ok()) return ToGrpc(computed.status());
-  *result = *std::move(computed);
-  return grpc::Status::OK;
-}
-
-grpc::Status MetricServiceImpl::ListMetrics(grpc::ServerContext*,
-                                            const v1::ListMetricsRequest*,
-                                            v1::ListMetricsResponse* response) {
-  for (const auto& metric : config_->Current().registry->metrics()) {
-    *response->add_metrics() = metric->info();
+bool MetricServiceImpl::Admit() {
+  if (calls_in_flight_.fetch_add(1, std::memory_order_relaxed) >=
+      limits_.max_calls_in_flight) {
+    calls_in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    return false;
   }
-  return grpc::Status::OK;
+  return true;
 }
 
-grpc::Status MetricServiceImpl::DescribeMetric(
-    grpc::ServerContext*, const v1::DescribeMetricRequest* request,
-    v1::DescribeMetricResponse* response) {
-  absl::StatusOr<std::shared_ptr<const Metric>> metric =
-      Lookup(config_->Current(), request->metric());
-  if (!metric.ok()) return ToGrpc(metric.status());
-  *response->mutable_metric() = (*metric)->info();
-  return grpc::Status::OK;
+grpc::Status MetricServiceImpl::TooManyCalls(int limit) {
+  return grpc::Status(
+      grpc::StatusCode::RESOURCE_EXHAUSTED,
+      absl::StrCat("the server is at its limit of ", limit,
+                   " calls in flight (kpi-server --max-calls-in-flight); "
+                   "retry with backoff"));
 }
 
-grpc::Status MetricServiceImpl::Compute(grpc::ServerContext* context,
-                                        const v1::ComputeRequest* request,
-                                        v1::ComputeResponse* response) {
-  const ServingConfig config = config_->Current();
-  CallArgs args = ArgsFromRequest(*request);
-  const CallContextCancellation cancellation(context);
-  absl::StatusOr<MetricCall> call =
-      Start(config, request->metric(), &args, &cancellation);
-  if (!call.ok()) return ToGrpc(call.status());
-  return Reply(call->AddLastAndFinish(args), response->mutable_result());
-}
-
-grpc::Status MetricServiceImpl::ComputeStream(
-    grpc::ServerContext* context,
-    grpc::ServerReader<v1::ComputeStreamRequest>* reader,
-    v1::ComputeStreamResponse* response) {
-  v1::ComputeStreamRequest chunk;
-  if (!reader->Read(&chunk)) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "the stream carried no chunks; the first names the "
-                        "metric");
-  }
-  const std::string metric_name = chunk.metric();
-  const ServingConfig config = config_->Current();
-  CallArgs first = ArgsFromRequest(chunk);
-  const CallContextCancellation cancellation(context);
-  absl::StatusOr<MetricCall> call =
-      Start(config, metric_name, &first, &cancellation);
-  if (!call.ok()) return ToGrpc(call.status());
-  if (absl::Status s = call->Add(first); !s.ok()) return ToGrpc(s);
-  uint64_t chunks = 1;
-  while (reader->Read(&chunk)) {
-    ++chunks;
-    if (!chunk.metric().empty() && chunk.metric() != metric_name) {
-      return ToGrpc(absl::InvalidArgumentError(absl::StrCat(
-          "chunk ", chunks - 1, ": metric '", chunk.metric(),
-          "' differs from the first chunk's '", metric_name, "'")));
+absl::Status MetricServiceImpl::Serve(const Method& method,
+                                      const Cancellation& cancellation,
+                                      const grpc::ByteBuffer& request,
+                                      grpc::ByteBuffer* response,
+                                      CallMetrics::Call& record) const {
+  uint64_t rows = 0;
+  switch (method.kind) {
+    case Kind::kListMetrics: {
+      v1::ListMetricsRequest parsed;
+      if (absl::Status s = ParseRequest(request, &parsed); !s.ok()) return s;
+      return Serialize(dispatch_.ListMetrics(), response);
     }
-    if (!chunk.parameters().empty() || !chunk.group_by().empty() ||
-        !chunk.profile().empty()) {
-      return ToGrpc(absl::InvalidArgumentError(
-          absl::StrCat("chunk ", chunks - 1,
-                       ": parameters, profile and group_by belong in the "
-                       "first chunk of a stream")));
+    case Kind::kDescribeMetric: {
+      v1::DescribeMetricRequest parsed;
+      if (absl::Status s = ParseRequest(request, &parsed); !s.ok()) return s;
+      record.SetMetric(parsed.metric());
+      return Reply(dispatch_.DescribeMetric(parsed), response);
     }
-    if (absl::Status s = call->Add(ArgsFromRequest(chunk)); !s.ok()) {
-      return ToGrpc(s);
+    case Kind::kCompute: {
+      v1::ComputeRequest parsed;
+      if (absl::Status s = ParseRequest(request, &parsed); !s.ok()) return s;
+      record.SetMetric(parsed.metric());
+      absl::StatusOr<v1::MetricResult> result =
+          dispatch_.Compute(parsed, &cancellation, &rows);
+      record.AddRows(rows);
+      if (!result.ok()) return result.status();
+      v1::ComputeResponse answer;
+      *answer.mutable_result() = *std::move(result);
+      return Serialize(answer, response);
+    }
+    case Kind::kTyped: {
+      std::unique_ptr<Message> parsed(method.request->New());
+      if (absl::Status s = ParseRequest(request, parsed.get()); !s.ok()) {
+        return s;
+      }
+      absl::StatusOr<v1::MetricResult> result =
+          dispatch_.ComputeTyped(method.metric, *parsed, &cancellation, &rows);
+      record.AddRows(rows);
+      if (!result.ok()) return result.status();
+      std::unique_ptr<Message> answer(method.response->New());
+      if (absl::Status s = SetResult(*std::move(result), *answer); !s.ok()) {
+        return s;
+      }
+      return Serialize(*answer, response);
     }
   }
-  response->set_chunks(chunks);
-  return Reply(call->Finish(), response->mutable_result());
-}
-
-grpc::Status MetricServiceImpl::ComputeTyped(
-    grpc::ServerContext* context, absl::string_view metric_name,
-    const google::protobuf::Message& request, v1::MetricResult* result) const {
-  absl::StatusOr<CallArgs> args = ArgsFromTypedRequest(request);
-  if (!args.ok()) return ToGrpc(args.status());
-  const ServingConfig config = config_->Current();
-  const CallContextCancellation cancellation(context);
-  absl::StatusOr<MetricCall> call =
-      Start(config, metric_name, &*args, &cancellation);
-  if (!call.ok()) return ToGrpc(call.status());
-  return Reply(call->AddLastAndFinish(*args), result);
+  return absl::InternalError("unknown method kind");
 }
 
 }  // namespace kpi

@@ -1,104 +1,104 @@
-// MetricServiceImpl: the kpi.v1.MetricService gRPC service over a
-// MetricRegistry. Every computing RPC -- generic, streamed or typed -- goes
-// through MetricCall, so validation and dispatch are one path.
+// MetricServiceImpl: kpi.v1.MetricService on gRPC's callback API.
 //
-// Thread-safe: handlers run concurrently on gRPC's threads; each call takes
-// one snapshot of the live configuration (plugins and profiles) and owns its
-// own state, so a reload never changes a running call.
+// Every method is served raw: gRPC hands over the request's bytes, and the
+// work -- parsing (request_parser.h), validation, plugin code -- runs on the
+// ComputePool, never on gRPC's threads. So the server's threads are the
+// pool's plus gRPC's few, whatever the number of calls, and a client that
+// stalls mid-stream holds no thread; a stream whose client sends nothing for
+// the idle timeout is ended (DEADLINE_EXCEEDED, saying so), and calls past
+// max_calls_in_flight are refused (RESOURCE_EXHAUSTED, naming the limit).
+//
+// What each method computes is MetricDispatch's; this class is transport.
 #ifndef KPI_SERVICE_METRIC_SERVICE_H_
 #define KPI_SERVICE_METRIC_SERVICE_H_
 
-#include <chrono>
-#include <memory>
+#include <grpcpp/support/byte_buffer.h>
 
-#include "call_args.h"
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "call_metrics.h"
 #include "cancellation.h"
+#include "compute_pool.h"
 #include "kpi/v1/metric_service.grpc.pb.h"
 #include "live_config.h"
-#include "metric_call.h"
-#include "typed_rpcs.h"
+#include "metric_dispatch.h"
+#include "ticker.h"
 
 namespace kpi {
 
+struct ServingLimits {
+  // Calls (unary and streams) accepted and not yet finished.
+  int max_calls_in_flight = 1000;
+  // How long a stream may wait for its client's next chunk.
+  std::chrono::milliseconds stream_idle_timeout{std::chrono::seconds(30)};
+};
+
 class MetricServiceImpl final : public v1::MetricService::Service {
  public:
-  // `config` must outlive the service.
-  explicit MetricServiceImpl(const LiveConfig* config);
-
-  grpc::Status ListMetrics(grpc::ServerContext* context,
-                           const v1::ListMetricsRequest* request,
-                           v1::ListMetricsResponse* response) override;
-  grpc::Status DescribeMetric(grpc::ServerContext* context,
-                              const v1::DescribeMetricRequest* request,
-                              v1::DescribeMetricResponse* response) override;
-  grpc::Status Compute(grpc::ServerContext* context,
-                       const v1::ComputeRequest* request,
-                       v1::ComputeResponse* response) override;
-  grpc::Status ComputeStream(
-      grpc::ServerContext* context,
-      grpc::ServerReader<v1::ComputeStreamRequest>* reader,
-      v1::ComputeStreamResponse* response) override;
-
-  // One handler per typed RPC (typed_rpcs.h), each a ComputeTyped call.
-#define KPI_DECLARE_TYPED_RPC(Rpc, metric)                 \
-  grpc::Status Rpc(grpc::ServerContext* context,           \
-                   const v1::Rpc##Request* request,        \
-                   v1::Rpc##Response* response) override { \
-    return ComputeTyped(context, metric, *request,         \
-                        response->mutable_result());       \
-  }
-  KPI_FOR_EACH_TYPED_RPC(KPI_DECLARE_TYPED_RPC)
-#undef KPI_DECLARE_TYPED_RPC
+  // `config`, `pool` and `metrics` (which counts every call) must outlive
+  // the service.
+  MetricServiceImpl(const LiveConfig* config, ComputePool* pool,
+                    CallMetrics* metrics, const ServingLimits& limits);
 
  private:
-  // The metric in `config`, or NOT_FOUND naming it.
-  static absl::StatusOr<std::shared_ptr<const Metric>> Lookup(
-      const ServingConfig& config, absl::string_view name);
-  // Looks the metric up, applies the call's profile to `first_chunk` and
-  // starts the call; the caller adds the chunk (the last, for unary calls:
-  // MetricCall::AddLastAndFinish). `cancellation` must outlive the call.
-  static absl::StatusOr<MetricCall> Start(const ServingConfig& config,
-                                          absl::string_view metric_name,
-                                          CallArgs* first_chunk,
-                                          const Cancellation* cancellation);
-  // The computed result into `*result`, or its error.
-  static grpc::Status Reply(absl::StatusOr<v1::MetricResult> computed,
-                            v1::MetricResult* result);
-  // Computes `metric` from a typed request's fields into `*result`.
-  grpc::Status ComputeTyped(grpc::ServerContext* context,
-                            absl::string_view metric,
-                            const google::protobuf::Message& request,
-                            v1::MetricResult* result) const;
+  class UnaryCall;
+  class StreamCall;
+  enum class Kind { kListMetrics, kDescribeMetric, kCompute, kTyped };
+  struct Method {
+    Kind kind;
+    std::string name;
+    std::string metric;  // kTyped: the metric the method computes
+    const google::protobuf::Message* request;  // prototypes
+    const google::protobuf::Message* response;
+  };
 
-  const LiveConfig* config_;
+  // A unary call of `method`: admitted or refused, then served on the pool.
+  grpc::ServerUnaryReactor* StartUnary(const Method& method,
+                                       grpc::CallbackServerContext* context,
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response);
+  // Counts a new call in flight; false (and not counted) past the limit.
+  bool Admit();
+  static grpc::Status TooManyCalls(int limit);
+  // Parses `request`, computes and serializes the answer into `*response`;
+  // tells `record` the metric and rows.
+  absl::Status Serve(const Method& method, const Cancellation& cancellation,
+                     const grpc::ByteBuffer& request,
+                     grpc::ByteBuffer* response,
+                     CallMetrics::Call& record) const;
+
+  MetricDispatch dispatch_;
+  ComputePool* pool_;
+  CallMetrics* metrics_;
+  const ServingLimits limits_;
+  Ticker idle_ticker_;  // ends idle streams
+  std::atomic<int> calls_in_flight_{0};
+  std::vector<Method> methods_;  // by method index
 };
 
 // A call's cancellation as gRPC knows it: the client cancelled or went
 // away, the deadline passed, or the server is shutting down (which cancels
-// the calls still running after its grace). A null context (a handler
-// called in process, as the benchmarks do) is never cancelled.
-//
-// The deadline is a clock read; ServerContext::IsCancelled() on the sync
-// API plucks the completion queue (measured: ~18 us, which asked per
-// segment made a 1,000-segment group_by 25x slower), so it is asked at most
-// every kLookEvery and never in a call's first kLookEvery. One thread at a
-// time, as a call runs.
+// the calls still running after its grace). Cheap to ask on the callback
+// API (an atomic and a clock read). A null context is never cancelled.
 class CallContextCancellation final : public Cancellation {
  public:
-  static constexpr std::chrono::milliseconds kLookEvery{10};
-
-  explicit CallContextCancellation(grpc::ServerContext* context)
-      : context_(context),
-        next_look_(std::chrono::system_clock::now() + kLookEvery) {}
+  explicit CallContextCancellation(const grpc::ServerContextBase* context)
+      : context_(context) {}
   absl::Status Check() const override;
 
  private:
-  grpc::ServerContext* context_;
-  mutable std::chrono::system_clock::time_point next_look_;
-  mutable bool cancelled_ = false;
+  const grpc::ServerContextBase* context_;
 };
 
-// absl::Status -> grpc::Status with the same code and message.
+// The longest status message sent (grpc-message is a header; clients
+// refuse headers past about 8 KiB).
+inline constexpr size_t kMaxStatusMessageBytes = 2048;
+
+// absl::Status -> grpc::Status with the same code and message, the message
+// capped at kMaxStatusMessageBytes.
 grpc::Status ToGrpc(const absl::Status& status);
 
 }  // namespace kpi

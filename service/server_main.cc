@@ -4,9 +4,9 @@
 // and (with --watch) when their files change.
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/resource_quota.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <boost/filesystem/path.hpp>
 #include <chrono>
 #include <condition_variable>
@@ -20,10 +20,15 @@
 
 #include "absl/strings/match.h"
 #include "admin_service.h"
+#include "compute_pool.h"
 #include "file_watcher.h"
 #include "health_service.h"
 #include "live_config.h"
 #include "metric_service.h"
+#include "metrics_http.h"
+#include "plugin_metrics.h"
+#include "process_metrics.h"
+#include "request_parser.h"
 #include "server_options.h"
 #include "server_transport.h"
 #include "unix_io.h"
@@ -90,6 +95,23 @@ std::optional<bool> PluginHealth(const kpi::LiveConfig& config,
   return std::nullopt;
 }
 
+// GET /metrics: the calls, the plugins and the process; GET /healthz: the
+// server's overall health, as grpc.health.v1 answers it for "".
+absl::StatusOr<std::unique_ptr<kpi::MetricsHttpServer>> StartMetricsHttp(
+    const std::string& address, const kpi::CallMetrics& calls,
+    const kpi::LiveConfig& config, const kpi::HealthService& health) {
+  kpi::MetricsHttpHandlers handlers;
+  handlers.metrics = [&calls, &config] {
+    std::string out;
+    calls.AppendTo(&out);
+    kpi::AppendPluginMetrics(kpi::ReadPluginCounters(config), &out);
+    kpi::AppendProcessMetrics(&out);
+    return out;
+  };
+  handlers.serving = [&health] { return health.Serving(""); };
+  return kpi::MetricsHttpServer::Start(address, std::move(handlers));
+}
+
 // Bounds shutdown whatever plugins do: when the grace has passed, gRPC
 // cancels the calls still running and every plugin worker is killed (their
 // calls fail at once); a call stuck in an in-process plugin's code cannot
@@ -144,6 +166,7 @@ int Run(const kpi::ServerOptions& options) {
   kpi::MetricRegistry::Options registry_options;
   registry_options.check_plugins = !options.skip_plugin_checks;
   registry_options.allow_writable = options.allow_writable_plugins;
+  registry_options.plugin_sha256_file = options.plugin_sha256_file;
   registry_options.isolation = options.isolation;
   registry_options.directory_isolation = options.directory_isolation;
   registry_options.worker.memory_limit_bytes =
@@ -173,7 +196,20 @@ int Run(const kpi::ServerOptions& options) {
 
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
-  kpi::MetricServiceImpl service(config->get());
+  kpi::CaptureProtobufParseErrors();
+  const int threads =
+      options.worker_threads > 0
+          ? options.worker_threads
+          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  kpi::ComputePool pool(threads);
+  kpi::ServingLimits limits;
+  limits.max_calls_in_flight = options.max_calls_in_flight;
+  limits.stream_idle_timeout =
+      std::chrono::milliseconds(options.stream_idle_timeout_ms);
+  kpi::CallMetrics call_metrics([&live = **config](absl::string_view metric) {
+    return live.Current().registry->Find(metric) != nullptr;
+  });
+  kpi::MetricServiceImpl service(config->get(), &pool, &call_metrics, limits);
   kpi::AdminServiceImpl admin(config->get());
   kpi::HealthService health({"", kServiceName},
                             [&config](const std::string& service) {
@@ -184,11 +220,6 @@ int Run(const kpi::ServerOptions& options) {
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
                            &port);
   kpi::ConfigureTransport(builder, options.max_message_bytes);
-  if (options.worker_threads > 0) {
-    grpc::ResourceQuota quota("kpi-server");
-    quota.SetMaxThreads(options.worker_threads);
-    builder.SetResourceQuota(quota);
-  }
   builder.RegisterService(&service);
   builder.RegisterService(&admin);
   builder.RegisterService(&health);
@@ -197,13 +228,28 @@ int Run(const kpi::ServerOptions& options) {
     Log(absl::StrCat("cannot listen on ", options.listen));
     return 1;
   }
+  std::unique_ptr<kpi::MetricsHttpServer> metrics_http;
+  if (!options.metrics_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<kpi::MetricsHttpServer>> started =
+        StartMetricsHttp(options.metrics_listen, call_metrics, **config,
+                         health);
+    if (!started.ok()) {
+      Log(started.status().message());
+      server->Shutdown();
+      return 1;
+    }
+    metrics_http = *std::move(started);
+    Log(absl::StrCat("serving metrics on ", options.metrics_listen, " (port ",
+                     metrics_http->port(), ")"));
+  }
   {
     // Scoped: a snapshot held here would keep the first versions of the
     // plugins loaded after every reload.
     const kpi::ServingConfig serving = (*config)->Current();
     Log(absl::StrCat("serving ", serving.registry->metrics().size(),
                      " metrics from ", serving.registry->plugins().size(),
-                     " plugins on port ", port));
+                     " plugins on port ", port, " with ", threads,
+                     " compute threads"));
   }
 
   int signal_number = 0;
@@ -218,6 +264,7 @@ int Run(const kpi::ServerOptions& options) {
   server->Shutdown(std::chrono::system_clock::now() + grace);
   server->Wait();
   watchdog.Disarm();
+  if (metrics_http != nullptr) metrics_http->Stop();
   watcher.reset();
   Log("stopped");
   return 0;

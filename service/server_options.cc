@@ -30,6 +30,8 @@ absl::flat_hash_map<absl::string_view, NumberFlag> NumberFlags(
     ServerOptions& options) {
   return {
       {"--worker-threads", {&options.worker_threads, 1}},
+      {"--max-calls-in-flight", {&options.max_calls_in_flight, 1}},
+      {"--stream-idle-timeout-ms", {&options.stream_idle_timeout_ms, 1}},
       {"--max-message-bytes", {&options.max_message_bytes, 1}},
       {"--shutdown-grace-seconds", {&options.shutdown_grace_seconds, 0}},
       {"--worker-memory-limit-mb", {&options.worker_memory_limit_mb, 0}},
@@ -81,20 +83,52 @@ std::string ServerUsage() {
       "  --plugin-load-timeout-seconds N  how long loading and checking one\n"
       "                            plugin may take before it is refused\n"
       "                            (default 30)\n"
-      "  --worker-threads N        most threads serving calls (default: "
-      "gRPC's,\n"
-      "                            about one per core)\n"
+      "  --worker-threads N        threads computing calls (default: one "
+      "per\n"
+      "                            core); gRPC adds a few of its own, and "
+      "no\n"
+      "                            thread waits on a slow client\n"
+      "  --max-calls-in-flight N   calls accepted at once, streams "
+      "included;\n"
+      "                            more are refused RESOURCE_EXHAUSTED "
+      "(default\n"
+      "                            1000)\n"
+      "  --stream-idle-timeout-ms N  a ComputeStream whose client sends no\n"
+      "                            chunk for this long fails "
+      "DEADLINE_EXCEEDED\n"
+      "                            (default 30000)\n"
       "  --max-message-bytes N     largest request message accepted (default\n"
-      "                            4194304); use ComputeStream for more\n"
+      "                            4194304); use ComputeStream for more. "
+      "Compressed\n"
+      "                            requests are refused (UNIMPLEMENTED): "
+      "their\n"
+      "                            inflated size is unknown until memory "
+      "is spent\n"
       "  --shutdown-grace-seconds N  how long in-flight calls may finish "
       "after\n"
       "                            SIGINT/SIGTERM (default 10)\n"
       "  --skip-plugin-checks      load plugins without running the\n"
       "                            conformance checks (see kpi-plugin check)\n"
-      "  --allow-writable-plugins  load plugin files and directories that\n"
-      "                            every user can write (refused by default:\n"
-      "                            whoever can write them can run code in\n"
-      "                            the server)\n"
+      "  --allow-writable-plugins  skip the plugin file policy: by default a\n"
+      "                            plugin file is refused unless it, its\n"
+      "                            directory and every directory above are\n"
+      "                            owned by root or the server's user and\n"
+      "                            not writable by group or others (a sticky\n"
+      "                            directory like /tmp may be passed\n"
+      "                            through), symlinks checked along their\n"
+      "                            targets, as sshd's StrictModes: whoever\n"
+      "                            can change them can run code in the "
+      "server\n"
+      "  --plugin-sha256-file FILE load only plugin files whose SHA-256 is\n"
+      "                            listed in FILE, lines as sha256sum prints\n"
+      "                            ('<hex digest>  <name>'); re-read at every\n"
+      "                            reload\n"
+      "  --metrics-listen HOST:PORT  serve Prometheus metrics (GET "
+      "/metrics)\n"
+      "                            and health (GET /healthz: 200 SERVING or "
+      "503)\n"
+      "                            over plain HTTP there (default: off; see\n"
+      "                            docs/operating.md#metrics)\n"
       "  --profiles FILE           named parameter profiles per metric, "
       "JSON:\n"
       "                            {\"health_score\": {\"smb\": "
@@ -200,10 +234,18 @@ absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv) {
             absl::StrCat("--isolation: ", isolation.status().message()));
       }
       options.isolation = *isolation;
+    } else if (flag == "--metrics-listen") {
+      absl::StatusOr<absl::string_view> v = take_value();
+      if (!v.ok()) return v.status();
+      options.metrics_listen = std::string(*v);
     } else if (flag == "--profiles") {
       absl::StatusOr<absl::string_view> v = take_value();
       if (!v.ok()) return v.status();
       options.profiles_file = std::string(*v);
+    } else if (flag == "--plugin-sha256-file") {
+      absl::StatusOr<absl::string_view> v = take_value();
+      if (!v.ok()) return v.status();
+      options.plugin_sha256_file = std::string(*v);
     } else if (auto number = number_flags.find(flag);
                number != number_flags.end()) {
       absl::StatusOr<absl::string_view> v = take_value();

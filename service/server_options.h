@@ -24,17 +24,28 @@ struct ServerOptions {
   int worker_memory_limit_mb = 2048;
   int cancel_grace_ms = 500;
   int plugin_load_timeout_seconds = 30;
-  // 0 means gRPC's default (one per core, growing under load).
+  // Threads computing calls (ComputePool); 0 means one per core.
   int worker_threads = 0;
+  // Calls accepted and not finished; more are refused RESOURCE_EXHAUSTED.
+  int max_calls_in_flight = 1000;
+  // How long a stream may wait for its client's next chunk.
+  int stream_idle_timeout_ms = 30000;
   int max_message_bytes = 4 * 1024 * 1024;
   // How long in-flight calls may run after SIGINT/SIGTERM.
   int shutdown_grace_seconds = 10;
   // Load plugins without running the conformance checks (conformance.h).
   bool skip_plugin_checks = false;
-  // Load plugin files/directories that every user can write.
+  // Skip the plugin file policy (plugin_file_policy.h): load plugins that
+  // users other than root and the server's could change.
   bool allow_writable_plugins = false;
+  // The allow list of plugin SHA-256 digests (plugin_digests.h); empty for
+  // none.
+  std::string plugin_sha256_file;
   // The parameter profiles file (parameter_profiles.h); empty for none.
   std::string profiles_file;
+  // Where Prometheus metrics (GET /metrics) and the plain-HTTP health
+  // (GET /healthz) are served; empty for nowhere.
+  std::string metrics_listen;
   // Reload when a file in a plugin directory (or the profiles file) changes,
   // as on SIGHUP.
   bool watch = false;

@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "call_args.h"
 #include "metric_call.h"
-#include "metric_service.h"
+#include "metric_dispatch.h"
 
 namespace kpi::bench {
 namespace {
@@ -25,26 +25,14 @@ void RecordError(const absl::Status& status, RunResult& result) {
   if (result.first_error.empty()) result.first_error = status.ToString();
 }
 
-// One streamed call, as MetricServiceImpl::ComputeStream makes it.
-absl::StatusOr<v1::MetricResult> StreamCall(const MetricRegistry& registry,
+// One streamed call, as the service's ComputeStream makes it.
+absl::StatusOr<v1::MetricResult> StreamCall(const MetricDispatch& dispatch,
                                             const StreamPayload& payload) {
-  const v1::ComputeStreamRequest& first_chunk = payload.chunk(0);
-  std::shared_ptr<const Metric> metric = registry.Find(first_chunk.metric());
-  if (metric == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("no metric '", first_chunk.metric(), "'"));
+  MetricDispatch::Stream stream = dispatch.StartStream(nullptr);
+  for (size_t i = 0; i < payload.chunks(); ++i) {
+    if (absl::Status s = stream.Add(payload.chunk(i)); !s.ok()) return s;
   }
-  const CallArgs first = ArgsFromRequest(first_chunk);
-  absl::StatusOr<MetricCall> call = MetricCall::Start(metric, first);
-  if (!call.ok()) return call.status();
-  if (absl::Status s = call->Add(first); !s.ok()) return s;
-  for (size_t i = 1; i < payload.chunks(); ++i) {
-    if (absl::Status s = call->Add(ArgsFromRequest(payload.chunk(i)));
-        !s.ok()) {
-      return s;
-    }
-  }
-  return call->Finish();
+  return stream.Finish();
 }
 
 }  // namespace
@@ -52,27 +40,19 @@ absl::StatusOr<v1::MetricResult> StreamCall(const MetricRegistry& registry,
 RunResult RunUnaryInProcess(const LiveConfig& config,
                             const std::string& case_name, int threads,
                             double warmup_seconds, double seconds) {
-  MetricServiceImpl service(&config);
+  const MetricDispatch dispatch(&config);
   const v1::ComputeNpsRequest nps = SmallNpsRequest();
   const v1::ComputeChurnRateRequest churn = SmallChurnRequest();
-  // One handler call; the result lands in `out`.
-  std::function<grpc::Status(v1::MetricResult&)> call;
-  if (case_name == "small_nps") {
-    call = [&](v1::MetricResult& out) {
-      v1::ComputeNpsResponse response;
-      grpc::Status status = service.ComputeNps(nullptr, &nps, &response);
-      out = std::move(*response.mutable_result());
-      return status;
-    };
-  } else {
-    call = [&](v1::MetricResult& out) {
-      v1::ComputeChurnRateResponse response;
-      grpc::Status status =
-          service.ComputeChurnRate(nullptr, &churn, &response);
-      out = std::move(*response.mutable_result());
-      return status;
-    };
-  }
+  const bool is_nps = case_name == "small_nps";
+  // One typed call, as the service computes it; the result lands in `out`.
+  auto call = [&](v1::MetricResult& out) {
+    absl::StatusOr<v1::MetricResult> result =
+        is_nps ? dispatch.ComputeTyped("nps", nps, nullptr)
+               : dispatch.ComputeTyped("churn_rate", churn, nullptr);
+    if (!result.ok()) return result.status();
+    out = *std::move(result);
+    return absl::OkStatus();
+  };
 
   const Clock::time_point measure_from =
       Clock::now() + std::chrono::duration_cast<Clock::duration>(
@@ -87,11 +67,11 @@ RunResult RunUnaryInProcess(const LiveConfig& config,
       v1::MetricResult out;
       for (Clock::time_point start = Clock::now(); start < stop_at;
            start = Clock::now()) {
-        const grpc::Status status = call(out);
+        const absl::Status status = call(out);
         const Clock::time_point end = Clock::now();
         if (start < measure_from || end > stop_at) continue;
         if (!status.ok()) {
-          RecordError(absl::UnknownError(status.error_message()), result);
+          RecordError(status, result);
           continue;
         }
         ++result.calls;
@@ -111,14 +91,13 @@ RunResult RunUnaryInProcess(const LiveConfig& config,
 RunResult RunStreamInProcess(const LiveConfig& config,
                              const std::string& case_name,
                              const StreamPayload& payload, double min_seconds) {
-  const std::shared_ptr<const MetricRegistry> registry =
-      config.Current().registry;
+  const MetricDispatch dispatch(&config);
   RunResult result;
   result.case_name = case_name;
   const Clock::time_point start = Clock::now();
   do {
     const Clock::time_point call_start = Clock::now();
-    absl::StatusOr<v1::MetricResult> answer = StreamCall(*registry, payload);
+    absl::StatusOr<v1::MetricResult> answer = StreamCall(dispatch, payload);
     if (!answer.ok()) {
       RecordError(answer.status(), result);
       break;

@@ -1,7 +1,7 @@
 // The in-process baseline: the same payloads through the server's own code
-// path -- MetricServiceImpl's typed handlers for unary cases, ArgsFromRequest
-// and MetricCall per chunk for streams, as ComputeStream does -- with no gRPC,
-// no sockets and no parsing: the limit of the compute path.
+// path -- MetricDispatch, typed calls for unary cases and a Stream fed chunk
+// by chunk for streams, as the service does -- with no gRPC, no sockets and
+// no parsing: the limit of the compute path.
 #ifndef KPI_TESTS_BENCH_INPROCESS_LOAD_H_
 #define KPI_TESTS_BENCH_INPROCESS_LOAD_H_
 

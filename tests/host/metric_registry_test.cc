@@ -4,7 +4,9 @@
 #include "metric_registry.h"
 
 #include <gmock/gmock.h>
+#include <grp.h>
 #include <gtest/gtest.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@
 namespace kpi {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -247,11 +250,20 @@ class WritablePluginTest : public ::testing::Test {
   std::string dir_, file_;
 };
 
-TEST_F(WritablePluginTest, APrivateOrGroupWritablePluginLoads) {
+TEST_F(WritablePluginTest, APluginOnlyItsOwnerCanWriteLoads) {
   EXPECT_NE(Load(false)->Find("fixture_sum"), nullptr);
+}
+
+// As sshd's StrictModes: a group is other users (plugin_file_policy.h).
+TEST_F(WritablePluginTest, AGroupWritablePluginIsRefused) {
   chmod(file_.c_str(), 0775);
-  chmod(dir_.c_str(), 0775);
-  EXPECT_NE(Load(false)->Find("fixture_sum"), nullptr);
+  std::shared_ptr<const MetricRegistry> registry = Load(false);
+  EXPECT_EQ(registry->Find("fixture_sum"), nullptr);
+  ASSERT_EQ(registry->changes().size(), 1u);
+  EXPECT_THAT(
+      registry->changes()[0].reason,
+      AllOf(StartsWith("plugin file " + file_ + " is writable by its group "),
+            HasSubstr("(mode 0775, owner ")));
 }
 
 TEST_F(WritablePluginTest, AFileOthersCanWriteIsRefused) {
@@ -260,11 +272,13 @@ TEST_F(WritablePluginTest, AFileOthersCanWriteIsRefused) {
   EXPECT_EQ(registry->Find("fixture_sum"), nullptr);
   ASSERT_EQ(registry->changes().size(), 1u);
   EXPECT_EQ(registry->changes()[0].kind, PluginChange::Kind::kRefused);
-  EXPECT_EQ(registry->changes()[0].reason,
-            "plugin file " + file_ +
-                " is writable by every user (mode 0666): whoever can write "
-                "it can run code in kpi-server; chmod o-w it, or pass "
-                "--allow-writable-plugins");
+  EXPECT_EQ(
+      registry->changes()[0].reason,
+      "plugin file " + file_ + " is writable by every user (mode 0666, owner " +
+          getpwuid(geteuid())->pw_name + ":" + getgrgid(getegid())->gr_name +
+          "): whoever can write it can change it and run code in "
+          "kpi-server; chmod go-w " +
+          file_ + ", or pass --allow-writable-plugins");
 }
 
 TEST_F(WritablePluginTest, ADirectoryOthersCanWriteRefusesItsPlugins) {
@@ -275,7 +289,7 @@ TEST_F(WritablePluginTest, ADirectoryOthersCanWriteRefusesItsPlugins) {
   EXPECT_EQ(registry->changes()[0].kind, PluginChange::Kind::kRefused);
   EXPECT_THAT(registry->changes()[0].reason,
               StartsWith("plugin directory " + dir_ +
-                         " is writable by every user (mode 0777)"));
+                         " is writable by every user (mode 0777, owner "));
 }
 
 TEST_F(WritablePluginTest, TheOperatorCanAllowWritablePlugins) {

@@ -268,7 +268,7 @@ TEST_F(ReloadTest, AFileMadeWritableByEveryoneIsNotLoaded) {
   ASSERT_EQ(reloaded->changes().size(), 1u);
   EXPECT_EQ(reloaded->changes()[0].kind, Kind::kKeptPrevious);
   EXPECT_THAT(reloaded->changes()[0].reason,
-              HasSubstr("is writable by every user (mode 0666)"));
+              HasSubstr("is writable by every user (mode 0666, owner"));
   EXPECT_EQ(Version(*reloaded), "1.0.0");
 }
 

@@ -1,5 +1,5 @@
-// The host side of the result sink: tables, and the plugin defects it
-// refuses.
+// The host side of the result sink: tables, the plugin defects it refuses,
+// and overflow (a non-finite part), which makes the result undefined.
 #include "result_sink.h"
 
 #include <gtest/gtest.h>
@@ -31,7 +31,7 @@ TEST(ResultSinkTest, CollectsTypedTableColumns) {
   c.add_table_column(c.context, "stages", 6, "entrants", 8, KPI_TYPE_INT64, 2,
                      nullptr, entrants, nullptr);
   AddDoubles(c, "stages", "conversion", {100, 20});
-  ASSERT_TRUE(sink.Check().ok()) << sink.Check();
+  ASSERT_TRUE(sink.Finish().ok());
   ASSERT_EQ(result.tables_size(), 1);
   const v1::ResultTable& table = result.tables(0);
   EXPECT_EQ(table.name(), "stages");
@@ -48,30 +48,48 @@ TEST(ResultSinkTest, RefusesColumnsOfUnequalLength) {
   c.set_value(c.context, 1);
   AddDoubles(c, "t", "a", {1, 2});
   AddDoubles(c, "t", "b", {1});
-  EXPECT_EQ(sink.Check().message(),
+  EXPECT_EQ(sink.Finish().message(),
             "table 't' column 'b' has 1 rows, the table 2");
 }
 
-TEST(ResultSinkTest, RefusesNonFiniteCells) {
+TEST(ResultSinkTest, ANonFiniteCellMakesTheResultUndefined) {
   v1::MetricResult result;
   ResultSink sink(&result);
   const kpi_result_sink& c = sink.c_sink();
   c.set_value(c.context, 1);
   AddDoubles(c, "t", "a", {1, std::nan("")});
-  EXPECT_EQ(sink.Check().message(), "table 't' column 'a' row 1 is not finite");
+  ASSERT_TRUE(sink.Finish().ok());
+  EXPECT_FALSE(result.has_value());
+  EXPECT_EQ(result.tables_size(), 0);
+  EXPECT_EQ(result.undefined_reason(),
+            "table 't' column 'a' row 1 is not finite: the inputs are too "
+            "large in magnitude for double-precision arithmetic (a sum or "
+            "product passed 1.8e308)");
 }
 
 TEST(ResultSinkTest, RefusesAResultWithNeitherValueNorReason) {
   v1::MetricResult result;
   ResultSink sink(&result);
-  EXPECT_EQ(sink.Check().message(), "neither a value nor an undefined reason");
+  EXPECT_EQ(sink.Finish().message(), "neither a value nor an undefined reason");
 }
 
-TEST(ResultSinkTest, RefusesANaNValue) {
+TEST(ResultSinkTest, AnInfiniteValueMakesTheResultUndefined) {
   v1::MetricResult result;
   ResultSink sink(&result);
-  sink.c_sink().set_value(sink.c_sink().context, std::nan(""));
-  EXPECT_EQ(sink.Check().message(), "value nan is not finite");
+  sink.c_sink().set_value(sink.c_sink().context, HUGE_VAL);
+  ASSERT_TRUE(sink.Finish().ok());
+  EXPECT_FALSE(result.has_value());
+  EXPECT_EQ(result.undefined_reason().substr(0, 32),
+            "the value (inf) is not finite: t");
+}
+
+TEST(ResultSinkTest, StillRefusesANegativeSampleSize) {
+  v1::MetricResult result;
+  ResultSink sink(&result);
+  const kpi_result_sink& c = sink.c_sink();
+  c.set_value(c.context, 1);
+  c.set_sample_size(c.context, -1);
+  EXPECT_EQ(sink.Finish().message(), "sample size is negative");
 }
 
 }  // namespace

@@ -1,0 +1,128 @@
+#include "metric_dispatch.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "call_args.h"
+#include "quoted.h"
+
+namespace kpi {
+namespace {
+
+// The metric in `config`, or NOT_FOUND naming it.
+absl::StatusOr<std::shared_ptr<const Metric>> Lookup(
+    const ServingConfig& config, absl::string_view name) {
+  if (name.empty()) {
+    return absl::InvalidArgumentError("metric: a metric name is required");
+  }
+  std::shared_ptr<const Metric> metric = config.registry->Find(name);
+  if (metric == nullptr) {
+    return absl::NotFoundError(absl::StrCat("no loaded plugin provides metric ",
+                                            Quoted(name), "; see ListMetrics"));
+  }
+  return metric;
+}
+
+// Looks the metric up, applies the call's profile to `first_chunk` and
+// starts the call; the caller adds the chunk (the last, for unary calls:
+// MetricCall::AddLastAndFinish).
+absl::StatusOr<MetricCall> Start(const ServingConfig& config,
+                                 absl::string_view metric_name,
+                                 CallArgs* first_chunk,
+                                 const Cancellation* cancellation) {
+  absl::StatusOr<std::shared_ptr<const Metric>> metric =
+      Lookup(config, metric_name);
+  if (!metric.ok()) return metric.status();
+  if (absl::Status s =
+          config.profiles->Apply((*metric)->descriptor(), first_chunk);
+      !s.ok()) {
+    return s;
+  }
+  return MetricCall::Start(*std::move(metric), *first_chunk, cancellation);
+}
+
+absl::StatusOr<v1::MetricResult> ComputeOnce(const ServingConfig& config,
+                                             absl::string_view metric,
+                                             CallArgs& args,
+                                             const Cancellation* cancellation,
+                                             uint64_t* rows) {
+  absl::StatusOr<MetricCall> call = Start(config, metric, &args, cancellation);
+  if (!call.ok()) return call.status();
+  absl::StatusOr<v1::MetricResult> result = call->AddLastAndFinish(args);
+  if (rows != nullptr) *rows = call->rows();
+  return result;
+}
+
+}  // namespace
+
+v1::ListMetricsResponse MetricDispatch::ListMetrics() const {
+  v1::ListMetricsResponse response;
+  for (const auto& metric : config_->Current().registry->metrics()) {
+    *response.add_metrics() = metric->info();
+  }
+  return response;
+}
+
+absl::StatusOr<v1::DescribeMetricResponse> MetricDispatch::DescribeMetric(
+    const v1::DescribeMetricRequest& request) const {
+  absl::StatusOr<std::shared_ptr<const Metric>> metric =
+      Lookup(config_->Current(), request.metric());
+  if (!metric.ok()) return metric.status();
+  v1::DescribeMetricResponse response;
+  *response.mutable_metric() = (*metric)->info();
+  return response;
+}
+
+absl::StatusOr<v1::MetricResult> MetricDispatch::Compute(
+    const v1::ComputeRequest& request, const Cancellation* cancellation,
+    uint64_t* rows) const {
+  CallArgs args = ArgsFromRequest(request);
+  return ComputeOnce(config_->Current(), request.metric(), args, cancellation,
+                     rows);
+}
+
+absl::StatusOr<v1::MetricResult> MetricDispatch::ComputeTyped(
+    absl::string_view metric, const google::protobuf::Message& request,
+    const Cancellation* cancellation, uint64_t* rows) const {
+  absl::StatusOr<CallArgs> args = ArgsFromTypedRequest(request);
+  if (!args.ok()) return args.status();
+  return ComputeOnce(config_->Current(), metric, *args, cancellation, rows);
+}
+
+absl::Status MetricDispatch::Stream::Add(
+    const v1::ComputeStreamRequest& chunk) {
+  ++chunks_;
+  if (!call_.has_value()) {
+    metric_ = chunk.metric();
+    serving_ = config_->Current();
+    CallArgs first = ArgsFromRequest(chunk);
+    absl::StatusOr<MetricCall> call =
+        Start(*serving_, metric_, &first, cancellation_);
+    if (!call.ok()) return call.status();
+    call_.emplace(*std::move(call));
+    return call_->Add(first);
+  }
+  if (!chunk.metric().empty() && chunk.metric() != metric_) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("chunk ", chunks_ - 1, ": metric ", Quoted(chunk.metric()),
+                     " differs from the first chunk's ", Quoted(metric_)));
+  }
+  if (!chunk.parameters().empty() || !chunk.group_by().empty() ||
+      !chunk.profile().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("chunk ", chunks_ - 1,
+                     ": parameters, profile and group_by belong in the "
+                     "first chunk of a stream"));
+  }
+  return call_->Add(ArgsFromRequest(chunk));
+}
+
+absl::StatusOr<v1::MetricResult> MetricDispatch::Stream::Finish() {
+  if (!call_.has_value()) {
+    return absl::InvalidArgumentError(
+        "the stream carried no chunks; the first names the metric");
+  }
+  return call_->Finish();
+}
+
+}  // namespace kpi

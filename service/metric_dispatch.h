@@ -1,0 +1,86 @@
+// MetricDispatch: what each kpi.v1.MetricService method computes, with no
+// transport in it -- the requests are parsed messages, the answers values
+// or absl::Status. The gRPC service (metric_service.h) is glue around it;
+// the benchmarks call it directly to measure the compute path alone.
+//
+// Every computing method -- generic, streamed or typed -- goes through
+// MetricCall, so validation and dispatch are one path. Each call takes one
+// snapshot of the live configuration (plugins and profiles) and keeps it to
+// its end, so a reload never changes a running call.
+//
+// Thread-safe; a Stream is used by one thread at a time.
+#ifndef KPI_SERVICE_METRIC_DISPATCH_H_
+#define KPI_SERVICE_METRIC_DISPATCH_H_
+
+#include <google/protobuf/message.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "cancellation.h"
+#include "kpi/v1/metric_service.pb.h"
+#include "live_config.h"
+#include "metric_call.h"
+
+namespace kpi {
+
+class MetricDispatch {
+ public:
+  // `config` must outlive the dispatch.
+  explicit MetricDispatch(const LiveConfig* config) : config_(config) {}
+
+  v1::ListMetricsResponse ListMetrics() const;
+  absl::StatusOr<v1::DescribeMetricResponse> DescribeMetric(
+      const v1::DescribeMetricRequest& request) const;
+
+  // `cancellation` (may be null: never cancelled) must outlive the call.
+  // `*rows` (if not null) is set to the rows the call bound.
+  absl::StatusOr<v1::MetricResult> Compute(const v1::ComputeRequest& request,
+                                           const Cancellation* cancellation,
+                                           uint64_t* rows = nullptr) const;
+  // A typed request: its fields are the inputs and parameters of `metric`
+  // (call_args.h).
+  absl::StatusOr<v1::MetricResult> ComputeTyped(
+      absl::string_view metric, const google::protobuf::Message& request,
+      const Cancellation* cancellation, uint64_t* rows = nullptr) const;
+
+  // One ComputeStream call, fed chunk by chunk. The first chunk names the
+  // metric and carries parameters, profile and group_by; later chunks carry
+  // rows only. Add() consumes the chunk: it may be reused afterwards.
+  class Stream {
+   public:
+    absl::Status Add(const v1::ComputeStreamRequest& chunk);
+    // The result over every chunk added; INVALID_ARGUMENT if there was none.
+    absl::StatusOr<v1::MetricResult> Finish();
+    uint64_t chunks() const { return chunks_; }
+    // Rows added so far.
+    uint64_t rows() const { return call_ ? call_->rows() : 0; }
+    // The metric the first chunk named; empty before it.
+    const std::string& metric() const { return metric_; }
+
+   private:
+    friend class MetricDispatch;
+    Stream(const LiveConfig* config, const Cancellation* cancellation)
+        : config_(config), cancellation_(cancellation) {}
+
+    const LiveConfig* config_;
+    const Cancellation* cancellation_;
+    std::string metric_;
+    std::optional<ServingConfig> serving_;
+    std::optional<MetricCall> call_;
+    uint64_t chunks_ = 0;
+  };
+  Stream StartStream(const Cancellation* cancellation) const {
+    return Stream(config_, cancellation);
+  }
+
+ private:
+  const LiveConfig* config_;
+};
+
+}  // namespace kpi
+
+#endif  // KPI_SERVICE_METRIC_DISPATCH_H_
