@@ -146,6 +146,12 @@ absl::StatusOr<BoundParams> BoundParams::Bind(
   return bound;
 }
 
+uint64_t BoundParams::ByteSize() const {
+  uint64_t bytes = values_.size() * sizeof(kpi_param_value);
+  for (const std::string& text : strings_) bytes += text.size();
+  return bytes;
+}
+
 absl::Status BoundParams::CheckRequired(const char* form) const {
   for (size_t i = 0; i < metric_->num_params; ++i) {
     const kpi_param_spec& spec = metric_->params[i];

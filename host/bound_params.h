@@ -31,6 +31,8 @@ class BoundParams {
 
   const kpi_param_value* data() const { return values_.data(); }
   size_t size() const { return values_.size(); }
+  // The bytes the values take: what each copy of them costs.
+  uint64_t ByteSize() const;
   // The numeric value of parameter `name`. REQUIRES: declared and numeric.
   double Numeric(absl::string_view name) const;
   // INVALID_ARGUMENT naming the first required parameter the request did not

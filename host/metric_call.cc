@@ -97,16 +97,17 @@ absl::Status SplitKeys(const std::vector<std::string>& group_by,
 MetricCall::MetricCall(std::shared_ptr<const Metric> metric,
                        std::shared_ptr<const BoundParams> params,
                        const char* form, std::vector<std::string> group_by,
-                       const Cancellation* cancellation)
+                       const Cancellation* cancellation, uint64_t max_rows)
     : metric_(std::move(metric)),
       params_(std::move(params)),
       form_(form),
       group_by_(std::move(group_by)),
-      cancellation_(cancellation) {}
+      cancellation_(cancellation),
+      max_rows_(max_rows) {}
 
 absl::StatusOr<MetricCall> MetricCall::Start(
     std::shared_ptr<const Metric> metric, const CallArgs& first_chunk,
-    const Cancellation* cancellation) {
+    const Cancellation* cancellation, uint64_t max_rows) {
   const kpi_metric_descriptor& descriptor = metric->descriptor();
   absl::StatusOr<BoundParams> params =
       BoundParams::Bind(descriptor, first_chunk.parameters);
@@ -121,7 +122,7 @@ absl::StatusOr<MetricCall> MetricCall::Start(
   MetricCall call(metric, shared_params, *form,
                   std::vector<std::string>(first_chunk.group_by.begin(),
                                            first_chunk.group_by.end()),
-                  cancellation);
+                  cancellation, max_rows);
   absl::StatusOr<std::unique_ptr<Aggregation>> aggregation =
       metric->library().worker() != nullptr
           ? StartWorkerAggregation(metric, shared_params, call.group_by_,
@@ -151,6 +152,12 @@ absl::Status MetricCall::Prepare(const CallArgs& chunk,
       BoundChunk::Bind(metric_->descriptor(), *params_, *to_bind,
                        ChunkPosition{chunks_ == 0, rows_, form_});
   if (!bound_chunk.ok()) return bound_chunk.status();
+  if (bound_chunk->rows() > max_rows_ - rows_) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the call passed its limit of ", max_rows_,
+        " rows (kpi-server --max-rows-per-call); split it into several "
+        "calls, or raise the limit"));
+  }
   ++chunks_;
   rows_ += bound_chunk->rows();
   saw_columns_ = saw_columns_ || bound_chunk->has_columns();

@@ -35,9 +35,14 @@ class MetricCall {
   // chunk and between segments, and handed to the plugin; it must outlive
   // the call. The plugin's code runs where its library does: in this
   // process, or in its worker (plugin_worker.h).
+  //
+  // A call that passes `max_rows` rows fails RESOURCE_EXHAUSTED naming the
+  // limit (kpi-server --max-rows-per-call).
+  static constexpr uint64_t kDefaultMaxRows = 2147483647;  // 2^31 - 1
   static absl::StatusOr<MetricCall> Start(
       std::shared_ptr<const Metric> metric, const CallArgs& first_chunk,
-      const Cancellation* cancellation = nullptr);
+      const Cancellation* cancellation = nullptr,
+      uint64_t max_rows = kDefaultMaxRows);
 
   // Validates one chunk and folds it into the state. The first chunk may
   // carry scalars; later ones may not. CANCELLED or DEADLINE_EXCEEDED once
@@ -57,7 +62,7 @@ class MetricCall {
   MetricCall(std::shared_ptr<const Metric> metric,
              std::shared_ptr<const BoundParams> params, const char* form,
              std::vector<std::string> group_by,
-             const Cancellation* cancellation);
+             const Cancellation* cancellation, uint64_t max_rows);
 
   // Checks `chunk` and binds it (into `bound`), with its group_by key
   // columns in `keys`.
@@ -74,6 +79,7 @@ class MetricCall {
   std::unique_ptr<Aggregation> aggregation_;
   uint64_t chunks_ = 0;
   uint64_t rows_ = 0;
+  uint64_t max_rows_;
   bool saw_columns_ = false;
 };
 

@@ -161,8 +161,12 @@ absl::StatusOr<std::shared_ptr<const MetricRegistry>> MetricRegistry::Build(
     }
   }
   for (const auto& [path, library] : served_before) {
-    if (std::none_of(files.begin(), files.end(),
-                     [&](const File& file) { return file.path == path; })) {
+    // A copy of the binding: C++17 lambdas cannot capture structured
+    // bindings (GCC allows it, clang refuses).
+    const std::string& served_path = path;
+    if (std::none_of(files.begin(), files.end(), [&](const File& file) {
+          return file.path == served_path;
+        })) {
       const kpi_plugin_descriptor& d = library->descriptor();
       registry->Record(
           {PluginChange::Kind::kRemoved, path, d.name, d.version, ""}, log);

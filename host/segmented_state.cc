@@ -52,9 +52,18 @@ absl::StatusOr<uint32_t> SegmentedState::AddSegment(
   // a call making many segments stops here too once cancelled.
   if (absl::Status s = CheckCancelled(); !s.ok()) return s;
   if (segments_.size() >= kMaxSegments) {
-    return absl::InvalidArgumentError(
+    return absl::ResourceExhaustedError(
         absl::StrCat("group_by: more than ", kMaxSegments,
-                     " segments; group by fewer or coarser columns"));
+                     " segments (the limit of segments per call); group by "
+                     "fewer or coarser columns, or split the call"));
+  }
+  const uint64_t parameter_bytes = params_->ByteSize();
+  if ((segments_.size() + 1) * parameter_bytes > kMaxSegmentParameterBytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "group_by: ", segments_.size() + 1, " segments x ", parameter_bytes,
+        " bytes of parameters pass the ", kMaxSegmentParameterBytes >> 20,
+        " MiB a call's segments may hold (the limit on segments x parameter "
+        "size); group by fewer segments, or send fewer parameters per call"));
   }
   absl::StatusOr<MetricState> state = MetricState::Create(metric_, *params_);
   if (!state.ok()) return state.status();

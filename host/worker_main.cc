@@ -76,8 +76,19 @@ bool ParseArguments(int argc, char** argv, Arguments& args) {
 // the limit callers see, as RESOURCE_EXHAUSTED; this cap, far above it, only
 // stops an allocation too fast for the watch. Not under AddressSanitizer or
 // ThreadSanitizer, which reserve terabytes of address space up front.
-void LimitAddressSpace(uint64_t memory_limit_bytes) {
+// GCC says so with __SANITIZE_*__, clang (before 17) only with
+// __has_feature: without the latter, a clang ASan build's worker could not
+// map its shadow memory and every plugin was refused at load.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define KPI_WORKER_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define KPI_WORKER_SANITIZED 1
+#endif
+#endif
+
+void LimitAddressSpace(uint64_t memory_limit_bytes) {
+#if defined(KPI_WORKER_SANITIZED)
   (void)memory_limit_bytes;
 #else
   if (memory_limit_bytes == 0) return;

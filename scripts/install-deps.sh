@@ -8,10 +8,12 @@ debian_packages=(
   build-essential cmake ninja-build pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   grpc-proto libabsl-dev
-  libboost-dev libboost-filesystem-dev libssl-dev
+  libboost-dev libboost-filesystem-dev libssl-dev openssl
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format
+  clang-format nghttp2-client
   prometheus
+  # clang and its libFuzzer runtime: the fuzz targets (scripts/fuzz.sh)
+  clang libclang-rt-14-dev
   python3-grpcio python3-numpy python3-protobuf
 )
 

@@ -43,6 +43,12 @@ grpc::ServerUnaryReactor* AdminServiceImpl::Reload(
     grpc::CallbackServerContext* context, const v1::ReloadRequest*,
     v1::ReloadResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (absl::Status allowed =
+          AuthorizeAdminCall(authorizer_, *context, "Reload");
+      !allowed.ok()) {
+    reactor->Finish(ToGrpc(allowed));
+    return reactor;
+  }
   reloader_.Submit([this, reactor, response] {
     absl::StatusOr<ServingConfig> reloaded = config_->Reload();
     if (!reloaded.ok()) {

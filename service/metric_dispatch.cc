@@ -29,7 +29,8 @@ absl::StatusOr<std::shared_ptr<const Metric>> Lookup(
 absl::StatusOr<MetricCall> Start(const ServingConfig& config,
                                  absl::string_view metric_name,
                                  CallArgs* first_chunk,
-                                 const Cancellation* cancellation) {
+                                 const Cancellation* cancellation,
+                                 uint64_t max_rows) {
   absl::StatusOr<std::shared_ptr<const Metric>> metric =
       Lookup(config, metric_name);
   if (!metric.ok()) return metric.status();
@@ -38,15 +39,15 @@ absl::StatusOr<MetricCall> Start(const ServingConfig& config,
       !s.ok()) {
     return s;
   }
-  return MetricCall::Start(*std::move(metric), *first_chunk, cancellation);
+  return MetricCall::Start(*std::move(metric), *first_chunk, cancellation,
+                           max_rows);
 }
 
-absl::StatusOr<v1::MetricResult> ComputeOnce(const ServingConfig& config,
-                                             absl::string_view metric,
-                                             CallArgs& args,
-                                             const Cancellation* cancellation,
-                                             uint64_t* rows) {
-  absl::StatusOr<MetricCall> call = Start(config, metric, &args, cancellation);
+absl::StatusOr<v1::MetricResult> ComputeOnce(
+    const ServingConfig& config, absl::string_view metric, CallArgs& args,
+    const Cancellation* cancellation, uint64_t max_rows, uint64_t* rows) {
+  absl::StatusOr<MetricCall> call =
+      Start(config, metric, &args, cancellation, max_rows);
   if (!call.ok()) return call.status();
   absl::StatusOr<v1::MetricResult> result = call->AddLastAndFinish(args);
   if (rows != nullptr) *rows = call->rows();
@@ -78,7 +79,7 @@ absl::StatusOr<v1::MetricResult> MetricDispatch::Compute(
     uint64_t* rows) const {
   CallArgs args = ArgsFromRequest(request);
   return ComputeOnce(config_->Current(), request.metric(), args, cancellation,
-                     rows);
+                     max_rows_, rows);
 }
 
 absl::StatusOr<v1::MetricResult> MetricDispatch::ComputeTyped(
@@ -86,7 +87,8 @@ absl::StatusOr<v1::MetricResult> MetricDispatch::ComputeTyped(
     const Cancellation* cancellation, uint64_t* rows) const {
   absl::StatusOr<CallArgs> args = ArgsFromTypedRequest(request);
   if (!args.ok()) return args.status();
-  return ComputeOnce(config_->Current(), metric, *args, cancellation, rows);
+  return ComputeOnce(config_->Current(), metric, *args, cancellation, max_rows_,
+                     rows);
 }
 
 absl::Status MetricDispatch::Stream::Add(
@@ -97,7 +99,7 @@ absl::Status MetricDispatch::Stream::Add(
     serving_ = config_->Current();
     CallArgs first = ArgsFromRequest(chunk);
     absl::StatusOr<MetricCall> call =
-        Start(*serving_, metric_, &first, cancellation_);
+        Start(*serving_, metric_, &first, cancellation_, max_rows_);
     if (!call.ok()) return call.status();
     call_.emplace(*std::move(call));
     return call_->Add(first);

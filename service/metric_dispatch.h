@@ -29,8 +29,11 @@ namespace kpi {
 
 class MetricDispatch {
  public:
-  // `config` must outlive the dispatch.
-  explicit MetricDispatch(const LiveConfig* config) : config_(config) {}
+  // `config` must outlive the dispatch. A call passing `max_rows` rows
+  // fails RESOURCE_EXHAUSTED (MetricCall::Start).
+  explicit MetricDispatch(const LiveConfig* config,
+                          uint64_t max_rows = MetricCall::kDefaultMaxRows)
+      : config_(config), max_rows_(max_rows) {}
 
   v1::ListMetricsResponse ListMetrics() const;
   absl::StatusOr<v1::DescribeMetricResponse> DescribeMetric(
@@ -63,10 +66,12 @@ class MetricDispatch {
 
    private:
     friend class MetricDispatch;
-    Stream(const LiveConfig* config, const Cancellation* cancellation)
-        : config_(config), cancellation_(cancellation) {}
+    Stream(const LiveConfig* config, const Cancellation* cancellation,
+           uint64_t max_rows)
+        : config_(config), cancellation_(cancellation), max_rows_(max_rows) {}
 
     const LiveConfig* config_;
+    uint64_t max_rows_;
     const Cancellation* cancellation_;
     std::string metric_;
     std::optional<ServingConfig> serving_;
@@ -74,11 +79,12 @@ class MetricDispatch {
     uint64_t chunks_ = 0;
   };
   Stream StartStream(const Cancellation* cancellation) const {
-    return Stream(config_, cancellation);
+    return Stream(config_, cancellation, max_rows_);
   }
 
  private:
   const LiveConfig* config_;
+  uint64_t max_rows_;
 };
 
 }  // namespace kpi

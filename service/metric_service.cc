@@ -115,9 +115,14 @@ class MetricServiceImpl::StreamCall final
     std::shared_ptr<StreamCall> call(
         new StreamCall(service, context, response));
     call->self_ = call;
-    call->admitted_ = service->Admit();
+    // The metric is authorized once the first chunk names it.
+    const absl::Status allowed = AuthorizeCallStart(
+        service->authorizer_, *context, "ComputeStream", "", &call->principal_);
+    call->admitted_ = allowed.ok() && service->Admit();
     call->record_ = service->metrics_->Start("ComputeStream");
-    if (!call->admitted_) {
+    if (!allowed.ok()) {
+      call->FinishOnce(ToGrpc(allowed));
+    } else if (!call->admitted_) {
       call->FinishOnce(TooManyCalls(service->limits_.max_calls_in_flight));
     } else {
       service->idle_ticker_.Add(call);
@@ -196,6 +201,11 @@ class MetricServiceImpl::StreamCall final
       status = absl::InvalidArgumentError(
           absl::StrCat("chunk ", received_ - 1, ": ", status.message(),
                        "; the stream is refused whole"));
+    } else if (received_ == 1 &&
+               !(status = AuthorizeMetric(principal_, "ComputeStream",
+                                          chunk_.metric()))
+                    .ok()) {
+      // Refused before any of it is computed.
     } else {
       status = stream_.Add(chunk_);
       if (received_ == 1) record_.SetMetric(stream_.metric());
@@ -244,7 +254,8 @@ class MetricServiceImpl::StreamCall final
   grpc::ByteBuffer buffer_;         // the chunk being read
   v1::ComputeStreamRequest chunk_;  // reused, keeping its capacity
   uint64_t received_ = 0;
-  CallMetrics::Call record_;  // finished with the call
+  const Principal* principal_ = nullptr;  // the caller; null: everyone
+  CallMetrics::Call record_;              // finished with the call
   std::shared_ptr<StreamCall> self_;
 
   std::mutex mutex_;
@@ -255,11 +266,13 @@ class MetricServiceImpl::StreamCall final
 
 MetricServiceImpl::MetricServiceImpl(const LiveConfig* config,
                                      ComputePool* pool, CallMetrics* metrics,
-                                     const ServingLimits& limits)
-    : dispatch_(config),
+                                     const ServingLimits& limits,
+                                     const Authorizer* authorizer)
+    : dispatch_(config, limits.max_rows_per_call),
       pool_(pool),
       metrics_(metrics),
       limits_(limits),
+      authorizer_(authorizer),
       // An idle stream ends within a quarter of the timeout more (at most
       // a second late).
       idle_ticker_(std::clamp<std::chrono::milliseconds>(
@@ -317,19 +330,24 @@ grpc::ServerUnaryReactor* MetricServiceImpl::StartUnary(
     const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
   CallMetrics::Call record = metrics_->Start(method.name, method.metric);
   record.AddRequestBytes(request->Length());
-  const bool admitted = Admit();
+  // A typed method's metric is authorized now; one the request names, in
+  // Serve.
+  const Principal* principal = nullptr;
+  grpc::Status refused = ToGrpc(AuthorizeCallStart(
+      authorizer_, *context, method.name, method.metric, &principal));
+  const bool admitted = refused.ok() && Admit();
   auto* call = new UnaryCall(&calls_in_flight_, admitted);
   if (!admitted) {
-    const grpc::Status refused = TooManyCalls(limits_.max_calls_in_flight);
+    if (refused.ok()) refused = TooManyCalls(limits_.max_calls_in_flight);
     record.Finish(refused.error_code());
     call->Finish(refused);
     return call;
   }
-  pool_->Submit([this, &method, context, request, response, call,
+  pool_->Submit([this, &method, principal, context, request, response, call,
                  record = std::move(record)]() mutable {
     const CallContextCancellation cancellation(context);
-    const grpc::Status status =
-        ToGrpc(Serve(method, cancellation, *request, response, record));
+    const grpc::Status status = ToGrpc(
+        Serve(method, principal, cancellation, *request, response, record));
     record.Finish(status.error_code());
     call->Finish(status);
   });
@@ -354,6 +372,7 @@ grpc::Status MetricServiceImpl::TooManyCalls(int limit) {
 }
 
 absl::Status MetricServiceImpl::Serve(const Method& method,
+                                      const Principal* principal,
                                       const Cancellation& cancellation,
                                       const grpc::ByteBuffer& request,
                                       grpc::ByteBuffer* response,
@@ -369,12 +388,22 @@ absl::Status MetricServiceImpl::Serve(const Method& method,
       v1::DescribeMetricRequest parsed;
       if (absl::Status s = ParseRequest(request, &parsed); !s.ok()) return s;
       record.SetMetric(parsed.metric());
+      if (absl::Status s =
+              AuthorizeMetric(principal, method.name, parsed.metric());
+          !s.ok()) {
+        return s;
+      }
       return Reply(dispatch_.DescribeMetric(parsed), response);
     }
     case Kind::kCompute: {
       v1::ComputeRequest parsed;
       if (absl::Status s = ParseRequest(request, &parsed); !s.ok()) return s;
       record.SetMetric(parsed.metric());
+      if (absl::Status s =
+              AuthorizeMetric(principal, method.name, parsed.metric());
+          !s.ok()) {
+        return s;
+      }
       absl::StatusOr<v1::MetricResult> result =
           dispatch_.Compute(parsed, &cancellation, &rows);
       record.AddRows(rows);

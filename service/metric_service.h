@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "authorizer.h"
 #include "call_metrics.h"
 #include "cancellation.h"
 #include "compute_pool.h"
@@ -32,6 +33,8 @@ namespace kpi {
 struct ServingLimits {
   // Calls (unary and streams) accepted and not yet finished.
   int max_calls_in_flight = 1000;
+  // Rows one call may carry (MetricCall::Start).
+  uint64_t max_rows_per_call = MetricCall::kDefaultMaxRows;
   // How long a stream may wait for its client's next chunk.
   std::chrono::milliseconds stream_idle_timeout{std::chrono::seconds(30)};
 };
@@ -39,9 +42,11 @@ struct ServingLimits {
 class MetricServiceImpl final : public v1::MetricService::Service {
  public:
   // `config`, `pool` and `metrics` (which counts every call) must outlive
-  // the service.
+  // the service, and so must `authorizer`, which decides who may call
+  // (authorizer.h); null: everyone.
   MetricServiceImpl(const LiveConfig* config, ComputePool* pool,
-                    CallMetrics* metrics, const ServingLimits& limits);
+                    CallMetrics* metrics, const ServingLimits& limits,
+                    const Authorizer* authorizer = nullptr);
 
  private:
   class UnaryCall;
@@ -64,8 +69,10 @@ class MetricServiceImpl final : public v1::MetricService::Service {
   bool Admit();
   static grpc::Status TooManyCalls(int limit);
   // Parses `request`, computes and serializes the answer into `*response`;
-  // tells `record` the metric and rows.
-  absl::Status Serve(const Method& method, const Cancellation& cancellation,
+  // tells `record` the metric and rows. A request that names its metric is
+  // first authorized for it (`principal`: null for everyone).
+  absl::Status Serve(const Method& method, const Principal* principal,
+                     const Cancellation& cancellation,
                      const grpc::ByteBuffer& request,
                      grpc::ByteBuffer* response,
                      CallMetrics::Call& record) const;
@@ -74,6 +81,7 @@ class MetricServiceImpl final : public v1::MetricService::Service {
   ComputePool* pool_;
   CallMetrics* metrics_;
   const ServingLimits limits_;
+  const Authorizer* const authorizer_;
   Ticker idle_ticker_;  // ends idle streams
   std::atomic<int> calls_in_flight_{0};
   std::vector<Method> methods_;  // by method index

@@ -31,6 +31,7 @@ absl::flat_hash_map<absl::string_view, NumberFlag> NumberFlags(
   return {
       {"--worker-threads", {&options.worker_threads, 1}},
       {"--max-calls-in-flight", {&options.max_calls_in_flight, 1}},
+      {"--max-rows-per-call", {&options.max_rows_per_call, 1}},
       {"--stream-idle-timeout-ms", {&options.stream_idle_timeout_ms, 1}},
       {"--max-message-bytes", {&options.max_message_bytes, 1}},
       {"--shutdown-grace-seconds", {&options.shutdown_grace_seconds, 0}},
@@ -83,9 +84,11 @@ std::string ServerUsage() {
       "  --plugin-load-timeout-seconds N  how long loading and checking one\n"
       "                            plugin may take before it is refused\n"
       "                            (default 30)\n"
-      "  --worker-threads N        threads computing calls (default: one "
+      "  --worker-threads N        threads computing calls (default: two "
       "per\n"
-      "                            core); gRPC adds a few of its own, and "
+      "                            core, as calls into plugin workers wait "
+      "on\n"
+      "                            them); gRPC adds a few of its own, and "
       "no\n"
       "                            thread waits on a slow client\n"
       "  --max-calls-in-flight N   calls accepted at once, streams "
@@ -93,6 +96,10 @@ std::string ServerUsage() {
       "                            more are refused RESOURCE_EXHAUSTED "
       "(default\n"
       "                            1000)\n"
+      "  --max-rows-per-call N     rows one call may carry, a stream "
+      "included;\n"
+      "                            more fail RESOURCE_EXHAUSTED (default\n"
+      "                            2147483647)\n"
       "  --stream-idle-timeout-ms N  a ComputeStream whose client sends no\n"
       "                            chunk for this long fails "
       "DEADLINE_EXCEEDED\n"
@@ -129,6 +136,34 @@ std::string ServerUsage() {
       "503)\n"
       "                            over plain HTTP there (default: off; see\n"
       "                            docs/operating.md#metrics)\n"
+      "  --tls-cert FILE           serve TLS with this PEM certificate "
+      "chain\n"
+      "                            (the server's certificate first); needs\n"
+      "                            --tls-key\n"
+      "  --tls-key FILE            the certificate's PEM private key; only "
+      "the\n"
+      "                            server's user may read it (chmod 600, or "
+      "640\n"
+      "                            owned by root)\n"
+      "  --tls-client-ca FILE      require a client certificate signed by a "
+      "CA\n"
+      "                            in this PEM file (mutual TLS)\n"
+      "  --tokens-file FILE        require a bearer token on every "
+      "MetricService\n"
+      "                            and AdminService call (metadata\n"
+      "                            'authorization: Bearer TOKEN'); lines are\n"
+      "                            'NAME TOKEN SCOPE[,SCOPE...]', scopes *,\n"
+      "                            admin, method:NAME, metric:NAME. No token:\n"
+      "                            UNAUTHENTICATED; no scope for the call:\n"
+      "                            PERMISSION_DENIED. Health and reflection "
+      "stay\n"
+      "                            open. Readable by the server's user only\n"
+      "  --admin-listen ADDRESS    serve kpi.v1.AdminService (Reload) only "
+      "here,\n"
+      "                            not on --listen; unix:PATH makes a socket "
+      "of\n"
+      "                            mode 0600 (only the server's user may "
+      "reload)\n"
       "  --profiles FILE           named parameter profiles per metric, "
       "JSON:\n"
       "                            {\"health_score\": {\"smb\": "
@@ -138,6 +173,10 @@ std::string ServerUsage() {
       "the\n"
       "                            profiles file changes (inotify)\n"
       "  --help                    print this text\n"
+      "\n"
+      "Listening beyond loopback without TLS, or with nothing checking who\n"
+      "calls, logs a warning at start; see docs/operating.md (\"Who may\n"
+      "call\").\n"
       "\n"
       "A plugin that cannot be loaded, or fails a conformance check, is\n"
       "refused with one log line naming the file and the reason (the check);\n"
@@ -171,6 +210,13 @@ std::string DefaultPluginDirectory() {
 absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv) {
   ServerOptions options;
   const auto number_flags = NumberFlags(options);
+  const absl::flat_hash_map<absl::string_view, std::string*> text_flags = {
+      {"--tls-cert", &options.tls_cert},
+      {"--tls-key", &options.tls_key},
+      {"--tls-client-ca", &options.tls_client_ca},
+      {"--tokens-file", &options.tokens_file},
+      {"--admin-listen", &options.admin_listen},
+  };
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -238,6 +284,13 @@ absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv) {
       absl::StatusOr<absl::string_view> v = take_value();
       if (!v.ok()) return v.status();
       options.metrics_listen = std::string(*v);
+    } else if (auto text = text_flags.find(flag); text != text_flags.end()) {
+      absl::StatusOr<absl::string_view> v = take_value();
+      if (!v.ok()) return v.status();
+      if (v->empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(flag, " is empty"));
+      }
+      *text->second = std::string(*v);
     } else if (flag == "--profiles") {
       absl::StatusOr<absl::string_view> v = take_value();
       if (!v.ok()) return v.status();
@@ -257,6 +310,15 @@ absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv) {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown flag '", arg, "' (see --help)"));
     }
+  }
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-cert and --tls-key go together: the certificate and its key");
+  }
+  if (!options.tls_client_ca.empty() && options.tls_cert.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-client-ca needs --tls-cert and --tls-key: client certificates "
+        "are checked over TLS");
   }
   if (options.plugin_dirs.empty()) {
     options.plugin_dirs.push_back(DefaultPluginDirectory());

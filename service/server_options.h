@@ -24,10 +24,12 @@ struct ServerOptions {
   int worker_memory_limit_mb = 2048;
   int cancel_grace_ms = 500;
   int plugin_load_timeout_seconds = 30;
-  // Threads computing calls (ComputePool); 0 means one per core.
+  // Threads computing calls (ComputePool); 0 means two per core.
   int worker_threads = 0;
   // Calls accepted and not finished; more are refused RESOURCE_EXHAUSTED.
   int max_calls_in_flight = 1000;
+  // Rows one call (a stream included) may carry.
+  int max_rows_per_call = 2147483647;
   // How long a stream may wait for its client's next chunk.
   int stream_idle_timeout_ms = 30000;
   int max_message_bytes = 4 * 1024 * 1024;
@@ -46,13 +48,25 @@ struct ServerOptions {
   // Where Prometheus metrics (GET /metrics) and the plain-HTTP health
   // (GET /healthz) are served; empty for nowhere.
   std::string metrics_listen;
+  // TLS (transport_security.h): the certificate chain and key, PEM; both
+  // empty for none. With client_ca, clients must present a certificate
+  // signed by one of its CAs.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+  // The bearer tokens file (tokens_file.h); empty: every call is allowed.
+  std::string tokens_file;
+  // Where kpi.v1.AdminService is served instead of on `listen` (e.g.
+  // unix:/run/kpi/admin.sock, created mode 0600); empty: on `listen`.
+  std::string admin_listen;
   // Reload when a file in a plugin directory (or the profiles file) changes,
   // as on SIGHUP.
   bool watch = false;
   bool help = false;
 };
 
-// Parses argv. INVALID_ARGUMENT names the flag at fault.
+// Parses argv. INVALID_ARGUMENT names the flag at fault (also --tls-cert
+// without --tls-key or the reverse, and --tls-client-ca without them).
 absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv);
 
 // The text --help prints.

@@ -121,12 +121,27 @@ absl::StatusOr<Invocation> ParseCommandLine(absl::Span<const std::string> args,
       invocation.options.json = true;
       continue;
     }
+    if (arg == "--tls") {
+      invocation.options.tls = true;
+      continue;
+    }
     // The flags that take a value, as "--flag value" or "--flag=value".
     const size_t equals = arg.find('=');
     const std::string name = arg.substr(0, equals);
+    // The flags that name a file or variable, and what they set.
+    const std::pair<absl::string_view, std::string*> path_flags[] = {
+        {"--token", &invocation.options.token_file},
+        {"--token-env", &invocation.options.token_env},
+        {"--tls-ca", &invocation.options.tls_ca},
+        {"--tls-cert", &invocation.options.tls_cert},
+        {"--tls-key", &invocation.options.tls_key}};
+    std::string* path_target = nullptr;
+    for (const auto& [flag, target] : path_flags) {
+      if (name == flag) path_target = target;
+    }
     const bool takes_value = name == "--server" || name == "--timeout" ||
                              name == "--input-json" || name == "--group-by" ||
-                             name == "--profile";
+                             name == "--profile" || path_target != nullptr;
     if (!takes_value) {
       return UsageError(absl::StrCat("unknown flag \"", name, "\"", kSeeHelp));
     }
@@ -138,7 +153,10 @@ absl::StatusOr<Invocation> ParseCommandLine(absl::Span<const std::string> args,
     } else {
       return UsageError(absl::StrCat(name, " needs a value", kSeeHelp));
     }
-    if (name == "--server") {
+    if (path_target != nullptr) {
+      if (value.empty()) return UsageError(absl::StrCat(name, " is empty"));
+      *path_target = value;
+    } else if (name == "--server") {
       if (value.empty()) return UsageError("--server: HOST:PORT is empty");
       invocation.options.server = value;
     } else if (name == "--timeout") {
@@ -160,6 +178,21 @@ absl::StatusOr<Invocation> ParseCommandLine(absl::Span<const std::string> args,
     } else {
       invocation.input_json = value;
     }
+  }
+
+  const Options& options = invocation.options;
+  if (!options.token_file.empty() && !options.token_env.empty()) {
+    return UsageError(
+        absl::StrCat("--token and --token-env: give one of them", kSeeHelp));
+  }
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return UsageError(absl::StrCat(
+        "--tls-cert and --tls-key go together: the client certificate and "
+        "its key",
+        kSeeHelp));
+  }
+  if (!options.tls_ca.empty() || !options.tls_cert.empty()) {
+    invocation.options.tls = true;
   }
 
   if (positional.empty()) {

@@ -1,6 +1,8 @@
 // The command line of `kpi`: global flags, a command and its arguments.
 //
-//   kpi [--server HOST:PORT] [--json] [--timeout SECONDS] COMMAND [ARGS]
+//   kpi [--server HOST:PORT] [--json] [--timeout SECONDS]
+//       [--token FILE | --token-env VAR] [--tls] [--tls-ca FILE]
+//       [--tls-cert FILE --tls-key FILE] COMMAND [ARGS]
 //
 // compute also takes --input-json JSON|@FILE|-, --group-by COLUMN[,...] and
 // --profile NAME.
@@ -36,6 +38,18 @@ struct Options {
   absl::Duration timeout = absl::Seconds(30);
   // Print the server's response as JSON instead of text.
   bool json = false;
+  // Where the bearer token comes from: a file (--token) or an environment
+  // variable (--token-env), never the command line, which every user of
+  // the machine can read (ps). At most one is set. See credentials.h.
+  std::string token_file;
+  std::string token_env;
+  // TLS: on with --tls or any of the files. tls_ca holds the CAs that may
+  // sign the server's certificate (empty: the system's); tls_cert and
+  // tls_key, both or neither, a client certificate (mutual TLS).
+  bool tls = false;
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 // A parsed command line.
@@ -62,7 +76,8 @@ struct Invocation {
 // of $KPI_SERVER, or empty. "-h", "--help" anywhere, or the command
 // "help [COMMAND]", ask for help; then missing operands are not errors.
 // Returns a UsageError for an unknown command or flag, a flag without its
-// value, a --timeout that is not a positive number of seconds, an empty
+// value, a --timeout that is not a positive number of seconds, --token with
+// --token-env, --tls-cert without --tls-key or the reverse, an empty
 // --group-by name or --profile, --input-json, --group-by or --profile
 // outside compute, or the wrong number of operands.
 absl::StatusOr<Invocation> ParseCommandLine(absl::Span<const std::string> args,

@@ -186,5 +186,38 @@ TEST(ParseCommandLineTest, UsageErrors) {
                    "reload takes no arguments, got \"now\" (see kpi --help)");
 }
 
+TEST(ParseCommandLineTest, TokenAndTlsFlags) {
+  absl::StatusOr<Invocation> invocation =
+      Parse({"--token", "/run/kpi/token", "list", "--tls-ca=/etc/kpi/ca.pem",
+             "--tls-cert", "c.pem", "--tls-key", "k.pem"});
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_EQ(invocation->options.token_file, "/run/kpi/token");
+  EXPECT_EQ(invocation->options.token_env, "");
+  EXPECT_TRUE(invocation->options.tls);
+  EXPECT_EQ(invocation->options.tls_ca, "/etc/kpi/ca.pem");
+  EXPECT_EQ(invocation->options.tls_cert, "c.pem");
+  EXPECT_EQ(invocation->options.tls_key, "k.pem");
+
+  invocation = Parse({"list", "--token-env", "KPI_TOKEN", "--tls"});
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_EQ(invocation->options.token_env, "KPI_TOKEN");
+  EXPECT_TRUE(invocation->options.tls);
+  EXPECT_EQ(invocation->options.tls_ca, "");
+
+  EXPECT_FALSE(Parse({"list"})->options.tls);
+}
+
+TEST(ParseCommandLineTest, TokenAndTlsFlagErrors) {
+  ExpectUsageError(Parse({"list", "--token", "t", "--token-env", "T"}),
+                   "--token and --token-env: give one of them (see kpi "
+                   "--help)");
+  ExpectUsageError(Parse({"list", "--tls-cert", "c.pem"}),
+                   "--tls-cert and --tls-key go together: the client "
+                   "certificate and its key (see kpi --help)");
+  ExpectUsageError(Parse({"list", "--token="}), "--token is empty");
+  ExpectUsageError(Parse({"list", "--tls-ca"}),
+                   "--tls-ca needs a value (see kpi --help)");
+}
+
 }  // namespace
 }  // namespace kpi::cli

@@ -9,6 +9,7 @@
 #include "cli_status.h"
 #include "command_line.h"
 #include "commands.h"
+#include "credentials.h"
 #include "metric_client.h"
 #include "usage.h"
 
@@ -27,8 +28,15 @@ int main(int argc, char** argv) {
     return static_cast<int>(ExitCode::kOk);
   }
 
+  absl::StatusOr<kpi::cli::Credentials> credentials =
+      kpi::cli::LoadCredentials(invocation->options);
+  if (!credentials.ok()) {
+    std::cerr << kpi::cli::ErrorLine(credentials.status()) << "\n";
+    return static_cast<int>(kpi::cli::ExitCodeFor(credentials.status()));
+  }
   kpi::cli::MetricClient client(invocation->options.server,
-                                invocation->options.timeout);
+                                invocation->options.timeout,
+                                *std::move(credentials));
   const absl::Status status =
       kpi::cli::RunCommand(*invocation, client, std::cin, std::cout);
   std::cout.flush();

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "cli_status.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
@@ -13,8 +14,19 @@
 namespace kpi::cli {
 namespace {
 
+std::shared_ptr<grpc::ChannelCredentials> ChannelCredentials(
+    const Credentials& credentials) {
+  if (!credentials.tls) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = credentials.ca_pem;  // empty: the system's
+  options.pem_cert_chain = credentials.cert_pem;
+  options.pem_private_key = credentials.key_pem;
+  return grpc::SslCredentials(options);
+}
+
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& server,
-                                           absl::Duration timeout) {
+                                           absl::Duration timeout,
+                                           const Credentials& credentials) {
   grpc::ChannelArguments args;
   // gRPC gives a connection attempt max(backoff, min reconnect backoff),
   // 20 s by default. Waiting that long for a server that is not there helps
@@ -24,16 +36,20 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& server,
       std::min(timeout, MetricClient::kConnectTimeout)));
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, std::max(connect_ms, 100));
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, std::max(connect_ms, 100));
-  return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(),
+  return grpc::CreateCustomChannel(server, ChannelCredentials(credentials),
                                    args);
 }
 
 }  // namespace
 
-MetricClient::MetricClient(std::string server, absl::Duration timeout)
+MetricClient::MetricClient(std::string server, absl::Duration timeout,
+                           Credentials credentials)
     : server_(std::move(server)),
       timeout_(timeout),
-      channel_(MakeChannel(server_, timeout_)),
+      authorization_(credentials.token.empty()
+                         ? ""
+                         : absl::StrCat("Bearer ", credentials.token)),
+      channel_(MakeChannel(server_, timeout_, credentials)),
       metrics_(kpi::v1::MetricService::NewStub(channel_)),
       admin_(kpi::v1::AdminService::NewStub(channel_)) {}
 
@@ -46,6 +62,9 @@ absl::StatusOr<Response> MetricClient::Call(Client& client, Method method,
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        absl::ToChronoMilliseconds(timeout));
+  if (!authorization_.empty()) {
+    context.AddMetadata("authorization", authorization_);
+  }
   Response response;
   const grpc::Status status = (client.*method)(&context, request, &response);
   if (status.ok()) return response;

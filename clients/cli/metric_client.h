@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "credentials.h"
 #include "grpcpp/channel.h"
 #include "kpi/v1/admin_service.grpc.pb.h"
 #include "kpi/v1/metric_service.grpc.pb.h"
@@ -20,11 +21,14 @@ namespace kpi::cli {
 // channel. Not thread-safe; the CLI makes one call at a time.
 class MetricClient {
  public:
-  // Connects lazily to `server` (HOST:PORT, or any gRPC target), without
-  // TLS. Each call must finish within `timeout`; a connection attempt is
-  // given at most kConnectTimeout (or `timeout`, if shorter).
+  // Connects lazily to `server` (HOST:PORT, or any gRPC target), with TLS
+  // when `credentials.tls`, and sends `credentials.token` (if any) as a
+  // bearer token on every call. Each call must finish within `timeout`; a
+  // connection attempt is given at most kConnectTimeout (or `timeout`, if
+  // shorter).
   // REQUIRES: timeout > absl::ZeroDuration().
-  MetricClient(std::string server, absl::Duration timeout);
+  MetricClient(std::string server, absl::Duration timeout,
+               Credentials credentials = {});
 
   MetricClient(const MetricClient&) = delete;
   MetricClient& operator=(const MetricClient&) = delete;
@@ -55,6 +59,7 @@ class MetricClient {
 
   std::string server_;
   absl::Duration timeout_;
+  std::string authorization_;  // "Bearer TOKEN", or empty
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<kpi::v1::MetricService::Stub> metrics_;
   std::unique_ptr<kpi::v1::AdminService::Stub> admin_;

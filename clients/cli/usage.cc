@@ -27,6 +27,20 @@ Global flags (before or after the command):
                        mapping, proto field names, fields at their default
                        value left out) instead of text.
   --timeout SECONDS    Deadline of each call to the server. Default: 30.
+  --token FILE         Send the bearer token in FILE (its first and only
+                       word) on every call, for a server started with
+                       --tokens-file. Never the token itself on the command
+                       line: every user of the machine can read it there.
+  --token-env VAR      The same, the token read from the environment
+                       variable VAR.
+  --tls                Connect with TLS, checking the server's certificate
+                       against the system's CAs.
+  --tls-ca FILE        Connect with TLS, checking the server's certificate
+                       against the CA certificates in FILE (PEM).
+  --tls-cert FILE, --tls-key FILE
+                       Present this client certificate (PEM) and its key,
+                       for a server started with --tls-client-ca (implies
+                       --tls).
   -h, --help           Show help: of kpi, or of the command it follows.
 
 Exit status:
@@ -38,7 +52,9 @@ Exit status:
      parameter of the metric, a value that does not parse. Nothing was
      computed.
   3  The server cannot be reached; printed as
-     "kpi: cannot reach kpi-server at HOST:PORT: <reason>".
+     "kpi: cannot reach kpi-server at HOST:PORT: <reason>". A TLS handshake
+     that fails (a plaintext client, an untrusted certificate, a missing
+     client certificate) looks like this too.
 
 Examples:
   kpi list
@@ -48,6 +64,7 @@ Examples:
   kpi compute nps scores=10,9,3,7 plan=basic,pro,pro,basic --group-by plan
   kpi compute health_score --input-json @signals.json --profile enterprise
   kpi --server kpi.internal:50051 --json compute nps --input-json @survey.json
+  kpi --server kpi.internal:50051 --tls-ca ca.pem --token ~/.kpi-token list
   kpi reload
 
 Run "kpi help COMMAND" for the details of a command.

@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "kpi/plugin.hpp"
@@ -157,7 +158,8 @@ class HealthScore {
   // host never passes NaN, so it cannot be a real value).
   using Values = std::vector<double>;
 
-  // The position of `name` in signals_, or -1.
+  // The position of `name` in signals_, or -1. O(log signals): a call may
+  // declare many signals, and every row looks its signal up.
   int64_t SignalIndex(std::string_view name) const;
   // Stores `value` in slot `signal` of `values`; throws when it is taken.
   void Store(std::string_view customer, size_t signal, double value,
@@ -166,6 +168,8 @@ class HealthScore {
   static double Normalise(const Signal& signal, double value);
 
   std::vector<Signal> signals_;
+  // (name, position in signals_), sorted by name.
+  std::vector<std::pair<std::string, int64_t>> by_name_;
   std::vector<Band> bands_;
   bool missing_is_zero_ = false;
   std::unordered_map<std::string, Values> customers_;

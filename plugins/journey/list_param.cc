@@ -1,7 +1,6 @@
 #include "plugins/journey/list_param.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 
@@ -53,9 +52,10 @@ std::vector<std::string_view> ListItems(std::string_view param,
 double ParseNumber(std::string_view what, std::string_view text) {
   const std::string copy(Trim(text));  // strtod needs a NUL-terminated string
   char* end = nullptr;
-  errno = 0;
+  // Not errno: strtod sets ERANGE on underflow too, and "1e-320" is a
+  // finite number (a subnormal, or 0 below those), not an error.
   const double value = copy.empty() ? 0 : std::strtod(copy.c_str(), &end);
-  if (copy.empty() || end != copy.c_str() + copy.size() || errno == ERANGE ||
+  if (copy.empty() || end != copy.c_str() + copy.size() ||
       !std::isfinite(value)) {
     throw sdk::InvalidArgument(std::string(what) + " " + Quote(text) +
                                " is not a finite number");

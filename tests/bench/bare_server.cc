@@ -1,11 +1,16 @@
 // kpi-bare-server: the limit of the RPC path. Serves the kpi.v1.MetricService
-// methods the benchmark calls with the threading model of kpi-server (the
-// sync API on gRPC's thread pool, the same transport and allocator settings:
-// server_transport.h), but answers without computing: unary calls get a
-// constant, a stream is read -- every chunk received and parsed -- and
-// answered with a constant and its chunk count.
+// methods the benchmark calls with kpi-server's transport and allocator
+// settings (server_transport.h), but answers without computing: unary calls
+// -- their request received and parsed -- get a constant, a stream is read
+// -- every chunk received and parsed -- and answered with a constant and its
+// chunk count.
 //
-//   kpi-bare-server [--listen HOST:PORT]
+//   kpi-bare-server [--listen HOST:PORT] [--api sync|callback]
+//
+// --api sync (default) serves on the sync API's thread pool; --api callback
+// on the callback API, answering unary calls inline on gRPC's threads --
+// the fastest a C++ gRPC server answers a parsed request, which h2load runs
+// compare kpi-server against (streams: sync only).
 //
 // Logs "bare-server: serving on port P" on stderr; stops on SIGINT/SIGTERM.
 #include <grpcpp/grpcpp.h>
@@ -56,15 +61,47 @@ class BareService final : public kpi::v1::MetricService::Service {
   }
 };
 
+class CallbackBareService final
+    : public kpi::v1::MetricService::CallbackService {
+ public:
+  grpc::ServerUnaryReactor* ComputeNps(
+      grpc::CallbackServerContext* context, const kpi::v1::ComputeNpsRequest*,
+      kpi::v1::ComputeNpsResponse* response) override {
+    return Answer(context, "nps", response->mutable_result());
+  }
+  grpc::ServerUnaryReactor* ComputeChurnRate(
+      grpc::CallbackServerContext* context,
+      const kpi::v1::ComputeChurnRateRequest*,
+      kpi::v1::ComputeChurnRateResponse* response) override {
+    return Answer(context, "churn_rate", response->mutable_result());
+  }
+
+ private:
+  static grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
+                                          const char* metric,
+                                          kpi::v1::MetricResult* result) {
+    SetConstant(metric, result);
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:0";
+  bool callback = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
       listen = argv[++i];
+    } else if (std::strcmp(argv[i], "--api") == 0 && i + 1 < argc &&
+               (std::strcmp(argv[i + 1], "sync") == 0 ||
+                std::strcmp(argv[i + 1], "callback") == 0)) {
+      callback = std::strcmp(argv[++i], "callback") == 0;
     } else {
-      std::cerr << "usage: kpi-bare-server [--listen HOST:PORT]\n";
+      std::cerr << "usage: kpi-bare-server [--listen HOST:PORT] "
+                   "[--api sync|callback]\n";
       return 2;
     }
   }
@@ -75,12 +112,17 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  BareService service;
+  BareService sync_service;
+  CallbackBareService callback_service;
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
   kpi::ConfigureTransport(builder, kMaxMessageBytes);
-  builder.RegisterService(&service);
+  if (callback) {
+    builder.RegisterService(&callback_service);
+  } else {
+    builder.RegisterService(&sync_service);
+  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     std::cerr << "bare-server: cannot listen on " << listen << std::endl;

@@ -16,10 +16,13 @@ import datetime
 import json
 import os
 import platform
+import random
 import re
 import signal
+import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -55,6 +58,19 @@ STREAM_CASES = [
 ]
 
 
+# The h2load phase: ComputeNps with 100 scores, driven by nghttp2's h2load --
+# one C thread, lighter than any of the servers, so the server is what is
+# measured -- at three concurrencies: (connections, streams per
+# connection). Against kpi-server both ways, bare servers on the sync and
+# the callback API (both parse the request and answer a constant), and the
+# Python service.
+H2LOAD_LEVELS = [(4, 8), (8, 16), (16, 32)]
+H2LOAD_SERVICES = ["kpi", "kpi_none", "bare", "bare_callback", "python"]
+H2LOAD_NAMES = {"bare": "bare gRPC, sync API",
+                "bare_callback": "bare gRPC, callback API"}
+H2LOAD_ROUNDS = 2
+
+
 class Server:
     """A server process started for one or more cases; knows its port."""
 
@@ -63,10 +79,14 @@ class Server:
         self.process = subprocess.Popen(argv, stderr=subprocess.PIPE,
                                         stdout=subprocess.DEVNULL, text=True)
         self.port = None
+        self.metrics_port = None  # kpi-server with --metrics-listen
         ready = threading.Event()
 
         def drain():
             for line in self.process.stderr:
+                metrics = re.search(r"metrics on .*\(port (\d+)\)", line)
+                if metrics:
+                    self.metrics_port = int(metrics.group(1))
                 match = re.search(r"on port (\d+)", line)
                 if match and self.port is None:
                     self.port = int(match.group(1))
@@ -138,6 +158,8 @@ def start_server(service, build):
                      "127.0.0.1:0", "--isolation", "none"],
         "bare": [os.path.join(bin_dir, "kpi-bare-server"), "--listen",
                  "127.0.0.1:0"],
+        "bare_callback": [os.path.join(bin_dir, "kpi-bare-server"),
+                          "--listen", "127.0.0.1:0", "--api", "callback"],
         "python": ["/usr/bin/python3",
                    os.path.join(ROOT, "tests", "bench", "py_service.py"),
                    "--gen-dir", os.path.join(build, "tests", "bench",
@@ -195,6 +217,167 @@ def unary_phase(build, flags, rounds):
         for server in servers.values():
             server.stop()
     return list(best.values())
+
+
+def nps_request_body():
+    """A gRPC-framed kpi.v1.ComputeNpsRequest of 100 scores 0-10: field 1,
+    packed doubles, behind the 5-byte gRPC message header."""
+    rng = random.Random(42)
+    doubles = struct.pack("<100d", *[rng.randint(0, 10) for _ in range(100)])
+    message = b"\x0a" + bytes([0x80 | (len(doubles) & 0x7f),
+                                len(doubles) >> 7]) + doubles
+    return b"\x00" + struct.pack(">I", len(message)) + message
+
+
+def h2load(server, body, connections, streams, seconds):
+    """One h2load run; QPS from its summary, latency percentiles from its
+    per-request log."""
+    with tempfile.NamedTemporaryFile(suffix=".log") as log:
+        argv = ["h2load", "-c", str(connections), "-m", str(streams),
+                "-D", str(seconds), "--warm-up-time=1",
+                "-H", "content-type: application/grpc", "-H", "te: trailers",
+                "-d", body, "--log-file", log.name,
+                f"http://127.0.0.1:{server.port}/"
+                "kpi.v1.MetricService/ComputeNps"]
+        out = subprocess.run(argv, check=True, capture_output=True,
+                             text=True).stdout
+        latencies = sorted(int(line.split("\t")[2]) for line in
+                           open(log.name) if line.count("\t") >= 2)
+    qps = float(re.search(r"finished in .*?, ([\d.]+) req/s", out).group(1))
+    done = re.search(r"requests: \d+ total, \d+ started, (\d+) done, "
+                     r"(\d+) succeeded, (\d+) failed, (\d+) errored", out)
+
+    def pct(p):
+        return latencies[min(len(latencies) - 1,
+                             int(p * len(latencies)))] if latencies else None
+    return {"qps": qps, "p50_us": pct(0.50), "p99_us": pct(0.99),
+            "requests": int(done.group(1)), "failed": int(done.group(3)) +
+            int(done.group(4))}
+
+
+def grpc_ok_calls(server_port_metrics):
+    """kpi_calls_total{method="ComputeNps",code="OK"} from a kpi-server's
+    /metrics: h2load sees HTTP 200 either way, so the server's own count
+    shows the calls really computed."""
+    import urllib.request
+    text = urllib.request.urlopen(
+        f"http://127.0.0.1:{server_port_metrics}/metrics").read().decode()
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("kpi_calls_total{") and
+               'method="ComputeNps"' in line and 'code="OK"' in line)
+
+
+def h2load_phase(build, seconds, rounds):
+    """Every H2LOAD_SERVICES server at every level, `rounds` times; the best
+    round per (service, level) counts."""
+    body_file = tempfile.NamedTemporaryFile(suffix=".grpc", delete=False)
+    body_file.write(nps_request_body())
+    body_file.close()
+    servers = {}
+    best = {}
+    try:
+        for service in H2LOAD_SERVICES:
+            server = start_server(service, build)
+            if service in ("kpi", "kpi_none"):
+                server.stop()
+                argv = server.process.args + ["--metrics-listen",
+                                              "127.0.0.1:0"]
+                server = Server(argv, service)
+            servers[service] = server
+        for _ in range(rounds):
+            for connections, streams in H2LOAD_LEVELS:
+                for service, server in servers.items():
+                    print(f"bench: h2load {service} {connections}x{streams}",
+                          file=sys.stderr, flush=True)
+                    result = h2load(server, body_file.name, connections,
+                                    streams, seconds)
+                    result.update(service=service,
+                                  in_flight=connections * streams,
+                                  level=f"{connections}x{streams}")
+                    key = (service, result["level"])
+                    if key not in best or result["qps"] > best[key]["qps"]:
+                        best[key] = result
+        for service in ("kpi", "kpi_none"):
+            port = servers[service].metrics_port
+            if port:
+                best[(service, "ok_calls")] = {
+                    "service": service, "level": "ok_calls",
+                    "ok_calls": grpc_ok_calls(port)}
+    finally:
+        for server in servers.values():
+            server.stop()
+        os.unlink(body_file.name)
+    return list(best.values())
+
+
+def h2load_targets(results):
+    """kpi-server vs the fastest bare server at each level: QPS >= 0.8x,
+    p99 <= 1.5x; and >= 10x the Python service."""
+    by = {(r["service"], r["level"]): r for r in results}
+    rows = []
+    for connections, streams in H2LOAD_LEVELS:
+        level = f"{connections}x{streams}"
+        bare = [by.get((s, level)) for s in ("bare", "bare_callback")]
+        bare = [b for b in bare if b]
+        if not bare:
+            continue
+        fastest = max(bare, key=lambda b: b["qps"])
+        for service in ("kpi", "kpi_none"):
+            mine = by.get((service, level))
+            if not mine:
+                continue
+            name = SERVICE_NAMES[service]
+            q = ratio(mine["qps"], fastest["qps"])
+            rows.append({"target": f"h2load {level}: {name} QPS vs fastest "
+                                   f"bare ({H2LOAD_NAMES[fastest['service']]})",
+                         "ratio": q, "ceiling": None, "required": ">= 0.8",
+                         "verdict": "PASS" if q and q >= 0.8 else "MISS"})
+            p = ratio(mine["p99_us"], fastest["p99_us"])
+            rows.append({"target": f"h2load {level}: {name} p99 vs that "
+                                   "bare server's p99",
+                         "ratio": p, "ceiling": None, "required": "<= 1.5",
+                         "verdict": "PASS" if p and p <= 1.5 else "MISS"})
+            py = by.get(("python", level))
+            if py:
+                v = ratio(mine["qps"], py["qps"])
+                rows.append({"target": f"h2load {level}: {name} QPS vs "
+                                       "Python grpcio+numpy",
+                             "ratio": v, "ceiling": None, "required": ">= 10",
+                             "verdict": "PASS" if v and v >= 10 else "MISS"})
+    return rows
+
+
+def h2load_markdown(results):
+    by = {(r["service"], r["level"]): r for r in results}
+    levels = [f"{c}x{m}" for c, m in H2LOAD_LEVELS]
+    lines = ["## Small calls under h2load", "",
+             "ComputeNps with 100 scores, driven by h2load (nghttp2's load "
+             "generator: one C thread, so the server is the bottleneck); "
+             "QPS and p99 latency (us) at each number of requests in flight "
+             "(connections x streams each). The bare servers parse the "
+             "request and answer a constant.", "",
+             "| server | " + " | ".join(
+                 f"{l} ({eval(l.replace('x', '*'))} in flight)"
+                 for l in levels) + " |",
+             "|---|" + "---|" * len(levels)]
+    for service in H2LOAD_SERVICES:
+        cells = []
+        for level in levels:
+            r = by.get((service, level))
+            cells.append(f"{r['qps']:,.0f} req/s, p99 {r['p99_us']:,} us"
+                         if r else "-")
+        name = H2LOAD_NAMES.get(service, SERVICE_NAMES.get(service, service))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    for service in ("kpi", "kpi_none"):
+        ok = by.get((service, "ok_calls"))
+        if ok:
+            lines.append("")
+            lines.append(f"{SERVICE_NAMES[service]} counted "
+                         f"{ok['ok_calls']:,.0f} ComputeNps calls answered OK "
+                         "(its own kpi_calls_total), so h2load's HTTP 200s "
+                         "were real answers.")
+    lines.append("")
+    return "\n".join(lines)
 
 
 def machine():
@@ -347,6 +530,7 @@ def markdown(report):
         c = "-" if t["ceiling"] is None else f"{t['ceiling']:.2f}"
         lines.append(f"| {t['target']} | {v} | {c} | {t['required']} | "
                      f"**{t['verdict']}** |")
+    lines += ["", h2load_markdown(report.get("h2load", []))]
     lines += [
         "",
         "## Unary calls (QPS; latency p50 / p90 / p99 in microseconds)",
@@ -464,6 +648,8 @@ def main():
     started = time.time()
     report["results"] += unary_phase(build, unary_flags,
                                      1 if args.quick else UNARY_ROUNDS)
+    report["h2load"] = h2load_phase(build, 2 if args.quick else 5,
+                                    1 if args.quick else H2LOAD_ROUNDS)
     for service in SERVICES:
         for name, case, flags, _ in STREAM_CASES:
             if args.quick:
@@ -477,7 +663,8 @@ def main():
                                           name=name))
     print("bench: micro-benchmarks", file=sys.stderr, flush=True)
     report["micro"] = micro(build, args.quick)
-    report["targets"] = targets(report["results"])
+    report["targets"] = targets(report["results"]) + \
+        h2load_targets(report["h2load"])
     report["seconds"] = time.time() - started
 
     with open(json_path, "w") as f:

@@ -241,9 +241,11 @@ class WritablePluginTest : public ::testing::Test {
     rmdir(dir_.c_str());
   }
   std::shared_ptr<const MetricRegistry> Load(bool allow_writable) {
+    MetricRegistry::Options options;
+    options.allow_writable = allow_writable;
     absl::StatusOr<std::shared_ptr<const MetricRegistry>> loaded =
-        MetricRegistry::Load({dir_}, [](absl::string_view) {},
-                             {true, allow_writable});
+        MetricRegistry::Load(
+            {dir_}, [](absl::string_view) {}, options);
     EXPECT_TRUE(loaded.ok()) << loaded.status();
     return *loaded;
   }

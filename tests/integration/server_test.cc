@@ -545,8 +545,9 @@ TEST(ServerCommandLineTest, HelpDocumentsEveryFlag) {
   for (const char* flag :
        {"--listen", "--plugin-dir", "--worker-threads", "--max-message-bytes",
         "--shutdown-grace-seconds", "--skip-plugin-checks",
-        "--allow-writable-plugins", "--profiles", "--watch", "SIGHUP",
-        "AdminService/Reload"}) {
+        "--allow-writable-plugins", "--profiles", "--watch", "--tls-cert",
+        "--tls-key", "--tls-client-ca", "--tokens-file", "--admin-listen",
+        "SIGHUP", "AdminService/Reload"}) {
     EXPECT_THAT(help.out, HasSubstr(flag));
   }
   testing::CommandResult bad = RunCommand({KPI_SERVER_BINARY, "--colour"});
