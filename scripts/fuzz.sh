@@ -8,7 +8,7 @@
 # first crash, naming the input that reproduces it.
 #
 # Usage: scripts/fuzz.sh [-t SECONDS] [TARGET...]
-#   -t SECONDS  per target (default 10: what scripts/test.sh runs)
+#   -t SECONDS  per target (default 10: the bounded run)
 #   TARGET      compute_request compute_stream typed_request group_by
 #               profiles plugin_update isolation_parity (default: all)
 # Extra libFuzzer flags come from KPI_FUZZ_FLAGS, e.g. KPI_FUZZ_FLAGS=-fork=2.
