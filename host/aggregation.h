@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "bound_params.h"
 #include "call_args.h"
@@ -42,6 +43,18 @@ class Aggregation {
       const kpi_chunk& chunk, const std::vector<ColumnArg>& keys) {
     if (absl::Status s = Update(chunk, keys); !s.ok()) return s;
     return Finish();
+  }
+  // UpdateAndFinish, with the result passed to `done` (exactly once) rather
+  // than returned: in this process, before this returns; from a worker,
+  // later, on the reply thread (plugin_worker.h, AwaitThen), so the calling
+  // thread is not held while the plugin computes. The aggregation may be
+  // destroyed as soon as this returns.
+  using ResultCallback =
+      absl::AnyInvocable<void(absl::StatusOr<v1::MetricResult>) &&>;
+  virtual void UpdateAndFinishThen(const kpi_chunk& chunk,
+                                   const std::vector<ColumnArg>& keys,
+                                   ResultCallback done) {
+    std::move(done)(UpdateAndFinish(chunk, keys));
   }
 };
 

@@ -203,6 +203,23 @@ absl::StatusOr<v1::MetricResult> MetricCall::AddLastAndFinish(
   return aggregation_->UpdateAndFinish(bound->chunk(), keys);
 }
 
+void MetricCall::AddLastAndFinishThen(const CallArgs& chunk, Done done) {
+  std::optional<BoundChunk> bound;
+  std::vector<ColumnArg> keys;
+  absl::Status status = Prepare(chunk, bound, keys);
+  if (status.ok()) status = CheckComplete();
+  if (!status.ok()) {
+    std::move(done)(status, rows_);
+    return;
+  }
+  aggregation_->UpdateAndFinishThen(
+      bound->chunk(), keys,
+      [rows = rows_, done = std::move(done)](
+          absl::StatusOr<v1::MetricResult> result) mutable {
+        std::move(done)(std::move(result), rows);
+      });
+}
+
 absl::StatusOr<v1::MetricResult> ComputeOnce(
     std::shared_ptr<const Metric> metric, const CallArgs& args,
     const Cancellation* cancellation) {

@@ -54,6 +54,14 @@ class MetricCall {
 
   // Add(last_chunk) then Finish(), in one exchange with a plugin worker.
   absl::StatusOr<v1::MetricResult> AddLastAndFinish(const CallArgs& chunk);
+  // The same, with the result and the call's rows passed to `done`
+  // (exactly once): before this returns for a plugin in this process or a
+  // refused chunk; later, on the reply thread, from a plugin worker
+  // (Aggregation::UpdateAndFinishThen). The call may be destroyed as soon
+  // as this returns.
+  using Done = absl::AnyInvocable<void(absl::StatusOr<v1::MetricResult> result,
+                                       uint64_t rows) &&>;
+  void AddLastAndFinishThen(const CallArgs& chunk, Done done);
 
   // Rows added so far (bound and validated).
   uint64_t rows() const { return rows_; }

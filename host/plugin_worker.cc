@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "reply_watcher.h"
 #include "shared_buffer.h"
 #include "unix_io.h"
 #include "worker_protocol.h"
@@ -532,60 +533,61 @@ absl::StatusOr<std::unique_ptr<PluginWorker::Pending>> PluginWorker::Send(
       new Pending(*std::move(live), std::move(channel)));
 }
 
-absl::Status PluginWorker::Await(std::unique_ptr<Pending> pending,
-                                 std::string* result,
-                                 const Cancellation* cancellation) {
-  Process& process = *pending->process_;
-  Channel& channel = *pending->channel_;
-  SharedBuffer& buffer = channel.buffer;
-  absl::Status cancelled;
-  Clock::time_point cancelled_at;
-  for (;;) {
-    pollfd ready{channel.socket, POLLIN, 0};
-    const int polled = poll(&ready, 1, static_cast<int>(kPollTick.count()));
-    if (polled > 0) {
-      char byte;
-      const ssize_t n = read(channel.socket, &byte, 1);
-      if (n == 1) break;
-      if (n < 0 && errno == EINTR) continue;
-      const absl::Status death =
-          Died(process, "", absl::StatusCode::kUnavailable);
-      return cancelled.ok() ? death : cancelled;
+PluginWorker::Doorbell PluginWorker::ReadDoorbell(const Pending& pending) {
+  char byte;
+  const ssize_t n = read(pending.channel_->socket, &byte, 1);
+  if (n == 1) return Doorbell::kRang;
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return Doorbell::kNotYet;
+  return Doorbell::kBroken;
+}
+
+absl::Status PluginWorker::Broken(Pending& pending, const Wait& wait) {
+  const absl::Status death =
+      Died(*pending.process_, "", absl::StatusCode::kUnavailable);
+  return wait.cancelled.ok() ? death : wait.cancelled;
+}
+
+std::optional<absl::Status> PluginWorker::CheckWait(
+    Pending& pending, const Cancellation* cancellation, Wait& wait) {
+  const Clock::time_point now = Clock::now();
+  if (now - wait.started < kPollTick) return std::nullopt;
+  Process& process = *pending.process_;
+  if (cancellation != nullptr && wait.cancelled.ok()) {
+    wait.cancelled = cancellation->Check();
+    if (!wait.cancelled.ok()) {
+      pending.channel_->buffer.header().cancel.store(ReasonOf(wait.cancelled),
+                                                     std::memory_order_relaxed);
+      wait.cancelled_at = now;
     }
-    if (polled < 0 && errno != EINTR) {
-      return Died(process, "", absl::StatusCode::kUnavailable);
-    }
-    if (cancellation != nullptr && cancelled.ok()) {
-      cancelled = cancellation->Check();
-      if (!cancelled.ok()) {
-        buffer.header().cancel.store(ReasonOf(cancelled),
-                                     std::memory_order_relaxed);
-        cancelled_at = Clock::now();
-      }
-    } else if (!cancelled.ok() &&
-               Clock::now() - cancelled_at > options_.cancel_grace) {
-      const std::string reason =
-          absl::StrCat("a call's plugin code did not return within ",
-                       Seconds(options_.cancel_grace), " of its cancellation");
-      Died(process, reason, absl::StatusCode::kUnavailable);
-      return absl::Status(
-          cancelled.code(),
-          absl::StrCat(cancelled.message(), "; plugin '", plugin_name(),
-                       "' did not stop within ", Seconds(options_.cancel_grace),
-                       ", so its worker was stopped"));
-    }
-    if (options_.memory_limit_bytes > 0) {
-      const uint64_t resident = ResidentBytes(process.pid);
-      if (resident > options_.memory_limit_bytes) {
-        return Died(process,
-                    absl::StrCat("it used ", Mib(resident),
-                                 ", over its memory limit of ",
-                                 Mib(options_.memory_limit_bytes)),
-                    absl::StatusCode::kResourceExhausted);
-      }
+  } else if (!wait.cancelled.ok() &&
+             now - wait.cancelled_at > options_.cancel_grace) {
+    const std::string reason =
+        absl::StrCat("a call's plugin code did not return within ",
+                     Seconds(options_.cancel_grace), " of its cancellation");
+    // Its other calls get the death; this one, its cancellation.
+    Died(process, reason, absl::StatusCode::kUnavailable).IgnoreError();
+    return absl::Status(
+        wait.cancelled.code(),
+        absl::StrCat(wait.cancelled.message(), "; plugin '", plugin_name(),
+                     "' did not stop within ", Seconds(options_.cancel_grace),
+                     ", so its worker was stopped"));
+  }
+  if (options_.memory_limit_bytes > 0) {
+    const uint64_t resident = ResidentBytes(process.pid);
+    if (resident > options_.memory_limit_bytes) {
+      return Died(
+          process,
+          absl::StrCat("it used ", Mib(resident), ", over its memory limit of ",
+                       Mib(options_.memory_limit_bytes)),
+          absl::StatusCode::kResourceExhausted);
     }
   }
+  return std::nullopt;
+}
 
+absl::Status PluginWorker::TakeReply(Pending& pending, std::string* result) {
+  Process& process = *pending.process_;
+  SharedBuffer& buffer = pending.channel_->buffer;
   // A reply past 2 GiB is a worker gone wrong, not a result.
   const uint64_t used = buffer.header().used;
   if (used > (uint64_t{1} << 31) || !buffer.MapAtLeast(kBodyOffset + used)) {
@@ -598,12 +600,91 @@ absl::Status PluginWorker::Await(std::unique_ptr<Pending> pending,
     return Died(process, "it sent a malformed reply",
                 absl::StatusCode::kInternal);
   }
-  Release(process, std::move(pending->channel_));
+  Release(process, std::move(pending.channel_));
   {
     std::lock_guard<std::mutex> lock(mutex_);
     consecutive_failures_ = 0;
   }
   return status;
+}
+
+absl::Status PluginWorker::Await(std::unique_ptr<Pending> pending,
+                                 std::string* result,
+                                 const Cancellation* cancellation) {
+  Wait wait;
+  for (;;) {
+    pollfd ready{pending->channel_->socket, POLLIN, 0};
+    const int polled = poll(&ready, 1, static_cast<int>(kPollTick.count()));
+    if (polled < 0 && errno == EINTR) continue;
+    if (polled != 0) {
+      const Doorbell doorbell =
+          polled > 0 ? ReadDoorbell(*pending) : Doorbell::kBroken;
+      if (doorbell == Doorbell::kRang) return TakeReply(*pending, result);
+      if (doorbell == Doorbell::kBroken) return Broken(*pending, wait);
+      continue;
+    }
+    if (std::optional<absl::Status> ended =
+            CheckWait(*pending, cancellation, wait)) {
+      return *std::move(ended);
+    }
+  }
+}
+
+// One AwaitThen on the reply thread.
+class PluginWorker::ReplyWaiter final : public ReplyWatcher::Waiter {
+ public:
+  ReplyWaiter(PluginWorker* worker, std::unique_ptr<Pending> pending,
+              const Cancellation* cancellation, ReplyCallback done)
+      : worker_(worker),
+        pending_(std::move(pending)),
+        cancellation_(cancellation),
+        done_(std::move(done)) {}
+
+  int fd() const override { return pending_->channel_->socket; }
+
+  bool Readable() override {
+    switch (ReadDoorbell(*pending_)) {
+      case Doorbell::kRang: {
+        std::string result;
+        absl::Status status = worker_->TakeReply(*pending_, &result);
+        Complete(std::move(status), std::move(result));
+        return true;
+      }
+      case Doorbell::kBroken:
+        Complete(worker_->Broken(*pending_, wait_), {});
+        return true;
+      case Doorbell::kNotYet:
+        return false;
+    }
+    return false;
+  }
+
+  std::optional<absl::Status> Check() override {
+    return worker_->CheckWait(*pending_, cancellation_, wait_);
+  }
+
+  void Ended(absl::Status status) override { Complete(std::move(status), {}); }
+
+ private:
+  // The channel (given back, or closed if the worker is gone) before the
+  // call goes on: `done` may end what keeps the worker alive.
+  void Complete(absl::Status status, std::string result) {
+    pending_.reset();
+    std::move(done_)(std::move(status), std::move(result));
+  }
+
+  PluginWorker* const worker_;
+  std::unique_ptr<Pending> pending_;
+  const Cancellation* const cancellation_;
+  ReplyCallback done_;
+  Wait wait_;
+};
+
+void PluginWorker::AwaitThen(std::unique_ptr<Pending> pending,
+                             const Cancellation* cancellation,
+                             ReplyCallback done) {
+  ReplyWatcher::Instance().Watch(std::make_unique<ReplyWaiter>(
+      this, std::move(pending), cancellation, std::move(done)));
 }
 
 }  // namespace kpi

@@ -34,9 +34,11 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "cancellation.h"
@@ -134,6 +136,15 @@ class PluginWorker {
   // The worker's status for `pending`'s request, as Exchange returns it.
   absl::Status Await(std::unique_ptr<Pending> pending, std::string* result,
                      const Cancellation* cancellation);
+  // Await without holding this thread: `done` runs once, with what Await
+  // would return (the status, and a kFinish's result bytes), on the
+  // process's reply thread (reply_watcher.h). It must be quick: every
+  // worker's replies are finished on that thread. `cancellation` (may be
+  // null) and this PluginWorker must outlive `done`'s run.
+  using ReplyCallback =
+      absl::AnyInvocable<void(absl::Status status, std::string result) &&>;
+  void AwaitThen(std::unique_ptr<Pending> pending,
+                 const Cancellation* cancellation, ReplyCallback done);
   // Forgets `call` of process `generation` in the worker, with the next
   // request (a call the server abandoned).
   void Drop(uint64_t generation, uint64_t call);
@@ -161,6 +172,28 @@ class PluginWorker {
   absl::StatusOr<std::shared_ptr<Process>> Live(uint64_t generation);
   absl::StatusOr<std::unique_ptr<Channel>> Acquire(
       Process& process, const Cancellation* cancellation);
+  class ReplyWaiter;
+  // What one wait for a reply keeps between its checks.
+  struct Wait {
+    std::chrono::steady_clock::time_point started =
+        std::chrono::steady_clock::now();
+    absl::Status cancelled;  // not OK once the call was cancelled
+    std::chrono::steady_clock::time_point cancelled_at;
+  };
+  enum class Doorbell { kRang, kNotYet, kBroken };
+  // Reads the reply's doorbell byte, once the channel is readable.
+  static Doorbell ReadDoorbell(const Pending& pending);
+  // The reply, once its doorbell rang; gives the channel back.
+  absl::Status TakeReply(Pending& pending, std::string* result);
+  // The status a wait ends with when the channel broke: the worker's death
+  // (or, for a cancelled call, its cancellation).
+  absl::Status Broken(Pending& pending, const Wait& wait);
+  // The checks made while a wait lasts past a tick: the call's
+  // cancellation (passed on to the plugin, then its worker killed after
+  // the grace) and the worker's memory. A status ends the wait.
+  std::optional<absl::Status> CheckWait(Pending& pending,
+                                        const Cancellation* cancellation,
+                                        Wait& wait);
   void Release(Process& process, std::unique_ptr<Channel> channel);
   // Records that `process` is gone (reaping it) and returns the status its
   // calls get. `kill_reason`, when not empty, is why the server killed it.

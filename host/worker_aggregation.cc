@@ -1,5 +1,6 @@
 #include "worker_aggregation.h"
 
+#include <functional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -43,22 +44,59 @@ class WorkerAggregation final : public Aggregation {
     return Result(&chunk, &keys);
   }
 
+  // The request is written now; the reply is waited for on the reply
+  // thread.
+  void UpdateAndFinishThen(const kpi_chunk& chunk,
+                           const std::vector<ColumnArg>& keys,
+                           ResultCallback done) override {
+    absl::StatusOr<std::unique_ptr<PluginWorker::Pending>> pending =
+        worker_.Send(generation_, Request(&chunk, &keys, /*finish=*/true),
+                     cancellation_);
+    closed_ = true;  // the worker forgets a call at its kFinish
+    if (!pending.ok()) {
+      std::move(done)(pending.status());
+      return;
+    }
+    worker_.AwaitThen(*std::move(pending), cancellation_,
+                      [metric = metric_, done = std::move(done)](
+                          absl::Status status, std::string bytes) mutable {
+                        std::move(done)(ParseResult(*metric, status, bytes));
+                      });
+  }
+
  private:
-  // One exchange: the call's kOpen if not sent yet, then kUpdate with
+  // One request: the call's kOpen if not sent yet, then kUpdate with
   // `chunk` (if any), then kFinish (if `finish`).
+  std::function<void(WireWriter&)> Request(const kpi_chunk* chunk,
+                                           const std::vector<ColumnArg>* keys,
+                                           bool finish) {
+    const bool opening = generation_ == 0;
+    return [this, opening, chunk, keys, finish](WireWriter& out) {
+      if (opening) WriteOpen(out, call_, MetricIndex(), *params_, group_by_);
+      if (chunk != nullptr) WriteUpdate(out, call_, *chunk, *keys);
+      if (finish) WriteCallOp(out, WorkerOp::kFinish, call_);
+    };
+  }
+
+  // One exchange, waited for on this thread.
   absl::Status Send(const kpi_chunk* chunk, const std::vector<ColumnArg>* keys,
                     bool finish, std::string* result) {
-    const bool opening = generation_ == 0;
-    return worker_.Exchange(
-        generation_,
-        [&](WireWriter& out) {
-          if (opening) {
-            WriteOpen(out, call_, MetricIndex(), *params_, group_by_);
-          }
-          if (chunk != nullptr) WriteUpdate(out, call_, *chunk, *keys);
-          if (finish) WriteCallOp(out, WorkerOp::kFinish, call_);
-        },
-        result, cancellation_);
+    return worker_.Exchange(generation_, Request(chunk, keys, finish), result,
+                            cancellation_);
+  }
+
+  // The worker's answer to a kFinish: its status, or the result in `bytes`.
+  static absl::StatusOr<v1::MetricResult> ParseResult(
+      const Metric& metric, const absl::Status& status,
+      const std::string& bytes) {
+    if (!status.ok()) return status;
+    v1::MetricResult result;
+    if (!result.ParseFromString(bytes)) {
+      return absl::InternalError(
+          absl::StrCat("plugin '", metric.library().descriptor().name,
+                       "': its worker sent a result that does not parse"));
+    }
+    return result;
   }
 
   absl::StatusOr<v1::MetricResult> Result(const kpi_chunk* chunk,
@@ -66,14 +104,7 @@ class WorkerAggregation final : public Aggregation {
     std::string bytes;
     absl::Status status = Send(chunk, keys, /*finish=*/true, &bytes);
     closed_ = true;
-    if (!status.ok()) return status;
-    v1::MetricResult result;
-    if (!result.ParseFromString(bytes)) {
-      return absl::InternalError(
-          absl::StrCat("plugin '", metric_->library().descriptor().name,
-                       "': its worker sent a result that does not parse"));
-    }
-    return result;
+    return ParseResult(*metric_, status, bytes);
   }
 
   uint32_t MetricIndex() const {

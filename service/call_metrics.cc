@@ -129,21 +129,32 @@ CallMetrics::Call::Call(Call&& other) noexcept
       series_(std::exchange(other.series_, nullptr)),
       start_(other.start_),
       rows_(other.rows_),
-      request_bytes_(other.request_bytes_) {}
+      request_bytes_(other.request_bytes_),
+      request_id_(std::move(other.request_id_)),
+      principal_(other.principal_),
+      peer_(std::move(other.peer_)) {}
 
 CallMetrics::Call& CallMetrics::Call::operator=(Call&& other) noexcept {
   if (this != &other) {
-    Finish(kCancelled);
+    Abandon();
     owner_ = other.owner_;
     series_ = std::exchange(other.series_, nullptr);
     start_ = other.start_;
     rows_ = other.rows_;
     request_bytes_ = other.request_bytes_;
+    request_id_ = std::move(other.request_id_);
+    principal_ = other.principal_;
+    peer_ = std::move(other.peer_);
   }
   return *this;
 }
 
-CallMetrics::Call::~Call() { Finish(kCancelled); }
+CallMetrics::Call::~Call() { Abandon(); }
+
+void CallMetrics::Call::Abandon() {
+  peer_ = nullptr;
+  Finish(kCancelled);
+}
 
 void CallMetrics::Call::SetMetric(absl::string_view metric) {
   if (series_ == nullptr) return;
@@ -154,18 +165,34 @@ void CallMetrics::Call::SetMetric(absl::string_view metric) {
   series_ = &moved;
 }
 
-void CallMetrics::Call::Finish(int grpc_code) {
+void CallMetrics::Call::Finish(int grpc_code, absl::string_view message) {
   if (series_ == nullptr) return;
-  series_->Record(grpc_code, std::chrono::steady_clock::now() - start_, rows_,
-                  request_bytes_);
+  const std::chrono::nanoseconds duration =
+      std::chrono::steady_clock::now() - start_;
+  series_->Record(grpc_code, duration, rows_, request_bytes_);
   series_->AddInFlight(-1);
-  series_ = nullptr;
+  Series* const series = std::exchange(series_, nullptr);
+  Observer* const observer = owner_->observer_;
+  if (observer == nullptr || !observer->Wants(grpc_code)) return;
+  Finished finished;
+  finished.method = series->method();
+  finished.metric = series->metric();
+  finished.request_id = request_id_;
+  finished.principal = principal_;
+  if (peer_) finished.peer = peer_();
+  finished.grpc_code = grpc_code;
+  finished.message = message;
+  finished.duration = duration;
+  finished.rows = rows_;
+  finished.request_bytes = request_bytes_;
+  observer->Observe(finished);
 }
 
 // ----------------------------------------------------------- CallMetrics
 
-CallMetrics::CallMetrics(std::function<bool(absl::string_view)> is_served)
-    : is_served_(std::move(is_served)) {
+CallMetrics::CallMetrics(std::function<bool(absl::string_view)> is_served,
+                         Observer* observer)
+    : is_served_(std::move(is_served)), observer_(observer) {
   for (std::atomic<Series*>& slot : table_) slot.store(nullptr, kRelaxed);
 }
 

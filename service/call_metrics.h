@@ -19,6 +19,11 @@
 // removes keeps its counts. At most kMaxSeries pairs get a series; calls of
 // further pairs are counted under method="", metric="".
 //
+// A Call is also the call's one record for its log line: an Observer
+// (call_log.h) given at construction sees each finished call it wants, with
+// its request id, principal, peer and status message. Asking the observer
+// is one virtual call; nothing more is done for a call it does not want.
+//
 // Thread-safe. A Call is used by one thread at a time.
 #ifndef KPI_SERVICE_CALL_METRICS_H_
 #define KPI_SERVICE_CALL_METRICS_H_
@@ -32,6 +37,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -42,6 +48,8 @@ class CallMetrics {
  public:
   class Series;
   class Call;
+  struct Finished;
+  class Observer;
 
   static constexpr size_t kMaxSeries = 2048;
   static constexpr size_t kShards = 8;
@@ -58,7 +66,9 @@ class CallMetrics {
   // Called from any thread, and only when a call names a metric that has
   // no series yet (so on every call that names an unknown metric): it
   // should be about as cheap as the lookup the call itself makes.
-  explicit CallMetrics(std::function<bool(absl::string_view)> is_served);
+  // `observer` (may be null) must outlive this CallMetrics.
+  explicit CallMetrics(std::function<bool(absl::string_view)> is_served,
+                       Observer* observer = nullptr);
   CallMetrics(const CallMetrics&) = delete;
   CallMetrics& operator=(const CallMetrics&) = delete;
   // REQUIRES: every Call started here is finished or destroyed.
@@ -95,6 +105,7 @@ class CallMetrics {
                  size_t hash);
 
   const std::function<bool(absl::string_view)> is_served_;
+  Observer* const observer_;
   // Slots are written once (under mutex_), read without a lock.
   std::array<std::atomic<Series*>, kTableSize> table_;
   mutable std::mutex mutex_;
@@ -148,6 +159,35 @@ class CallMetrics::Series {
   Shard shards_[kShards];
 };
 
+// A finished call, as an Observer sees it. The views are valid during
+// Observer::Observe only.
+struct CallMetrics::Finished {
+  absl::string_view method;
+  // The metric's label: empty when the call named no metric or one no
+  // loaded plugin serves (its status message then names it).
+  absl::string_view metric;
+  absl::string_view request_id;
+  absl::string_view principal;  // the token's name; empty without tokens
+  std::string peer;             // gRPC's peer address; empty if unknown
+  int grpc_code = 0;
+  absl::string_view message;  // the status message; empty for OK
+  std::chrono::nanoseconds duration{0};
+  uint64_t rows = 0;
+  uint64_t request_bytes = 0;
+};
+
+// Sees finished calls: the server's call log (call_log.h).
+class CallMetrics::Observer {
+ public:
+  virtual ~Observer() = default;
+  // Whether Observe() wants a call that finished with `grpc_code`. Asked at
+  // every Finish, on the finishing thread: it must be cheap.
+  virtual bool Wants(int grpc_code) const = 0;
+  // Called once for each call it Wants, on the thread finishing it: from
+  // several threads at once.
+  virtual void Observe(const Finished& call) = 0;
+};
+
 // One call, from CallMetrics::Start() to Finish(). Movable (assigning over
 // an unfinished Call finishes it as CANCELLED); a default-constructed Call
 // counts nothing.
@@ -166,20 +206,37 @@ class CallMetrics::Call {
   // Adds to what the call will report at Finish().
   void AddRows(uint64_t rows) { rows_ += rows; }
   void AddRequestBytes(uint64_t bytes) { request_bytes_ += bytes; }
+  // What the observer sees of the call besides its counts: its request id
+  // (request_id.h), the name of the token that made it (REQUIRES: outlives
+  // the call, as a name in the server's Authorizer does), and how to ask
+  // for its peer -- asked only when an explicit Finish() is observed, while
+  // the transport still holds the call.
+  void SetRequestId(std::string request_id) {
+    request_id_ = std::move(request_id);
+  }
+  void SetPrincipal(absl::string_view name) { principal_ = name; }
+  void SetPeer(std::function<std::string()> peer) { peer_ = std::move(peer); }
   // Counts the call with its gRPC status code (grpc::StatusCode as int)
-  // and the time since Start(); no longer in flight. Only the first Finish
+  // and the time since Start(); no longer in flight; then shows it to the
+  // observer if it wants it, with the status message. Only the first Finish
   // counts.
-  void Finish(int grpc_code);
+  void Finish(int grpc_code, absl::string_view message = {});
 
  private:
   friend class CallMetrics;
   Call(CallMetrics* owner, Series* series);
+  // Finishes a call nobody finished (destroyed, or assigned over): its
+  // transport may be gone, so its peer is not asked.
+  void Abandon();
 
   CallMetrics* owner_ = nullptr;
   Series* series_ = nullptr;  // null when finished or moved from
   std::chrono::steady_clock::time_point start_;
   uint64_t rows_ = 0;
   uint64_t request_bytes_ = 0;
+  std::string request_id_;
+  absl::string_view principal_;
+  std::function<std::string()> peer_;
 };
 
 }  // namespace kpi

@@ -2,7 +2,9 @@
 
 #include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "call_args.h"
 #include "quoted.h"
 
@@ -43,15 +45,30 @@ absl::StatusOr<MetricCall> Start(const ServingConfig& config,
                            max_rows);
 }
 
-absl::StatusOr<v1::MetricResult> ComputeOnce(
-    const ServingConfig& config, absl::string_view metric, CallArgs& args,
-    const Cancellation* cancellation, uint64_t max_rows, uint64_t* rows) {
+void ComputeOnce(const ServingConfig& config, absl::string_view metric,
+                 CallArgs& args, const Cancellation* cancellation,
+                 uint64_t max_rows, MetricDispatch::Done done) {
   absl::StatusOr<MetricCall> call =
       Start(config, metric, &args, cancellation, max_rows);
-  if (!call.ok()) return call.status();
-  absl::StatusOr<v1::MetricResult> result = call->AddLastAndFinish(args);
-  if (rows != nullptr) *rows = call->rows();
-  return result;
+  if (!call.ok()) {
+    std::move(done)(call.status(), 0);
+    return;
+  }
+  call->AddLastAndFinishThen(args, std::move(done));
+}
+
+// Runs `start(done)` and waits for its `done`.
+absl::StatusOr<v1::MetricResult> Wait(
+    absl::FunctionRef<void(MetricDispatch::Done)> start, uint64_t* rows) {
+  absl::Notification finished;
+  absl::StatusOr<v1::MetricResult> answer;
+  start([&](absl::StatusOr<v1::MetricResult> result, uint64_t bound) {
+    answer = std::move(result);
+    if (rows != nullptr) *rows = bound;
+    finished.Notify();
+  });
+  finished.WaitForNotification();
+  return answer;
 }
 
 }  // namespace
@@ -74,21 +91,43 @@ absl::StatusOr<v1::DescribeMetricResponse> MetricDispatch::DescribeMetric(
   return response;
 }
 
+void MetricDispatch::ComputeThen(const v1::ComputeRequest& request,
+                                 const Cancellation* cancellation,
+                                 Done done) const {
+  CallArgs args = ArgsFromRequest(request);
+  ComputeOnce(config_->Current(), request.metric(), args, cancellation,
+              max_rows_, std::move(done));
+}
+
+void MetricDispatch::ComputeTypedThen(absl::string_view metric,
+                                      const google::protobuf::Message& request,
+                                      const Cancellation* cancellation,
+                                      Done done) const {
+  absl::StatusOr<CallArgs> args = ArgsFromTypedRequest(request);
+  if (!args.ok()) {
+    std::move(done)(args.status(), 0);
+    return;
+  }
+  ComputeOnce(config_->Current(), metric, *args, cancellation, max_rows_,
+              std::move(done));
+}
+
 absl::StatusOr<v1::MetricResult> MetricDispatch::Compute(
     const v1::ComputeRequest& request, const Cancellation* cancellation,
     uint64_t* rows) const {
-  CallArgs args = ArgsFromRequest(request);
-  return ComputeOnce(config_->Current(), request.metric(), args, cancellation,
-                     max_rows_, rows);
+  return Wait(
+      [&](Done done) { ComputeThen(request, cancellation, std::move(done)); },
+      rows);
 }
 
 absl::StatusOr<v1::MetricResult> MetricDispatch::ComputeTyped(
     absl::string_view metric, const google::protobuf::Message& request,
     const Cancellation* cancellation, uint64_t* rows) const {
-  absl::StatusOr<CallArgs> args = ArgsFromTypedRequest(request);
-  if (!args.ok()) return args.status();
-  return ComputeOnce(config_->Current(), metric, *args, cancellation, max_rows_,
-                     rows);
+  return Wait(
+      [&](Done done) {
+        ComputeTypedThen(metric, request, cancellation, std::move(done));
+      },
+      rows);
 }
 
 absl::Status MetricDispatch::Stream::Add(

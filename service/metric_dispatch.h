@@ -50,6 +50,19 @@ class MetricDispatch {
       absl::string_view metric, const google::protobuf::Message& request,
       const Cancellation* cancellation, uint64_t* rows = nullptr) const;
 
+  // Compute and ComputeTyped without waiting for a plugin worker: `done`
+  // gets the result and the rows bound, exactly once -- before these
+  // return when the plugin runs in this process or the request is refused;
+  // otherwise on the reply thread once the worker answers (so `done` must
+  // be quick). `request` may be destroyed once these return;
+  // `cancellation` must outlive `done`'s run.
+  using Done = MetricCall::Done;
+  void ComputeThen(const v1::ComputeRequest& request,
+                   const Cancellation* cancellation, Done done) const;
+  void ComputeTypedThen(absl::string_view metric,
+                        const google::protobuf::Message& request,
+                        const Cancellation* cancellation, Done done) const;
+
   // One ComputeStream call, fed chunk by chunk. The first chunk names the
   // metric and carries parameters, profile and group_by; later chunks carry
   // rows only. Add() consumes the chunk: it may be reused afterwards.
@@ -71,8 +84,8 @@ class MetricDispatch {
         : config_(config), cancellation_(cancellation), max_rows_(max_rows) {}
 
     const LiveConfig* config_;
-    uint64_t max_rows_;
     const Cancellation* cancellation_;
+    uint64_t max_rows_;
     std::string metric_;
     std::optional<ServingConfig> serving_;
     std::optional<MetricCall> call_;

@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "quoted.h"
+#include "request_id.h"
 #include "request_parser.h"
 #include "typed_rpcs.h"
 
@@ -64,6 +65,18 @@ const absl::flat_hash_map<std::string, std::string>& TypedMetrics() {
   return *metrics;
 }
 
+// Gives the call its request id (request_id.h), sent back in the initial
+// metadata -- before any Finish, so refused calls carry it too -- and tells
+// `record` what its log line names: the id, the token's name and the peer.
+void IdentifyCall(grpc::CallbackServerContext* context,
+                  const Principal* principal, CallMetrics::Call& record) {
+  std::string id = RequestIdOf(*context);
+  context->AddInitialMetadata(kRequestIdMetadata, id);
+  record.SetRequestId(std::move(id));
+  if (principal != nullptr) record.SetPrincipal(principal->name);
+  record.SetPeer([context] { return context->peer(); });
+}
+
 }  // namespace
 
 grpc::Status ToGrpc(const absl::Status& status) {
@@ -85,11 +98,28 @@ absl::Status CallContextCancellation::Check() const {
   return absl::OkStatus();
 }
 
-// A unary call: its work is one pool task; OnDone ends its count in flight.
+// A unary call: its work is one pool task, whose answer comes at once or,
+// from a plugin worker, on the reply thread (MetricDispatch::ComputeThen);
+// Complete() gives it. OnDone ends its count in flight.
 class MetricServiceImpl::UnaryCall final : public grpc::ServerUnaryReactor {
  public:
-  UnaryCall(std::atomic<int>* in_flight, bool admitted)
-      : in_flight_(in_flight), admitted_(admitted) {}
+  UnaryCall(std::atomic<int>* in_flight, bool admitted,
+            const grpc::CallbackServerContext* context,
+            CallMetrics::Call record)
+      : in_flight_(in_flight),
+        admitted_(admitted),
+        cancellation_(context),
+        record_(std::move(record)) {}
+
+  const Cancellation& cancellation() const { return cancellation_; }
+  CallMetrics::Call& record() { return record_; }
+
+  // Counts the call and answers it with `status`.
+  void Complete(const grpc::Status& status) {
+    record_.Finish(status.error_code(), status.error_message());
+    Finish(status);
+  }
+
   void OnDone() override {
     if (admitted_) in_flight_->fetch_sub(1, std::memory_order_relaxed);
     delete this;
@@ -98,6 +128,8 @@ class MetricServiceImpl::UnaryCall final : public grpc::ServerUnaryReactor {
  private:
   std::atomic<int>* in_flight_;
   const bool admitted_;
+  const CallContextCancellation cancellation_;
+  CallMetrics::Call record_;
 };
 
 // A ComputeStream call. Reads one chunk at a time: each chunk read is
@@ -120,6 +152,7 @@ class MetricServiceImpl::StreamCall final
         service->authorizer_, *context, "ComputeStream", "", &call->principal_);
     call->admitted_ = allowed.ok() && service->Admit();
     call->record_ = service->metrics_->Start("ComputeStream");
+    IdentifyCall(context, call->principal_, call->record_);
     if (!allowed.ok()) {
       call->FinishOnce(ToGrpc(allowed));
     } else if (!call->admitted_) {
@@ -160,13 +193,14 @@ class MetricServiceImpl::StreamCall final
       }
       finished_ = true;  // no pool task runs while a read is pending
     }
-    record_.Finish(grpc::StatusCode::DEADLINE_EXCEEDED);
-    Finish(grpc::Status(
+    const grpc::Status idle(
         grpc::StatusCode::DEADLINE_EXCEEDED,
         absl::StrCat("the stream was idle: no chunk arrived for ",
                      service_->limits_.stream_idle_timeout.count(),
                      " ms (kpi-server --stream-idle-timeout-ms); send chunks "
-                     "more often or close the stream")));
+                     "more often or close the stream"));
+    record_.Finish(idle.error_code(), idle.error_message());
+    Finish(idle);
   }
 
  private:
@@ -241,7 +275,7 @@ class MetricServiceImpl::StreamCall final
       if (finished_) return;
       finished_ = true;
     }
-    record_.Finish(status.error_code());
+    record_.Finish(status.error_code(), status.error_message());
     Finish(status);
   }
 
@@ -335,21 +369,17 @@ grpc::ServerUnaryReactor* MetricServiceImpl::StartUnary(
   const Principal* principal = nullptr;
   grpc::Status refused = ToGrpc(AuthorizeCallStart(
       authorizer_, *context, method.name, method.metric, &principal));
+  IdentifyCall(context, principal, record);
   const bool admitted = refused.ok() && Admit();
-  auto* call = new UnaryCall(&calls_in_flight_, admitted);
+  auto* call =
+      new UnaryCall(&calls_in_flight_, admitted, context, std::move(record));
   if (!admitted) {
     if (refused.ok()) refused = TooManyCalls(limits_.max_calls_in_flight);
-    record.Finish(refused.error_code());
-    call->Finish(refused);
+    call->Complete(refused);
     return call;
   }
-  pool_->Submit([this, &method, principal, context, request, response, call,
-                 record = std::move(record)]() mutable {
-    const CallContextCancellation cancellation(context);
-    const grpc::Status status = ToGrpc(
-        Serve(method, principal, cancellation, *request, response, record));
-    record.Finish(status.error_code());
-    call->Finish(status);
+  pool_->Submit([this, &method, principal, request, response, call] {
+    Serve(method, principal, *request, response, call);
   });
   return call;
 }
@@ -371,64 +401,70 @@ grpc::Status MetricServiceImpl::TooManyCalls(int limit) {
                    "retry with backoff"));
 }
 
-absl::Status MetricServiceImpl::Serve(const Method& method,
-                                      const Principal* principal,
-                                      const Cancellation& cancellation,
-                                      const grpc::ByteBuffer& request,
-                                      grpc::ByteBuffer* response,
-                                      CallMetrics::Call& record) const {
-  uint64_t rows = 0;
+void MetricServiceImpl::Serve(const Method& method, const Principal* principal,
+                              const grpc::ByteBuffer& request,
+                              grpc::ByteBuffer* response,
+                              UnaryCall* call) const {
+  CallMetrics::Call& record = call->record();
+  auto complete = [call](const absl::Status& status) {
+    call->Complete(ToGrpc(status));
+  };
   switch (method.kind) {
     case Kind::kListMetrics: {
       v1::ListMetricsRequest parsed;
-      if (absl::Status s = ParseRequest(request, &parsed); !s.ok()) return s;
-      return Serialize(dispatch_.ListMetrics(), response);
+      absl::Status status = ParseRequest(request, &parsed);
+      if (status.ok()) status = Serialize(dispatch_.ListMetrics(), response);
+      return complete(status);
     }
     case Kind::kDescribeMetric: {
       v1::DescribeMetricRequest parsed;
-      if (absl::Status s = ParseRequest(request, &parsed); !s.ok()) return s;
-      record.SetMetric(parsed.metric());
-      if (absl::Status s =
-              AuthorizeMetric(principal, method.name, parsed.metric());
-          !s.ok()) {
-        return s;
+      absl::Status status = ParseRequest(request, &parsed);
+      if (status.ok()) {
+        record.SetMetric(parsed.metric());
+        status = AuthorizeMetric(principal, method.name, parsed.metric());
       }
-      return Reply(dispatch_.DescribeMetric(parsed), response);
+      if (status.ok())
+        status = Reply(dispatch_.DescribeMetric(parsed), response);
+      return complete(status);
     }
     case Kind::kCompute: {
       v1::ComputeRequest parsed;
-      if (absl::Status s = ParseRequest(request, &parsed); !s.ok()) return s;
-      record.SetMetric(parsed.metric());
-      if (absl::Status s =
-              AuthorizeMetric(principal, method.name, parsed.metric());
-          !s.ok()) {
-        return s;
+      absl::Status status = ParseRequest(request, &parsed);
+      if (status.ok()) {
+        record.SetMetric(parsed.metric());
+        status = AuthorizeMetric(principal, method.name, parsed.metric());
       }
-      absl::StatusOr<v1::MetricResult> result =
-          dispatch_.Compute(parsed, &cancellation, &rows);
-      record.AddRows(rows);
-      if (!result.ok()) return result.status();
-      v1::ComputeResponse answer;
-      *answer.mutable_result() = *std::move(result);
-      return Serialize(answer, response);
+      if (!status.ok()) return complete(status);
+      return dispatch_.ComputeThen(
+          parsed, &call->cancellation(),
+          [call, response, complete](absl::StatusOr<v1::MetricResult> result,
+                                     uint64_t rows) {
+            call->record().AddRows(rows);
+            if (!result.ok()) return complete(result.status());
+            v1::ComputeResponse answer;
+            *answer.mutable_result() = *std::move(result);
+            complete(Serialize(answer, response));
+          });
     }
     case Kind::kTyped: {
       std::unique_ptr<Message> parsed(method.request->New());
       if (absl::Status s = ParseRequest(request, parsed.get()); !s.ok()) {
-        return s;
+        return complete(s);
       }
-      absl::StatusOr<v1::MetricResult> result =
-          dispatch_.ComputeTyped(method.metric, *parsed, &cancellation, &rows);
-      record.AddRows(rows);
-      if (!result.ok()) return result.status();
-      std::unique_ptr<Message> answer(method.response->New());
-      if (absl::Status s = SetResult(*std::move(result), *answer); !s.ok()) {
-        return s;
-      }
-      return Serialize(*answer, response);
+      return dispatch_.ComputeTypedThen(
+          method.metric, *parsed, &call->cancellation(),
+          [call, response, complete, &method](
+              absl::StatusOr<v1::MetricResult> result, uint64_t rows) {
+            call->record().AddRows(rows);
+            if (!result.ok()) return complete(result.status());
+            std::unique_ptr<Message> answer(method.response->New());
+            absl::Status status = SetResult(*std::move(result), *answer);
+            if (status.ok()) status = Serialize(*answer, response);
+            complete(status);
+          });
     }
   }
-  return absl::InternalError("unknown method kind");
+  complete(absl::InternalError("unknown method kind"));
 }
 
 }  // namespace kpi

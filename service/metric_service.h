@@ -8,6 +8,10 @@
 // the idle timeout is ended (DEADLINE_EXCEEDED, saying so), and calls past
 // max_calls_in_flight are refused (RESOURCE_EXHAUSTED, naming the limit).
 //
+// Every call has a request id (request_id.h), sent back in the initial
+// metadata x-request-id, and one CallMetrics::Call record, which counts it
+// and, finished with its status, gives its log line (call_log.h).
+//
 // What each method computes is MetricDispatch's; this class is transport.
 #ifndef KPI_SERVICE_METRIC_SERVICE_H_
 #define KPI_SERVICE_METRIC_SERVICE_H_
@@ -68,14 +72,14 @@ class MetricServiceImpl final : public v1::MetricService::Service {
   // Counts a new call in flight; false (and not counted) past the limit.
   bool Admit();
   static grpc::Status TooManyCalls(int limit);
-  // Parses `request`, computes and serializes the answer into `*response`;
-  // tells `record` the metric and rows. A request that names its metric is
-  // first authorized for it (`principal`: null for everyone).
-  absl::Status Serve(const Method& method, const Principal* principal,
-                     const Cancellation& cancellation,
-                     const grpc::ByteBuffer& request,
-                     grpc::ByteBuffer* response,
-                     CallMetrics::Call& record) const;
+  // Parses `request`, computes and serializes the answer into `*response`,
+  // and completes `call` -- before returning, or, when a plugin worker
+  // computes, later on the reply thread; tells the call's record the metric
+  // and rows. A request that names its metric is first authorized for it
+  // (`principal`: null for everyone).
+  void Serve(const Method& method, const Principal* principal,
+             const grpc::ByteBuffer& request, grpc::ByteBuffer* response,
+             UnaryCall* call) const;
 
   MetricDispatch dispatch_;
   ComputePool* pool_;

@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -22,9 +23,12 @@
 #include "absl/strings/match.h"
 #include "admin_service.h"
 #include "authorizer.h"
+#include "call_log.h"
 #include "compute_pool.h"
+#include "event_log.h"
 #include "file_watcher.h"
 #include "health_service.h"
+#include "host_events.h"
 #include "live_config.h"
 #include "metric_service.h"
 #include "metrics_http.h"
@@ -41,22 +45,28 @@ namespace {
 
 constexpr char kServiceName[] = "kpi.v1.MetricService";
 
-void Log(absl::string_view line) {
-  std::cerr << "kpi-server: " << line << std::endl;
+// The plugin host's lines, as events named by their opening words.
+std::function<void(absl::string_view)> HostLog(const kpi::EventLog& log) {
+  return [&log](absl::string_view line) {
+    log.Message(kpi::HostLineEvent(line), line);
+  };
 }
 
-void Reload(kpi::LiveConfig& config, absl::string_view why) {
-  Log(absl::StrCat("reloading (", why, ")"));
+void Reload(const kpi::EventLog& log, kpi::LiveConfig& config,
+            absl::string_view why) {
+  log.Message("reloading", absl::StrCat("reloading (", why, ")"));
   absl::StatusOr<kpi::ServingConfig> reloaded = config.Reload();
   if (!reloaded.ok()) {
-    Log(absl::StrCat("reload failed, nothing changed: ",
-                     reloaded.status().message()));
+    log.Message("reload_failed",
+                absl::StrCat("reload failed, nothing changed: ",
+                             reloaded.status().message()));
   }
 }
 
 // Watches the plugin directories (*.so files) and the profiles file.
 absl::StatusOr<std::unique_ptr<kpi::FileWatcher>> WatchFiles(
-    const kpi::ServerOptions& options, kpi::LiveConfig& config) {
+    const kpi::ServerOptions& options, kpi::LiveConfig& config,
+    const kpi::EventLog& log) {
   std::vector<kpi::WatchedDirectory> watched;
   for (const std::string& directory : options.plugin_dirs) {
     watched.push_back({directory, [](absl::string_view name) {
@@ -74,8 +84,8 @@ absl::StatusOr<std::unique_ptr<kpi::FileWatcher>> WatchFiles(
   }
   // Long enough for a copy or an upgrade of several files to finish.
   constexpr std::chrono::milliseconds kSettle(300);
-  return kpi::FileWatcher::Start(std::move(watched), kSettle, [&config] {
-    Reload(config, "files changed");
+  return kpi::FileWatcher::Start(std::move(watched), kSettle, [&config, &log] {
+    Reload(log, config, "files changed");
   });
 }
 
@@ -140,12 +150,13 @@ absl::StatusOr<CallerChecks> LoadCallerChecks(
 }
 
 // Logs the warnings for listening on `address` (`flag`).
-void WarnAboutListener(absl::string_view flag, absl::string_view address,
+void WarnAboutListener(const kpi::EventLog& log, absl::string_view flag,
+                       absl::string_view address,
                        const kpi::ServerOptions& options) {
   for (const std::string& warning : kpi::ListenWarnings(
            flag, address, !options.tls_cert.empty(),
            !options.tls_client_ca.empty(), !options.tokens_file.empty())) {
-    Log(warning);
+    log.Message("warning", warning);
   }
 }
 
@@ -153,8 +164,8 @@ void WarnAboutListener(absl::string_view flag, absl::string_view address,
 // (created under umask 0177, then chmod-ed), so only the server's user can
 // connect; other addresses get the main listener's credentials.
 std::unique_ptr<grpc::Server> StartAdminListener(
-    const kpi::ServerOptions& options, const CallerChecks& checks,
-    kpi::AdminServiceImpl& admin) {
+    const kpi::EventLog& log, const kpi::ServerOptions& options,
+    const CallerChecks& checks, kpi::AdminServiceImpl& admin) {
   const std::string& address = options.admin_listen;
   std::string socket_path;
   if (absl::StartsWith(address, "unix:")) {
@@ -175,20 +186,24 @@ std::unique_ptr<grpc::Server> StartAdminListener(
   if (!socket_path.empty()) {
     umask(umask_before);
     if (server != nullptr && chmod(socket_path.c_str(), 0600) != 0) {
-      Log(absl::StrCat("--admin-listen: cannot chmod 600 ", socket_path));
+      log.Message(
+          "start_failed",
+          absl::StrCat("--admin-listen: cannot chmod 600 ", socket_path));
       server->Shutdown();
       return nullptr;
     }
   }
   if (server == nullptr || port == 0) {
-    Log(absl::StrCat("--admin-listen: cannot listen on ", address));
+    log.Message("start_failed",
+                absl::StrCat("--admin-listen: cannot listen on ", address));
     return nullptr;
   }
-  Log(absl::StrCat("AdminService listens on ", address,
-                   socket_path.empty()
-                       ? absl::StrCat(" (port ", port, ")")
-                       : std::string(" (a Unix socket, mode 0600)"),
-                   ", not on ", options.listen));
+  log.Message("admin_listening",
+              absl::StrCat("AdminService listens on ", address,
+                           socket_path.empty()
+                               ? absl::StrCat(" (port ", port, ")")
+                               : std::string(" (a Unix socket, mode 0600)"),
+                           ", not on ", options.listen));
   return server;
 }
 
@@ -198,8 +213,8 @@ std::unique_ptr<grpc::Server> StartAdminListener(
 // be stopped, so a second later the process exits regardless.
 class ShutdownWatchdog {
  public:
-  explicit ShutdownWatchdog(std::chrono::seconds grace)
-      : thread_([this, grace] { Watch(grace); }) {}
+  ShutdownWatchdog(std::chrono::seconds grace, const kpi::EventLog& log)
+      : log_(log), thread_([this, grace] { Watch(grace); }) {}
   ~ShutdownWatchdog() {
     Disarm();
     thread_.join();
@@ -222,18 +237,20 @@ class ShutdownWatchdog {
                            [this] { return disarmed_; })) {
       return;
     }
-    Log("calls still running in in-process plugin code after the grace; "
-        "exiting without them");
+    log_.Message("shutdown_forced",
+                 "calls still running in in-process plugin code after the "
+                 "grace; exiting without them");
     std::_Exit(0);
   }
 
+  const kpi::EventLog& log_;
   std::mutex mutex_;
   std::condition_variable disarm_;
   bool disarmed_ = false;
   std::thread thread_;
 };
 
-int Run(const kpi::ServerOptions& options) {
+int Run(const kpi::ServerOptions& options, const kpi::EventLog& log) {
   // Block the shutdown signals in every thread gRPC will start; the main
   // thread takes them with sigwait below.
   sigset_t signals;
@@ -245,7 +262,7 @@ int Run(const kpi::ServerOptions& options) {
 
   absl::StatusOr<CallerChecks> checks = LoadCallerChecks(options);
   if (!checks.ok()) {
-    Log(checks.status().message());
+    log.Message("start_failed", checks.status().message());
     return 1;
   }
 
@@ -261,20 +278,20 @@ int Run(const kpi::ServerOptions& options) {
       std::chrono::milliseconds(options.cancel_grace_ms);
   registry_options.worker.start_timeout =
       std::chrono::seconds(options.plugin_load_timeout_seconds);
-  registry_options.worker.log = Log;
+  registry_options.worker.log = HostLog(log);
   absl::StatusOr<std::unique_ptr<kpi::LiveConfig>> config =
       kpi::LiveConfig::Load(options.plugin_dirs, registry_options,
-                            options.profiles_file, Log);
+                            options.profiles_file, HostLog(log));
   if (!config.ok()) {
-    Log(config.status().message());
+    log.Message("start_failed", config.status().message());
     return 1;
   }
   std::unique_ptr<kpi::FileWatcher> watcher;
   if (options.watch) {
     absl::StatusOr<std::unique_ptr<kpi::FileWatcher>> started =
-        WatchFiles(options, **config);
+        WatchFiles(options, **config, log);
     if (!started.ok()) {
-      Log(started.status().message());
+      log.Message("start_failed", started.status().message());
       return 1;
     }
     watcher = *std::move(started);
@@ -297,9 +314,12 @@ int Run(const kpi::ServerOptions& options) {
   limits.max_rows_per_call = static_cast<uint64_t>(options.max_rows_per_call);
   limits.stream_idle_timeout =
       std::chrono::milliseconds(options.stream_idle_timeout_ms);
-  kpi::CallMetrics call_metrics([&live = **config](absl::string_view metric) {
-    return live.Current().registry->Find(metric) != nullptr;
-  });
+  kpi::CallLog call_log(&log, options.log_calls);
+  kpi::CallMetrics call_metrics(
+      [&live = **config](absl::string_view metric) {
+        return live.Current().registry->Find(metric) != nullptr;
+      },
+      options.log_calls == kpi::LogCalls::kNone ? nullptr : &call_log);
   kpi::MetricServiceImpl service(config->get(), &pool, &call_metrics, limits,
                                  checks->authorizer.get());
   kpi::AdminServiceImpl admin(config->get(), checks->authorizer.get());
@@ -316,24 +336,28 @@ int Run(const kpi::ServerOptions& options) {
   builder.RegisterService(&health);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    Log(absl::StrCat("cannot listen on ", options.listen));
+    log.Message("start_failed",
+                absl::StrCat("cannot listen on ", options.listen));
     return 1;
   }
-  Log(absl::StrCat(
-      "listening on ", options.listen, " with ", checks->tls.description, "; ",
-      checks->authorizer == nullptr
-          ? std::string("no bearer tokens (every caller allowed)")
-          : absl::StrCat("bearer tokens required (", checks->authorizer->size(),
-                         " in ", options.tokens_file, ")")));
-  WarnAboutListener("--listen", options.listen, options);
+  log.Message(
+      "listening",
+      absl::StrCat("listening on ", options.listen, " with ",
+                   checks->tls.description, "; ",
+                   checks->authorizer == nullptr
+                       ? std::string("no bearer tokens (every caller allowed)")
+                       : absl::StrCat("bearer tokens required (",
+                                      checks->authorizer->size(), " in ",
+                                      options.tokens_file, ")")));
+  WarnAboutListener(log, "--listen", options.listen, options);
   std::unique_ptr<grpc::Server> admin_server;
   if (!options.admin_listen.empty()) {
-    admin_server = StartAdminListener(options, *checks, admin);
+    admin_server = StartAdminListener(log, options, *checks, admin);
     if (admin_server == nullptr) {
       server->Shutdown();
       return 1;
     }
-    WarnAboutListener("--admin-listen", options.admin_listen, options);
+    WarnAboutListener(log, "--admin-listen", options.admin_listen, options);
   }
   std::unique_ptr<kpi::MetricsHttpServer> metrics_http;
   if (!options.metrics_listen.empty()) {
@@ -341,7 +365,7 @@ int Run(const kpi::ServerOptions& options) {
         StartMetricsHttp(options.metrics_listen, call_metrics, **config,
                          health);
     if (!started.ok()) {
-      Log(started.status().message());
+      log.Message("start_failed", started.status().message());
       server->Shutdown();
       return 1;
     }
@@ -349,16 +373,19 @@ int Run(const kpi::ServerOptions& options) {
     if (const std::string warning =
             kpi::MetricsListenWarning(options.metrics_listen);
         !warning.empty()) {
-      Log(warning);
+      log.Message("warning", warning);
     }
-    Log(absl::StrCat("serving metrics on ", options.metrics_listen, " (port ",
-                     metrics_http->port(), ")"));
+    log.Message("metrics_listening",
+                absl::StrCat("serving metrics on ", options.metrics_listen,
+                             " (port ", metrics_http->port(), ")"));
   }
   {
     // Scoped: a snapshot held here would keep the first versions of the
     // plugins loaded after every reload.
     const kpi::ServingConfig serving = (*config)->Current();
-    Log(absl::StrCat("serving ", serving.registry->metrics().size(),
+    log.Message(
+        "serving",
+        absl::StrCat("serving ", serving.registry->metrics().size(),
                      " metrics from ", serving.registry->plugins().size(),
                      " plugins on port ", port, " with ", threads,
                      " compute threads"));
@@ -366,13 +393,13 @@ int Run(const kpi::ServerOptions& options) {
 
   int signal_number = 0;
   while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
-    Reload(**config, "SIGHUP");
+    Reload(log, **config, "SIGHUP");
   }
-  Log(absl::StrCat("received signal ", signal_number,
-                   ", finishing in-flight calls"));
+  log.Message("signal", absl::StrCat("received signal ", signal_number,
+                                     ", finishing in-flight calls"));
   health.Shutdown();  // every service NOT_SERVING from now on
   const auto grace = std::chrono::seconds(options.shutdown_grace_seconds);
-  ShutdownWatchdog watchdog(grace);
+  ShutdownWatchdog watchdog(grace, log);
   if (admin_server != nullptr) {
     admin_server->Shutdown(std::chrono::system_clock::now() + grace);
   }
@@ -382,7 +409,7 @@ int Run(const kpi::ServerOptions& options) {
   watchdog.Disarm();
   if (metrics_http != nullptr) metrics_http->Stop();
   watcher.reset();
-  Log("stopped");
+  log.Message("stopped", "stopped");
   return 0;
 }
 
@@ -407,5 +434,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   kpi::TuneAllocatorForLargeMessages();
-  return Run(*options);
+  // Never deleted: plugin worker threads may still log while the process
+  // exits.
+  const auto* log = new kpi::EventLog(options->log_format);
+  return Run(*options, *log);
 }

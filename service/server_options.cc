@@ -172,6 +172,20 @@ std::string ServerUsage() {
       "  --watch                   reload by itself when a plugin file or "
       "the\n"
       "                            profiles file changes (inotify)\n"
+      "  --log-format FORMAT       'text' (default: 'kpi-server: ...' lines,\n"
+      "                            fields as key=value) or 'json' (one "
+      "object\n"
+      "                            per line: time, event, fields); every "
+      "line\n"
+      "                            goes to stderr, one event per line\n"
+      "  --log-calls WHICH         which MetricService calls get a 'call' "
+      "line\n"
+      "                            (request_id, method, metric, code,\n"
+      "                            duration_ms, rows, request_bytes, "
+      "principal,\n"
+      "                            peer, message): 'none', 'errors' "
+      "(default:\n"
+      "                            the calls not OK) or 'all'\n"
       "  --help                    print this text\n"
       "\n"
       "Listening beyond loopback without TLS, or with nothing checking who\n"
@@ -194,6 +208,12 @@ std::string ServerUsage() {
       "restarted on the next call, after a backoff; after 3 failures in a\n"
       "row its health service names (plugin:NAME, metric:NAME) turn\n"
       "NOT_SERVING until a call succeeds.\n"
+      "\n"
+      "Every MetricService call has a request id: the client's metadata\n"
+      "x-request-id when it is 1 to 128 visible ASCII characters without\n"
+      "spaces, else one the server makes. It is sent back in the response's\n"
+      "initial metadata x-request-id (failed calls included) and is the\n"
+      "call line's request_id. See docs/operating.md (\"Logging\").\n"
       "\n"
       "On SIGINT or SIGTERM the server stops accepting calls, lets in-flight\n"
       "calls finish for the grace, cancels the rest, and exits 0 within the\n"
@@ -280,6 +300,24 @@ absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv) {
             absl::StrCat("--isolation: ", isolation.status().message()));
       }
       options.isolation = *isolation;
+    } else if (flag == "--log-format") {
+      absl::StatusOr<absl::string_view> v = take_value();
+      if (!v.ok()) return v.status();
+      absl::StatusOr<LogFormat> format = ParseLogFormat(*v);
+      if (!format.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--log-format: ", format.status().message()));
+      }
+      options.log_format = *format;
+    } else if (flag == "--log-calls") {
+      absl::StatusOr<absl::string_view> v = take_value();
+      if (!v.ok()) return v.status();
+      absl::StatusOr<LogCalls> calls = ParseLogCalls(*v);
+      if (!calls.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--log-calls: ", calls.status().message()));
+      }
+      options.log_calls = *calls;
     } else if (flag == "--metrics-listen") {
       absl::StatusOr<absl::string_view> v = take_value();
       if (!v.ok()) return v.status();

@@ -7,6 +7,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "call_log.h"
+#include "event_log.h"
 #include "plugin_library.h"
 
 namespace kpi {
@@ -62,6 +64,10 @@ struct ServerOptions {
   // Reload when a file in a plugin directory (or the profiles file) changes,
   // as on SIGHUP.
   bool watch = false;
+  // How log lines are written (event_log.h), and which calls get one
+  // (call_log.h).
+  LogFormat log_format = LogFormat::kText;
+  LogCalls log_calls = LogCalls::kErrors;
   bool help = false;
 };
 

@@ -10,6 +10,8 @@ namespace {
 // The payload naming the exit status of an error; its value is the decimal
 // exit code.
 constexpr absl::string_view kExitCodePayload = "kpi.cli/exit_code";
+// The payload holding the request id the server gave a failed call.
+constexpr absl::string_view kRequestIdPayload = "kpi.cli/request_id";
 
 absl::Status Tagged(absl::Status status, ExitCode code) {
   status.SetPayload(kExitCodePayload,
@@ -39,8 +41,14 @@ absl::Status UnreachableError(absl::string_view server,
                 ExitCode::kUnreachable);
 }
 
-absl::Status ServerError(absl::StatusCode code, absl::string_view message) {
-  return Tagged(absl::Status(code, message), ExitCode::kServerError);
+absl::Status ServerError(absl::StatusCode code, absl::string_view message,
+                         absl::string_view request_id) {
+  absl::Status status =
+      Tagged(absl::Status(code, message), ExitCode::kServerError);
+  if (!request_id.empty()) {
+    status.SetPayload(kRequestIdPayload, absl::Cord(request_id));
+  }
+  return status;
 }
 
 ExitCode ExitCodeFor(const absl::Status& status) {
@@ -50,8 +58,14 @@ ExitCode ExitCodeFor(const absl::Status& status) {
 
 std::string ErrorLine(const absl::Status& status) {
   if (TagOf(status) == ExitCode::kServerError) {
-    return absl::StrCat("kpi: ", absl::StatusCodeToString(status.code()), ": ",
-                        status.message());
+    const absl::optional<absl::Cord> request_id =
+        status.GetPayload(kRequestIdPayload);
+    return absl::StrCat(
+        "kpi: ", absl::StatusCodeToString(status.code()), ": ",
+        status.message(),
+        request_id.has_value()
+            ? absl::StrCat(" (request id ", std::string(*request_id), ")")
+            : "");
   }
   return absl::StrCat("kpi: ", status.message());
 }

@@ -36,9 +36,11 @@ absl::Status UnreachableError(absl::string_view server,
                               absl::string_view detail);
 
 // An error status the server sent. `code` is kept so callers can tell
-// NOT_FOUND from INVALID_ARGUMENT.
+// NOT_FOUND from INVALID_ARGUMENT; `request_id` is the id the server gave
+// the call (its x-request-id), empty when it sent none.
 // REQUIRES: code != absl::StatusCode::kOk.
-absl::Status ServerError(absl::StatusCode code, absl::string_view message);
+absl::Status ServerError(absl::StatusCode code, absl::string_view message,
+                         absl::string_view request_id = "");
 
 // The exit status `status` ends the process with. OK is kOk; an error made by
 // none of the functions above is kServerError (something failed that is not
@@ -46,7 +48,8 @@ absl::Status ServerError(absl::StatusCode code, absl::string_view message);
 ExitCode ExitCodeFor(const absl::Status& status);
 
 // The line printed on stderr for a failed command, without a newline:
-// "kpi: <message>", or "kpi: <CODE_NAME>: <message>" for a ServerError.
+// "kpi: <message>", or "kpi: <CODE_NAME>: <message>" for a ServerError,
+// ending "(request id ID)" when the server sent one.
 // REQUIRES: !status.ok().
 std::string ErrorLine(const absl::Status& status);
 

@@ -24,6 +24,14 @@ TEST(CliStatusTest, ServerErrorShowsTheCodeName) {
   EXPECT_EQ(ErrorLine(invalid), "kpi: INVALID_ARGUMENT: scores: row 3 is 11");
 }
 
+TEST(CliStatusTest, ServerErrorEndsWithTheRequestIdTheServerSent) {
+  const absl::Status status = ServerError(absl::StatusCode::kInvalidArgument,
+                                          "scores: row 3 is 11", "abc-123");
+  EXPECT_EQ(ExitCodeFor(status), ExitCode::kServerError);
+  EXPECT_EQ(ErrorLine(status),
+            "kpi: INVALID_ARGUMENT: scores: row 3 is 11 (request id abc-123)");
+}
+
 TEST(CliStatusTest, Unreachable) {
   const absl::Status status =
       UnreachableError("127.0.0.1:1", "failed to connect to all addresses");

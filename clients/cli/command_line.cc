@@ -42,6 +42,19 @@ absl::Status UnknownCommand(absl::string_view name) {
       absl::StrCat("unknown command \"", name, "\"; ", kCommands, kSeeHelp));
 }
 
+// The server's rule for a client's x-request-id (service/request_id.h).
+absl::Status CheckRequestId(absl::string_view id) {
+  constexpr size_t kMaxBytes = 128;
+  bool visible = !id.empty() && id.size() <= kMaxBytes;
+  for (const char c : id) visible = visible && c >= 0x21 && c <= 0x7e;
+  if (visible) return absl::OkStatus();
+  return UsageError(absl::StrCat(
+      "--request-id: expected 1 to 128 visible ASCII characters without "
+      "spaces, got \"",
+      id.substr(0, kMaxBytes), id.size() > kMaxBytes ? "...\"" : "\"",
+      kSeeHelp));
+}
+
 absl::StatusOr<absl::Duration> ParseTimeout(absl::string_view text) {
   double seconds = 0;
   if (!absl::SimpleAtod(text, &seconds) || !std::isfinite(seconds) ||
@@ -141,7 +154,8 @@ absl::StatusOr<Invocation> ParseCommandLine(absl::Span<const std::string> args,
     }
     const bool takes_value = name == "--server" || name == "--timeout" ||
                              name == "--input-json" || name == "--group-by" ||
-                             name == "--profile" || path_target != nullptr;
+                             name == "--profile" || name == "--request-id" ||
+                             path_target != nullptr;
     if (!takes_value) {
       return UsageError(absl::StrCat("unknown flag \"", name, "\"", kSeeHelp));
     }
@@ -172,6 +186,11 @@ absl::StatusOr<Invocation> ParseCommandLine(absl::Span<const std::string> args,
         }
         invocation.group_by.emplace_back(column);
       }
+    } else if (name == "--request-id") {
+      if (absl::Status status = CheckRequestId(value); !status.ok()) {
+        return status;
+      }
+      invocation.options.request_id = value;
     } else if (name == "--profile") {
       if (value.empty()) return UsageError("--profile: NAME is empty");
       invocation.profile = value;

@@ -2,7 +2,7 @@
 //
 //   kpi [--server HOST:PORT] [--json] [--timeout SECONDS]
 //       [--token FILE | --token-env VAR] [--tls] [--tls-ca FILE]
-//       [--tls-cert FILE --tls-key FILE] COMMAND [ARGS]
+//       [--tls-cert FILE --tls-key FILE] [--request-id ID] COMMAND [ARGS]
 //
 // compute also takes --input-json JSON|@FILE|-, --group-by COLUMN[,...] and
 // --profile NAME.
@@ -50,6 +50,10 @@ struct Options {
   std::string tls_ca;
   std::string tls_cert;
   std::string tls_key;
+  // Sent as the metadata x-request-id on every call (empty: none, and the
+  // server makes one). 1 to 128 visible ASCII characters without spaces,
+  // the ids the server accepts as they are.
+  std::string request_id;
 };
 
 // A parsed command line.
@@ -78,8 +82,9 @@ struct Invocation {
 // Returns a UsageError for an unknown command or flag, a flag without its
 // value, a --timeout that is not a positive number of seconds, --token with
 // --token-env, --tls-cert without --tls-key or the reverse, an empty
-// --group-by name or --profile, --input-json, --group-by or --profile
-// outside compute, or the wrong number of operands.
+// --group-by name or --profile, a --request-id the server would not take
+// as it is, --input-json, --group-by or --profile outside compute, or the
+// wrong number of operands.
 absl::StatusOr<Invocation> ParseCommandLine(absl::Span<const std::string> args,
                                             absl::string_view env_server);
 

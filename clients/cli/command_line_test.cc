@@ -54,6 +54,24 @@ TEST(ParseCommandLineTest, FlagsBeforeAndAfterTheCommand) {
       (std::vector<std::string>{"nps", "scores=1,2", "confidence_level=0.9"}));
 }
 
+TEST(ParseCommandLineTest, RequestIdOfOneTo128VisibleCharacters) {
+  EXPECT_EQ(Parse({"list"})->options.request_id, "");
+  EXPECT_EQ(Parse({"--request-id", "abc-123", "list"})->options.request_id,
+            "abc-123");
+  const std::string longest(128, 'x');
+  EXPECT_EQ(Parse({"list", "--request-id=" + longest})->options.request_id,
+            longest);
+  const std::string refused =
+      "--request-id: expected 1 to 128 visible ASCII characters without "
+      "spaces, got ";
+  ExpectUsageError(Parse({"--request-id", "a b", "list"}),
+                   refused + "\"a b\" (see kpi --help)");
+  ExpectUsageError(Parse({"--request-id=", "list"}),
+                   refused + "\"\" (see kpi --help)");
+  ExpectUsageError(Parse({"--request-id", std::string(129, 'x'), "list"}),
+                   refused + "\"" + longest + "...\" (see kpi --help)");
+}
+
 TEST(ParseCommandLineTest, InputJsonFromStdinAndWithEquals) {
   EXPECT_EQ(Parse({"compute", "nps", "--input-json", "-"})->input_json, "-");
   EXPECT_EQ(Parse({"compute", "nps", "--input-json={\"a\":1}"})->input_json,

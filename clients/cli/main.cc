@@ -34,9 +34,9 @@ int main(int argc, char** argv) {
     std::cerr << kpi::cli::ErrorLine(credentials.status()) << "\n";
     return static_cast<int>(kpi::cli::ExitCodeFor(credentials.status()));
   }
-  kpi::cli::MetricClient client(invocation->options.server,
-                                invocation->options.timeout,
-                                *std::move(credentials));
+  kpi::cli::MetricClient client(
+      invocation->options.server, invocation->options.timeout,
+      *std::move(credentials), invocation->options.request_id);
   const absl::Status status =
       kpi::cli::RunCommand(*invocation, client, std::cin, std::cout);
   std::cout.flush();

@@ -14,6 +14,9 @@
 namespace kpi::cli {
 namespace {
 
+// The metadata carrying a call's request id, both ways (docs/api.md).
+constexpr char kRequestIdKey[] = "x-request-id";
+
 std::shared_ptr<grpc::ChannelCredentials> ChannelCredentials(
     const Credentials& credentials) {
   if (!credentials.tls) return grpc::InsecureChannelCredentials();
@@ -43,12 +46,13 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& server,
 }  // namespace
 
 MetricClient::MetricClient(std::string server, absl::Duration timeout,
-                           Credentials credentials)
+                           Credentials credentials, std::string request_id)
     : server_(std::move(server)),
       timeout_(timeout),
       authorization_(credentials.token.empty()
                          ? ""
                          : absl::StrCat("Bearer ", credentials.token)),
+      request_id_(std::move(request_id)),
       channel_(MakeChannel(server_, timeout_, credentials)),
       metrics_(kpi::v1::MetricService::NewStub(channel_)),
       admin_(kpi::v1::AdminService::NewStub(channel_)) {}
@@ -65,6 +69,7 @@ absl::StatusOr<Response> MetricClient::Call(Client& client, Method method,
   if (!authorization_.empty()) {
     context.AddMetadata("authorization", authorization_);
   }
+  if (!request_id_.empty()) context.AddMetadata(kRequestIdKey, request_id_);
   Response response;
   const grpc::Status status = (client.*method)(&context, request, &response);
   if (status.ok()) return response;
@@ -75,8 +80,14 @@ absl::StatusOr<Response> MetricClient::Call(Client& client, Method method,
        status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) &&
       channel_->GetState(/*try_to_connect=*/false) != GRPC_CHANNEL_READY;
   if (unreachable) return UnreachableError(server_, status.error_message());
-  return ServerError(static_cast<absl::StatusCode>(status.error_code()),
-                     status.error_message());
+  // The id the server gave the call, to find its line in the server's log.
+  const auto sent = context.GetServerInitialMetadata().find(kRequestIdKey);
+  return ServerError(
+      static_cast<absl::StatusCode>(status.error_code()),
+      status.error_message(),
+      sent == context.GetServerInitialMetadata().end()
+          ? absl::string_view()
+          : absl::string_view(sent->second.data(), sent->second.size()));
 }
 
 absl::StatusOr<kpi::v1::ListMetricsResponse> MetricClient::ListMetrics() {

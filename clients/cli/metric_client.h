@@ -23,19 +23,19 @@ class MetricClient {
  public:
   // Connects lazily to `server` (HOST:PORT, or any gRPC target), with TLS
   // when `credentials.tls`, and sends `credentials.token` (if any) as a
-  // bearer token on every call. Each call must finish within `timeout`; a
-  // connection attempt is given at most kConnectTimeout (or `timeout`, if
-  // shorter).
+  // bearer token and `request_id` (if not empty) as x-request-id on every
+  // call. Each call must finish within `timeout`; a connection attempt is
+  // given at most kConnectTimeout (or `timeout`, if shorter).
   // REQUIRES: timeout > absl::ZeroDuration().
   MetricClient(std::string server, absl::Duration timeout,
-               Credentials credentials = {});
+               Credentials credentials = {}, std::string request_id = "");
 
   MetricClient(const MetricClient&) = delete;
   MetricClient& operator=(const MetricClient&) = delete;
 
   // The calls. Errors: UnreachableError when no connection to the server
-  // could be made; otherwise a ServerError with the server's status code and
-  // message.
+  // could be made; otherwise a ServerError with the server's status code,
+  // message and the request id it sent back.
   absl::StatusOr<kpi::v1::ListMetricsResponse> ListMetrics();
   absl::StatusOr<kpi::v1::DescribeMetricResponse> DescribeMetric(
       absl::string_view metric);
@@ -60,6 +60,7 @@ class MetricClient {
   std::string server_;
   absl::Duration timeout_;
   std::string authorization_;  // "Bearer TOKEN", or empty
+  std::string request_id_;     // sent as x-request-id, or empty
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<kpi::v1::MetricService::Stub> metrics_;
   std::unique_ptr<kpi::v1::AdminService::Stub> admin_;

@@ -41,13 +41,20 @@ Global flags (before or after the command):
                        Present this client certificate (PEM) and its key,
                        for a server started with --tls-client-ca (implies
                        --tls).
+  --request-id ID      Send ID as the request id (metadata x-request-id) of
+                       every call, to find the calls in the server's log:
+                       1 to 128 visible ASCII characters without spaces.
+                       Without it the server makes one per call. A failed
+                       call's error ends with the id the server gave it:
+                       (request id ID).
   -h, --help           Show help: of kpi, or of the command it follows.
 
 Exit status:
   0  Success. An undefined metric (e.g. a rate over zero customers) is a
      valid answer and also exits 0.
   1  The server answered with an error; printed on stderr as
-     "kpi: CODE: message", e.g. "kpi: NOT_FOUND: ...".
+     kpi: CODE: message (request id ID)
+     e.g. kpi: NOT_FOUND: ... (request id 5f3a9c0e0000002a).
   2  Usage error: a bad flag or command, a NAME that is not an input or
      parameter of the metric, a value that does not parse. Nothing was
      computed.

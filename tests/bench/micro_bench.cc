@@ -9,9 +9,18 @@
 //   BM_Merge/METRIC    fold a state that saw the 1M rows into an empty one
 //   BM_Call/...        MetricCall over the 1M rows, plain and grouped by an
 //                      int64 or a string column of 1,000 segments
+//   BM_ProcessRoundTrip one byte to a child process and back over a
+//                      socketpair, each side asleep in read() until the
+//                      other writes: the least any call to a plugin worker
+//                      costs (two cross-process wake-ups); its counter
+//                      cpu_us is both processes' CPU per round trip
 //
 // Items/s are rows/s. The plugins come from the bundled plugin directory.
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -301,6 +310,49 @@ void BM_Call(benchmark::State& state, const std::vector<ColumnDraw>& keys) {
   }
   state.SetItemsProcessed(state.iterations() * kRows);
 }
+
+double CpuSeconds(int who) {
+  rusage usage{};
+  getrusage(who, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) /
+             1e6;
+}
+
+void BM_ProcessRoundTrip(benchmark::State& state) {
+  int sockets[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
+    state.SkipWithError("socketpair failed");
+    return;
+  }
+  const double children_before = CpuSeconds(RUSAGE_CHILDREN);
+  const pid_t child = fork();
+  if (child == 0) {  // echoes until the parent closes its end
+    close(sockets[0]);
+    char byte;
+    while (read(sockets[1], &byte, 1) == 1) {
+      if (write(sockets[1], &byte, 1) != 1) break;
+    }
+    _exit(0);
+  }
+  close(sockets[1]);
+  const double self_before = CpuSeconds(RUSAGE_SELF);
+  char byte = 'x';
+  for (auto _ : state) {
+    if (write(sockets[0], &byte, 1) != 1 || read(sockets[0], &byte, 1) != 1) {
+      state.SkipWithError("the echo process went away");
+      break;
+    }
+  }
+  const double self = CpuSeconds(RUSAGE_SELF) - self_before;
+  close(sockets[0]);
+  int status;
+  waitpid(child, &status, 0);
+  const double children = CpuSeconds(RUSAGE_CHILDREN) - children_before;
+  state.counters["cpu_us"] =
+      (self + children) * 1e6 / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_ProcessRoundTrip)->Unit(benchmark::kMicrosecond);
 
 void RegisterPluginBenchmarks() {
   for (const Workload& workload : PluginWorkloads()) {

@@ -18,6 +18,7 @@ import os
 import platform
 import random
 import re
+import resource
 import signal
 import struct
 import subprocess
@@ -168,12 +169,21 @@ def start_server(service, build):
     return Server(argv, service)
 
 
+def children_cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_bench(build, case, flags, server=None):
+    """One kpi-bench run; with the client's own CPU time (client_cpu_s)."""
     argv = [os.path.join(build, "bin", "kpi-bench"), f"--case={case}"] + flags
     argv.append(f"--target=127.0.0.1:{server.port}" if server else
                 "--inprocess")
+    cpu = children_cpu_seconds()
     out = subprocess.run(argv, check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["client_cpu_s"] = children_cpu_seconds() - cpu
+    return result
 
 
 def measure(build, service, name, case, flags, running=None):
@@ -413,7 +423,8 @@ def micro(build, quick):
         check=True, capture_output=True, text=True)
     return [{"name": b["name"], "real_time": b["real_time"],
              "time_unit": b["time_unit"],
-             "items_per_second": b.get("items_per_second")}
+             "items_per_second": b.get("items_per_second"),
+             "cpu_us": b.get("cpu_us")}
             for b in json.loads(out.stdout)["benchmarks"]]
 
 
@@ -425,13 +436,29 @@ def ratio(a, b):
 EXTRA_INPUT_KB = 9_000_000 * 8 / 1024
 
 
-def targets(results):
+def targets(results, micro_results, warmup_s):
     """Each target as a ratio, with the ceiling the RPC path allows where
     the bare server bounds it: no server can beat receiving and parsing."""
     r = {(x["service"], x["name"]): x for x in results}
 
     def get(service, name, field):
         return r.get((service, name), {}).get(field)
+
+    round_trip_us = next((b["cpu_us"] for b in micro_results
+                          if b["name"] == "BM_ProcessRoundTrip"), None)
+
+    def isolation_ceiling(name):
+        """The most any isolated mode could reach against in-process plugins
+        on this machine: a call's CPU in process (server and client, over
+        the warm-up and the measured seconds) plus the CPU of one
+        cross-process round trip -- the least a call to a worker adds -- on
+        cores that the load keeps busy."""
+        x = r.get(("kpi_none", name), {})
+        if not (round_trip_us and x.get("qps") and x.get("seconds")):
+            return None
+        calls = x["qps"] * (x["seconds"] + warmup_s)
+        per_call_us = (x["server_cpu_s"] + x["client_cpu_s"]) / calls * 1e6
+        return per_call_us / (per_call_us + round_trip_us)
 
     rows = []
     for name in ("small_nps", "small_churn"):
@@ -448,7 +475,7 @@ def targets(results):
         rows.append((f"{name}: isolated QPS vs in-process plugins",
                      ratio(get("kpi", name, "qps"),
                            get("kpi_none", name, "qps")),
-                     None, ">= 0.8", lambda v: v >= 0.8))
+                     isolation_ceiling(name), ">= 0.8", lambda v: v >= 0.8))
     rows.append(("bulk_nps 10M rows: isolated rows/s vs in-process plugins",
                  ratio(get("kpi", "bulk_nps", "rows_per_s"),
                        get("kpi_none", "bulk_nps", "rows_per_s")),
@@ -520,7 +547,12 @@ def markdown(report):
         "",
         "The ceiling is the same ratio with the bare gRPC server in "
         "kpi-server's place: what the RPC path allows a server that "
-        "computes nothing.",
+        "computes nothing. For isolated against in-process plugins it is "
+        "what a call's CPU in process (server and client) plus one "
+        "cross-process round trip (BM_ProcessRoundTrip's cpu_us: the least a "
+        "call to a worker adds, two wake-ups) allows on cores the load keeps "
+        "busy: no isolation design that wakes a worker per call can beat "
+        "it.",
         "",
         "| target | measured | ceiling | required | verdict |",
         "|---|---|---|---|---|",
@@ -641,8 +673,9 @@ def main():
         json_path = os.path.join(build, "bench-quick.json")
         md_path = os.path.join(build, "performance-quick.md")
 
-    unary_flags = (["--warmup=0.2", "--seconds=1"] if args.quick else
-                   ["--warmup=1", "--seconds=5"])
+    warmup_s = 0.2 if args.quick else 1
+    unary_flags = [f"--warmup={warmup_s}",
+                   "--seconds=1" if args.quick else "--seconds=5"]
     stream_flags = ["--min-seconds=0.5" if args.quick else "--min-seconds=3"]
     report = {"machine": machine(), "results": []}
     started = time.time()
@@ -663,7 +696,8 @@ def main():
                                           name=name))
     print("bench: micro-benchmarks", file=sys.stderr, flush=True)
     report["micro"] = micro(build, args.quick)
-    report["targets"] = targets(report["results"]) + \
+    report["targets"] = targets(report["results"], report["micro"],
+                                warmup_s) + \
         h2load_targets(report["h2load"])
     report["seconds"] = time.time() - started
 

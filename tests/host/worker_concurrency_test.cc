@@ -8,11 +8,15 @@
 
 #include <atomic>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "call_args.h"
+#include "cancellation.h"
 #include "live_config.h"
 #include "metric_call.h"
 #include "tests/support/temp_dir.h"
@@ -115,6 +119,122 @@ TEST(WorkerConcurrencyTest, CallsCrashesAndReloadsAtOnce) {
   for (const auto& thread_failures : failures) {
     EXPECT_THAT(thread_failures, ::testing::IsEmpty());
   }
+}
+
+// A Cancellation a test sets.
+class Flag final : public Cancellation {
+ public:
+  void Set() { set_ = true; }
+  absl::Status Check() const override {
+    return set_ ? absl::CancelledError("the test cancelled the call")
+                : absl::OkStatus();
+  }
+
+ private:
+  std::atomic<bool> set_{false};
+};
+
+// Unary calls that do not wait on their own thread (AddLastAndFinishThen):
+// hundreds in flight at once, from two threads, all finished on the one
+// reply thread -- healthy calls exact, a crashing plugin's calls
+// UNAVAILABLE naming it, a looping plugin's cancelled call CANCELLED once
+// its worker is stopped after the grace.
+TEST(WorkerConcurrencyTest, CallsInFlightWaitOnTheReplyThread) {
+  testing::TempDir faulty;
+  for (const char* fault : {"fault_segv.so", "fault_loop.so"}) {
+    faulty.Install(fault, testing::ReadFile(
+                              absl::StrCat(KPI_FAULT_FIXTURE_DIR, "/", fault)));
+  }
+  MetricRegistry::Options options;
+  options.worker.cancel_grace = std::chrono::milliseconds(200);
+  absl::StatusOr<std::unique_ptr<LiveConfig>> config = LiveConfig::Load(
+      {KPI_PLUGIN_DIR, faulty.path()}, options, "", [](absl::string_view) {});
+  ASSERT_TRUE(config.ok()) << config.status();
+  const ServingConfig serving = (*config)->Current();
+  std::shared_ptr<const Metric> nps = serving.registry->Find("nps");
+  std::shared_ptr<const Metric> segv = serving.registry->Find("segv_sum");
+  std::shared_ptr<const Metric> loop = serving.registry->Find("loop_sum");
+  ASSERT_TRUE(nps && segv && loop);
+
+  constexpr int kCallsPerThread = 400;
+  std::mutex mutex;
+  std::condition_variable all_done;
+  int done = 0;
+  std::vector<std::string> failures;
+  auto finished = [&](std::string failure) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!failure.empty()) failures.push_back(std::move(failure));
+    ++done;
+    all_done.notify_all();
+  };
+  auto start = [&](std::shared_ptr<const Metric> metric,
+                   const v1::ComputeRequest& request,
+                   const Cancellation* cancellation, MetricCall::Done then) {
+    absl::StatusOr<MetricCall> call =
+        MetricCall::Start(metric, ArgsFromRequest(request), cancellation);
+    ASSERT_TRUE(call.ok()) << call.status();
+    call->AddLastAndFinishThen(ArgsFromRequest(request), std::move(then));
+  };
+
+  Flag cancel_the_loop;
+  start(
+      loop,
+      [] {
+        v1::ComputeRequest request = Scores({kTrigger});
+        request.mutable_columns(0)->set_name("values");
+        return request;
+      }(),
+      &cancel_the_loop,
+      [&](absl::StatusOr<v1::MetricResult> result, uint64_t) {
+        finished(result.status().code() == absl::StatusCode::kCancelled &&
+                         absl::StrContains(result.status().message(),
+                                           "so its worker was stopped")
+                     ? ""
+                     : absl::StrCat("loop: ", result.status().ToString()));
+      });
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kCallsPerThread; ++i) {
+        if (t == 1 && i % 100 == 50) {
+          v1::ComputeRequest request = Scores({1, kTrigger});
+          request.mutable_columns(0)->set_name("values");
+          start(
+              segv, request, nullptr,
+              [&](absl::StatusOr<v1::MetricResult> result, uint64_t) {
+                const bool named = absl::StrContains(result.status().message(),
+                                                     "plugin 'fault_segv'");
+                finished(
+                    result.status().code() == absl::StatusCode::kUnavailable &&
+                            named
+                        ? ""
+                        : absl::StrCat("segv: ", result.status().ToString()));
+              });
+          continue;
+        }
+        start(nps, Scores({10, 9, 0, 10}), nullptr,
+              [&](absl::StatusOr<v1::MetricResult> result, uint64_t rows) {
+                if (!result.ok()) {
+                  finished(absl::StrCat("nps: ", result.status().ToString()));
+                } else if (result->value() != 50 || rows != 4) {
+                  finished(absl::StrCat("nps: ", result->DebugString(),
+                                        " rows ", rows));
+                } else {
+                  finished("");
+                }
+              });
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  cancel_the_loop.Set();
+  std::unique_lock<std::mutex> lock(mutex);
+  ASSERT_TRUE(
+      all_done.wait_for(lock, std::chrono::seconds(60),
+                        [&] { return done == 2 * kCallsPerThread + 1; }))
+      << done << " of " << 2 * kCallsPerThread + 1 << " calls finished";
+  EXPECT_THAT(failures, ::testing::IsEmpty());
 }
 
 }  // namespace

@@ -17,10 +17,12 @@ namespace kpi {
 namespace {
 
 using testing::CommandResult;
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using testing::ReadFile;
 using testing::RunCommand;
 using testing::ServerProcess;
+using ::testing::StartsWith;
 using testing::TempDir;
 
 // Runs kpi against `server`, `input` on its standard input.
@@ -101,9 +103,9 @@ TEST_F(CliTest, AnUndefinedResultIsAnAnswerNotAFailure) {
 TEST_F(CliTest, BadInputExitsOneWithTheServersMessage) {
   CommandResult r = Kpi({"compute", "nps", "scores=9,10,11"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err,
-            "kpi: INVALID_ARGUMENT: input 'scores' row 2: 11 is above the "
-            "maximum 10\n");
+  EXPECT_THAT(r.err, StartsWith("kpi: INVALID_ARGUMENT: input 'scores' row 2: "
+                                "11 is above the maximum 10 (request id "));
+  EXPECT_THAT(r.err, EndsWith(")\n"));
 }
 
 TEST_F(CliTest, UnknownMetricExitsOneWithNotFound) {
@@ -200,9 +202,10 @@ TEST_F(CliProfileTest, ComputeTakesTheParametersOfTheNamedProfile) {
 TEST_F(CliProfileTest, AnUnknownProfileExitsOneWithTheServersMessage) {
   CommandResult r = ScoreWithProfile("enterprise");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err,
-            "kpi: INVALID_ARGUMENT: profile: health_score has no profile "
-            "'enterprise' (profiles: catalog)\n");
+  EXPECT_THAT(r.err,
+              StartsWith("kpi: INVALID_ARGUMENT: profile: health_score has no "
+                         "profile 'enterprise' (profiles: catalog) (request "
+                         "id "));
 }
 
 // A server whose only plugin directory is private to the test and holds
