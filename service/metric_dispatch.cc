@@ -73,6 +73,12 @@ absl::StatusOr<v1::MetricResult> Wait(
 
 }  // namespace
 
+bool MetricDispatch::InProcess(absl::string_view metric) const {
+  std::shared_ptr<const Metric> found =
+      config_->Current().registry->Find(metric);
+  return found != nullptr && found->library().worker() == nullptr;
+}
+
 v1::ListMetricsResponse MetricDispatch::ListMetrics() const {
   v1::ListMetricsResponse response;
   for (const auto& metric : config_->Current().registry->metrics()) {

@@ -36,6 +36,9 @@ class MetricDispatch {
       : config_(config), max_rows_(max_rows) {}
 
   v1::ListMetricsResponse ListMetrics() const;
+  // Whether `metric` is served by a plugin in this process (not in a
+  // worker); false if no plugin serves it.
+  bool InProcess(absl::string_view metric) const;
   absl::StatusOr<v1::DescribeMetricResponse> DescribeMetric(
       const v1::DescribeMetricRequest& request) const;
 

@@ -378,10 +378,22 @@ grpc::ServerUnaryReactor* MetricServiceImpl::StartUnary(
     call->Complete(refused);
     return call;
   }
+  if (RunsInline(method, *request)) {
+    Serve(method, principal, *request, response, call);
+    return call;
+  }
   pool_->Submit([this, &method, principal, request, response, call] {
     Serve(method, principal, *request, response, call);
   });
   return call;
+}
+
+bool MetricServiceImpl::RunsInline(const Method& method,
+                                   const grpc::ByteBuffer& request) const {
+  // Typed methods only: their metric is known before the request is parsed.
+  return method.kind == Kind::kTyped &&
+         request.Length() <= limits_.inline_request_bytes &&
+         dispatch_.InProcess(method.metric);
 }
 
 bool MetricServiceImpl::Admit() {

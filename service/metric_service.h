@@ -41,6 +41,10 @@ struct ServingLimits {
   uint64_t max_rows_per_call = MetricCall::kDefaultMaxRows;
   // How long a stream may wait for its client's next chunk.
   std::chrono::milliseconds stream_idle_timeout{std::chrono::seconds(30)};
+  // A unary request up to this size to a plugin in this process is computed
+  // on gRPC's thread: for a small call, handing it to the pool (a queue and
+  // a wake-up) costs more than computing it. 0: never.
+  size_t inline_request_bytes = 16384;
 };
 
 class MetricServiceImpl final : public v1::MetricService::Service {
@@ -69,6 +73,8 @@ class MetricServiceImpl final : public v1::MetricService::Service {
                                        grpc::CallbackServerContext* context,
                                        const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response);
+  // Whether to serve `request` on gRPC's thread (ServingLimits).
+  bool RunsInline(const Method& method, const grpc::ByteBuffer& request) const;
   // Counts a new call in flight; false (and not counted) past the limit.
   bool Admit();
   static grpc::Status TooManyCalls(int limit);

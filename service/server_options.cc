@@ -33,6 +33,7 @@ absl::flat_hash_map<absl::string_view, NumberFlag> NumberFlags(
       {"--max-calls-in-flight", {&options.max_calls_in_flight, 1}},
       {"--max-rows-per-call", {&options.max_rows_per_call, 1}},
       {"--stream-idle-timeout-ms", {&options.stream_idle_timeout_ms, 1}},
+      {"--inline-request-bytes", {&options.inline_request_bytes, 0}},
       {"--max-message-bytes", {&options.max_message_bytes, 1}},
       {"--shutdown-grace-seconds", {&options.shutdown_grace_seconds, 0}},
       {"--worker-memory-limit-mb", {&options.worker_memory_limit_mb, 0}},
@@ -86,11 +87,13 @@ std::string ServerUsage() {
       "                            (default 30)\n"
       "  --worker-threads N        threads computing calls (default: two "
       "per\n"
-      "                            core, as calls into plugin workers wait "
-      "on\n"
-      "                            them); gRPC adds a few of its own, and "
-      "no\n"
-      "                            thread waits on a slow client\n"
+      "                            core, as streamed chunks sent to plugin\n"
+      "                            workers wait on them); gRPC adds a few "
+      "of\n"
+      "                            its own, one thread finishes the replies "
+      "of\n"
+      "                            plugin workers, and no thread waits on a\n"
+      "                            slow client\n"
       "  --max-calls-in-flight N   calls accepted at once, streams "
       "included;\n"
       "                            more are refused RESOURCE_EXHAUSTED "
@@ -104,6 +107,11 @@ std::string ServerUsage() {
       "                            chunk for this long fails "
       "DEADLINE_EXCEEDED\n"
       "                            (default 30000)\n"
+      "  --inline-request-bytes N  unary requests up to N bytes to plugins\n"
+      "                            in this process (isolation=none) are\n"
+      "                            computed on gRPC's own thread, skipping\n"
+      "                            the hand-over to the pool (default 16384;\n"
+      "                            0: never)\n"
       "  --max-message-bytes N     largest request message accepted (default\n"
       "                            4194304); use ComputeStream for more. "
       "Compressed\n"

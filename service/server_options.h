@@ -34,6 +34,9 @@ struct ServerOptions {
   int max_rows_per_call = 2147483647;
   // How long a stream may wait for its client's next chunk.
   int stream_idle_timeout_ms = 30000;
+  // Unary requests up to this size, to plugins in this process, are
+  // computed on gRPC's thread; 0: every call goes to the pool.
+  int inline_request_bytes = 16384;
   int max_message_bytes = 4 * 1024 * 1024;
   // How long in-flight calls may run after SIGINT/SIGTERM.
   int shutdown_grace_seconds = 10;
