@@ -683,8 +683,10 @@ class PluginWorker::ReplyWaiter final : public ReplyWatcher::Waiter {
 void PluginWorker::AwaitThen(std::unique_ptr<Pending> pending,
                              const Cancellation* cancellation,
                              ReplyCallback done) {
-  ReplyWatcher::Instance().Watch(std::make_unique<ReplyWaiter>(
-      this, std::move(pending), cancellation, std::move(done)));
+  auto waiter = std::make_unique<ReplyWaiter>(this, std::move(pending),
+                                              cancellation, std::move(done));
+  ReplyWatcher& watcher = ReplyWatcher::For(waiter->fd());
+  watcher.Watch(std::move(waiter));
 }
 
 }  // namespace kpi

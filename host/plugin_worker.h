@@ -137,9 +137,9 @@ class PluginWorker {
   absl::Status Await(std::unique_ptr<Pending> pending, std::string* result,
                      const Cancellation* cancellation);
   // Await without holding this thread: `done` runs once, with what Await
-  // would return (the status, and a kFinish's result bytes), on the
-  // process's reply thread (reply_watcher.h). It must be quick: every
-  // worker's replies are finished on that thread. `cancellation` (may be
+  // would return (the status, and a kFinish's result bytes), on a reply
+  // thread (reply_watcher.h: one per core). It must be quick: many
+  // workers' replies are finished on that thread. `cancellation` (may be
   // null) and this PluginWorker must outlive `done`'s run.
   using ReplyCallback =
       absl::AnyInvocable<void(absl::Status status, std::string result) &&>;

@@ -2,6 +2,7 @@
 
 #include <sys/epoll.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <thread>
@@ -21,10 +22,15 @@ absl::Status CannotWatch() {
 
 }  // namespace
 
-ReplyWatcher& ReplyWatcher::Instance() {
+ReplyWatcher& ReplyWatcher::For(int fd) {
   // Leaked: calls may still wait while static destructors run.
-  static ReplyWatcher* watcher = new ReplyWatcher();
-  return *watcher;
+  static const std::vector<ReplyWatcher*>* watchers = [] {
+    auto* all = new std::vector<ReplyWatcher*>(
+        std::max(1u, std::thread::hardware_concurrency()));
+    for (ReplyWatcher*& watcher : *all) watcher = new ReplyWatcher();
+    return all;
+  }();
+  return *(*watchers)[static_cast<size_t>(fd) % watchers->size()];
 }
 
 // Without an epoll instance (-1) every Watch() fails its waiter.
@@ -72,7 +78,8 @@ void ReplyWatcher::Run() {
         delete waiter;
         continue;
       }
-      // Nothing to read after all: watch it again.
+      // Nothing to read after all: watch it again (here: Watch() chooses by
+      // descriptor, and the descriptor is this watcher's).
       Watch(std::unique_ptr<Waiter>(waiter));
     }
     const Clock::time_point now = Clock::now();
