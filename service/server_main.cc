@@ -436,6 +436,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   kpi::TuneAllocatorForLargeMessages();
+  kpi::DisableMutexDeadlockDetection();
   // Never deleted (and held by a static, so leak checkers see it reached):
   // plugin worker threads may still log while the process exits.
   static const kpi::EventLog* const log =

@@ -3,6 +3,8 @@
 #include <grpc/grpc.h>
 #include <malloc.h>
 
+#include "absl/synchronization/mutex.h"
+
 namespace kpi {
 
 void ConfigureTransport(grpc::ServerBuilder& builder, int max_message_bytes) {
@@ -15,6 +17,10 @@ void ConfigureTransport(grpc::ServerBuilder& builder, int max_message_bytes) {
   builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES,
                              max_message_bytes);
+}
+
+void DisableMutexDeadlockDetection() {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 }
 
 void TuneAllocatorForLargeMessages() {

@@ -19,6 +19,14 @@ namespace kpi {
 // Compressed requests are refused (see the .cc for why).
 void ConfigureTransport(grpc::ServerBuilder& builder, int max_message_bytes);
 
+// Turns off abseil's mutex deadlock detection, which Debian's abseil
+// leaves on: gRPC takes absl::Mutex locks on every call, and recording each
+// acquisition in the detector's global lock graph cost a few percent of
+// the server's CPU on small calls, contended across threads. (The project's
+// own locks are std::mutex, which the detector never saw.) Call once, first
+// thing.
+void DisableMutexDeadlockDetection();
+
 // Keeps glibc from mapping and unmapping every large receive buffer: with
 // the default dynamic mmap threshold about 20% of a bulk stream's server CPU
 // went to page faults in recvmsg. Allocations below 32 MiB come from the

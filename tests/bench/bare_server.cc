@@ -106,6 +106,7 @@ int main(int argc, char** argv) {
     }
   }
   kpi::TuneAllocatorForLargeMessages();
+  kpi::DisableMutexDeadlockDetection();  // as kpi-server does
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
