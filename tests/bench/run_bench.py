@@ -642,12 +642,14 @@ def markdown(report):
         "",
         "## Micro-benchmarks (Google Benchmark, 1M rows)",
         "",
-        "| benchmark | time | rows/s |",
-        "|---|---|---|",
+        "| benchmark | time | rows/s | CPU per round trip, both processes |",
+        "|---|---|---|---|",
     ]
     for b in report["micro"]:
+        cpu = f"{b['cpu_us']:.3g} us" if b.get("cpu_us") else "-"
         lines.append(f"| {b['name']} | {b['real_time']:.3g} "
-                     f"{b['time_unit']} | {fmt(b['items_per_second'])} |")
+                     f"{b['time_unit']} | {fmt(b['items_per_second'])} | "
+                     f"{cpu} |")
     lines.append("")
     with open(NOTES) as f:
         lines.append(f.read().rstrip())
