@@ -26,9 +26,6 @@ namespace kpi::engagement {
 
 class AverageSessionDuration {
  public:
-  enum Input { kDurationSeconds, kStart, kEnd, kTotalSeconds, kSessions };
-  enum Param { kIncludeZeroLength };
-
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Column("duration_seconds", KPI_TYPE_DOUBLE,
                   "Length of each session, in seconds.")
@@ -53,12 +50,23 @@ class AverageSessionDuration {
           .Required()
           .Min(0)
           .Form("aggregate")};
+  static constexpr auto kDurationSeconds =
+      sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "duration_seconds");
+  static constexpr auto kStart =
+      sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "start");
+  static constexpr auto kEnd = sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "end");
+  static constexpr auto kTotalSeconds =
+      sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "total_seconds");
+  static constexpr auto kSessions =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "sessions");
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::BoolParam("include_zero_length", true,
                      "Whether zero-length (bounced) sessions count in the "
                      "denominator. Record forms only: the aggregate form "
                      "takes sessions as given.")};
+  static constexpr auto kIncludeZeroLength =
+      sdk::Param<KPI_TYPE_BOOL>(kParams, "include_zero_length");
 
   static constexpr sdk::MetricInfo kInfo{
       "average_session_duration",

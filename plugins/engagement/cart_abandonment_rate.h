@@ -22,8 +22,6 @@ namespace kpi::engagement {
 
 class CartAbandonmentRate {
  public:
-  enum Input { kAbandonedCarts, kCompletedOrders, kCartStatus };
-
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Scalar("abandoned_carts", KPI_TYPE_INT64,
                   "Carts started but not bought.")
@@ -40,6 +38,12 @@ class CartAbandonmentRate {
                   "\"completed\".")
           .Required()
           .Form("records")};
+  static constexpr auto kAbandonedCarts =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "abandoned_carts");
+  static constexpr auto kCompletedOrders =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "completed_orders");
+  static constexpr auto kCartStatus =
+      sdk::Input<KPI_TYPE_STRING>(kInputs, "cart_status");
 
   static constexpr sdk::MetricInfo kInfo{
       "cart_abandonment_rate",

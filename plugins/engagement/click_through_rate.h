@@ -21,8 +21,6 @@ namespace kpi::engagement {
 
 class ClickThroughRate {
  public:
-  enum Input { kClicks, kImpressions, kCampaignClicks, kCampaignImpressions };
-
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Scalar("clicks", KPI_TYPE_INT64, "Clicks.")
           .Required()
@@ -44,6 +42,13 @@ class ClickThroughRate {
           .Required()
           .Min(0)
           .Form("records")};
+  static constexpr auto kClicks = sdk::Input<KPI_TYPE_INT64>(kInputs, "clicks");
+  static constexpr auto kImpressions =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "impressions");
+  static constexpr auto kCampaignClicks =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "campaign_clicks");
+  static constexpr auto kCampaignImpressions =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "campaign_impressions");
 
   static constexpr sdk::MetricInfo kInfo{
       "click_through_rate",

@@ -25,8 +25,6 @@ namespace kpi::engagement {
 
 class ConversionRate {
  public:
-  enum Input { kConversions, kVisitors, kVisitor, kConverted };
-
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Scalar("conversions", KPI_TYPE_INT64,
                   "Visitors (or sessions) that converted.")
@@ -48,6 +46,14 @@ class ConversionRate {
           .Min(0)
           .Max(1)
           .Form("records")};
+  static constexpr auto kConversions =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "conversions");
+  static constexpr auto kVisitors =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "visitors");
+  static constexpr auto kVisitor =
+      sdk::Input<KPI_TYPE_STRING>(kInputs, "visitor");
+  static constexpr auto kConverted =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "converted");
 
   static constexpr sdk::MetricInfo kInfo{
       "conversion_rate",

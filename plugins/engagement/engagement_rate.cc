@@ -26,7 +26,8 @@ void EngagementRate::Update(const sdk::Chunk& chunk) {
   const std::string name = kEngagementDenominators[denominator_index_];
   // Aggregate form: the scalars, in the first chunk only.
   if (chunk.Has(kLikes)) {
-    const size_t input = kFollowers + denominator_index_;
+    const sdk::InputRef<KPI_TYPE_INT64> input =
+        kDenominators[denominator_index_];
     if (!chunk.Has(input)) {
       throw sdk::InvalidArgument("input '" + name +
                                  "': required because denominator is \"" +
@@ -39,7 +40,8 @@ void EngagementRate::Update(const sdk::Chunk& chunk) {
   }
   // Records form: one row per post, in every chunk.
   if (chunk.rows() > 0 && chunk.Has(kPostLikes)) {
-    const size_t input = kPostFollowers + denominator_index_;
+    const sdk::InputRef<KPI_TYPE_INT64> input =
+        kPostDenominators[denominator_index_];
     if (!chunk.Has(input)) {
       throw sdk::InvalidArgument(
           "input 'post_" + name + "': required because denominator is \"" +

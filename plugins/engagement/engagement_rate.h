@@ -23,6 +23,7 @@
 #define KPI_PLUGINS_ENGAGEMENT_ENGAGEMENT_RATE_H_
 
 #include <cstddef>
+#include <iterator>
 
 #include "kpi/plugin.hpp"
 
@@ -35,25 +36,6 @@ inline constexpr const char* kEngagementDenominators[] = {"followers", "reach",
 
 class EngagementRate {
  public:
-  // The denominators are in kEngagementDenominators order in both forms.
-  enum Input {
-    kLikes,
-    kShares,
-    kComments,
-    kSaves,
-    kFollowers,
-    kReach,
-    kImpressions,
-    kPostLikes,
-    kPostShares,
-    kPostComments,
-    kPostSaves,
-    kPostFollowers,
-    kPostReach,
-    kPostImpressions
-  };
-  enum Param { kDenominator };
-
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Scalar("likes", KPI_TYPE_INT64, "Likes (reactions) of the posts.")
           .Required()
@@ -117,6 +99,39 @@ class EngagementRate {
                   "\"impressions\".")
           .Min(0)
           .Form("records")};
+  static constexpr auto kLikes = sdk::Input<KPI_TYPE_INT64>(kInputs, "likes");
+  static constexpr auto kShares = sdk::Input<KPI_TYPE_INT64>(kInputs, "shares");
+  static constexpr auto kComments =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "comments");
+  static constexpr auto kSaves = sdk::Input<KPI_TYPE_INT64>(kInputs, "saves");
+  static constexpr auto kFollowers =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "followers");
+  static constexpr auto kReach = sdk::Input<KPI_TYPE_INT64>(kInputs, "reach");
+  static constexpr auto kImpressions =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "impressions");
+  static constexpr auto kPostLikes =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "post_likes");
+  static constexpr auto kPostShares =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "post_shares");
+  static constexpr auto kPostComments =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "post_comments");
+  static constexpr auto kPostSaves =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "post_saves");
+  static constexpr auto kPostFollowers =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "post_followers");
+  static constexpr auto kPostReach =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "post_reach");
+  static constexpr auto kPostImpressions =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "post_impressions");
+  // The denominator inputs of each form, in kEngagementDenominators order.
+  static constexpr sdk::InputRef<KPI_TYPE_INT64> kDenominators[] = {
+      kFollowers, kReach, kImpressions};
+  static constexpr sdk::InputRef<KPI_TYPE_INT64> kPostDenominators[] = {
+      kPostFollowers, kPostReach, kPostImpressions};
+  static_assert(std::size(kDenominators) ==
+                    std::size(kEngagementDenominators) &&
+                std::size(kPostDenominators) ==
+                    std::size(kEngagementDenominators));
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::StringParam("denominator", "followers",
@@ -124,6 +139,8 @@ class EngagementRate {
                        "(engagement rate by post, the default), \"reach\" or "
                        "\"impressions\". That input must be given.")
           .OneOf(kEngagementDenominators)};
+  static constexpr auto kDenominator =
+      sdk::Param<KPI_TYPE_STRING>(kParams, "denominator");
 
   static constexpr sdk::MetricInfo kInfo{
       "engagement_rate",

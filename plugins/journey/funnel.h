@@ -48,9 +48,6 @@ inline constexpr const char* kFunnelModes[] = {"ordered", "strict", "any"};
 
 class Funnel {
  public:
-  enum Input { kCustomer, kStage, kTime };
-  enum Param { kStages, kWindowSeconds, kMode };
-
   // 100 years of 365.25 days: wide enough for any journey, small enough
   // that window arithmetic in microseconds cannot overflow.
   static constexpr int64_t kMaxWindowSeconds = 3155760000;
@@ -66,6 +63,10 @@ class Funnel {
       sdk::Column("time", KPI_TYPE_TIMESTAMP,
                   "When the event happened. Rows may come in any order.")
           .Required()};
+  static constexpr auto kCustomer =
+      sdk::Input<KPI_TYPE_STRING>(kInputs, "customer");
+  static constexpr auto kStage = sdk::Input<KPI_TYPE_STRING>(kInputs, "stage");
+  static constexpr auto kTime = sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "time");
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::StringParam("stages",
@@ -85,6 +86,11 @@ class Funnel {
                        "event after stage k-1; \"any\": order ignored, "
                        "stages still cumulative.")
           .OneOf(kFunnelModes)};
+  static constexpr auto kStages =
+      sdk::Param<KPI_TYPE_STRING>(kParams, "stages");
+  static constexpr auto kWindowSeconds =
+      sdk::Param<KPI_TYPE_INT64>(kParams, "window_seconds");
+  static constexpr auto kMode = sdk::Param<KPI_TYPE_STRING>(kParams, "mode");
 
   static constexpr sdk::MetricInfo kInfo{
       "funnel",

@@ -38,9 +38,6 @@ inline constexpr const char* kHealthMissingModes[] = {"skip", "zero"};
 
 class HealthScore {
  public:
-  enum Input { kCustomer, kSignal, kValue };
-  enum Param { kSignals, kBands, kMissing };
-
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Column("customer", KPI_TYPE_STRING, "The customer scored.")
           .Required(),
@@ -51,6 +48,11 @@ class HealthScore {
                   "The signal's raw value for the customer, in the signal's "
                   "own units (normalised with its min and max).")
           .Required()};
+  static constexpr auto kCustomer =
+      sdk::Input<KPI_TYPE_STRING>(kInputs, "customer");
+  static constexpr auto kSignal =
+      sdk::Input<KPI_TYPE_STRING>(kInputs, "signal");
+  static constexpr auto kValue = sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "value");
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::StringParam("signals", "",
@@ -69,6 +71,11 @@ class HealthScore {
                        "A signal a customer lacks: \"skip\" leaves it out "
                        "of both sums; \"zero\" scores it 0.")
           .OneOf(kHealthMissingModes)};
+  static constexpr auto kSignals =
+      sdk::Param<KPI_TYPE_STRING>(kParams, "signals");
+  static constexpr auto kBands = sdk::Param<KPI_TYPE_STRING>(kParams, "bands");
+  static constexpr auto kMissing =
+      sdk::Param<KPI_TYPE_STRING>(kParams, "missing");
 
   static constexpr sdk::MetricInfo kInfo{
       "health_score",

@@ -59,9 +59,6 @@ inline constexpr RfmSegmentRule kRfmSegments[] = {
 
 class Rfm {
  public:
-  enum Input { kCustomer, kTime, kAmount };
-  enum Param { kAsOf, kQuantiles };
-
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Column("customer", KPI_TYPE_STRING,
                   "The customer who made the purchase.")
@@ -73,6 +70,11 @@ class Rfm {
                   "What the purchase was worth (revenue), >= 0.")
           .Required()
           .Min(0)};
+  static constexpr auto kCustomer =
+      sdk::Input<KPI_TYPE_STRING>(kInputs, "customer");
+  static constexpr auto kTime = sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "time");
+  static constexpr auto kAmount =
+      sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "amount");
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::TimestampParam("as_of", 0,
@@ -85,6 +87,10 @@ class Rfm {
           .Integral()
           .Min(4)
           .Max(5)};
+  static constexpr auto kAsOf =
+      sdk::Param<KPI_TYPE_TIMESTAMP>(kParams, "as_of");
+  static constexpr auto kQuantiles =
+      sdk::Param<KPI_TYPE_INT64>(kParams, "quantiles");
 
   static constexpr sdk::MetricInfo kInfo{
       "rfm",

@@ -26,9 +26,6 @@ namespace kpi::retention {
 
 class ChurnRate {
  public:
-  enum Input { kCustomersAtStart, kCustomersLost, kCustomer, kStart, kEnd };
-  enum Param { kPeriodStart, kPeriodEnd };
-
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Scalar("customers_at_start", KPI_TYPE_INT64,
                   "Customers active at the start of the period (S).")
@@ -55,6 +52,15 @@ class ChurnRate {
                   "int64 for a subscription still active.")
           .Required()
           .Form("records")};
+  static constexpr auto kCustomersAtStart =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "customers_at_start");
+  static constexpr auto kCustomersLost =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "customers_lost");
+  static constexpr auto kCustomer =
+      sdk::Input<KPI_TYPE_STRING>(kInputs, "customer");
+  static constexpr auto kStart =
+      sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "start");
+  static constexpr auto kEnd = sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "end");
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::TimestampParam("period_start", 0,
@@ -65,6 +71,10 @@ class ChurnRate {
                           "End of the period (records form): customers of S "
                           "with no subscription active then are lost.")
           .Required("records")};
+  static constexpr auto kPeriodStart =
+      sdk::Param<KPI_TYPE_TIMESTAMP>(kParams, "period_start");
+  static constexpr auto kPeriodEnd =
+      sdk::Param<KPI_TYPE_TIMESTAMP>(kParams, "period_end");
 
   static constexpr sdk::MetricInfo kInfo{
       "churn_rate",

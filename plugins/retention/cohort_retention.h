@@ -49,9 +49,6 @@ namespace kpi::retention {
 
 class CohortRetention {
  public:
-  enum Input { kCustomer, kTime };
-  enum Param { kCohortPeriod, kMode, kPeriods };
-
   static constexpr const char* const kCohortPeriods[] = {"month", "week"};
   static constexpr const char* const kModes[] = {"n_period", "unbounded"};
 
@@ -63,6 +60,9 @@ class CohortRetention {
                   "When the activity happened (an order, a login, a "
                   "payment).")
           .Required()};
+  static constexpr auto kCustomer =
+      sdk::Input<KPI_TYPE_STRING>(kInputs, "customer");
+  static constexpr auto kTime = sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "time");
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::StringParam("cohort_period", "month",
@@ -81,6 +81,11 @@ class CohortRetention {
           .Min(1)
           .Max(120)
           .Integral()};
+  static constexpr auto kCohortPeriod =
+      sdk::Param<KPI_TYPE_STRING>(kParams, "cohort_period");
+  static constexpr auto kMode = sdk::Param<KPI_TYPE_STRING>(kParams, "mode");
+  static constexpr auto kPeriods =
+      sdk::Param<KPI_TYPE_INT64>(kParams, "periods");
 
   static constexpr sdk::MetricInfo kInfo{
       "cohort_retention",

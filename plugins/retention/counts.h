@@ -15,7 +15,8 @@ namespace kpi::retention {
 
 // The INT64 scalar `input` of `chunk`, or 0 when the chunk does not carry it
 // (scalars arrive in the first chunk only).
-inline int64_t ScalarCount(const sdk::Chunk& chunk, size_t input) {
+inline int64_t ScalarCount(const sdk::Chunk& chunk,
+                           sdk::InputRef<KPI_TYPE_INT64> input) {
   return chunk.Has(input) ? chunk.Int64s(input)[0] : 0;
 }
 

@@ -11,8 +11,10 @@ PeriodStatus::PeriodStatus(const TimeRange& period) : period_(period) {
   period_.CheckNotReversed();
 }
 
-void PeriodStatus::Add(const sdk::Chunk& chunk, size_t customer, size_t start,
-                       size_t end) {
+void PeriodStatus::Add(const sdk::Chunk& chunk,
+                       sdk::InputRef<KPI_TYPE_STRING> customer,
+                       sdk::InputRef<KPI_TYPE_TIMESTAMP> start,
+                       sdk::InputRef<KPI_TYPE_TIMESTAMP> end) {
   period_.CheckNotEmpty();
   has_records_ = true;
   const sdk::View<kpi_string_view> ids = chunk.Strings(customer);

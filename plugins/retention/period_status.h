@@ -54,7 +54,9 @@ class PeriodStatus {
   // and `end` (TIMESTAMP). Throws sdk::InvalidArgument, naming the customer,
   // for a subscription that ends before it starts, and when the period is
   // empty.
-  void Add(const sdk::Chunk& chunk, size_t customer, size_t start, size_t end);
+  void Add(const sdk::Chunk& chunk, sdk::InputRef<KPI_TYPE_STRING> customer,
+           sdk::InputRef<KPI_TYPE_TIMESTAMP> start,
+           sdk::InputRef<KPI_TYPE_TIMESTAMP> end);
   // REQUIRES: `other` covers the same period.
   void Merge(const PeriodStatus& other);
 

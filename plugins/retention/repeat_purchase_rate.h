@@ -34,9 +34,6 @@ namespace kpi::retention {
 
 class RepeatPurchaseRate {
  public:
-  enum Input { kRepeatCustomers, kCustomers, kCustomer, kTime };
-  enum Param { kWindowStart, kWindowEnd };
-
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Scalar("repeat_customers", KPI_TYPE_INT64,
                   "Customers with two or more orders in the window.")
@@ -56,6 +53,13 @@ class RepeatPurchaseRate {
                   "and time are one order.")
           .Required()
           .Form("records")};
+  static constexpr auto kRepeatCustomers =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "repeat_customers");
+  static constexpr auto kCustomers =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "customers");
+  static constexpr auto kCustomer =
+      sdk::Input<KPI_TYPE_STRING>(kInputs, "customer");
+  static constexpr auto kTime = sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "time");
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::TimestampParam("window_start", 0,
@@ -64,6 +68,10 @@ class RepeatPurchaseRate {
       sdk::TimestampParam("window_end", 0,
                           "End of the window (records form, exclusive).")
           .Required("records")};
+  static constexpr auto kWindowStart =
+      sdk::Param<KPI_TYPE_TIMESTAMP>(kParams, "window_start");
+  static constexpr auto kWindowEnd =
+      sdk::Param<KPI_TYPE_TIMESTAMP>(kParams, "window_end");
 
   static constexpr sdk::MetricInfo kInfo{
       "repeat_purchase_rate",

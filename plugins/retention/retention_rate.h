@@ -31,16 +31,6 @@ namespace kpi::retention {
 
 class RetentionRate {
  public:
-  enum Input {
-    kCustomersAtStart,
-    kCustomersAtEnd,
-    kNewCustomers,
-    kCustomer,
-    kStart,
-    kEnd
-  };
-  enum Param { kPeriodStart, kPeriodEnd };
-
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Scalar("customers_at_start", KPI_TYPE_INT64,
                   "Customers at the start of the period (S).")
@@ -71,6 +61,17 @@ class RetentionRate {
                   "int64 for a subscription still active.")
           .Required()
           .Form("records")};
+  static constexpr auto kCustomersAtStart =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "customers_at_start");
+  static constexpr auto kCustomersAtEnd =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "customers_at_end");
+  static constexpr auto kNewCustomers =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "new_customers");
+  static constexpr auto kCustomer =
+      sdk::Input<KPI_TYPE_STRING>(kInputs, "customer");
+  static constexpr auto kStart =
+      sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "start");
+  static constexpr auto kEnd = sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "end");
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::TimestampParam("period_start", 0,
@@ -81,6 +82,10 @@ class RetentionRate {
                           "End of the period (records form): E is the "
                           "customers with a subscription active then.")
           .Required("records")};
+  static constexpr auto kPeriodStart =
+      sdk::Param<KPI_TYPE_TIMESTAMP>(kParams, "period_start");
+  static constexpr auto kPeriodEnd =
+      sdk::Param<KPI_TYPE_TIMESTAMP>(kParams, "period_end");
 
   static constexpr sdk::MetricInfo kInfo{
       "retention_rate",

@@ -23,8 +23,6 @@ namespace kpi::revenue {
 
 class ContractualClv {
  public:
-  enum Input { kMargin, kRetention, kDiscountRate };
-
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Scalar("margin", KPI_TYPE_DOUBLE,
                   "Margin per customer per period, in the currency of the "
@@ -41,6 +39,12 @@ class ContractualClv {
                   "Discount rate per period (0.1 for 10%).")
           .Required()
           .Min(0)};
+  static constexpr auto kMargin =
+      sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "margin");
+  static constexpr auto kRetention =
+      sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "retention");
+  static constexpr auto kDiscountRate =
+      sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "discount_rate");
 
   static constexpr sdk::MetricInfo kInfo{
       "contractual_clv",

@@ -34,15 +34,6 @@ namespace kpi::revenue {
 
 class HistoricalClv {
  public:
-  enum Input {
-    kAveragePurchaseValue,
-    kPurchaseFrequency,
-    kCustomer,
-    kTime,
-    kAmount,
-  };
-  enum Param { kLifespanYears, kGrossMargin };
-
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Scalar("average_purchase_value", KPI_TYPE_DOUBLE,
                   "Average revenue per purchase.")
@@ -67,6 +58,15 @@ class HistoricalClv {
           .Min(0)
           .Max(kMaxAmount)
           .Form("records")};
+  static constexpr auto kAveragePurchaseValue =
+      sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "average_purchase_value");
+  static constexpr auto kPurchaseFrequency =
+      sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "purchase_frequency");
+  static constexpr auto kCustomer =
+      sdk::Input<KPI_TYPE_STRING>(kInputs, "customer");
+  static constexpr auto kTime = sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "time");
+  static constexpr auto kAmount =
+      sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "amount");
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::DoubleParam("lifespan_years", 0,
@@ -78,6 +78,10 @@ class HistoricalClv {
                        "revenue).")
           .Min(0)
           .Max(1)};
+  static constexpr auto kLifespanYears =
+      sdk::Param<KPI_TYPE_DOUBLE>(kParams, "lifespan_years");
+  static constexpr auto kGrossMargin =
+      sdk::Param<KPI_TYPE_DOUBLE>(kParams, "gross_margin");
 
   static constexpr sdk::MetricInfo kInfo{
       "historical_clv",

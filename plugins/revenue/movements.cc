@@ -2,15 +2,15 @@
 
 namespace kpi::revenue {
 
-MovementBook::MovementBook(const Period& period, size_t first_input)
+MovementBook::MovementBook(const SubscriptionInputs& inputs,
+                           const Period& period)
     : period_(period),
-      first_input_(first_input),
-      book_(period.start, period.end, /*two_instants=*/true,
+      book_(inputs, period.start, period.end, /*two_instants=*/true,
             /*track_history=*/true) {}
 
 void MovementBook::Add(const sdk::Chunk& chunk) {
   period_.Check();
-  book_.Add(chunk, first_input_);
+  book_.Add(chunk);
 }
 
 void MovementBook::Merge(const MovementBook& other) {

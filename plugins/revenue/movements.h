@@ -63,12 +63,13 @@ struct MrrMovements {
 };
 
 // Subscription records folded into per-customer MRR at both ends of a
-// period. The metrics that use it declare the subscription columns at
-// consecutive indices from `first_input` (SubscriptionInput).
+// period, read from `inputs`.
 class MovementBook {
  public:
-  MovementBook(const Period& period, size_t first_input);
+  MovementBook(const SubscriptionInputs& inputs, const Period& period);
 
+  // Whether `chunk` carries subscription records.
+  bool In(const sdk::Chunk& chunk) const { return book_.In(chunk); }
   // Reads the chunk's subscription records. Throws sdk::InvalidArgument
   // for an empty period (Period::Check) and for bad records
   // (SubscriptionBook::Add).
@@ -80,7 +81,6 @@ class MovementBook {
 
  private:
   Period period_;
-  size_t first_input_;
   SubscriptionBook book_;
 };
 

@@ -9,7 +9,8 @@ namespace kpi::revenue {
 
 Mrr::Mrr(const sdk::Params& params)
     : as_of_(params.Timestamp(kAsOf)),
-      book_(as_of_, as_of_, /*two_instants=*/false, /*track_history=*/false) {}
+      book_(kSubscriptions, as_of_, as_of_, /*two_instants=*/false,
+            /*track_history=*/false) {}
 
 void Mrr::Update(const sdk::Chunk& chunk) {
   if (chunk.Has(kCustomers)) {
@@ -18,8 +19,8 @@ void Mrr::Update(const sdk::Chunk& chunk) {
     aggregate_ = true;
     aggregate_customers_ += customers;
     aggregate_mrr_ += customers * chunk.Doubles(kArpc)[0];
-  } else if (chunk.Has(kFirstSubscriptionColumn)) {
-    book_.Add(chunk, kFirstSubscriptionColumn);
+  } else if (book_.In(chunk)) {
+    book_.Add(chunk);
   }
 }
 

@@ -22,9 +22,6 @@ namespace kpi::revenue {
 
 class Mrr {
  public:
-  enum Input { kCustomers, kArpc, kFirstSubscriptionColumn };
-  enum Param { kAsOf };
-
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Scalar("customers", KPI_TYPE_INT64, "Paying customers.")
           .Required()
@@ -40,11 +37,18 @@ class Mrr {
       SubscriptionInput(kBillingMonths, "records"),
       SubscriptionInput(kStart, "records"),
       SubscriptionInput(kEnd, "records")};
+  static constexpr auto kCustomers =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "customers");
+  static constexpr auto kArpc = sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "arpc");
+  static constexpr SubscriptionInputs kSubscriptions =
+      FindSubscriptionInputs(kInputs);
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::TimestampParam("as_of", 0,
                           "The instant MRR is measured at (record form).")
           .Required("records")};
+  static constexpr auto kAsOf =
+      sdk::Param<KPI_TYPE_TIMESTAMP>(kParams, "as_of");
 
   static constexpr sdk::MetricInfo kInfo{
       "mrr",

@@ -18,7 +18,7 @@ Period PeriodOf(const sdk::Params& params) {
 }  // namespace
 
 MrrMovementsMetric::MrrMovementsMetric(const sdk::Params& params)
-    : book_(PeriodOf(params), kFirstSubscriptionColumn) {}
+    : book_(kSubscriptions, PeriodOf(params)) {}
 
 void MrrMovementsMetric::Update(const sdk::Chunk& chunk) {
   if (chunk.rows() > 0) book_.Add(chunk);

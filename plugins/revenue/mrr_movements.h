@@ -23,14 +23,13 @@ namespace kpi::revenue {
 
 class MrrMovementsMetric {
  public:
-  enum Input { kFirstSubscriptionColumn };
-  enum Param { kPeriodStart, kPeriodEnd };
-
   static constexpr kpi_input_spec kInputs[] = {
       SubscriptionInput(kCustomer, nullptr),
       SubscriptionInput(kAmount, nullptr),
       SubscriptionInput(kBillingMonths, nullptr),
       SubscriptionInput(kStart, nullptr), SubscriptionInput(kEnd, nullptr)};
+  static constexpr SubscriptionInputs kSubscriptions =
+      FindSubscriptionInputs(kInputs);
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::TimestampParam("period_start", 0,
@@ -40,6 +39,10 @@ class MrrMovementsMetric {
                           "End of the period: the second MRR snapshot; after "
                           "period_start.")
           .Required()};
+  static constexpr auto kPeriodStart =
+      sdk::Param<KPI_TYPE_TIMESTAMP>(kParams, "period_start");
+  static constexpr auto kPeriodEnd =
+      sdk::Param<KPI_TYPE_TIMESTAMP>(kParams, "period_end");
 
   static constexpr sdk::MetricInfo kInfo{
       "mrr_movements",

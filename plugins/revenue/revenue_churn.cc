@@ -7,20 +7,19 @@
 
 namespace kpi::revenue {
 
-RevenueChurn::RevenueChurn(Kind kind, const sdk::Params& params,
-                           size_t first_subscription_input)
-    : kind_(kind),
-      first_subscription_input_(first_subscription_input),
-      book_(
-          Period{params.Timestamp(kPeriodStart), params.Timestamp(kPeriodEnd)},
-          first_subscription_input) {}
+RevenueChurn::RevenueChurn(const RevenueChurnHandles& handles,
+                           const sdk::Params& params)
+    : handles_(handles),
+      book_(handles.subscriptions,
+            Period{params.Timestamp(handles.period_start),
+                   params.Timestamp(handles.period_end)}) {}
 
 void RevenueChurn::Update(const sdk::Chunk& chunk) {
-  if (chunk.Has(kMrrAtStart)) {
+  if (chunk.Has(handles_.mrr_at_start)) {
     // The aggregate form; its scalars arrive in the first chunk only.
-    const double start = chunk.Doubles(kMrrAtStart)[0];
-    const double churned = chunk.Doubles(kChurnedMrr)[0];
-    const double contraction = chunk.Doubles(kContractionMrr)[0];
+    const double start = chunk.Doubles(handles_.mrr_at_start)[0];
+    const double churned = chunk.Doubles(handles_.churned_mrr)[0];
+    const double contraction = chunk.Doubles(handles_.contraction_mrr)[0];
     // Both come out of the MRR at the start. A relative slack of 1e-9
     // forgives totals the caller summed in floating point.
     if (churned + contraction > start * (1 + 1e-9)) {
@@ -37,13 +36,13 @@ void RevenueChurn::Update(const sdk::Chunk& chunk) {
     mrr_at_start_ += start;
     churned_ += churned;
     contraction_ += contraction;
-    if (kind_ == Kind::kNet) {
-      expansion_ += chunk.Doubles(kExpansionMrr)[0];
-      if (chunk.Has(kReactivationMrr)) {
-        reactivation_ += chunk.Doubles(kReactivationMrr)[0];
-      }
+    if (handles_.expansion_mrr) {
+      expansion_ += chunk.Doubles(*handles_.expansion_mrr)[0];
     }
-  } else if (chunk.Has(first_subscription_input_)) {
+    if (handles_.reactivation_mrr && chunk.Has(*handles_.reactivation_mrr)) {
+      reactivation_ += chunk.Doubles(*handles_.reactivation_mrr)[0];
+    }
+  } else if (book_.In(chunk)) {
     book_.Add(chunk);
   }
 }
@@ -63,13 +62,13 @@ void RevenueChurn::Finalize(sdk::Result& result) const {
   double denominator;
   if (aggregate_) {
     numerator = churned_ + contraction_;
-    if (kind_ == Kind::kNet) numerator -= expansion_ + reactivation_;
+    if (Net()) numerator -= expansion_ + reactivation_;
     denominator = mrr_at_start_;
   } else {
     // Exact in nanounits; one conversion to double per number.
     const MrrMovements m = book_.Compute();
     Nanos lost = m.mrr[kChurn] + m.mrr[kContraction];
-    if (kind_ == Kind::kNet) {
+    if (Net()) {
       lost -= m.mrr[kExpansion] + m.mrr[kReactivation];
     }
     numerator = ToDouble(lost);

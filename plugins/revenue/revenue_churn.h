@@ -19,7 +19,7 @@
 #define KPI_PLUGINS_REVENUE_REVENUE_CHURN_H_
 
 #include <cstddef>
-#include <iterator>
+#include <optional>
 
 #include "kpi/plugin.hpp"
 #include "plugins/revenue/examples.h"
@@ -28,21 +28,26 @@
 
 namespace kpi::revenue {
 
-// The state and behaviour of both revenue churns. Derived classes declare
-// the schema: inputs mrr_at_start, churned_mrr, contraction_mrr, then (net
-// only) expansion_mrr and reactivation_mrr, then the subscription columns;
-// parameters period_start and period_end.
+// Handles on the declarations of a revenue churn: inputs mrr_at_start,
+// churned_mrr, contraction_mrr, (net only) expansion_mrr and
+// reactivation_mrr, and the subscription columns; parameters period_start
+// and period_end.
+struct RevenueChurnHandles {
+  sdk::InputRef<KPI_TYPE_DOUBLE> mrr_at_start;
+  sdk::InputRef<KPI_TYPE_DOUBLE> churned_mrr;
+  sdk::InputRef<KPI_TYPE_DOUBLE> contraction_mrr;
+  std::optional<sdk::InputRef<KPI_TYPE_DOUBLE>> expansion_mrr;
+  std::optional<sdk::InputRef<KPI_TYPE_DOUBLE>> reactivation_mrr;
+  SubscriptionInputs subscriptions;
+  sdk::ParamRef<KPI_TYPE_TIMESTAMP> period_start;
+  sdk::ParamRef<KPI_TYPE_TIMESTAMP> period_end;
+};
+
+// The state and behaviour of both revenue churns; net when the inputs have
+// expansion_mrr. Derived classes declare the schema (revenue_churn_schema
+// below) and pass its handles.
 class RevenueChurn {
  public:
-  enum Input {
-    kMrrAtStart,
-    kChurnedMrr,
-    kContractionMrr,
-    kExpansionMrr,     // net only
-    kReactivationMrr,  // net only
-  };
-  enum Param { kPeriodStart, kPeriodEnd };
-
   // Adds the aggregate scalars or the subscription records of the chunk.
   // Throws sdk::InvalidArgument when churned_mrr + contraction_mrr exceeds
   // mrr_at_start, for a subscription ending before it starts, an empty
@@ -57,13 +62,12 @@ class RevenueChurn {
   void Finalize(sdk::Result& result) const;
 
  protected:
-  enum class Kind { kGross, kNet };
-  RevenueChurn(Kind kind, const sdk::Params& params,
-               size_t first_subscription_input);
+  RevenueChurn(const RevenueChurnHandles& handles, const sdk::Params& params);
 
  private:
-  Kind kind_;
-  size_t first_subscription_input_;
+  bool Net() const { return handles_.expansion_mrr.has_value(); }
+
+  RevenueChurnHandles handles_;
   bool aggregate_ = false;  // the aggregate form arrived
   // Aggregate totals (sums over the states merged in).
   double mrr_at_start_ = 0;
@@ -114,6 +118,26 @@ inline constexpr kpi_param_spec kPeriodEnd =
                         "End of the period (record form); after period_start.")
         .Required("records");
 
+// The handles on a revenue churn's declarations `inputs` and `params`.
+template <size_t N, size_t M>
+constexpr RevenueChurnHandles FindHandles(const kpi_input_spec (&inputs)[N],
+                                          const kpi_param_spec (&params)[M],
+                                          bool net) {
+  using Ref = sdk::InputRef<KPI_TYPE_DOUBLE>;
+  return {sdk::Input<KPI_TYPE_DOUBLE>(inputs, "mrr_at_start"),
+          sdk::Input<KPI_TYPE_DOUBLE>(inputs, "churned_mrr"),
+          sdk::Input<KPI_TYPE_DOUBLE>(inputs, "contraction_mrr"),
+          net ? std::optional<Ref>(
+                    sdk::Input<KPI_TYPE_DOUBLE>(inputs, "expansion_mrr"))
+              : std::nullopt,
+          net ? std::optional<Ref>(
+                    sdk::Input<KPI_TYPE_DOUBLE>(inputs, "reactivation_mrr"))
+              : std::nullopt,
+          FindSubscriptionInputs(inputs),
+          sdk::Param<KPI_TYPE_TIMESTAMP>(params, "period_start"),
+          sdk::Param<KPI_TYPE_TIMESTAMP>(params, "period_end")};
+}
+
 }  // namespace revenue_churn_schema
 
 class GrossRevenueChurn : public RevenueChurn {
@@ -159,8 +183,9 @@ class GrossRevenueChurn : public RevenueChurn {
       sdk::Example("no MRR at the start", kNoMrr).ExpectUndefined()};
 
   explicit GrossRevenueChurn(const sdk::Params& params)
-      : RevenueChurn(Kind::kGross, params,
-                     std::size(kInputs) - kNumSubscriptionColumns) {}
+      : RevenueChurn(
+            revenue_churn_schema::FindHandles(kInputs, kParams, /*net=*/false),
+            params) {}
 };
 
 class NetRevenueChurn : public RevenueChurn {
@@ -212,8 +237,9 @@ class NetRevenueChurn : public RevenueChurn {
       sdk::Example("no MRR at the start", kNoMrr).ExpectUndefined()};
 
   explicit NetRevenueChurn(const sdk::Params& params)
-      : RevenueChurn(Kind::kNet, params,
-                     std::size(kInputs) - kNumSubscriptionColumns) {}
+      : RevenueChurn(
+            revenue_churn_schema::FindHandles(kInputs, kParams, /*net=*/true),
+            params) {}
 };
 
 }  // namespace kpi::revenue

@@ -7,18 +7,20 @@
 
 namespace kpi::revenue {
 
-SubscriptionBook::SubscriptionBook(int64_t first, int64_t second,
+SubscriptionBook::SubscriptionBook(const SubscriptionInputs& inputs,
+                                   int64_t first, int64_t second,
                                    bool two_instants, bool track_history)
-    : instants_{first, second},
+    : inputs_(inputs),
+      instants_{first, second},
       num_instants_(two_instants ? 2 : 1),
       track_history_(track_history) {}
 
-void SubscriptionBook::Add(const sdk::Chunk& chunk, size_t first_input) {
-  const sdk::View<kpi_string_view> ids = chunk.Strings(first_input + kCustomer);
-  const sdk::View<double> amounts = chunk.Doubles(first_input + kAmount);
-  const sdk::View<int64_t> months = chunk.Int64s(first_input + kBillingMonths);
-  const sdk::View<int64_t> starts = chunk.Timestamps(first_input + kStart);
-  const sdk::View<int64_t> ends = chunk.Timestamps(first_input + kEnd);
+void SubscriptionBook::Add(const sdk::Chunk& chunk) {
+  const sdk::View<kpi_string_view> ids = chunk.Strings(inputs_.customer);
+  const sdk::View<double> amounts = chunk.Doubles(inputs_.amount);
+  const sdk::View<int64_t> months = chunk.Int64s(inputs_.billing_months);
+  const sdk::View<int64_t> starts = chunk.Timestamps(inputs_.start);
+  const sdk::View<int64_t> ends = chunk.Timestamps(inputs_.end);
   for (size_t row = 0; row < chunk.rows(); ++row) {
     const std::string_view id = CustomerAt(ids, row, "customer");
     const int64_t start = starts[row];

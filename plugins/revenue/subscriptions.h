@@ -2,8 +2,8 @@
 // mechanism every record-form revenue metric reads them with: each
 // customer's MRR at one or two instants, exact and mergeable.
 //
-// A subscription record is five columns, declared in this order at
-// consecutive input indices (SubscriptionInput):
+// A subscription record is five columns, declared with SubscriptionInput and
+// read through the handles of FindSubscriptionInputs:
 //   customer        STRING     the customer it belongs to
 //   amount          DOUBLE     price per billing period, >= 0
 //   billing_months  INT64      months per billing period, >= 1 (12: annual)
@@ -33,15 +33,13 @@
 
 namespace kpi::revenue {
 
-// The columns of a subscription record, as offsets from the index of the
-// first (the customer column).
+// The columns of a subscription record.
 enum SubscriptionColumn {
   kCustomer,
   kAmount,
   kBillingMonths,
   kStart,
   kEnd,
-  kNumSubscriptionColumns,
 };
 
 // The declaration of subscription column `column`, in input form `form`
@@ -83,10 +81,29 @@ constexpr kpi_input_spec SubscriptionInput(SubscriptionColumn column,
                          "timestamp (INT64_MAX) while it is still active.")
           .Required()
           .Form(form);
-    case kNumSubscriptionColumns:  // a count, not a column
-      break;
   }
   return sdk::Column("", KPI_TYPE_STRING, "");
+}
+
+// Handles on the five subscription columns of a metric's inputs.
+struct SubscriptionInputs {
+  sdk::InputRef<KPI_TYPE_STRING> customer;
+  sdk::InputRef<KPI_TYPE_DOUBLE> amount;
+  sdk::InputRef<KPI_TYPE_INT64> billing_months;
+  sdk::InputRef<KPI_TYPE_TIMESTAMP> start;
+  sdk::InputRef<KPI_TYPE_TIMESTAMP> end;
+};
+
+// The handles of the subscription columns declared in `inputs`; compiles
+// only where all five are declared with their types.
+template <size_t N>
+constexpr SubscriptionInputs FindSubscriptionInputs(
+    const kpi_input_spec (&inputs)[N]) {
+  return {sdk::Input<KPI_TYPE_STRING>(inputs, "customer"),
+          sdk::Input<KPI_TYPE_DOUBLE>(inputs, "amount"),
+          sdk::Input<KPI_TYPE_INT64>(inputs, "billing_months"),
+          sdk::Input<KPI_TYPE_TIMESTAMP>(inputs, "start"),
+          sdk::Input<KPI_TYPE_TIMESTAMP>(inputs, "end")};
 }
 
 // One customer's MRR, rounded, at the instants of a SubscriptionBook.
@@ -104,14 +121,16 @@ class SubscriptionBook {
   // `track_history`, also records whether each customer paid before `first`
   // (a paid subscription whose start is before `first`): what tells a
   // reactivation from a new customer.
-  SubscriptionBook(int64_t first, int64_t second, bool two_instants,
-                   bool track_history);
+  // The records are read from `inputs`.
+  SubscriptionBook(const SubscriptionInputs& inputs, int64_t first,
+                   int64_t second, bool two_instants, bool track_history);
 
-  // Reads the subscription records of `chunk`, whose customer column is
-  // input `first_input` and the others follow it. Throws
-  // sdk::InvalidArgument, naming the customer, for a subscription that ends
-  // before it starts, and for an empty customer id.
-  void Add(const sdk::Chunk& chunk, size_t first_input);
+  // Whether `chunk` carries subscription records.
+  bool In(const sdk::Chunk& chunk) const { return chunk.Has(inputs_.customer); }
+  // Reads the subscription records of `chunk`. Throws sdk::InvalidArgument,
+  // naming the customer, for a subscription that ends before it starts, and
+  // for an empty customer id.
+  void Add(const sdk::Chunk& chunk);
   // REQUIRES: `other` was made with the same instants and options.
   void Merge(const SubscriptionBook& other);
 
@@ -125,6 +144,7 @@ class SubscriptionBook {
     bool paid_before = false;
   };
 
+  SubscriptionInputs inputs_;
   std::array<int64_t, 2> instants_;
   size_t num_instants_;
   bool track_history_;

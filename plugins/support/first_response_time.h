@@ -38,9 +38,6 @@ inline constexpr const char* kResponseStatistics[] = {"mean", "median", "p90"};
 
 class FirstResponseTime {
  public:
-  enum Input { kCreated, kFirstResponse };
-  enum Param { kStatistic };
-
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Column("created", KPI_TYPE_TIMESTAMP,
                   "When each ticket was created.")
@@ -50,6 +47,10 @@ class FirstResponseTime {
                   "before created. The open end for a ticket not answered "
                   "yet, which is left out.")
           .Required()};
+  static constexpr auto kCreated =
+      sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "created");
+  static constexpr auto kFirstResponse =
+      sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "first_response");
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::StringParam("statistic", "mean",
@@ -58,6 +59,8 @@ class FirstResponseTime {
                        "interpolation). All three are in the table "
                        "\"statistics\".")
           .OneOf(kResponseStatistics)};
+  static constexpr auto kStatistic =
+      sdk::Param<KPI_TYPE_STRING>(kParams, "statistic");
 
   static constexpr sdk::MetricInfo kInfo{
       "first_response_time",

@@ -29,9 +29,6 @@ namespace kpi::support {
 
 class TicketResolutionRate {
  public:
-  enum Input { kTicketsResolved, kTicketsOpened, kOpened, kResolved };
-  enum Param { kPeriodStart, kPeriodEnd };
-
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Scalar("tickets_resolved", KPI_TYPE_INT64,
                   "Tickets resolved in the period.")
@@ -51,6 +48,14 @@ class TicketResolutionRate {
                   "the open end while unresolved.")
           .Required()
           .Form("records")};
+  static constexpr auto kTicketsResolved =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "tickets_resolved");
+  static constexpr auto kTicketsOpened =
+      sdk::Input<KPI_TYPE_INT64>(kInputs, "tickets_opened");
+  static constexpr auto kOpened =
+      sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "opened");
+  static constexpr auto kResolved =
+      sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "resolved");
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::TimestampParam("period_start", 0,
@@ -60,6 +65,10 @@ class TicketResolutionRate {
                           "End of the period, exclusive (records form): "
                           "tickets resolved before it count as resolved.")
           .Required("records")};
+  static constexpr auto kPeriodStart =
+      sdk::Param<KPI_TYPE_TIMESTAMP>(kParams, "period_start");
+  static constexpr auto kPeriodEnd =
+      sdk::Param<KPI_TYPE_TIMESTAMP>(kParams, "period_end");
 
   static constexpr sdk::MetricInfo kInfo{
       "ticket_resolution_rate",

@@ -20,9 +20,6 @@ namespace kpi::survey {
 
 class Nps {
  public:
-  enum Input { kScores };
-  enum Param { kPromoterMin, kDetractorMax, kConfidenceLevel };
-
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Column("scores", KPI_TYPE_DOUBLE,
                   "Survey answers on the 0-10 scale, whole numbers.")
@@ -30,6 +27,8 @@ class Nps {
           .Integral()
           .Min(0)
           .Max(10)};
+  static constexpr auto kScores =
+      sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "scores");
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::Int64Param("promoter_min", 9, "Lowest score counted as a promoter.")
@@ -44,6 +43,12 @@ class Nps {
                        "Confidence level of the margin of error.")
           .Min(0.5)
           .Max(0.999)};
+  static constexpr auto kPromoterMin =
+      sdk::Param<KPI_TYPE_INT64>(kParams, "promoter_min");
+  static constexpr auto kDetractorMax =
+      sdk::Param<KPI_TYPE_INT64>(kParams, "detractor_max");
+  static constexpr auto kConfidenceLevel =
+      sdk::Param<KPI_TYPE_DOUBLE>(kParams, "confidence_level");
 
   static constexpr sdk::MetricInfo kInfo{
       "nps",

@@ -39,7 +39,7 @@ ThresholdRule ThresholdRule::Make(int64_t scale_min, int64_t scale_max,
 }
 
 void ThresholdScoreMetric::Update(const sdk::Chunk& chunk) {
-  const sdk::View<double> scores = chunk.Doubles(0);
+  const sdk::View<double> scores = chunk.Doubles(scores_);
   double counted = 0;
   double sum = 0;
   if (rule_.direction == ThresholdRule::Direction::kAtOrAbove) {

@@ -58,14 +58,14 @@ struct ThresholdRule {
 };
 
 // The state and behaviour of a threshold score metric. Derived classes add
-// the static schema (kInputs with ScoresOnScale as input 0, kParams, kInfo)
-// and a constructor from sdk::Params.
+// the static schema (kInputs with ScoresOnScale, kParams, kInfo) and a
+// constructor from sdk::Params.
 //
 // Thread safety: as for every metric state, calls on one object must be
 // serialised; distinct objects are independent.
 class ThresholdScoreMetric {
  public:
-  // Counts the chunk's scores (input 0), already validated by the host.
+  // Counts the chunk's scores, already validated by the host.
   void Update(const sdk::Chunk& chunk);
   // REQUIRES: `other` is a state of the same metric with the same
   // parameters.
@@ -75,9 +75,13 @@ class ThresholdScoreMetric {
   void Finalize(sdk::Result& result) const;
 
  protected:
-  explicit ThresholdScoreMetric(const ThresholdRule& rule) : rule_(rule) {}
+  // The scores are read from input `scores`.
+  ThresholdScoreMetric(sdk::InputRef<KPI_TYPE_DOUBLE> scores,
+                       const ThresholdRule& rule)
+      : scores_(scores), rule_(rule) {}
 
  private:
+  sdk::InputRef<KPI_TYPE_DOUBLE> scores_;
   ThresholdRule rule_;
   // Counts and a sum of whole numbers, kept as double: exact up to 2^53 and
   // merging states can never overflow.

@@ -127,6 +127,30 @@ TEST(ConformanceTest, CppExamplesPass) {
       << Describe(report);
 }
 
+// A C++ plugin that reads past the end of a column is refused with the
+// SDK's message against every check that ran its update, never crashes the
+// checker.
+TEST(ConformanceTest, CppIndexPastTheEndIsReportedByName) {
+  ConformanceReport report = Check(Fixture("conf_cpp_past_end"));
+  EXPECT_EQ(Failed(report), (std::set<std::string>{kCheckChunking, kCheckMerge,
+                                                   kCheckExamples}))
+      << Describe(report);
+  for (const CheckResult& r : report.results) {
+    if (r.outcome != CheckOutcome::kFail) continue;
+    EXPECT_EQ(r.metric, "conf_cpp_past_end_sum");
+    EXPECT_THAT(r.detail, HasSubstr("plugin 'conf_cpp_past_end' failed in "
+                                    "conf_cpp_past_end_sum update: index "
+                                    "past the end of a View"));
+  }
+  testing::CommandResult run = testing::RunCommand(
+      {KPI_PLUGIN_TOOL, "check", Fixture("conf_cpp_past_end")});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_THAT(run.out, HasSubstr("FAIL  conf_cpp_past_end_sum  declared "
+                                 "examples pass: example 'small': the call "
+                                 "fails: "));
+  EXPECT_THAT(run.out, HasSubstr("index past the end of a View"));
+}
+
 TEST(ConformanceTest, KpiPluginCheckPassesTheGoodFixture) {
   testing::CommandResult run =
       testing::RunCommand({KPI_PLUGIN_TOOL, "check", Fixture("conf_good")});
@@ -242,6 +266,11 @@ TEST(ConformanceTest, ServerRefusesBrokenPluginsNamingTheCheck) {
         << log;
   }
   EXPECT_THAT(log, HasSubstr("loaded plugin conf_good 0.0.1"));
+  EXPECT_THAT(log, HasSubstr(absl::StrCat(
+                       "refused plugin ", Fixture("conf_cpp_past_end"),
+                       ": conformance check '", kCheckChunking,
+                       "' failed for metric 'conf_cpp_past_end_sum'")))
+      << log;
   EXPECT_THAT(log, HasSubstr("loaded plugin conf_cpp_good 0.0.1"));
   EXPECT_THAT(log, HasSubstr("serving 2 metrics from 2 plugins"));
 }
@@ -253,7 +282,7 @@ TEST(ConformanceTest, ServerWithSkipPluginChecksLoadsThemAll) {
   ASSERT_TRUE(server.ok()) << server.status();
   const std::string log = (*server)->log();
   EXPECT_THAT(log, Not(HasSubstr("refused")));
-  EXPECT_THAT(log, HasSubstr("serving 6 metrics from 6 plugins"));
+  EXPECT_THAT(log, HasSubstr("serving 7 metrics from 7 plugins"));
 }
 
 }  // namespace

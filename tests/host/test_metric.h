@@ -17,7 +17,6 @@ namespace kpi::testing {
 // Result: the number of rows seen plus `count`.
 class RowCounter {
  public:
-  enum Input { kScore, kWeight, kLabel, kCount };
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Column("score", KPI_TYPE_DOUBLE, "A score.")
           .Required()
@@ -27,6 +26,12 @@ class RowCounter {
       sdk::Column("weight", KPI_TYPE_DOUBLE, "A weight.").Min(0),
       sdk::Column("label", KPI_TYPE_STRING, "A label."),
       sdk::Scalar("count", KPI_TYPE_INT64, "Extra rows.").Min(0)};
+  static constexpr auto kScore = sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "score");
+  static constexpr auto kWeight =
+      sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "weight");
+  static constexpr auto kLabel = sdk::Input<KPI_TYPE_STRING>(kInputs, "label");
+  static constexpr auto kCount = sdk::Input<KPI_TYPE_INT64>(kInputs, "count");
+
   static constexpr const char* kModes[] = {"percent", "mean"};
   static constexpr kpi_param_spec kParams[] = {
       sdk::Int64Param("scale_min", 1, "Lowest score."),
@@ -52,7 +57,6 @@ class RowCounter {
 // `note` (string column, optional) belongs to both.
 class TwoForms {
  public:
-  enum Input { kTotal, kAmount, kNote };
   static constexpr kpi_input_spec kInputs[] = {
       sdk::Scalar("total", KPI_TYPE_DOUBLE, "A total.")
           .Required()
@@ -61,6 +65,11 @@ class TwoForms {
           .Required()
           .Form("records"),
       sdk::Column("note", KPI_TYPE_STRING, "A note.")};
+  static constexpr auto kTotal = sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "total");
+  static constexpr auto kAmount =
+      sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "amount");
+  static constexpr auto kNote = sdk::Input<KPI_TYPE_STRING>(kInputs, "note");
+
   static constexpr kpi_param_spec kParams[] = {
       sdk::TimestampParam("period_start", 0, "Start.").Required("records")};
   static constexpr sdk::MetricInfo kInfo{"two_forms", "Two forms.", "count"};

@@ -19,7 +19,6 @@ namespace {
 
 class AcmeHealthScore {
  public:
-  enum Input { kCustomer, kLogins, kTickets, kNps };
   static constexpr kpi_input_spec kInputs[] = {
       kpi::sdk::Column("customer", KPI_TYPE_STRING, "The customer id.")
           .Required(),
@@ -36,6 +35,14 @@ class AcmeHealthScore {
           .Required()
           .Min(0)
           .Max(10)};
+  static constexpr auto kCustomer =
+      kpi::sdk::Input<KPI_TYPE_STRING>(kInputs, "customer");
+  static constexpr auto kLogins =
+      kpi::sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "logins_30d");
+  static constexpr auto kTickets =
+      kpi::sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "open_tickets");
+  static constexpr auto kNps = kpi::sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "nps");
+
   static constexpr kpi::sdk::MetricInfo kInfo{
       "acme_health_score",
       "Acme customer health, 0..100: (5 usage + 2 support + 3 loyalty) / 10 "

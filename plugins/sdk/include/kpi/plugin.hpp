@@ -3,11 +3,15 @@
 //
 //   class ClickThroughRate {
 //    public:
-//     enum Input { kClicks, kImpressions };
 //     static constexpr kpi_input_spec kInputs[] = {
-//         kpi::sdk::Scalar("clicks", KPI_TYPE_INT64,
-//         "Clicks.").Required().Min(0), kpi::sdk::Scalar("impressions",
-//         KPI_TYPE_INT64, "...").Required().Min(0)};
+//         kpi::sdk::Scalar("clicks", KPI_TYPE_INT64, "Clicks.")
+//             .Required().Min(0),
+//         kpi::sdk::Scalar("impressions", KPI_TYPE_INT64, "...")
+//             .Required().Min(0)};
+//     static constexpr auto kClicks =
+//         kpi::sdk::Input<KPI_TYPE_INT64>(kInputs, "clicks");
+//     static constexpr auto kImpressions =
+//         kpi::sdk::Input<KPI_TYPE_INT64>(kInputs, "impressions");
 //     static constexpr kpi::sdk::MetricInfo kInfo{"click_through_rate",
 //         "clicks / impressions x 100", "%"};
 //     explicit ClickThroughRate(const kpi::sdk::Params& params);
@@ -17,12 +21,15 @@
 //   };
 //   KPI_PLUGIN("engagement", "1.0.0", "Engagement metrics.", ClickThroughRate)
 //
-// A metric class may also declare `static constexpr kpi_param_spec kParams[]`
-// (see Param below) and `static constexpr kpi_example kExamples[]` (calls
-// with known answers, checked at load; see Example below). Exceptions never
-// cross the C boundary: the adapter turns kpi::sdk::InvalidArgument into
-// KPI_STATUS_INVALID_ARGUMENT and anything else (std::bad_alloc included) into
-// KPI_STATUS_INTERNAL, with the message.
+// Inputs and parameters are read through typed handles found by name in the
+// declarations at compile time (Input and Param below): a misspelt name, or a
+// handle whose type differs from the declared one, does not compile, and no
+// enum has to follow the declaration order. A metric class may also declare
+// `static constexpr kpi_param_spec kParams[]` (see ParamSpec below) and `static
+// constexpr kpi_example kExamples[]` (calls with known answers, checked at
+// load; see Example below). Exceptions never cross the C boundary: the adapter
+// turns kpi::sdk::InvalidArgument into KPI_STATUS_INVALID_ARGUMENT and anything
+// else (std::bad_alloc included) into KPI_STATUS_INTERNAL, with the message.
 //
 // Nothing from this header crosses the boundary; only the C structs it fills
 // do, so plugins built with any C++ standard library interoperate.
@@ -61,7 +68,13 @@ class View {
   constexpr View(const T* data, size_t size) : data_(data), size_(size) {}
   constexpr const T* begin() const { return data_; }
   constexpr const T* end() const { return data_ + size_; }
-  constexpr const T& operator[](size_t i) const { return data_[i]; }
+  // Throws std::out_of_range past the end (the adapter reports it as the
+  // plugin's error): a wrong index is a plugin bug, never a read out of
+  // bounds. Iterate with begin()/end() where no index is needed.
+  constexpr const T& operator[](size_t i) const {
+    if (i >= size_) throw std::out_of_range("index past the end of a View");
+    return data_[i];
+  }
   constexpr size_t size() const { return size_; }
   constexpr bool empty() const { return size_ == 0; }
 
@@ -206,6 +219,94 @@ constexpr ParamSpec StringParam(const char* name,
                    description);
 }
 
+// ---- Typed handles on the declarations (all constexpr) --------------------
+//
+// After kInputs and kParams, a metric class names each input and parameter
+// it reads, by its declared name and type:
+//
+//   static constexpr auto kCustomer =
+//       kpi::sdk::Input<KPI_TYPE_STRING>(kInputs, "customer");
+//   static constexpr auto kWindowStart =
+//       kpi::sdk::Param<KPI_TYPE_TIMESTAMP>(kParams, "window_start");
+//
+// The lookup runs at compile time. A name that is not declared, declared
+// twice, or declared with another type stops the build at that line (g++
+// prints the reason beside "is not a constant expression"); Chunk and Params
+// accept only handles of the matching type.
+
+namespace detail {
+constexpr bool SameName(const char* a, const char* b) {
+  while (*a != '\0' && *a == *b) {
+    ++a;
+    ++b;
+  }
+  return *a == *b;
+}
+
+// The position of `name` in `specs` (by their .name), checked unique.
+template <typename Spec, size_t N>
+constexpr size_t DeclaredIndex(const Spec (&specs)[N], const char* name) {
+  size_t found = N;
+  for (size_t i = 0; i < N; ++i) {
+    if (!SameName(specs[i].name, name)) continue;
+    if (found != N) throw std::logic_error("this name is declared twice");
+    found = i;
+  }
+  if (found == N) throw std::logic_error("no declaration has this name");
+  return found;
+}
+}  // namespace detail
+
+// A declared input of type T (see Input).
+template <kpi_value_type T>
+class InputRef {
+ public:
+  constexpr size_t index() const { return index_; }
+
+ private:
+  template <kpi_value_type U, size_t N>
+  friend constexpr InputRef<U> Input(const kpi_input_spec (&inputs)[N],
+                                     const char* name);
+  constexpr explicit InputRef(size_t index) : index_(index) {}
+  size_t index_;
+};
+
+// The handle of input `name`, declared in `inputs` with type T.
+template <kpi_value_type T, size_t N>
+constexpr InputRef<T> Input(const kpi_input_spec (&inputs)[N],
+                            const char* name) {
+  const size_t index = detail::DeclaredIndex(inputs, name);
+  if (inputs[index].type != T) {
+    throw std::logic_error("the input is declared with another type");
+  }
+  return InputRef<T>(index);
+}
+
+// A declared parameter of type T (see Param).
+template <kpi_value_type T>
+class ParamRef {
+ public:
+  constexpr size_t index() const { return index_; }
+
+ private:
+  template <kpi_value_type U, size_t N>
+  friend constexpr ParamRef<U> Param(const kpi_param_spec (&params)[N],
+                                     const char* name);
+  constexpr explicit ParamRef(size_t index) : index_(index) {}
+  size_t index_;
+};
+
+// The handle of parameter `name`, declared in `params` with type T.
+template <kpi_value_type T, size_t N>
+constexpr ParamRef<T> Param(const kpi_param_spec (&params)[N],
+                            const char* name) {
+  const size_t index = detail::DeclaredIndex(params, name);
+  if (params[index].default_value.type != T) {
+    throw std::logic_error("the parameter is declared with another type");
+  }
+  return ParamRef<T>(index);
+}
+
 // ---- Declaring examples (all constexpr) -----------------------------------
 //
 // A metric class may declare `static constexpr kpi_example kExamples[]`:
@@ -285,15 +386,16 @@ constexpr kpi_example_input ExampleEmptyColumn(const char* name,
 }
 
 // Builds a kpi_example; converts implicitly so it can initialise a
-// `static constexpr kpi_example kExamples[]` array. Expects a value of 0
-// until Expect() or ExpectUndefined() says otherwise.
+// `static constexpr kpi_example kExamples[]` array. Every example says what
+// it expects: converting one without Expect() or ExpectUndefined() stops the
+// build (in a constexpr array) or throws.
 class Example {
  public:
   constexpr explicit Example(const char* name)
-      : example_{name, nullptr, 0, nullptr, 0, KPI_EXPECT_VALUE, 0.0, 0.0} {}
+      : example_{name, nullptr, 0, nullptr, 0, kNoExpectation, 0.0, 0.0} {}
   template <size_t N>
   constexpr Example(const char* name, const kpi_example_input (&inputs)[N])
-      : example_{name, nullptr, 0, inputs, N, KPI_EXPECT_VALUE, 0.0, 0.0} {}
+      : example_{name, nullptr, 0, inputs, N, kNoExpectation, 0.0, 0.0} {}
   template <size_t N>
   constexpr Example Params(const kpi_example_param (&params)[N]) const {
     Example copy = *this;
@@ -316,9 +418,15 @@ class Example {
     copy.example_.tolerance = 0.0;
     return copy;
   }
-  constexpr operator kpi_example() const { return example_; }  // NOLINT
+  constexpr operator kpi_example() const {  // NOLINT
+    if (example_.expect == kNoExpectation) {
+      throw std::logic_error("an Example needs Expect() or ExpectUndefined()");
+    }
+    return example_;
+  }
 
  private:
+  static constexpr int32_t kNoExpectation = 0;
   kpi_example example_;
 };
 
@@ -331,29 +439,40 @@ struct MetricInfo {
 
 // ---- Views the metric class receives -----------------------------------
 
-// The parameters of one create() call, in declaration order; index them with
-// the metric's own enum.
+// The parameters of one create() call, in declaration order; read them
+// through the metric's ParamRef handles.
 class Params {
  public:
   Params(const kpi_param_value* values, size_t size)
       : values_(values), size_(size) {}
-  double Double(size_t index) const {
-    const kpi_param_value& v = At(index);
-    return v.type == KPI_TYPE_INT64 ? static_cast<double>(v.i64) : v.f64;
+  double Double(ParamRef<KPI_TYPE_DOUBLE> param) const {
+    return At(param.index(), KPI_TYPE_DOUBLE).f64;
   }
-  int64_t Int64(size_t index) const { return At(index).i64; }
+  int64_t Int64(ParamRef<KPI_TYPE_INT64> param) const {
+    return At(param.index(), KPI_TYPE_INT64).i64;
+  }
   // Microseconds since the Unix epoch.
-  int64_t Timestamp(size_t index) const { return At(index).i64; }
-  bool Bool(size_t index) const { return At(index).boolean != 0; }
-  std::string_view String(size_t index) const {
-    const kpi_param_value& v = At(index);
+  int64_t Timestamp(ParamRef<KPI_TYPE_TIMESTAMP> param) const {
+    return At(param.index(), KPI_TYPE_TIMESTAMP).i64;
+  }
+  bool Bool(ParamRef<KPI_TYPE_BOOL> param) const {
+    return At(param.index(), KPI_TYPE_BOOL).boolean != 0;
+  }
+  std::string_view String(ParamRef<KPI_TYPE_STRING> param) const {
+    const kpi_param_value& v = At(param.index(), KPI_TYPE_STRING);
     return std::string_view(v.str.data, v.str.size);
   }
   size_t size() const { return size_; }
 
  private:
-  const kpi_param_value& At(size_t index) const {
+  // The host passes every declared parameter with its declared type; a
+  // value that is missing or typed otherwise is a host bug, reported as the
+  // call's error rather than read as another type.
+  const kpi_param_value& At(size_t index, kpi_value_type type) const {
     if (index >= size_) throw std::out_of_range("parameter index");
+    if (values_[index].type != type) {
+      throw std::logic_error("parameter value of another type than declared");
+    }
     return values_[index];
   }
   const kpi_param_value* values_;
@@ -365,7 +484,7 @@ namespace detail {
 inline uint32_t host_abi_minor = 0;
 }  // namespace detail
 
-// One chunk of validated input, indexed by the metric's input enum.
+// One chunk of validated input, read through the metric's InputRef handles.
 class Chunk {
  public:
   explicit Chunk(const kpi_chunk& chunk) : chunk_(chunk) {}
@@ -378,25 +497,33 @@ class Chunk {
   }
   // Whether input `index` carries values in this chunk (optional columns
   // may be absent; scalars arrive in the first chunk only).
-  bool Has(size_t index) const { return Input(index).length > 0; }
-  View<double> Doubles(size_t index) const {
-    const kpi_column& c = Input(index);
+  template <kpi_value_type T>
+  bool Has(InputRef<T> input) const {
+    return InputColumn(input.index()).length > 0;
+  }
+  View<double> Doubles(InputRef<KPI_TYPE_DOUBLE> input) const {
+    const kpi_column& c = InputColumn(input.index());
     return View<double>(c.f64, c.f64 ? c.length : 0);
   }
-  View<int64_t> Int64s(size_t index) const {
-    const kpi_column& c = Input(index);
-    return View<int64_t>(c.i64, c.i64 ? c.length : 0);
+  View<int64_t> Int64s(InputRef<KPI_TYPE_INT64> input) const {
+    return Integers(input.index());
   }
   // Microseconds since the Unix epoch.
-  View<int64_t> Timestamps(size_t index) const { return Int64s(index); }
-  View<kpi_string_view> Strings(size_t index) const {
-    const kpi_column& c = Input(index);
+  View<int64_t> Timestamps(InputRef<KPI_TYPE_TIMESTAMP> input) const {
+    return Integers(input.index());
+  }
+  View<kpi_string_view> Strings(InputRef<KPI_TYPE_STRING> input) const {
+    const kpi_column& c = InputColumn(input.index());
     return View<kpi_string_view>(c.str, c.str ? c.length : 0);
   }
-  // The scalar's value, or `fallback` when absent from this chunk. INT64
-  // and TIMESTAMP scalars are converted to double.
-  double ScalarOr(size_t index, double fallback) const {
-    const kpi_column& c = Input(index);
+  // The numeric scalar's value, or `fallback` when absent from this chunk.
+  // INT64 and TIMESTAMP scalars are converted to double.
+  template <kpi_value_type T>
+  double ScalarOr(InputRef<T> input, double fallback) const {
+    static_assert(
+        T == KPI_TYPE_DOUBLE || T == KPI_TYPE_INT64 || T == KPI_TYPE_TIMESTAMP,
+        "ScalarOr reads numeric inputs");
+    const kpi_column& c = InputColumn(input.index());
     if (c.length == 0) return fallback;
     if (c.f64) return c.f64[0];
     if (c.i64) return static_cast<double>(c.i64[0]);
@@ -404,9 +531,13 @@ class Chunk {
   }
 
  private:
-  const kpi_column& Input(size_t index) const {
+  const kpi_column& InputColumn(size_t index) const {
     if (index >= chunk_.num_inputs) throw std::out_of_range("input index");
     return chunk_.inputs[index];
+  }
+  View<int64_t> Integers(size_t index) const {
+    const kpi_column& c = InputColumn(index);
+    return View<int64_t>(c.i64, c.i64 ? c.length : 0);
   }
   const kpi_chunk& chunk_;
 };
