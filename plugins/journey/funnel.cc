@@ -37,7 +37,15 @@ uint64_t Elapsed(int64_t earlier, int64_t later) {
 
 }  // namespace
 
-Funnel::Funnel(const sdk::Params& params) {
+Funnel::Funnel(const sdk::Params& params)
+    : period_start_(params.Timestamp(kPeriodStart)),
+      period_end_(params.Timestamp(kPeriodEnd)) {
+  if (period_end_ <= period_start_) {
+    throw sdk::InvalidArgument("period_end (" + FormatInstant(period_end_) +
+                               ") is not after period_start (" +
+                               FormatInstant(period_start_) +
+                               "): the period has no instant to enter in");
+  }
   const std::string_view text = params.String(kStages);
   for (std::string_view name : ListItems("stages", text)) {
     stages_.emplace_back(name);
@@ -134,7 +142,7 @@ size_t Funnel::DepthStrict(const Events& events) const {
   const size_t k = stages_.size();
   size_t best = 0;
   for (size_t start = 0; start < events.size() && best < k; ++start) {
-    if (events[start].stage != 0) continue;
+    if (events[start].stage != 0 || !InPeriod(events[start].time)) continue;
     const int64_t t = events[start].time;
     size_t depth = 1;
     for (size_t next = start + 1; next < events.size() && depth < k; ++next) {
@@ -153,17 +161,22 @@ size_t Funnel::DepthStrict(const Events& events) const {
 size_t Funnel::DepthFromTimes(
     const std::vector<std::vector<int64_t>>& times) const {
   const size_t k = stages_.size();
-  if (times[0].empty()) return 0;
+  // The first-stage events in the period: the attempts.
+  const std::vector<int64_t>& all_starts = times[0];
+  const auto first = std::find_if(all_starts.begin(), all_starts.end(),
+                                  [&](int64_t t) { return InPeriod(t); });
+  const auto last = std::find_if(first, all_starts.end(),
+                                 [&](int64_t t) { return !InPeriod(t); });
+  if (first == last) return 0;
   if (mode_ == Mode::kAny && window_micros_ == 0) {
-    size_t depth = 0;
+    size_t depth = 1;
     while (depth < k && !times[depth].empty()) ++depth;
     return depth;
   }
   size_t best = 1;
-  const std::vector<int64_t>& starts = times[0];
-  for (size_t i = 0; i < starts.size() && best < k; ++i) {
-    const int64_t t = starts[i];
-    if (i > 0 && t == starts[i - 1]) continue;  // the same attempt again
+  for (auto start = first; start != last && best < k; ++start) {
+    const int64_t t = *start;
+    if (start != first && t == *(start - 1)) continue;  // the same attempt
     size_t depth = 1;
     if (mode_ == Mode::kOrdered) {
       int64_t reached = t;
@@ -199,6 +212,8 @@ void Funnel::Finalize(sdk::Result& result) const {
   const size_t k = stages_.size();
   // reached[d]: customers whose depth is exactly d.
   std::vector<int64_t> reached(k + 1, 0);
+  // Customers with no first-stage event at all (in or out of the period).
+  int64_t never_entered = 0;
   Events events;
   std::vector<std::vector<int64_t>> times(k);
   for (const auto& [id, customer_events] : customers_) {
@@ -215,6 +230,10 @@ void Funnel::Finalize(sdk::Result& result) const {
       depth = DepthFromTimes(times);
     }
     ++reached[depth];
+    const bool entered_ever =
+        std::any_of(events.begin(), events.end(),
+                    [](const Event& e) { return e.stage == 0; });
+    if (!entered_ever) ++never_entered;
   }
 
   std::vector<int64_t> entrants(k, 0);
@@ -255,15 +274,21 @@ void Funnel::Finalize(sdk::Result& result) const {
                    " with a stage not in stages ignored (e.g. " + examples +
                    ")");
   }
-  if (reached[0] > 0) {
-    result.Warning(Counted(reached[0], "customer", "customers") +
+  if (never_entered > 0) {
+    result.Warning(Counted(never_entered, "customer", "customers") +
                    " with events of later stages but none of the first stage " +
                    Quote(stages_[0]) + ": not in the funnel");
   }
   result.SampleSize(first);
-  result.Rate(static_cast<double>(entrants[k - 1]), first, 100.0,
-              "no customer entered the first stage " + Quote(stages_[0]) +
-                  ": funnel conversion is undefined");
+  const bool has_period = period_start_ != sdk::kEarliestInstant ||
+                          period_end_ != sdk::kLatestInstant;
+  result.Rate(
+      static_cast<double>(entrants[k - 1]), first, 100.0,
+      "no customer entered the first stage " + Quote(stages_[0]) +
+          (has_period ? " in the period [" + FormatInstant(period_start_) +
+                            ", " + FormatInstant(period_end_) + ")"
+                      : "") +
+          ": funnel conversion is undefined");
 }
 
 }  // namespace kpi::journey

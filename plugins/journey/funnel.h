@@ -20,7 +20,12 @@
 //            before or after; stages stay cumulative (k needs 1..k-1).
 // With window_seconds W > 0, an attempt starting at time t counts only the
 // events in [t, t + W] (ordered, strict) or in [t - W, t + W] (any, where
-// order does not matter).
+// order does not matter). With a period [period_start, period_end), only
+// first-stage events inside it start attempts: the funnel's entrants are
+// the customers who entered it in the period, and their later stages may
+// fall after the period's end (a customer aware in March who buys in April
+// converted, for a March funnel). Events outside the period still count as
+// later stages, and in strict mode still interrupt.
 //
 // The state keeps every customer's funnel events (exact, not a sketch), so
 // events of one customer may arrive in any chunk or state; merging appends
@@ -85,12 +90,24 @@ class Funnel {
                        "\"strict\": stage k must be the very next funnel "
                        "event after stage k-1; \"any\": order ignored, "
                        "stages still cumulative.")
-          .OneOf(kFunnelModes)};
+          .OneOf(kFunnelModes),
+      sdk::TimestampParam("period_start", sdk::kEarliestInstant,
+                          "Start of the period (inclusive): only first-stage "
+                          "events at or after it start an attempt. Default: "
+                          "the earliest instant, no start."),
+      sdk::TimestampParam("period_end", sdk::kLatestInstant,
+                          "End of the period (exclusive) for first-stage "
+                          "events; later stages may fall after it. Default: "
+                          "the last instant, no end.")};
   static constexpr auto kStages =
       sdk::Param<KPI_TYPE_STRING>(kParams, "stages");
   static constexpr auto kWindowSeconds =
       sdk::Param<KPI_TYPE_INT64>(kParams, "window_seconds");
   static constexpr auto kMode = sdk::Param<KPI_TYPE_STRING>(kParams, "mode");
+  static constexpr auto kPeriodStart =
+      sdk::Param<KPI_TYPE_TIMESTAMP>(kParams, "period_start");
+  static constexpr auto kPeriodEnd =
+      sdk::Param<KPI_TYPE_TIMESTAMP>(kParams, "period_end");
 
   static constexpr sdk::MetricInfo kInfo{
       "funnel",
@@ -99,7 +116,9 @@ class Funnel {
       "(ordered: each stage at or after the previous one; strict: each stage "
       "the very next funnel event; any: order ignored), taking the best "
       "attempt that starts at a first-stage event, and within window_seconds "
-      "of that start when a window is set. Table \"stages\": per stage "
+      "of that start when a window is set; with period_start/period_end, only "
+      "first-stage events in [period_start, period_end) start attempts, and "
+      "later stages may fall after the period. Table \"stages\": per stage "
       "entrants (customers with d >= k), step_conversion = entrants(k) / "
       "entrants(k-1) x 100, overall_conversion = entrants(k) / entrants(1) x "
       "100, drop_off = entrants(k-1) - entrants(k). Value: the overall "
@@ -133,7 +152,8 @@ class Funnel {
       sdk::Example("no events", kNoEvents).ExpectUndefined()};
 
   // Throws sdk::InvalidArgument when `stages` has fewer than 2 names, an
-  // empty name or a name twice.
+  // empty name or a name twice, and when period_end is not after
+  // period_start.
   explicit Funnel(const sdk::Params& params);
 
   // Keeps the chunk's events of the funnel's stages, counts the others.
@@ -141,8 +161,8 @@ class Funnel {
   // Appends `other`'s events. REQUIRES: the same parameters.
   void Merge(const Funnel& other);
   // Value, ratio, sample size (first-stage entrants), table "stages";
-  // warnings for ignored events and for customers who never entered the
-  // first stage.
+  // warnings for ignored events and for customers with no first-stage event
+  // at all.
   void Finalize(sdk::Result& result) const;
 
  private:
@@ -160,6 +180,11 @@ class Funnel {
   // stage's event times, REQUIRES each sorted.
   size_t DepthStrict(const Events& events) const;
   size_t DepthFromTimes(const std::vector<std::vector<int64_t>>& times) const;
+  // Whether a first-stage event at `time` starts an attempt.
+  bool InPeriod(int64_t time) const {
+    return time >= period_start_ &&
+           (time < period_end_ || period_end_ == sdk::kLatestInstant);
+  }
 
   // Keeps at most kIgnoredExamples names, the smallest: a choice that does
   // not depend on how rows were split into chunks and states.
@@ -169,6 +194,10 @@ class Funnel {
   // (name, position) sorted by name, for lookups by string_view.
   std::vector<std::pair<std::string, uint32_t>> stage_lookup_;
   int64_t window_micros_ = 0;  // 0: no window
+  // First-stage events in [period_start_, period_end_) start attempts; the
+  // default end, the last instant, leaves the period open.
+  int64_t period_start_;
+  int64_t period_end_;
   Mode mode_ = Mode::kOrdered;
 
   std::unordered_map<std::string, Events> customers_;

@@ -3,9 +3,9 @@
 // Transactions (customer, time, amount) up to an as_of instant. Per
 // customer: recency = days from the last purchase to as_of, frequency = the
 // number of transactions, monetary = their total amount. Each is scored
-// 1..q (q = quantiles, 5 or 4) by quantile bins with ties handled (see
-// quantile_score.h); recency in reverse, so the most recent buyers score
-// highest. The scores name a segment by the first matching rule of
+// 1..q (q = quantiles, 5 or 4) by quantile bins, ties sharing the score of
+// their middle (see quantile_score.h); recency in reverse, so the most recent
+// buyers score highest. The scores name a segment by the first matching rule of
 // kRfmSegments. Tables: "customers" (one row per customer, sorted by id)
 // and "segments" (customers per segment, in rule order); the value is the
 // number of customers.
@@ -47,8 +47,10 @@ inline constexpr RfmSegmentRule kRfmSegments[] = {
     {"at_risk", 1, 2, -1, 0, -1, 0},
     // Buy often and not long ago.
     {"loyal", 3, 0, -1, 0, 1, 0},
-    // Bought recently, for the first time (the lowest frequency).
-    {"new", -1, 0, 1, 1, 1, 0},
+    // Bought recently, and rarely (first purchases): the two lowest
+    // frequency scores, since tied one-time buyers share the score of their
+    // middle (quantile_score.h).
+    {"new", -1, 0, 1, 2, 1, 0},
     // The longest gone, and bought rarely.
     {"lost", 1, 1, 1, 2, 1, 0},
     // Gone a while, and bought rarely.
@@ -97,11 +99,13 @@ class Rfm {
       "RFM segmentation of transactions (customer, time, amount) as of an "
       "instant. Per customer: recency_days = (as_of - last purchase) in "
       "days, frequency = transactions, monetary = total amount; each scored "
-      "1..q (quantiles, 5 or 4) as 1 + floor(q x customers strictly worse / "
-      "customers), so ties share a score; recency in reverse (recent = "
-      "high). Segments, first match wins, with high = q-1..q: champions (R, "
+      "1..q (quantiles, 5 or 4) as 1 + floor(q x mid / customers), mid "
+      "being the middle rank (from 0, worst first) of the customers tied "
+      "with it, so ties share the score of their middle; recency in reverse "
+      "(recent = high). Segments, first match wins, with high = q-1..q: "
+      "champions (R, "
       "F, M high), at_risk (R <= 2, F and M high), loyal (R >= 3, F high), "
-      "new (R high, F = 1), lost (R = 1, F <= 2), hibernating (R <= 2, F <= "
+      "new (R high, F <= 2), lost (R = 1, F <= 2), hibernating (R <= 2, F <= "
       "2), others. Tables \"customers\" (by customer id) and \"segments\". "
       "Value: the number of customers. Undefined without transactions.",
       "customers"};

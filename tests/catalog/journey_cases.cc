@@ -188,6 +188,62 @@ std::vector<CatalogCase> FunnelCases() {
            {100, 81.81818181818183, 77.77777777777779, 14.285714285714285, 0},
            {100, 81.81818181818183, 63.63636363636363, 9.090909090909092, 0},
            {0, 2, 2, 6, 1})},
+      // A period of one day, 2024-03-01: only awareness on that day starts
+      // an attempt, so c04 (aware on the 2nd) and c10 (the 5th) are not
+      // entrants, and c06's second attempt (the 20th) does not count.
+      // Later stages may fall after the period: c01's advocacy on the 5th,
+      // c06's consideration and decision on the 21st and 22nd still count.
+      // Ordered: depths c01 5, c02 3, c03 2, c05 2, c06 3, c07 3, c08 3,
+      // c11 2, c12 2 -> entrants 9, 9, 5, 1, 1 (11, 9, 5, 1, 1 without).
+      {"FunnelPeriodLimitsWhoEntersNotWhereTheyGo",
+       std::move(FunnelRequest(TwelveJourneys())
+                     .ParamTime("period_start", "2024-03-01")
+                     .ParamTime("period_end", "2024-03-02")),
+       FunnelOf(
+           {9, 9, 5, 1, 1}, {100, 100, 55.55555555555556, 20, 100},
+           {100, 100, 55.55555555555556, 11.11111111111111, 11.11111111111111},
+           {0, 0, 4, 4, 0})},
+      // Strict: c06's only attempt in the period (the 1st) is interrupted by
+      // its awareness on the 20th: depth 1, not 3. Depths c01 5, c02 3, c03
+      // 1, c05 2, c06 1, c07 2, c08 3, c11 2, c12 1 -> 9, 6, 3, 1, 1.
+      {"FunnelStrictPeriodKeepsLaterEventsAsInterruptions",
+       std::move(FunnelRequest(TwelveJourneys())
+                     .ParamString("mode", "strict")
+                     .ParamTime("period_start", "2024-03-01")
+                     .ParamTime("period_end", "2024-03-02")),
+       FunnelOf({9, 6, 3, 1, 1},
+                {100, 66.66666666666666, 50, 33.33333333333333, 100},
+                {100, 66.66666666666666, 33.33333333333333, 11.11111111111111,
+                 11.11111111111111},
+                {0, 3, 3, 2, 0})},
+      // The period is half-open: c04, aware exactly at period_start (the
+      // 2nd), enters (depth 1: its consideration came before); c10, aware
+      // exactly at period_end (the 5th), does not, nor does anyone aware
+      // only on the 1st or the 20th. Entrants 1, 0, 0, 0, 0.
+      {"FunnelPeriodIsHalfOpen",
+       std::move(FunnelRequest(TwelveJourneys())
+                     .ParamTime("period_start", "2024-03-02")
+                     .ParamTime("period_end", "2024-03-05")),
+       std::move(WithJourneyWarnings(
+           Expect::Value(0).Ratio(0, 1).SampleSize(1).TableInt64s(
+               "stages", "entrants", {1, 0, 0, 0, 0})))},
+      {"FunnelWithoutEntrantsInThePeriodIsUndefined",
+       std::move(FunnelRequest(TwelveJourneys())
+                     .ParamTime("period_start", "2024-04-01")
+                     .ParamTime("period_end", "2024-05-01")),
+       std::move(WithJourneyWarnings(
+           Expect::Undefined("no customer entered the first stage "
+                             "\"awareness\" in the period "
+                             "[2024-04-01T00:00:00Z, 2024-05-01T00:00:00Z)")
+               .Ratio(0, 0)
+               .TableInt64s("stages", "entrants", {0, 0, 0, 0, 0})))},
+      {"FunnelRefusesAPeriodThatEndsBeforeItStarts",
+       std::move(FunnelRequest(TwelveJourneys())
+                     .ParamTime("period_start", "2024-03-02")
+                     .ParamTime("period_end", "2024-03-02")),
+       Expect::Error(StatusCode::kInvalidArgument,
+                     "period_end (2024-03-02T00:00:00Z) is not after "
+                     "period_start (2024-03-02T00:00:00Z)")},
       // Any list of stages, spaces around names trimmed. 6 signed up, 4
       // activated, 1 paid: 1 / 6 overall.
       {"FunnelTakesAnyListOfStages",
@@ -394,12 +450,12 @@ const std::vector<std::string> kRfmSegments = {
 
 std::vector<CatalogCase> RfmCases() {
   return {
-      // q = 5, n = 5: score = 1 + floor(5 x below / 5) = 1 + below, below
-      // = customers strictly worse. R ranks the last purchase (d < b < a < c
-      // < e), F the count (b, d, e tie at 1; a 2; c 3), M the total (e < b
-      // < a < c < d). Segments: a R3 F4 -> loyal; b R2 F1 -> hibernating;
-      // c 4 5 4 -> champions; d R1 F1 -> lost (M5 does not save it); e R5
-      // F1 -> new.
+      // q = 5, n = 5: score = 1 + floor(5 x mid / 5) = 1 + floor(mid), mid
+      // = the middle rank (from 0) of the value's tie group. R ranks the
+      // last purchase (d < b < a < c < e), F the count (b, d, e tie at 1,
+      // ranks 0..2, mid 1; a 2; c 3), M the total (e < b < a < c < d).
+      // Segments: a R3 F4 -> loyal; b R2 F2 -> hibernating; c 4 5 4 ->
+      // champions; d R1 F2 -> lost (M5 does not save it); e R5 F2 -> new.
       {"RfmScoresAndSegmentsFiveCustomers",
        RfmRequest(FiveCustomers(), "2024-03-31"),
        std::move(
@@ -412,16 +468,17 @@ std::vector<CatalogCase> RfmCases() {
                .TableInt64s("customers", "frequency", {2, 1, 3, 1, 1})
                .TableDoubles("customers", "monetary", {30, 5, 300, 1000, 0})
                .TableInt64s("customers", "r", {3, 2, 4, 1, 5})
-               .TableInt64s("customers", "f", {4, 1, 5, 1, 1})
+               .TableInt64s("customers", "f", {4, 2, 5, 2, 2})
                .TableInt64s("customers", "m", {3, 2, 4, 5, 1})
                .TableStrings(
                    "customers", "segment",
                    {"loyal", "hibernating", "champions", "lost", "new"})
                .TableStrings("segments", "segment", kRfmSegments)
                .TableInt64s("segments", "customers", {1, 0, 1, 1, 1, 1, 0}))},
-      // q = 4: score = 1 + floor(4 x below / 5), so below 0..4 -> 1 1 2 3 4
-      // and the "high" bins are 3-4. a R2 F3 M2 -> others; b 1 1 1 -> lost;
-      // c 3 4 3 -> champions; d R1 F1 -> lost; e R4 F1 -> new.
+      // q = 4: score = 1 + floor(4 x mid / 5), so ranks 0..4 -> 1 1 2 3 4
+      // and the "high" bins are 3-4; the F tie of b, d, e (mid 1) scores 1.
+      // a R2 F3 M2 -> others; b 1 1 1 -> lost; c 3 4 3 -> champions; d R1
+      // F1 -> lost; e R4 F1 -> new.
       {"RfmWithQuartilesScores1To4",
        std::move(
            RfmRequest(FiveCustomers(), "2024-03-31").ParamInt("quantiles", 4)),
@@ -433,12 +490,15 @@ std::vector<CatalogCase> RfmCases() {
                .TableStrings("customers", "segment",
                              {"others", "lost", "champions", "lost", "new"})
                .TableInt64s("segments", "customers", {1, 0, 0, 1, 2, 0, 1}))},
-      // Ties share a score: six one-time buyers all score F = 1 (not 1, 1,
-      // 2, 2, 3, 3 by row order); the two with 2 purchases have 6 below
-      // them, 1 + floor(5 x 6 / 10) = 4; 3 and 5 purchases: 5. Everyone
-      // bought last on the same day, so R = 1 for all. M follows F (10 per
-      // purchase). High F and M with low R is at_risk.
-      {"RfmGivesTiedValuesTheSameScore",
+      // Ties share the score of their middle: the six one-time buyers (ranks
+      // 0..5, mid 2.5) all score F = 1 + floor(5 x 2.5 / 10) = 2, not 1, 1,
+      // 2, 2, 3, 3 by row order nor 1 by their lowest rank; the two with 2
+      // purchases (ranks 6..7, mid 6.5) score 4; 3 and 5 purchases: 5.
+      // Everyone bought last on the same day (ranks 0..9, mid 4.5), so R = 3
+      // for all, not 1: no one is "lost" or "at_risk" for a recency that
+      // does not differ. M follows F (10 per purchase). R3 with high F is
+      // loyal; the rest are others.
+      {"RfmGivesTiedValuesTheScoreOfTheirMiddle",
        RfmRequest(TiedCustomers(), "2024-03-01"),
        std::move(
            Expect::Value(10)
@@ -446,10 +506,28 @@ std::vector<CatalogCase> RfmCases() {
                             {1, 1, 1, 1, 1, 1, 2, 2, 3, 5})
                .TableDoubles("customers", "monetary",
                              {10, 10, 10, 10, 10, 10, 20, 20, 30, 50})
-               .TableInt64s("customers", "r", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
-               .TableInt64s("customers", "f", {1, 1, 1, 1, 1, 1, 4, 4, 5, 5})
-               .TableInt64s("customers", "m", {1, 1, 1, 1, 1, 1, 4, 4, 5, 5})
-               .TableInt64s("segments", "customers", {0, 4, 0, 0, 6, 0, 0}))},
+               .TableInt64s("customers", "r", {3, 3, 3, 3, 3, 3, 3, 3, 3, 3})
+               .TableInt64s("customers", "f", {2, 2, 2, 2, 2, 2, 4, 4, 5, 5})
+               .TableInt64s("customers", "m", {2, 2, 2, 2, 2, 2, 4, 4, 5, 5})
+               .TableInt64s("segments", "customers", {0, 0, 4, 0, 0, 0, 6}))},
+      // Seven identical customers who all bought yesterday: every dimension
+      // is one tie group (ranks 0..6, mid 3), 1 + floor(5 x 3 / 7) = 3, the
+      // middle of the scale; no segment of the extremes claims them.
+      {"RfmScoresIdenticalCustomersInTheMiddle",
+       RfmRequest({{"s1", "2024-03-30", 10},
+                   {"s2", "2024-03-30", 10},
+                   {"s3", "2024-03-30", 10},
+                   {"s4", "2024-03-30", 10},
+                   {"s5", "2024-03-30", 10},
+                   {"s6", "2024-03-30", 10},
+                   {"s7", "2024-03-30", 10}},
+                  "2024-03-31"),
+       std::move(
+           Expect::Value(7)
+               .TableInt64s("customers", "r", {3, 3, 3, 3, 3, 3, 3})
+               .TableInt64s("customers", "f", {3, 3, 3, 3, 3, 3, 3})
+               .TableInt64s("customers", "m", {3, 3, 3, 3, 3, 3, 3})
+               .TableInt64s("segments", "customers", {0, 0, 0, 0, 0, 0, 7}))},
       // The first 40 customers of the CDNOW sample (108 transactions, 1997-01
       // to 1998-06) as of 1998-07-01. Expected values from this independent
       // script (Python 3, direct counting instead of sorting):
@@ -462,7 +540,9 @@ std::vector<CatalogCase> RfmCases() {
       //       last, n, total = cust.get(c, (None, 0, 0.0))
       //       cust[c] = (max(day, last or day), n + 1, total + v)
       //   ids = sorted(cust); N, q = len(ids), 5
-      //   score = lambda vs: [1 + q * sum(w < v for w in vs) // N for v in vs]
+      //   score = lambda vs: [1 + q * (2 * sum(w < v for w in vs) +
+      //                       sum(w == v for w in vs) - 1) // (2 * N)
+      //                       for v in vs]
       //   rec = [(as_of - cust[c][0]).days for c in ids]
       //   R = score([-x for x in rec]); F = score([cust[c][1] for c in ids])
       //   M = score([cust[c][2] for c in ids])
@@ -504,9 +584,9 @@ std::vector<CatalogCase> RfmCases() {
                             })
                .TableInt64s("customers", "f",
                             {
-                                5, 3, 1, 1, 1, 5, 3, 4, 5, 1, 5, 1, 5, 1,
-                                1, 1, 5, 3, 5, 1, 4, 1, 1, 1, 3, 4, 1, 3,
-                                1, 3, 1, 1, 1, 1, 4, 1, 1, 3, 3, 1,
+                                5, 4, 2, 2, 2, 5, 4, 4, 5, 2, 5, 2, 5, 2,
+                                2, 2, 5, 4, 5, 2, 4, 2, 2, 2, 4, 4, 2, 4,
+                                2, 4, 2, 2, 2, 2, 4, 2, 2, 4, 4, 2,
                             })
                .TableInt64s("customers", "m",
                             {
@@ -514,25 +594,20 @@ std::vector<CatalogCase> RfmCases() {
                                 2, 1, 5, 3, 5, 2, 4, 1, 1, 1, 4, 5, 2, 5,
                                 3, 4, 3, 1, 3, 2, 4, 1, 3, 4, 3, 2,
                             })
-               .TableStrings("customers", "segment",
-                             {
-                                 "champions",   "others",      "lost",
-                                 "lost",        "lost",        "champions",
-                                 "others",      "champions",   "champions",
-                                 "lost",        "champions",   "lost",
-                                 "champions",   "lost",        "lost",
-                                 "lost",        "champions",   "others",
-                                 "champions",   "hibernating", "champions",
-                                 "hibernating", "hibernating", "hibernating",
-                                 "others",      "loyal",       "hibernating",
-                                 "others",      "hibernating", "others",
-                                 "hibernating", "hibernating", "hibernating",
-                                 "hibernating", "champions",   "hibernating",
-                                 "hibernating", "others",      "others",
-                                 "hibernating",
-                             })
+               .TableStrings(
+                   "customers", "segment",
+                   {"champions",   "loyal",       "lost",        "lost",
+                    "lost",        "champions",   "loyal",       "champions",
+                    "champions",   "lost",        "champions",   "lost",
+                    "champions",   "lost",        "lost",        "lost",
+                    "champions",   "loyal",       "champions",   "hibernating",
+                    "champions",   "hibernating", "hibernating", "hibernating",
+                    "champions",   "loyal",       "hibernating", "champions",
+                    "hibernating", "champions",   "hibernating", "hibernating",
+                    "hibernating", "hibernating", "champions",   "hibernating",
+                    "hibernating", "loyal",       "loyal",       "hibernating"})
                .TableStrings("segments", "segment", kRfmSegments)
-               .TableInt64s("segments", "customers", {10, 0, 1, 0, 8, 13, 8}))},
+               .TableInt64s("segments", "customers", {13, 0, 6, 0, 8, 13, 0}))},
       {"RfmWithFewerCustomersThanQuantilesWarns",
        RfmRequest({{"x", "2024-01-01", 5},
                    {"y", "2024-01-02", 6},

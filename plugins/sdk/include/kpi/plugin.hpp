@@ -203,6 +203,15 @@ constexpr ParamSpec BoolParam(const char* name, bool default_value,
                    {KPI_TYPE_BOOL, 0.0, 0, default_value ? 1 : 0, {nullptr, 0}},
                    description);
 }
+// The instants a TIMESTAMP input or parameter may hold, in microseconds
+// since the Unix epoch: google.protobuf.Timestamp's range,
+// 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z (the host refuses
+// others). A timestamp column may also hold kOpenEnd, "no end yet" (an
+// active subscription, an unanswered ticket).
+inline constexpr int64_t kEarliestInstant = -62135596800LL * 1000000;
+inline constexpr int64_t kLatestInstant = 253402300799LL * 1000000 + 999999;
+inline constexpr int64_t kOpenEnd = INT64_MAX;
+
 // Microseconds since the Unix epoch; usually Required() with default 0.
 constexpr ParamSpec TimestampParam(const char* name, int64_t default_value,
                                    const char* description) {
