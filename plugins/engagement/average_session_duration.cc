@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "plugins/engagement/format.h"
+#include "kpi/plugin_text.hpp"
 
 namespace kpi::engagement {
 
@@ -30,9 +30,9 @@ void AverageSessionDuration::Update(const sdk::Chunk& chunk) {
     }
     if (ends[i] < starts[i]) {
       throw sdk::InvalidArgument(
-          "input 'end' row " + FormatCount(static_cast<int64_t>(i)) +
-          " of the chunk: the session ends (" + FormatInstant(ends[i]) +
-          ") before it starts (" + FormatInstant(starts[i]) + ")");
+          "input 'end' row " + sdk::FormatCount(static_cast<int64_t>(i)) +
+          " of the chunk: the session ends (" + sdk::FormatInstant(ends[i]) +
+          ") before it starts (" + sdk::FormatInstant(starts[i]) + ")");
     }
     if (ends[i] == starts[i]) {
       zero_length_ += 1;
@@ -50,7 +50,7 @@ void AverageSessionDuration::Update(const sdk::Chunk& chunk) {
     const double sessions = chunk.ScalarOr(kSessions, 0);
     if (sessions == 0 && total > 0) {
       throw sdk::InvalidArgument(
-          "input 'total_seconds': " + FormatNumber(total) +
+          "input 'total_seconds': " + sdk::FormatNumber(total) +
           " seconds of session time, but sessions is 0");
     }
     total_seconds_ += total;
@@ -69,7 +69,7 @@ void AverageSessionDuration::Merge(const AverageSessionDuration& other) {
 
 void AverageSessionDuration::Finalize(sdk::Result& result) const {
   if (open_ > 0) {
-    result.Warning(FormatCount(open_) +
+    result.Warning(sdk::FormatCount(open_) +
                    " session(s) still open (end at the open end) are left "
                    "out of the average");
   }

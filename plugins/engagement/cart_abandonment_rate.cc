@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "plugins/engagement/format.h"
+#include "kpi/plugin_text.hpp"
 
 namespace kpi::engagement {
 
@@ -24,8 +24,8 @@ void CartAbandonmentRate::Update(const sdk::Chunk& chunk) {
       completed_ += 1;
     } else {
       throw sdk::InvalidArgument("input 'cart_status' row " +
-                                 FormatCount(static_cast<int64_t>(i)) +
-                                 " of the chunk: " + Quote(status) +
+                                 sdk::FormatCount(static_cast<int64_t>(i)) +
+                                 " of the chunk: " + sdk::Quote(status) +
                                  " is neither \"abandoned\" nor \"completed\"");
     }
   }

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "plugins/engagement/format.h"
+#include "kpi/plugin_text.hpp"
 
 namespace kpi::engagement {
 
@@ -28,16 +28,11 @@ void ClickThroughRate::Merge(const ClickThroughRate& other) {
 }
 
 void ClickThroughRate::Finalize(sdk::Result& result) const {
-  if (clicks_ > impressions_) {
-    result.Warning("clicks exceed impressions: " + FormatCount(clicks_) +
-                   " clicks of " + FormatCount(impressions_) +
-                   " impressions; the rate is above 100%, as when total "
-                   "rather than unique clicks are counted");
-  }
-  result.SampleSize(impressions_);
-  result.Rate(clicks_, impressions_, 100.0,
-              "impressions is 0: click-through rate is undefined without "
-              "impressions");
+  result.Share(clicks_, impressions_,
+               {"clicks", "impressions",
+                "as when total rather than unique clicks are counted",
+                "impressions is 0: click-through rate is undefined without "
+                "impressions"});
 }
 
 }  // namespace kpi::engagement

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "plugins/engagement/format.h"
+#include "kpi/plugin_text.hpp"
 
 namespace kpi::engagement {
 
@@ -38,16 +38,11 @@ void ConversionRate::Finalize(sdk::Result& result) const {
   for (const auto& [visitor, converted] : converted_) {
     if (converted) conversions += 1;
   }
-  if (conversions > visitors) {
-    result.Warning("conversions exceed visitors: " + FormatCount(conversions) +
-                   " conversions of " + FormatCount(visitors) +
-                   " visitors; the rate is above 100%, as when orders rather "
-                   "than converting visitors are counted");
-  }
-  result.SampleSize(visitors);
-  result.Rate(conversions, visitors, 100.0,
-              "visitors is 0: conversion rate is undefined without "
-              "visitors");
+  result.Share(conversions, visitors,
+               {"conversions", "visitors",
+                "as when orders rather than converting visitors are counted",
+                "visitors is 0: conversion rate is undefined without "
+                "visitors"});
 }
 
 }  // namespace kpi::engagement

@@ -6,9 +6,9 @@
 #include <limits>
 #include <string>
 
-#include "plugins/journey/format.h"
+#include "kpi/plugin_records.hpp"
+#include "kpi/plugin_text.hpp"
 #include "plugins/journey/list_param.h"
-#include "plugins/journey/records.h"
 
 namespace kpi::journey {
 namespace {
@@ -41,10 +41,10 @@ Funnel::Funnel(const sdk::Params& params)
     : period_start_(params.Timestamp(kPeriodStart)),
       period_end_(params.Timestamp(kPeriodEnd)) {
   if (period_end_ <= period_start_) {
-    throw sdk::InvalidArgument("period_end (" + FormatInstant(period_end_) +
-                               ") is not after period_start (" +
-                               FormatInstant(period_start_) +
-                               "): the period has no instant to enter in");
+    throw sdk::InvalidArgument(
+        "period_end (" + sdk::FormatInstant(period_end_) +
+        ") is not after period_start (" + sdk::FormatInstant(period_start_) +
+        "): the period has no instant to enter in");
   }
   const std::string_view text = params.String(kStages);
   for (std::string_view name : ListItems("stages", text)) {
@@ -52,7 +52,7 @@ Funnel::Funnel(const sdk::Params& params)
   }
   if (stages_.size() < 2) {
     throw sdk::InvalidArgument(
-        "stages " + Quote(text) +
+        "stages " + sdk::Quote(text) +
         " names one stage: a funnel needs at least 2, separated by commas");
   }
   for (uint32_t i = 0; i < stages_.size(); ++i) {
@@ -62,7 +62,7 @@ Funnel::Funnel(const sdk::Params& params)
   for (size_t i = 1; i < stage_lookup_.size(); ++i) {
     if (stage_lookup_[i].first == stage_lookup_[i - 1].first) {
       throw sdk::InvalidArgument("stages names " +
-                                 Quote(stage_lookup_[i].first) +
+                                 sdk::Quote(stage_lookup_[i].first) +
                                  " twice: each stage may appear once");
     }
   }
@@ -76,7 +76,7 @@ Funnel::Funnel(const sdk::Params& params)
     mode_ = Mode::kAny;
   } else {
     // The host checks OneOf; this guards a host that did not.
-    throw sdk::InvalidArgument("mode " + Quote(mode) +
+    throw sdk::InvalidArgument("mode " + sdk::Quote(mode) +
                                " must be \"ordered\", \"strict\" or \"any\"");
   }
 }
@@ -111,11 +111,12 @@ void Funnel::Update(const sdk::Chunk& chunk) {
   Events* last = nullptr;
   std::string_view last_id;
   for (size_t row = 0; row < customers.size(); ++row) {
-    const std::string_view id = CustomerId(customers[row], "event");
-    const int64_t stage = StageIndex(View(stages[row]));
+    const std::string_view id =
+        sdk::RequiredId(customers[row], "customer", "event");
+    const int64_t stage = StageIndex(sdk::Text(stages[row]));
     if (stage < 0) {
       ++ignored_events_;
-      NoteIgnoredStage(View(stages[row]));
+      NoteIgnoredStage(sdk::Text(stages[row]));
       continue;
     }
     if (last == nullptr || id != last_id) {
@@ -268,25 +269,25 @@ void Funnel::Finalize(sdk::Result& result) const {
     std::string examples;
     for (const std::string& name : ignored_stages_) {
       examples += examples.empty() ? "" : ", ";
-      examples += Quote(name);
+      examples += sdk::Quote(name);
     }
-    result.Warning(Counted(ignored_events_, "event", "events") +
+    result.Warning(sdk::Counted(ignored_events_, "event", "events") +
                    " with a stage not in stages ignored (e.g. " + examples +
                    ")");
   }
   if (never_entered > 0) {
-    result.Warning(Counted(never_entered, "customer", "customers") +
+    result.Warning(sdk::Counted(never_entered, "customer", "customers") +
                    " with events of later stages but none of the first stage " +
-                   Quote(stages_[0]) + ": not in the funnel");
+                   sdk::Quote(stages_[0]) + ": not in the funnel");
   }
   result.SampleSize(first);
   const bool has_period = period_start_ != sdk::kEarliestInstant ||
                           period_end_ != sdk::kLatestInstant;
   result.Rate(
       static_cast<double>(entrants[k - 1]), first, 100.0,
-      "no customer entered the first stage " + Quote(stages_[0]) +
-          (has_period ? " in the period [" + FormatInstant(period_start_) +
-                            ", " + FormatInstant(period_end_) + ")"
+      "no customer entered the first stage " + sdk::Quote(stages_[0]) +
+          (has_period ? " in the period [" + sdk::FormatInstant(period_start_) +
+                            ", " + sdk::FormatInstant(period_end_) + ")"
                       : "") +
           ": funnel conversion is undefined");
 }

@@ -5,9 +5,9 @@
 #include <limits>
 #include <utility>
 
-#include "plugins/journey/format.h"
+#include "kpi/plugin_records.hpp"
+#include "kpi/plugin_text.hpp"
 #include "plugins/journey/list_param.h"
-#include "plugins/journey/records.h"
 
 namespace kpi::journey {
 namespace {
@@ -20,8 +20,8 @@ bool IsAbsent(double value) { return std::isnan(value); }
 std::string ItemName(std::string_view param, size_t index,
                      std::string_view item) {
   return std::string(param) + " item " +
-         FormatCount(static_cast<int64_t>(index + 1)) + " (" + Quote(item) +
-         ")";
+         sdk::FormatCount(static_cast<int64_t>(index + 1)) + " (" +
+         sdk::Quote(item) + ")";
 }
 
 }  // namespace
@@ -51,7 +51,7 @@ HealthScore::HealthScore(const sdk::Params& params) {
     } else if (fields[2] == "lower") {
       signal.lower_is_better = true;
     } else {
-      throw sdk::InvalidArgument(where + " direction " + Quote(fields[2]) +
+      throw sdk::InvalidArgument(where + " direction " + sdk::Quote(fields[2]) +
                                  " must be \"higher\" or \"lower\" (which "
                                  "values are better)");
     }
@@ -61,9 +61,9 @@ HealthScore::HealthScore(const sdk::Params& params) {
       signal.min = ParseNumber(where + " min", fields[3]);
       signal.max = ParseNumber(where + " max", fields[4]);
       if (!(signal.min < signal.max)) {
-        throw sdk::InvalidArgument(where + " min (" + FormatNumber(signal.min) +
-                                   ") must be less than max (" +
-                                   FormatNumber(signal.max) + ")");
+        throw sdk::InvalidArgument(
+            where + " min (" + sdk::FormatNumber(signal.min) +
+            ") must be less than max (" + sdk::FormatNumber(signal.max) + ")");
       }
     }
     by_name_.emplace_back(signal.name, static_cast<int64_t>(i));
@@ -75,7 +75,7 @@ HealthScore::HealthScore(const sdk::Params& params) {
   for (size_t i = 1; i < by_name_.size(); ++i) {
     if (by_name_[i].first == by_name_[i - 1].first) {
       throw sdk::InvalidArgument("signals declares " +
-                                 Quote(by_name_[i].first) +
+                                 sdk::Quote(by_name_[i].first) +
                                  " twice: each signal may appear once");
     }
   }
@@ -93,7 +93,7 @@ HealthScore::HealthScore(const sdk::Params& params) {
     }
     for (const Band& earlier : bands_) {
       if (earlier.name == band.name) {
-        throw sdk::InvalidArgument("bands names " + Quote(band.name) +
+        throw sdk::InvalidArgument("bands names " + sdk::Quote(band.name) +
                                    " twice: each band may appear once");
       }
     }
@@ -124,7 +124,8 @@ HealthScore::HealthScore(const sdk::Params& params) {
   missing_is_zero_ = params.String(kMissing) == kHealthMissingModes[1];
   if (!missing_is_zero_ && params.String(kMissing) != kHealthMissingModes[0]) {
     // The host checks OneOf; this guards a host that did not.
-    throw sdk::InvalidArgument("missing " + Quote(params.String(kMissing)) +
+    throw sdk::InvalidArgument("missing " +
+                               sdk::Quote(params.String(kMissing)) +
                                " must be \"skip\" or \"zero\"");
   }
 }
@@ -143,9 +144,9 @@ void HealthScore::Store(std::string_view customer, size_t signal, double value,
                         Values& values) const {
   if (!IsAbsent(values[signal])) {
     throw sdk::InvalidArgument(
-        "customer " + Quote(customer) + " has two values of signal " +
-        Quote(signals_[signal].name) + " (" + FormatNumber(values[signal]) +
-        " and " + FormatNumber(value) +
+        "customer " + sdk::Quote(customer) + " has two values of signal " +
+        sdk::Quote(signals_[signal].name) + " (" +
+        sdk::FormatNumber(values[signal]) + " and " + sdk::FormatNumber(value) +
         "): give one row per customer and signal");
   }
   values[signal] = value;
@@ -160,11 +161,12 @@ void HealthScore::Update(const sdk::Chunk& chunk) {
   Values* last = nullptr;
   std::string_view last_id;
   for (size_t row = 0; row < customers.size(); ++row) {
-    const std::string_view id = CustomerId(customers[row], "row");
-    const int64_t signal = SignalIndex(View(names[row]));
+    const std::string_view id =
+        sdk::RequiredId(customers[row], "customer", "row");
+    const int64_t signal = SignalIndex(sdk::Text(names[row]));
     if (signal < 0) {
-      throw sdk::InvalidArgument("signal " + Quote(View(names[row])) +
-                                 " (customer " + Quote(id) +
+      throw sdk::InvalidArgument("signal " + sdk::Quote(sdk::Text(names[row])) +
+                                 " (customer " + sdk::Quote(id) +
                                  ") is not declared in signals; declare it as "
                                  "name:weight:direction or drop its rows");
     }
@@ -271,12 +273,12 @@ void HealthScore::Finalize(sdk::Result& result) const {
   result.TableColumn("bands", "customers", per_band);
 
   if (incomplete > 0) {
-    result.Warning(FormatCount(incomplete) + " of " +
-                   Counted(static_cast<int64_t>(n), "customer", "customers") +
-                   (incomplete == 1 ? " lacks" : " lack") + " a signal; " +
-                   (missing_is_zero_
-                        ? "their missing signals score 0"
-                        : "their scores use the signals they have"));
+    result.Warning(
+        sdk::FormatCount(incomplete) + " of " +
+        sdk::Counted(static_cast<int64_t>(n), "customer", "customers") +
+        (incomplete == 1 ? " lacks" : " lack") + " a signal; " +
+        (missing_is_zero_ ? "their missing signals score 0"
+                          : "their scores use the signals they have"));
   }
   result.Value(total / static_cast<double>(n));
 }

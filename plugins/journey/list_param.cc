@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "kpi/plugin.hpp"
-#include "plugins/journey/format.h"
+#include "kpi/plugin_text.hpp"
 
 namespace kpi::journey {
 
@@ -42,8 +42,8 @@ std::vector<std::string_view> ListItems(std::string_view param,
   for (size_t i = 0; i < items.size(); ++i) {
     if (items[i].empty()) {
       throw sdk::InvalidArgument(std::string(param) + " item " +
-                                 FormatCount(static_cast<int64_t>(i + 1)) +
-                                 " is empty (in " + Quote(text) + ")");
+                                 sdk::FormatCount(static_cast<int64_t>(i + 1)) +
+                                 " is empty (in " + sdk::Quote(text) + ")");
     }
   }
   return items;
@@ -57,7 +57,7 @@ double ParseNumber(std::string_view what, std::string_view text) {
   const double value = copy.empty() ? 0 : std::strtod(copy.c_str(), &end);
   if (copy.empty() || end != copy.c_str() + copy.size() ||
       !std::isfinite(value)) {
-    throw sdk::InvalidArgument(std::string(what) + " " + Quote(text) +
+    throw sdk::InvalidArgument(std::string(what) + " " + sdk::Quote(text) +
                                " is not a finite number");
   }
   return value;

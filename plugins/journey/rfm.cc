@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "plugins/journey/format.h"
+#include "kpi/plugin_records.hpp"
+#include "kpi/plugin_text.hpp"
 #include "plugins/journey/quantile_score.h"
-#include "plugins/journey/records.h"
 
 namespace kpi::journey {
 namespace {
@@ -51,7 +51,7 @@ Rfm::Rfm(const sdk::Params& params)
     : as_of_(params.Timestamp(kAsOf)), quantiles_(params.Int64(kQuantiles)) {
   if (quantiles_ != 4 && quantiles_ != 5) {
     // The host checks the range; this guards a host that did not.
-    throw sdk::InvalidArgument("quantiles (" + FormatCount(quantiles_) +
+    throw sdk::InvalidArgument("quantiles (" + sdk::FormatCount(quantiles_) +
                                ") must be 4 or 5");
   }
 }
@@ -65,11 +65,13 @@ void Rfm::Update(const sdk::Chunk& chunk) {
   Totals* last = nullptr;
   std::string_view last_id;
   for (size_t row = 0; row < customers.size(); ++row) {
-    const std::string_view id = CustomerId(customers[row], "transaction");
+    const std::string_view id =
+        sdk::RequiredId(customers[row], "customer", "transaction");
     if (times[row] > as_of_) {
       throw sdk::InvalidArgument(
-          "customer " + Quote(id) + " has a transaction at " +
-          FormatInstant(times[row]) + ", after as_of " + FormatInstant(as_of_) +
+          "customer " + sdk::Quote(id) + " has a transaction at " +
+          sdk::FormatInstant(times[row]) + ", after as_of " +
+          sdk::FormatInstant(as_of_) +
           ": recency is measured back from as_of, so as_of must not be "
           "before the last transaction");
     }
@@ -154,10 +156,11 @@ void Rfm::Finalize(sdk::Result& result) const {
   result.TableColumn("segments", "customers", per_segment);
 
   if (n < static_cast<size_t>(quantiles_)) {
-    result.Warning("only " +
-                   Counted(static_cast<int64_t>(n), "customer", "customers") +
-                   ", fewer than quantiles (" + FormatCount(quantiles_) +
-                   "): some scores cannot occur and segments say little");
+    result.Warning(
+        "only " +
+        sdk::Counted(static_cast<int64_t>(n), "customer", "customers") +
+        ", fewer than quantiles (" + sdk::FormatCount(quantiles_) +
+        "): some scores cannot occur and segments say little");
   }
   result.Value(static_cast<double>(n));
 }

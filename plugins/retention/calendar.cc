@@ -107,26 +107,4 @@ std::string IsoWeekLabel(int64_t week_index) {
   return buffer;
 }
 
-std::string FormatInstant(int64_t micros) {
-  if (micros == INT64_MAX) return "open";
-  const CivilDate date = CivilFromDays(DayOf(micros));
-  const int64_t of_day = FloorMod(micros, kMicrosPerDay);
-  const int64_t seconds = of_day / kMicrosPerSecond;
-  const int64_t fraction = of_day % kMicrosPerSecond;
-  char buffer[64];
-  if (fraction == 0) {
-    std::snprintf(
-        buffer, sizeof(buffer), "%04" PRId64 "-%02d-%02dT%02d:%02d:%02dZ",
-        date.year, date.month, date.day, static_cast<int>(seconds / 3600),
-        static_cast<int>(seconds / 60 % 60), static_cast<int>(seconds % 60));
-  } else {
-    std::snprintf(buffer, sizeof(buffer),
-                  "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d.%06dZ", date.year,
-                  date.month, date.day, static_cast<int>(seconds / 3600),
-                  static_cast<int>(seconds / 60 % 60),
-                  static_cast<int>(seconds % 60), static_cast<int>(fraction));
-  }
-  return buffer;
-}
-
 }  // namespace kpi::retention

@@ -1,7 +1,6 @@
 // plugins/retention/calendar.h -- UTC calendar arithmetic on timestamps
 // (microseconds since the Unix epoch) for the retention metrics: calendar
-// months and ISO weeks as consecutive integers, their labels, and instants
-// printed for messages.
+// months and ISO weeks as consecutive integers, and their labels.
 //
 // Everything is proleptic Gregorian in UTC and defined for every int64
 // timestamp: division rounds toward negative infinity, so instants before
@@ -37,10 +36,6 @@ std::string MonthLabel(int64_t month_index);
 // "YYYY-Www" of a WeekIndex with the ISO week-numbering year, e.g.
 // "2024-W05"; the week of Monday 2024-12-30 is "2025-W01".
 std::string IsoWeekLabel(int64_t week_index);
-
-// "YYYY-MM-DDTHH:MM:SSZ" (with ".ffffff" when there are microseconds);
-// INT64_MAX, the open end of a subscription, prints as "open".
-std::string FormatInstant(int64_t micros);
 
 }  // namespace kpi::retention
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "kpi/plugin_text.hpp"
 #include "plugins/retention/counts.h"
 
 namespace kpi::retention {
@@ -22,8 +23,8 @@ void ChurnRate::Update(const sdk::Chunk& chunk) {
   const int64_t lost = ScalarCount(chunk, kCustomersLost);
   if (lost > start) {
     throw sdk::InvalidArgument(
-        "customers_lost (" + FormatCount(lost) +
-        ") exceeds customers_at_start (" + FormatCount(start) +
+        "customers_lost (" + sdk::FormatCount(lost) +
+        ") exceeds customers_at_start (" + sdk::FormatCount(start) +
         "): customers lost must be counted from the customers at the start "
         "of the period; customers who joined and left inside the period are "
         "not churn");

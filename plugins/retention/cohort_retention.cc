@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kpi/plugin_records.hpp"
 #include "plugins/retention/calendar.h"
 #include "plugins/retention/records.h"
 
@@ -68,7 +69,8 @@ void CohortRetention::Update(const sdk::Chunk& chunk) {
   const sdk::View<int64_t> times = chunk.Timestamps(kTime);
   std::string id;
   for (size_t row = 0; row < ids.size(); ++row) {
-    const std::string_view customer = CustomerAt(ids, row, "customer");
+    const std::string_view customer =
+        sdk::RequiredId(ids[row], "customer", "record");
     const int64_t period = PeriodOf(times[row]);
     last_period_ = std::max(last_period_, period);
     id.assign(customer.data(), customer.size());

@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "kpi/plugin_records.hpp"
+#include "kpi/plugin_text.hpp"
 #include "plugins/retention/calendar.h"
 
 namespace kpi::retention {
@@ -21,12 +23,13 @@ void PeriodStatus::Add(const sdk::Chunk& chunk,
   const sdk::View<int64_t> starts = chunk.Timestamps(start);
   const sdk::View<int64_t> ends = chunk.Timestamps(end);
   for (size_t row = 0; row < ids.size(); ++row) {
-    const std::string_view id = CustomerAt(ids, row, "customer");
+    const std::string_view id =
+        sdk::RequiredId(ids[row], "customer", "subscription");
     if (ends[row] < starts[row]) {
       throw sdk::InvalidArgument(
-          "a subscription of customer " + QuoteCustomer(id) + " ends (end " +
-          FormatInstant(ends[row]) + ") before it starts (start " +
-          FormatInstant(starts[row]) + ")");
+          "a subscription of customer " + sdk::Quote(id, 40) + " ends (end " +
+          sdk::FormatInstant(ends[row]) + ") before it starts (start " +
+          sdk::FormatInstant(starts[row]) + ")");
     }
     auto active_at = [&](int64_t t) {
       return starts[row] <= t && t < ends[row];
@@ -57,7 +60,7 @@ std::string NoCustomersAtStartReason(const PeriodStatus& records,
   std::string reason = "customers_at_start is 0: ";
   if (records.has_records()) {
     reason += "no customer has a subscription active at period_start (" +
-              FormatInstant(records.period().begin) + "); ";
+              sdk::FormatInstant(records.period().begin) + "); ";
   }
   return reason + std::string(rate) +
          " is undefined without customers at the start of the period";

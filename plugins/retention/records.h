@@ -1,6 +1,5 @@
-// plugins/retention/records.h -- reading the record forms of the retention
-// metrics: customer ids and the half-open time ranges (periods, windows)
-// they are measured over.
+// plugins/retention/records.h -- the half-open time ranges (periods,
+// windows) the record forms of the retention metrics are measured over.
 #ifndef KPI_PLUGINS_RETENTION_RECORDS_H_
 #define KPI_PLUGINS_RETENTION_RECORDS_H_
 
@@ -12,16 +11,6 @@
 #include "kpi/plugin.hpp"
 
 namespace kpi::retention {
-
-// The customer id of `row`, valid only during the update() call. Throws
-// sdk::InvalidArgument naming `input` when it is empty: rows without an id
-// would silently become one customer.
-std::string_view CustomerAt(const sdk::View<kpi_string_view>& ids, size_t row,
-                            const char* input);
-
-// `id` quoted for a message, cut to 40 bytes ("...") so that a long id
-// leaves room for the rest of the message.
-std::string QuoteCustomer(std::string_view id);
 
 // A half-open range of instants [begin, end) given as two TIMESTAMP
 // parameters, e.g. period_start / period_end.

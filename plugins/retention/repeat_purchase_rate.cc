@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "kpi/plugin_records.hpp"
+#include "kpi/plugin_text.hpp"
 #include "plugins/retention/counts.h"
 
 namespace kpi::retention {
@@ -36,7 +38,8 @@ void RepeatPurchaseRate::Update(const sdk::Chunk& chunk) {
     std::string_view previous_id;
     Orders* previous = nullptr;
     for (size_t row = 0; row < ids.size(); ++row) {
-      const std::string_view customer = CustomerAt(ids, row, "customer");
+      const std::string_view customer =
+          sdk::RequiredId(ids[row], "customer", "order");
       const int64_t time = times[row];
       if (!window_.Contains(time)) continue;
       if (previous != nullptr && customer == previous_id) {
@@ -53,8 +56,8 @@ void RepeatPurchaseRate::Update(const sdk::Chunk& chunk) {
   const int64_t customers = ScalarCount(chunk, kCustomers);
   if (repeat > customers) {
     throw sdk::InvalidArgument(
-        "repeat_customers (" + FormatCount(repeat) + ") exceeds customers (" +
-        FormatCount(customers) +
+        "repeat_customers (" + sdk::FormatCount(repeat) +
+        ") exceeds customers (" + sdk::FormatCount(customers) +
         "): repeat customers must be counted among the customers who "
         "ordered in the window");
   }

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "kpi/plugin_text.hpp"
 #include "plugins/retention/counts.h"
 
 namespace kpi::retention {
@@ -23,8 +24,8 @@ void RetentionRate::Update(const sdk::Chunk& chunk) {
   const int64_t added = ScalarCount(chunk, kNewCustomers);
   if (added > end) {
     throw sdk::InvalidArgument(
-        "new_customers (" + FormatCount(added) +
-        ") exceeds customers_at_end (" + FormatCount(end) +
+        "new_customers (" + sdk::FormatCount(added) +
+        ") exceeds customers_at_end (" + sdk::FormatCount(end) +
         "): customers retained (customers_at_end - new_customers) cannot be "
         "negative");
   }
@@ -50,11 +51,11 @@ void RetentionRate::Finalize(sdk::Result& result) const {
   if (retained > at_start) {
     // Possible when the inputs come from different sources (e.g. N counted
     // over a shorter window); the value is then above 100%.
-    result.Warning("customers_at_end - new_customers (" +
-                   FormatCount(retained) + ") exceeds customers_at_start (" +
-                   FormatCount(at_start) +
-                   "): more customers retained than existed at the start; "
-                   "check the inputs");
+    result.Warning(
+        "customers_at_end - new_customers (" + sdk::FormatCount(retained) +
+        ") exceeds customers_at_start (" + sdk::FormatCount(at_start) +
+        "): more customers retained than existed at the start; "
+        "check the inputs");
   }
   result.SampleSize(at_start);
   result.Rate(retained, at_start, 100.0,

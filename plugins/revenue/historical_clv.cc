@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string_view>
 
+#include "kpi/plugin_records.hpp"
+#include "kpi/plugin_text.hpp"
 #include "plugins/revenue/records.h"
 
 namespace kpi::revenue {
@@ -28,7 +30,8 @@ void HistoricalClv::Update(const sdk::Chunk& chunk) {
   const sdk::View<int64_t> times = chunk.Timestamps(kTime);
   const sdk::View<double> amounts = chunk.Doubles(kAmount);
   for (size_t row = 0; row < chunk.rows(); ++row) {
-    const std::string_view id = CustomerAt(ids, row, "customer");
+    const std::string_view id =
+        sdk::RequiredId(ids[row], "customer", "transaction");
     customers_.emplace(id);
     first_time_ = std::min(first_time_, times[row]);
     last_time_ = std::max(last_time_, times[row]);
@@ -69,7 +72,7 @@ void HistoricalClv::Finalize(sdk::Result& result) const {
     if (first_time_ == last_time_) {
       result.Undefined(
           "every transaction is at the same time (" +
-          FormatInstant(first_time_) +
+          sdk::FormatInstant(first_time_) +
           "): purchase frequency per year is undefined without an observed "
           "span; give transactions at two different times or use the "
           "aggregate form");

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "kpi/plugin_text.hpp"
 #include "plugins/revenue/money.h"
 #include "plugins/revenue/records.h"
 
@@ -51,7 +52,7 @@ void Mrr::Finalize(sdk::Result& result) const {
   }
   if (paying == 0) {
     result.Warning("no paid subscription is active at as_of (" +
-                   FormatInstant(as_of_) + "): MRR is 0");
+                   sdk::FormatInstant(as_of_) + "): MRR is 0");
   }
   result.SampleSize(paying);
   result.Value(ToDouble(total));

@@ -1,6 +1,6 @@
 // plugins/revenue/records.h -- what the record forms of the revenue metrics
-// share: customer ids, instants in messages, and periods given as two
-// TIMESTAMP parameters.
+// share: the year they count in, and periods given as two TIMESTAMP
+// parameters.
 #ifndef KPI_PLUGINS_REVENUE_RECORDS_H_
 #define KPI_PLUGINS_REVENUE_RECORDS_H_
 
@@ -16,21 +16,6 @@ namespace kpi::revenue {
 // Microseconds in a year of 365.25 days (the Julian year), the unit of
 // "per year" and "years" in the revenue metrics.
 inline constexpr int64_t kMicrosPerYear = 31'557'600'000'000;
-
-// The customer id of `row`, valid only during the update() call. Throws
-// sdk::InvalidArgument naming `input` when it is empty: rows without an id
-// would silently become one customer.
-std::string_view CustomerAt(const sdk::View<kpi_string_view>& ids, size_t row,
-                            const char* input);
-
-// `id` in quotes for a message, cut to 40 bytes ("...").
-std::string QuoteCustomer(std::string_view id);
-
-// "YYYY-MM-DDTHH:MM:SSZ" (with ".ffffff" when there are microseconds), UTC;
-// INT64_MAX, the open end of an active subscription, prints as "open".
-// Not std::to_string anywhere in this plugin: in libstdc++ it makes the
-// plugin impossible to unload (see plugins/survey/threshold_score.cc).
-std::string FormatInstant(int64_t micros);
 
 // The period [start, end) of a record-form metric, from its period_start and
 // period_end parameters.

@@ -1,8 +1,8 @@
 #include "plugins/revenue/revenue_churn.h"
 
 #include <cmath>
-#include <sstream>
 
+#include "kpi/plugin_text.hpp"
 #include "plugins/revenue/money.h"
 
 namespace kpi::revenue {
@@ -23,14 +23,13 @@ void RevenueChurn::Update(const sdk::Chunk& chunk) {
     // Both come out of the MRR at the start. A relative slack of 1e-9
     // forgives totals the caller summed in floating point.
     if (churned + contraction > start * (1 + 1e-9)) {
-      std::ostringstream message;
-      message.precision(15);
-      message << "churned_mrr + contraction_mrr (" << churned << " + "
-              << contraction << ") exceeds mrr_at_start (" << start
-              << "): churn and contraction are losses of the MRR at the "
-                 "start of the period; MRR of customers who joined in the "
-                 "period belongs to neither";
-      throw sdk::InvalidArgument(message.str());
+      throw sdk::InvalidArgument(
+          "churned_mrr + contraction_mrr (" + sdk::FormatNumber(churned) +
+          " + " + sdk::FormatNumber(contraction) + ") exceeds mrr_at_start (" +
+          sdk::FormatNumber(start) +
+          "): churn and contraction are losses of the MRR at the start of the "
+          "period; MRR of customers who joined in the period belongs to "
+          "neither");
     }
     aggregate_ = true;
     mrr_at_start_ += start;

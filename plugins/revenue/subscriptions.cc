@@ -1,8 +1,9 @@
 #include "plugins/revenue/subscriptions.h"
 
-#include <sstream>
 #include <string_view>
 
+#include "kpi/plugin_records.hpp"
+#include "kpi/plugin_text.hpp"
 #include "plugins/revenue/records.h"
 
 namespace kpi::revenue {
@@ -22,15 +23,15 @@ void SubscriptionBook::Add(const sdk::Chunk& chunk) {
   const sdk::View<int64_t> starts = chunk.Timestamps(inputs_.start);
   const sdk::View<int64_t> ends = chunk.Timestamps(inputs_.end);
   for (size_t row = 0; row < chunk.rows(); ++row) {
-    const std::string_view id = CustomerAt(ids, row, "customer");
+    const std::string_view id =
+        sdk::RequiredId(ids[row], "customer", "subscription");
     const int64_t start = starts[row];
     const int64_t end = ends[row];
     if (end < start) {
-      std::ostringstream message;
-      message << "customer " << QuoteCustomer(id) << ": subscription end ("
-              << FormatInstant(end) << ") is before its start ("
-              << FormatInstant(start) << ")";
-      throw sdk::InvalidArgument(message.str());
+      throw sdk::InvalidArgument(
+          "customer " + sdk::Quote(id, 40) + ": subscription end (" +
+          sdk::FormatInstant(end) + ") is before its start (" +
+          sdk::FormatInstant(start) + ")");
     }
     const Nanos amount = ToNanos(amounts[row]);
     bool active[2] = {false, false};

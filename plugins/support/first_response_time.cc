@@ -5,7 +5,7 @@
 #include <iterator>
 #include <string>
 
-#include "plugins/support/format.h"
+#include "kpi/plugin_text.hpp"
 
 namespace kpi::support {
 namespace {
@@ -37,7 +37,7 @@ void FirstResponseTime::Update(const sdk::Chunk& chunk) {
   response_micros_.reserve(response_micros_.size() + rows);
   // Messages name the row within the chunk (0-based) and its instants.
   auto row = [](size_t i) {
-    return "row " + FormatCount(static_cast<int64_t>(i)) + " of the chunk";
+    return "row " + sdk::FormatCount(static_cast<int64_t>(i)) + " of the chunk";
   };
   for (size_t i = 0; i < rows; ++i) {
     if (created[i] == INT64_MAX) {
@@ -52,8 +52,8 @@ void FirstResponseTime::Update(const sdk::Chunk& chunk) {
     if (responded[i] < created[i]) {
       throw sdk::InvalidArgument(
           "input 'first_response' " + row(i) + ": the ticket created " +
-          FormatInstant(created[i]) + " has its first response " +
-          FormatInstant(responded[i]) + ", before it was created");
+          sdk::FormatInstant(created[i]) + " has its first response " +
+          sdk::FormatInstant(responded[i]) + ", before it was created");
     }
     // In order and both below INT64_MAX, the difference can still exceed
     // int64 only for instants more than 292,000 years apart.
@@ -75,7 +75,7 @@ void FirstResponseTime::Merge(const FirstResponseTime& other) {
 
 void FirstResponseTime::Finalize(sdk::Result& result) const {
   if (unanswered_ > 0) {
-    result.Warning(FormatCount(unanswered_) +
+    result.Warning(sdk::FormatCount(unanswered_) +
                    " ticket(s) without a first response (first_response at "
                    "the open end) are left out of the statistics");
   }

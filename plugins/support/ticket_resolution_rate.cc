@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "plugins/support/format.h"
+#include "kpi/plugin_text.hpp"
 
 namespace kpi::support {
 
@@ -12,8 +12,8 @@ TicketResolutionRate::TicketResolutionRate(const sdk::Params& params)
       period_end_(params.Timestamp(kPeriodEnd)) {
   if (period_end_ < period_start_) {
     throw sdk::InvalidArgument(
-        "parameter 'period_end' (" + FormatInstant(period_end_) +
-        ") is before period_start (" + FormatInstant(period_start_) + ")");
+        "parameter 'period_end' (" + sdk::FormatInstant(period_end_) +
+        ") is before period_start (" + sdk::FormatInstant(period_start_) + ")");
   }
 }
 
@@ -27,7 +27,7 @@ void TicketResolutionRate::Update(const sdk::Chunk& chunk) {
   const size_t rows = std::min(opened.size(), resolved.size());
   // Messages name the row within the chunk (0-based) and its instants.
   auto row = [](size_t i) {
-    return "row " + FormatCount(static_cast<int64_t>(i)) + " of the chunk";
+    return "row " + sdk::FormatCount(static_cast<int64_t>(i)) + " of the chunk";
   };
   for (size_t i = 0; i < rows; ++i) {
     if (opened[i] == INT64_MAX) {
@@ -38,8 +38,8 @@ void TicketResolutionRate::Update(const sdk::Chunk& chunk) {
     if (resolved[i] < opened[i]) {
       throw sdk::InvalidArgument(
           "input 'resolved' " + row(i) + ": the ticket opened " +
-          FormatInstant(opened[i]) + " is resolved " +
-          FormatInstant(resolved[i]) + ", before it was opened");
+          sdk::FormatInstant(opened[i]) + " is resolved " +
+          sdk::FormatInstant(resolved[i]) + ", before it was opened");
     }
     if (opened[i] < period_start_ || opened[i] >= period_end_) continue;
     opened_ += 1;
@@ -53,17 +53,11 @@ void TicketResolutionRate::Merge(const TicketResolutionRate& other) {
 }
 
 void TicketResolutionRate::Finalize(sdk::Result& result) const {
-  if (resolved_ > opened_) {
-    result.Warning(
-        "tickets_resolved exceeds tickets_opened: " + FormatCount(resolved_) +
-        " resolved of " + FormatCount(opened_) +
-        " opened; resolutions of tickets opened before the period count, "
-        "so the rate is above 100%");
-  }
-  result.SampleSize(opened_);
-  result.Rate(resolved_, opened_, 100.0,
-              "no tickets opened in the period (tickets_opened is 0): "
-              "ticket resolution rate is undefined");
+  result.Share(resolved_, opened_,
+               {"tickets_resolved", "tickets_opened",
+                "as when tickets opened before the period are resolved in it",
+                "no tickets opened in the period (tickets_opened is 0): "
+                "ticket resolution rate is undefined"});
 }
 
 }  // namespace kpi::support

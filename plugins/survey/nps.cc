@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <sstream>
 #include <string>
 
+#include "kpi/plugin_text.hpp"
 #include "plugins/survey/normal_quantile.h"
 
 namespace kpi::survey {
@@ -23,14 +23,11 @@ Nps::Nps(const sdk::Params& params)
       confidence_level_(params.Double(kConfidenceLevel)),
       z_(TwoSidedCriticalValue(confidence_level_)) {
   if (promoter_min_ <= detractor_max_) {
-    // A stream, not std::to_string, which in libstdc++ exports a GNU unique
-    // symbol that makes the plugin impossible to unload.
-    std::ostringstream message;
-    message << "promoter_min (" << params.Int64(kPromoterMin)
-            << ") must be greater than detractor_max ("
-            << params.Int64(kDetractorMax)
-            << "): a score cannot be both a promoter and a detractor";
-    throw sdk::InvalidArgument(message.str());
+    throw sdk::InvalidArgument(
+        "promoter_min (" + sdk::FormatCount(params.Int64(kPromoterMin)) +
+        ") must be greater than detractor_max (" +
+        sdk::FormatCount(params.Int64(kDetractorMax)) +
+        "): a score cannot be both a promoter and a detractor");
   }
 }
 
@@ -73,10 +70,8 @@ void Nps::Finalize(sdk::Result& result) const {
   result.Interval(std::max(-100.0, nps - margin), std::min(100.0, nps + margin),
                   margin, standard_error, confidence_level_);
   if (n < kSmallSample) {
-    std::ostringstream message;
-    message << "only " << static_cast<int64_t>(n)
-            << " responses (fewer than 30): the margin of error is wide";
-    result.Warning(message.str());
+    result.Warning("only " + sdk::FormatCount(n) +
+                   " responses (fewer than 30): the margin of error is wide");
   }
 }
 

@@ -1,28 +1,24 @@
 #include "plugins/survey/threshold_score.h"
 
-#include <sstream>
 #include <string>
+
+#include "kpi/plugin_text.hpp"
 
 namespace kpi::survey {
 
 ThresholdRule ThresholdRule::Make(int64_t scale_min, int64_t scale_max,
                                   int64_t threshold, std::string_view mode,
                                   Direction direction) {
-  // Messages are built with a stream, not std::to_string: in libstdc++ the
-  // latter instantiates a table exported as a GNU unique symbol, which makes
-  // the plugin impossible to unload.
   if (scale_min >= scale_max) {
-    std::ostringstream message;
-    message << "scale_min (" << scale_min << ") must be less than scale_max ("
-            << scale_max << ")";
-    throw sdk::InvalidArgument(message.str());
+    throw sdk::InvalidArgument("scale_min (" + sdk::FormatCount(scale_min) +
+                               ") must be less than scale_max (" +
+                               sdk::FormatCount(scale_max) + ")");
   }
   if (threshold < scale_min || threshold > scale_max) {
-    std::ostringstream message;
-    message << "threshold (" << threshold
-            << ") must lie on the scale [scale_min, scale_max] = [" << scale_min
-            << ", " << scale_max << "]";
-    throw sdk::InvalidArgument(message.str());
+    throw sdk::InvalidArgument(
+        "threshold (" + sdk::FormatCount(threshold) +
+        ") must lie on the scale [scale_min, scale_max] = [" +
+        sdk::FormatCount(scale_min) + ", " + sdk::FormatCount(scale_max) + "]");
   }
   // The host has already checked `mode` against kThresholdModes; this guards
   // a host that did not.

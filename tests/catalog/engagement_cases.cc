@@ -52,7 +52,7 @@ std::vector<CatalogCase> ClickThroughRateCases() {
            .Int64s("campaign_clicks", {30, 30, 30, 30, 15, 15})
            .Int64s("campaign_impressions", {20, 20, 20, 20, 10, 10}),
        Expect::Value(150).Ratio(150, 100).Warning(
-           "clicks exceed impressions: 150 clicks of 100 impressions")},
+           "clicks (150) exceed impressions (100): the rate is above 100%")},
       {"CtrRefusesNegativeCampaignClicks",
        Request("click_through_rate")
            .Int64s("campaign_clicks", {5, -1})
@@ -278,7 +278,7 @@ std::vector<CatalogCase> ConversionRateCases() {
       {"ConversionRateWarnsWhenConversionsExceedVisitors",
        Request("conversion_rate").Int("conversions", 120).Int("visitors", 100),
        Expect::Value(120).Ratio(120, 100).Warning(
-           "conversions exceed visitors: 120 conversions of 100 visitors")},
+           "conversions (120) exceed visitors (100): the rate is above 100%")},
       {"ConversionRateRefusesAConvertedFlagOtherThan0Or1",
        Request("conversion_rate")
            .Strings("visitor", {"a", "b"})

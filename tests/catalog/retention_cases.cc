@@ -472,7 +472,7 @@ std::vector<CatalogCase> ChurnCases() {
            .ParamTime("period_start", kPeriodStart)
            .ParamTime("period_end", kPeriodEnd),
        Expect::Error(StatusCode::kInvalidArgument,
-                     "a subscription of customer 'backwards' ends (end "
+                     "a subscription of customer \"backwards\" ends (end "
                      "2023-05-31T00:00:00Z) before it starts (start "
                      "2023-06-01T00:00:00Z)")},
       {"ChurnRejectsAPeriodThatEndsBeforeItStarts",
@@ -573,7 +573,7 @@ std::vector<CatalogCase> RetentionCases() {
            .Timestamps("end", {"2023-05-31"})
            .ParamTime("period_start", kPeriodStart)
            .ParamTime("period_end", kPeriodEnd),
-       Expect::Error(StatusCode::kInvalidArgument, "customer 'backwards'")},
+       Expect::Error(StatusCode::kInvalidArgument, "customer \"backwards\"")},
       {"RetentionFromRecordsNeedsPeriodEnd",
        Request("retention_rate")
            .Strings("customer", {"c"})

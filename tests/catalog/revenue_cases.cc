@@ -216,9 +216,10 @@ std::vector<CatalogCase> MrrCases() {
        WithSubscriptions(Request("mrr").ParamTime("as_of", "2024-06-01"),
                          {{"a", 100, 1, "2024-01-01", ""},
                           {"zed", 100, 1, "2024-03-01", "2024-02-01"}}),
-       Expect::Error(StatusCode::kInvalidArgument,
-                     "customer 'zed': subscription end (2024-02-01T00:00:00Z) "
-                     "is before its start (2024-03-01T00:00:00Z)")},
+       Expect::Error(
+           StatusCode::kInvalidArgument,
+           "customer \"zed\": subscription end (2024-02-01T00:00:00Z) "
+           "is before its start (2024-03-01T00:00:00Z)")},
       {"MrrRefusesAnEmptyCustomerId",
        WithSubscriptions(
            Request("mrr").ParamTime("as_of", "2024-06-01"),
@@ -320,7 +321,7 @@ std::vector<CatalogCase> MovementCases() {
        Movements({{"a", 10, 1, "2023-01-01", ""},
                   {"zed", 10, 1, "2024-01-01", "2023-12-01"}}),
        Expect::Error(StatusCode::kInvalidArgument,
-                     "customer 'zed': subscription end")},
+                     "customer \"zed\": subscription end")},
       {"MrrMovementsNeedPeriodEnd",
        WithSubscriptions(
            Request("mrr_movements").ParamTime("period_start", "2024-01-01"),

@@ -154,8 +154,10 @@ std::vector<CatalogCase> TicketResolutionRateCases() {
            .Int("tickets_resolved", 55)
            .Int("tickets_opened", 50),
        Expect::Value(110).Ratio(55, 50).Warning(
-           "tickets_resolved exceeds tickets_opened: 55 resolved of 50 "
-           "opened")},
+           "tickets_resolved (55) exceed tickets_opened (50): the rate is "
+           "above "
+           "100%, as when tickets opened before the period are resolved in "
+           "it")},
       {"ResolutionRateIsUndefinedWithNoTicketsOpened",
        Request("ticket_resolution_rate")
            .Int("tickets_resolved", 0)

@@ -53,13 +53,13 @@ std::vector<MetricCase> ClickThroughRateCases() {
        Scalars({{"clicks", 150}, {"impressions", 100}}),
        {},
        Expected::Value(150).WithRatio(150, 100).WithWarning(
-           "clicks exceed impressions: 150 clicks of 100 impressions")},
+           "clicks (150) exceed impressions (100): the rate is above 100%")},
       {"CtrWithClicksButNoImpressionsIsUndefinedAndWarns",
        "click_through_rate",
        Scalars({{"clicks", 5}, {"impressions", 0}}),
        {},
        Expected::Undefined("impressions is 0")
-           .WithWarning("clicks exceed impressions")},
+           .WithWarning("clicks (5) exceed impressions (0)")},
       {"CtrOfMergedSegmentsIsTheCtrOfTheirSummedCounts",
        "click_through_rate",
        Segments({{{"clicks", 100}, {"impressions", 1000}},

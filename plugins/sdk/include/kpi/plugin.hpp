@@ -49,6 +49,7 @@
 #include <vector>
 
 #include "kpi/plugin_abi.h"
+#include "kpi/plugin_text.hpp"
 
 namespace kpi::sdk {
 
@@ -627,6 +628,30 @@ class Result {
     } else {
       Value(numerator / denominator * scale);
     }
+  }
+
+  // How a share of counts is named in its messages (see Share).
+  struct ShareText {
+    std::string_view part;   // "clicks"
+    std::string_view whole;  // "impressions"
+    // Why the part can exceed the whole: "as when total rather than unique
+    // clicks are counted".
+    std::string_view above_whole;
+    std::string_view undefined_reason;  // when the whole is 0
+  };
+  // A share of counts in %: part / whole x 100, with that ratio and the
+  // whole as sample size; undefined when the whole is 0. A part above the
+  // whole is no error (the counts may come from different sources) but is
+  // said: "clicks (150) exceed impressions (100): the rate is above 100%,
+  // as when ...".
+  void Share(double part, double whole, const ShareText& text) {
+    if (part > whole) {
+      Warning(std::string(text.part) + " (" + FormatCount(part) + ") exceed " +
+              std::string(text.whole) + " (" + FormatCount(whole) +
+              "): the rate is above 100%, " + std::string(text.above_whole));
+    }
+    SampleSize(whole);
+    Rate(part, whole, 100.0, text.undefined_reason);
   }
 
  private:

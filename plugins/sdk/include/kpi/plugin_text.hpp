@@ -1,46 +1,52 @@
 // kpi/plugin_text.hpp -- numbers, instants and caller values as a plugin
 // writes them into error messages and warnings. Header-only, C++17.
 //
-// Why not std::to_string: in libstdc++ it instantiates a table exported as
-// a GNU unique symbol, and glibc never unloads a library holding one, so a
-// plugin using it could not be unloaded or replaced. Everything here formats
-// with snprintf.
+// Why not std::to_string or std::ostringstream: in libstdc++ they
+// instantiate tables exported as GNU unique symbols, and glibc never unloads
+// a library holding one, so a plugin using them could not be unloaded or
+// replaced. Numbers here are written with std::to_chars (compiled into
+// libstdc++, nothing instantiated in the plugin), instants with strftime.
 #ifndef KPI_PLUGIN_TEXT_HPP_
 #define KPI_PLUGIN_TEXT_HPP_
 
+#include <charconv>
 #include <cinttypes>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <ctime>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace kpi::sdk {
 
 // A whole number, e.g. "1500".
 inline std::string FormatCount(int64_t count) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%" PRId64, count);
-  return buffer;
+  char buffer[24];
+  const std::to_chars_result r =
+      std::to_chars(buffer, buffer + sizeof(buffer), count);
+  return std::string(buffer, r.ptr);
 }
 
-// A count kept as a double, printed as the whole number it is.
-inline std::string FormatCount(double count) {
-  char buffer[48];
-  std::snprintf(buffer, sizeof(buffer), "%.0f", count);
-  return buffer;
-}
-
-// The shortest of %.15g / %.17g that reads back as the same number, e.g.
-// "0.5", "40", "0.30000000000000004".
+// The shortest text that reads back as the same number, e.g. "0.5", "40",
+// "0.30000000000000004", "1e+300"; "nan", "inf", "-inf" as such.
 inline std::string FormatNumber(double number) {
-  char buffer[40];
-  std::snprintf(buffer, sizeof(buffer), "%.15g", number);
-  if (std::strtod(buffer, nullptr) != number) {
-    std::snprintf(buffer, sizeof(buffer), "%.17g", number);
-  }
-  return buffer;
+  char buffer[32];
+  const std::to_chars_result r =
+      std::to_chars(buffer, buffer + sizeof(buffer), number);
+  return std::string(buffer, r.ptr);
+}
+
+// A count kept as a double, printed as the whole number it is (rounded to
+// the nearest when it is not whole).
+inline std::string FormatCount(double count) {
+  if (!std::isfinite(count)) return FormatNumber(count);
+  char buffer[320];  // the largest double has 309 digits
+  const std::to_chars_result r =
+      std::to_chars(buffer, buffer + sizeof(buffer), std::nearbyint(count),
+                    std::chars_format::fixed);
+  return std::string(buffer, r.ptr);
 }
 
 // "1 customer", "3 customers".
