@@ -12,26 +12,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "declarations.h"
+#include "input_form.h"
 #include "quoted.h"
 #include "timestamp_range.h"
 
 namespace kpi {
 namespace {
-
-const char* TypeName(int type) {
-  switch (type) {
-    case KPI_TYPE_DOUBLE:
-      return "double";
-    case KPI_TYPE_INT64:
-      return "int64";
-    case KPI_TYPE_STRING:
-      return "string";
-    case KPI_TYPE_TIMESTAMP:
-      return "timestamp";
-    default:
-      return "no values";
-  }
-}
 
 absl::Status InputError(const kpi_input_spec& spec, absl::string_view what) {
   return absl::InvalidArgumentError(
@@ -52,23 +39,10 @@ std::string DeclaredInputs(const kpi_metric_descriptor& metric) {
   return absl::StrCat(metric.name, " takes: ", absl::StrJoin(names, ", "));
 }
 
-// Whether `spec` takes part in a call that uses `form`.
-bool InForm(const kpi_input_spec& spec, const char* form) {
-  return spec.form == nullptr ||
-         (form != nullptr && absl::string_view(spec.form) == form);
-}
-
 absl::Status OtherForm(const kpi_input_spec& spec, const char* form) {
   return InputError(spec, absl::StrCat("belongs to the ", spec.form,
                                        " form, but this call uses the ",
                                        form ? form : "(none)", " form"));
-}
-
-int FindInput(const kpi_metric_descriptor& metric, absl::string_view name) {
-  for (size_t i = 0; i < metric.num_inputs; ++i) {
-    if (name == metric.inputs[i].name) return static_cast<int>(i);
-  }
-  return -1;
 }
 
 // The inclusive bounds of a numeric input for this call, with the parameter
@@ -265,7 +239,7 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(const kpi_metric_descriptor& metric,
 
   const ColumnArg* first_column = nullptr;
   for (const ColumnArg& arg : args.columns) {
-    int index = FindInput(metric, arg.name);
+    int index = InputIndex(metric, arg.name);
     if (index < 0) {
       return absl::InvalidArgumentError(absl::StrCat(
           "unknown input ", Quoted(arg.name), "; ", DeclaredInputs(metric)));
@@ -286,9 +260,9 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(const kpi_metric_descriptor& metric,
     const bool timestamp_as_int64 =
         spec.type == KPI_TYPE_TIMESTAMP && arg.type == KPI_TYPE_INT64;
     if (arg.type != spec.type && !timestamp_as_int64) {
-      return InputError(
-          spec, absl::StrCat("must be a ", TypeName(spec.type), " column, got ",
-                             TypeName(arg.type)));
+      return InputError(spec,
+                        absl::StrCat("must be ", TypeNameWithArticle(spec.type),
+                                     " column, got ", TypeName(arg.type)));
     }
     if (first_column == nullptr) {
       first_column = &arg;
@@ -339,7 +313,7 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(const kpi_metric_descriptor& metric,
 
   const NamedValue* previous = nullptr;
   for (const NamedValue& arg : args.scalars) {
-    int index = FindInput(metric, arg.name);
+    int index = InputIndex(metric, arg.name);
     if (index < 0) {
       return absl::InvalidArgumentError(absl::StrCat(
           "unknown input ", Quoted(arg.name), "; ", DeclaredInputs(metric)));

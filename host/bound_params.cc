@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "declarations.h"
 #include "quoted.h"
 #include "timestamp_range.h"
 
@@ -23,22 +24,6 @@ std::string DeclaredNames(const kpi_metric_descriptor& metric) {
 absl::Status ParamError(const kpi_param_spec& spec, absl::string_view what) {
   return absl::InvalidArgumentError(
       absl::StrCat("parameter '", spec.name, "': ", what));
-}
-
-const char* TypeName(kpi_value_type type) {
-  switch (type) {
-    case KPI_TYPE_DOUBLE:
-      return "a double";
-    case KPI_TYPE_INT64:
-      return "an int64";
-    case KPI_TYPE_STRING:
-      return "a string";
-    case KPI_TYPE_TIMESTAMP:
-      return "a timestamp";
-    case KPI_TYPE_BOOL:
-      return "a bool";
-  }
-  return "an unknown type";
 }
 
 absl::Status CheckNumber(const kpi_param_spec& spec, double value) {
@@ -80,7 +65,8 @@ absl::StatusOr<BoundParams> BoundParams::Bind(
     kpi_param_value& out = bound.values_[index];
     const v1::Value& value = *arg.value;
     auto wrong_type = [&] {
-      return ParamError(spec, absl::StrCat("must be ", TypeName(out.type)));
+      return ParamError(
+          spec, absl::StrCat("must be ", TypeNameWithArticle(out.type)));
     };
     switch (out.type) {
       case KPI_TYPE_DOUBLE:

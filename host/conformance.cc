@@ -195,11 +195,6 @@ class Random {
   uint64_t state_ = 0x243f6a8885a308d3ull;
 };
 
-bool InForm(const kpi_input_spec& spec, const char* form) {
-  return spec.form == nullptr ||
-         (form != nullptr && absl::string_view(spec.form) == form);
-}
-
 bool LooksLikeEnd(absl::string_view name) {
   for (absl::string_view word :
        {"end", "resolved", "first_response", "closed", "last", "finish"}) {
@@ -426,14 +421,7 @@ std::string Describe(const v1::MetricResult& result) {
 
 // The forms to exercise: each declared form, or nullptr when none.
 std::vector<const char*> Forms(const kpi_metric_descriptor& metric) {
-  std::vector<const char*> forms;
-  for (size_t i = 0; i < metric.num_inputs; ++i) {
-    const char* form = metric.inputs[i].form;
-    if (form == nullptr) continue;
-    bool seen = false;
-    for (const char* f : forms) seen = seen || absl::string_view(f) == form;
-    if (!seen) forms.push_back(form);
-  }
+  std::vector<const char*> forms = DeclaredForms(metric);
   if (forms.empty()) forms.push_back(nullptr);
   return forms;
 }

@@ -5,30 +5,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "declarations.h"
 
 namespace kpi {
 namespace {
-
-const kpi_input_spec* FindInput(const kpi_metric_descriptor& metric,
-                                absl::string_view name) {
-  for (size_t i = 0; i < metric.num_inputs; ++i) {
-    if (name == metric.inputs[i].name) return &metric.inputs[i];
-  }
-  return nullptr;
-}
-
-// The declared forms, in declaration order.
-std::vector<const char*> DeclaredForms(const kpi_metric_descriptor& metric) {
-  std::vector<const char*> forms;
-  for (size_t i = 0; i < metric.num_inputs; ++i) {
-    const char* form = metric.inputs[i].form;
-    if (form == nullptr) continue;
-    bool seen = false;
-    for (const char* f : forms) seen = seen || absl::string_view(f) == form;
-    if (!seen) forms.push_back(form);
-  }
-  return forms;
-}
 
 std::string DescribeForms(const kpi_metric_descriptor& metric,
                           const std::vector<const char*>& forms) {
@@ -48,6 +28,23 @@ std::string DescribeForms(const kpi_metric_descriptor& metric,
 }
 
 }  // namespace
+
+bool InForm(const kpi_input_spec& spec, const char* form) {
+  return spec.form == nullptr ||
+         (form != nullptr && absl::string_view(spec.form) == form);
+}
+
+std::vector<const char*> DeclaredForms(const kpi_metric_descriptor& metric) {
+  std::vector<const char*> forms;
+  for (size_t i = 0; i < metric.num_inputs; ++i) {
+    const char* form = metric.inputs[i].form;
+    if (form == nullptr) continue;
+    bool seen = false;
+    for (const char* f : forms) seen = seen || absl::string_view(f) == form;
+    if (!seen) forms.push_back(form);
+  }
+  return forms;
+}
 
 absl::StatusOr<const char*> ChooseInputForm(const kpi_metric_descriptor& metric,
                                             const CallArgs& first_chunk) {

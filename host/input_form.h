@@ -5,6 +5,8 @@
 #ifndef KPI_HOST_INPUT_FORM_H_
 #define KPI_HOST_INPUT_FORM_H_
 
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "call_args.h"
 #include "kpi/plugin_abi.h"
@@ -18,6 +20,13 @@ namespace kpi {
 // has several, listing each form's inputs.
 absl::StatusOr<const char*> ChooseInputForm(const kpi_metric_descriptor& metric,
                                             const CallArgs& first_chunk);
+
+// Whether `input` takes part in a call that uses `form` (nullptr: the
+// metric declares no forms). Inputs without a form take part in every call.
+bool InForm(const kpi_input_spec& input, const char* form);
+
+// The declared forms, in declaration order; empty when there are none.
+std::vector<const char*> DeclaredForms(const kpi_metric_descriptor& metric);
 
 }  // namespace kpi
 

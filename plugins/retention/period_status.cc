@@ -9,19 +9,18 @@
 
 namespace kpi::retention {
 
-PeriodStatus::PeriodStatus(const TimeRange& period) : period_(period) {
+PeriodStatus::PeriodStatus(const SubscriptionInputs& inputs,
+                           const TimeRange& period)
+    : inputs_(inputs), period_(period) {
   period_.CheckNotReversed();
 }
 
-void PeriodStatus::Add(const sdk::Chunk& chunk,
-                       sdk::InputRef<KPI_TYPE_STRING> customer,
-                       sdk::InputRef<KPI_TYPE_TIMESTAMP> start,
-                       sdk::InputRef<KPI_TYPE_TIMESTAMP> end) {
+void PeriodStatus::Add(const sdk::Chunk& chunk) {
   period_.CheckNotEmpty();
   has_records_ = true;
-  const sdk::View<kpi_string_view> ids = chunk.Strings(customer);
-  const sdk::View<int64_t> starts = chunk.Timestamps(start);
-  const sdk::View<int64_t> ends = chunk.Timestamps(end);
+  const sdk::View<kpi_string_view> ids = chunk.Strings(inputs_.customer);
+  const sdk::View<int64_t> starts = chunk.Timestamps(inputs_.start);
+  const sdk::View<int64_t> ends = chunk.Timestamps(inputs_.end);
   for (size_t row = 0; row < ids.size(); ++row) {
     const std::string_view id =
         sdk::RequiredId(ids[row], "customer", "subscription");

@@ -36,6 +36,51 @@
 
 namespace kpi::retention {
 
+// The records form of churn_rate and retention_rate: its subscription
+// columns, in form "records", and its period start.
+namespace subscription_records {
+
+inline constexpr kpi_input_spec kCustomer =
+    sdk::Column("customer", KPI_TYPE_STRING,
+                "Customer id of each subscription; a customer may have "
+                "several.")
+        .Required()
+        .Form("records");
+inline constexpr kpi_input_spec kStart =
+    sdk::Column("start", KPI_TYPE_TIMESTAMP,
+                "When the subscription became active (inclusive).")
+        .Required()
+        .Form("records");
+inline constexpr kpi_input_spec kEnd =
+    sdk::Column("end", KPI_TYPE_TIMESTAMP,
+                "When it stopped being active (exclusive); the largest "
+                "int64 for a subscription still active.")
+        .Required()
+        .Form("records");
+inline constexpr kpi_param_spec kPeriodStart =
+    sdk::TimestampParam("period_start", 0,
+                        "Start of the period (records form): S is the "
+                        "customers with a subscription active then.")
+        .Required("records");
+
+}  // namespace subscription_records
+
+// Handles on the subscription columns of a metric's inputs.
+struct SubscriptionInputs {
+  sdk::InputRef<KPI_TYPE_STRING> customer;
+  sdk::InputRef<KPI_TYPE_TIMESTAMP> start;
+  sdk::InputRef<KPI_TYPE_TIMESTAMP> end;
+};
+
+// The handles of the subscription columns declared in `inputs`.
+template <size_t N>
+constexpr SubscriptionInputs FindSubscriptionInputs(
+    const kpi_input_spec (&inputs)[N]) {
+  return {sdk::Input<KPI_TYPE_STRING>(inputs, "customer"),
+          sdk::Input<KPI_TYPE_TIMESTAMP>(inputs, "start"),
+          sdk::Input<KPI_TYPE_TIMESTAMP>(inputs, "end")};
+}
+
 class PeriodStatus {
  public:
   // Distinct customers at the two instants; whole numbers kept as double,
@@ -46,17 +91,17 @@ class PeriodStatus {
     double retained = 0;  // in S and in E
   };
 
-  // `period` names the parameters it came from. Throws sdk::InvalidArgument
-  // when the period ends before it starts.
-  explicit PeriodStatus(const TimeRange& period);
+  // Reads subscriptions from `inputs`; `period` names the parameters it
+  // came from. Throws sdk::InvalidArgument when the period ends before it
+  // starts.
+  PeriodStatus(const SubscriptionInputs& inputs, const TimeRange& period);
 
-  // Adds the subscriptions of `chunk`: inputs `customer` (STRING), `start`
-  // and `end` (TIMESTAMP). Throws sdk::InvalidArgument, naming the customer,
-  // for a subscription that ends before it starts, and when the period is
-  // empty.
-  void Add(const sdk::Chunk& chunk, sdk::InputRef<KPI_TYPE_STRING> customer,
-           sdk::InputRef<KPI_TYPE_TIMESTAMP> start,
-           sdk::InputRef<KPI_TYPE_TIMESTAMP> end);
+  // Whether `chunk` carries subscriptions.
+  bool In(const sdk::Chunk& chunk) const { return chunk.Has(inputs_.customer); }
+  // Adds the subscriptions of `chunk`. Throws sdk::InvalidArgument, naming
+  // the customer, for a subscription that ends before it starts, and when
+  // the period is empty.
+  void Add(const sdk::Chunk& chunk);
   // REQUIRES: `other` covers the same period.
   void Merge(const PeriodStatus& other);
 
@@ -69,6 +114,7 @@ class PeriodStatus {
   static constexpr uint8_t kAtStart = 1;
   static constexpr uint8_t kAtEnd = 2;
 
+  SubscriptionInputs inputs_;
   TimeRange period_;
   bool has_records_ = false;
   // Customers active at period_start and/or period_end; customers active at

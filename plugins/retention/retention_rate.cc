@@ -9,13 +9,13 @@
 namespace kpi::retention {
 
 RetentionRate::RetentionRate(const sdk::Params& params)
-    : records_(TimeRange{"period_start", "period_end",
-                         params.Timestamp(kPeriodStart),
-                         params.Timestamp(kPeriodEnd)}) {}
+    : records_(kSubscriptions, TimeRange{"period_start", "period_end",
+                                         params.Timestamp(kPeriodStart),
+                                         params.Timestamp(kPeriodEnd)}) {}
 
 void RetentionRate::Update(const sdk::Chunk& chunk) {
-  if (chunk.Has(kCustomer)) {
-    records_.Add(chunk, kCustomer, kStart, kEnd);
+  if (records_.In(chunk)) {
+    records_.Add(chunk);
     return;
   }
   // Scalars arrive in the first chunk only; later chunks add 0.

@@ -47,37 +47,20 @@ class RetentionRate {
           .Required()
           .Min(0)
           .Form("aggregate"),
-      sdk::Column("customer", KPI_TYPE_STRING,
-                  "Customer id of each subscription; a customer may have "
-                  "several.")
-          .Required()
-          .Form("records"),
-      sdk::Column("start", KPI_TYPE_TIMESTAMP,
-                  "When the subscription became active (inclusive).")
-          .Required()
-          .Form("records"),
-      sdk::Column("end", KPI_TYPE_TIMESTAMP,
-                  "When it stopped being active (exclusive); the largest "
-                  "int64 for a subscription still active.")
-          .Required()
-          .Form("records")};
+      subscription_records::kCustomer,
+      subscription_records::kStart,
+      subscription_records::kEnd};
   static constexpr auto kCustomersAtStart =
       sdk::Input<KPI_TYPE_INT64>(kInputs, "customers_at_start");
   static constexpr auto kCustomersAtEnd =
       sdk::Input<KPI_TYPE_INT64>(kInputs, "customers_at_end");
   static constexpr auto kNewCustomers =
       sdk::Input<KPI_TYPE_INT64>(kInputs, "new_customers");
-  static constexpr auto kCustomer =
-      sdk::Input<KPI_TYPE_STRING>(kInputs, "customer");
-  static constexpr auto kStart =
-      sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "start");
-  static constexpr auto kEnd = sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "end");
+  static constexpr SubscriptionInputs kSubscriptions =
+      FindSubscriptionInputs(kInputs);
 
   static constexpr kpi_param_spec kParams[] = {
-      sdk::TimestampParam("period_start", 0,
-                          "Start of the period (records form): S is the "
-                          "customers with a subscription active then.")
-          .Required("records"),
+      subscription_records::kPeriodStart,
       sdk::TimestampParam("period_end", 0,
                           "End of the period (records form): E is the "
                           "customers with a subscription active then.")
