@@ -4,6 +4,7 @@
 #include <emmintrin.h>
 #endif
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -223,12 +224,54 @@ absl::Status CheckTimestamps(const kpi_input_spec& spec, const int64_t* values,
   }
 }
 
+// A value of a numeric or timestamp column, for an order message.
+std::string ValueText(const kpi_column& column, size_t row) {
+  if (column.f64 != nullptr) return absl::StrCat(column.f64[row]);
+  if (column.type == KPI_TYPE_TIMESTAMP) {
+    return FormatTimestampMicros(column.i64[row]);
+  }
+  return absl::StrCat(column.i64[row]);
+}
+
+// Every row of `columns` keeps `order`: input >= not_before, the open end
+// of a timestamp `input` after everything. Rows where either column is
+// absent from the chunk are not compared.
+absl::Status CheckOrder(const kpi_metric_descriptor& metric,
+                        const std::vector<kpi_column>& columns,
+                        const kpi_input_order& order, uint64_t row_offset) {
+  const int later = InputIndex(metric, order.input);
+  const int earlier = InputIndex(metric, order.not_before);
+  if (later < 0 || earlier < 0) return absl::OkStatus();  // schema-checked
+  const kpi_column& a = columns[later];
+  const kpi_column& b = columns[earlier];
+  const size_t rows = std::min(a.length, b.length);
+  for (size_t row = 0; row < rows; ++row) {
+    bool before;
+    if (a.f64 != nullptr && b.f64 != nullptr) {
+      before = a.f64[row] < b.f64[row];
+    } else if (a.i64 != nullptr && b.i64 != nullptr) {
+      before = a.i64[row] < b.i64[row] &&
+               !(a.type == KPI_TYPE_TIMESTAMP && a.i64[row] == kOpenEndMicros);
+    } else {
+      return absl::OkStatus();  // types differ: refused by the schema check
+    }
+    if (before) {
+      return RowError(metric.inputs[later], row_offset + row,
+                      absl::StrCat(ValueText(a, row), " is before input '",
+                                   order.not_before, "' (", ValueText(b, row),
+                                   ") in the same row; ", order.input,
+                                   " must not be before ", order.not_before));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-absl::StatusOr<BoundChunk> BoundChunk::Bind(const kpi_metric_descriptor& metric,
-                                            const BoundParams& params,
-                                            const CallArgs& args,
-                                            ChunkPosition position) {
+absl::StatusOr<BoundChunk> BoundChunk::Bind(
+    const kpi_metric_descriptor& metric, const BoundParams& params,
+    const CallArgs& args, ChunkPosition position,
+    absl::Span<const kpi_input_order> orders) {
   BoundChunk bound;
   const size_t n = metric.num_inputs;
   bound.columns_.assign(n, kpi_column{});
@@ -357,6 +400,13 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(const kpi_metric_descriptor& metric,
     if (needed) {
       return InputError(
           spec, absl::StrCat("required by ", metric.name, " but missing"));
+    }
+  }
+  for (const kpi_input_order& order : orders) {
+    if (absl::Status s =
+            CheckOrder(metric, bound.columns_, order, position.row_offset);
+        !s.ok()) {
+      return s;
     }
   }
   bound.chunk_.inputs = bound.columns_.data();

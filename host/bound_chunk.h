@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "bound_params.h"
 #include "call_args.h"
 #include "kpi/plugin_abi.h"
@@ -36,15 +37,16 @@ class BoundChunk {
   // call): unknown or duplicate inputs, a column sent as a scalar or the
   // reverse, a wrong type, columns of unequal length, a missing required
   // input, NaN or infinity, a fraction where a whole number is declared, a
-  // value outside the declared range.
+  // value outside the declared range, a row that breaks one of `orders`
+  // (the metric's kpi_input_order declarations).
   //
   // A chunk without any column is a chunk of zero rows, allowed in a stream;
   // a chunk with some columns must carry every required column. Required
   // scalars are checked in the first chunk.
-  static absl::StatusOr<BoundChunk> Bind(const kpi_metric_descriptor& metric,
-                                         const BoundParams& params,
-                                         const CallArgs& args,
-                                         ChunkPosition position);
+  static absl::StatusOr<BoundChunk> Bind(
+      const kpi_metric_descriptor& metric, const BoundParams& params,
+      const CallArgs& args, ChunkPosition position,
+      absl::Span<const kpi_input_order> orders = {});
 
   BoundChunk(BoundChunk&&) = default;
   BoundChunk& operator=(BoundChunk&&) = default;

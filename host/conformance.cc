@@ -15,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "bound_chunk.h"
 #include "bound_params.h"
 #include "call_args.h"
@@ -195,14 +196,6 @@ class Random {
   uint64_t state_ = 0x243f6a8885a308d3ull;
 };
 
-bool LooksLikeEnd(absl::string_view name) {
-  for (absl::string_view word :
-       {"end", "resolved", "first_response", "closed", "last", "finish"}) {
-    if (absl::StrContains(name, word)) return true;
-  }
-  return false;
-}
-
 // The values of one input over a whole call: every row of a column, the one
 // value of a scalar. Generated, or copied from a declared example.
 struct InputValues {
@@ -214,13 +207,28 @@ struct InputValues {
   std::vector<std::string> str;
 };
 
+// The values already generated for the input that `name` must not be before
+// (an order of `orders`), or nullptr.
+const InputValues* NotBefore(absl::Span<const kpi_input_order> orders,
+                             const std::vector<InputValues>& generated,
+                             absl::string_view name) {
+  for (const kpi_input_order& order : orders) {
+    if (name != order.input) continue;
+    for (const InputValues& values : generated) {
+      if (values.name == order.not_before) return &values;
+    }
+  }
+  return nullptr;
+}
+
+// Rows that keep the metric's declared ranges and, where the earlier input
+// of an order is declared first, its input orders.
 std::vector<InputValues> Generate(const kpi_metric_descriptor& metric,
+                                  absl::Span<const kpi_input_order> orders,
                                   const char* form, const BoundParams& params,
                                   bool required_only, int seed) {
   Random random(absl::StrCat(metric.name, "/", form ? form : "", "/", seed));
   std::vector<InputValues> inputs;
-  // Per row: the latest timestamp generated so far (for end-like inputs).
-  std::vector<int64_t> previous_time(kRows, 0);
   for (size_t i = 0; i < metric.num_inputs; ++i) {
     const kpi_input_spec& spec = metric.inputs[i];
     if (!InForm(spec, form)) continue;
@@ -239,6 +247,10 @@ std::vector<InputValues> Generate(const kpi_metric_descriptor& metric,
     double high = hi ? *hi : low + span;
     // A range of extreme width would make sums lose precision.
     if (high - low > 1e6) high = low + 1e6;
+    const InputValues* earlier = NotBefore(orders, inputs, spec.name);
+    if (earlier != nullptr && earlier->kind != KPI_INPUT_COLUMN) {
+      earlier = nullptr;
+    }
     for (size_t row = 0; row < n; ++row) {
       switch (spec.type) {
         case KPI_TYPE_DOUBLE:
@@ -251,6 +263,12 @@ std::vector<InputValues> Generate(const kpi_metric_descriptor& metric,
           } else {
             v = low + (high - low) * random.Unit();
           }
+          if (earlier != nullptr) {
+            const double floor = spec.type == KPI_TYPE_DOUBLE
+                                     ? earlier->f64[row]
+                                     : static_cast<double>(earlier->i64[row]);
+            v = std::max(v, floor);
+          }
           if (spec.type == KPI_TYPE_DOUBLE) {
             input.f64.push_back(v);
           } else {
@@ -262,13 +280,9 @@ std::vector<InputValues> Generate(const kpi_metric_descriptor& metric,
           input.str.push_back(absl::StrCat("c", random.Between(0, 7)));
           break;
         case KPI_TYPE_TIMESTAMP: {
-          int64_t from = kJan1;
-          if (LooksLikeEnd(spec.name) && previous_time[row] != 0) {
-            from = previous_time[row];
-          }
+          const int64_t from = earlier != nullptr ? earlier->i64[row] : kJan1;
           // Whole seconds.
           int64_t t = random.Between(from / 1000000, kMar1 / 1000000) * 1000000;
-          previous_time[row] = t;
           input.i64.push_back(t);
           break;
         }
@@ -560,7 +574,8 @@ class MetricChecker {
       call.AddChunk(splits[i], splits[i + 1], i == 0, args);
       // B and C are like later chunks of the call: no scalars.
       absl::StatusOr<BoundChunk> chunk = BoundChunk::Bind(
-          d_, params, args.args(), ChunkPosition{i == 0, splits[i], form});
+          d_, params, args.args(), ChunkPosition{i == 0, splits[i], form},
+          metric_->input_orders());
       if (!chunk.ok()) return chunk.status();
       if (absl::Status s = state->Update(chunk->chunk()); !s.ok()) return s;
       states.push_back(*std::move(state));
@@ -613,10 +628,10 @@ class MetricChecker {
     absl::StatusOr<v1::MetricResult> one = absl::UnknownError("");
     absl::Status first_refusal;
     for (int attempt = 0; attempt < 2 * kDraws; ++attempt) {
-      call = FullCall{
-          filled,
-          Generate(d_, form, *params, attempt >= kDraws, attempt % kDraws),
-          kRows};
+      call = FullCall{filled,
+                      Generate(d_, metric_->input_orders(), form, *params,
+                               attempt >= kDraws, attempt % kDraws),
+                      kRows};
       one = Call(call, {0, kRows});
       if (one.ok() || !absl::IsInvalidArgument(one.status())) break;
       if (first_refusal.ok()) first_refusal = one.status();

@@ -40,6 +40,17 @@ const kpi_input_spec* FindInput(const kpi_metric_descriptor& metric,
   return index < 0 ? nullptr : &metric.inputs[index];
 }
 
+absl::Span<const kpi_input_order> InputOrders(
+    const kpi_plugin_descriptor& plugin, size_t index) {
+  if (plugin.abi_minor < 2 || plugin.metric_extras == nullptr ||
+      index >= plugin.num_metrics) {
+    return {};
+  }
+  const kpi_metric_extras& extras = plugin.metric_extras[index];
+  if (extras.input_orders == nullptr) return {};
+  return absl::MakeConstSpan(extras.input_orders, extras.num_input_orders);
+}
+
 const char* TypeName(int type) { return NamesOf(type).bare; }
 
 const char* TypeNameWithArticle(int type) { return NamesOf(type).with_article; }

@@ -4,6 +4,7 @@
 #define KPI_HOST_DECLARATIONS_H_
 
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "kpi/plugin_abi.h"
 
 namespace kpi {
@@ -14,6 +15,11 @@ int InputIndex(const kpi_metric_descriptor& metric, absl::string_view name);
 // Input `name`, or nullptr.
 const kpi_input_spec* FindInput(const kpi_metric_descriptor& metric,
                                 absl::string_view name);
+
+// The input orders metric `index` of `plugin` declares (ABI 1.2
+// metric_extras); none for a plugin built against an older minor version.
+absl::Span<const kpi_input_order> InputOrders(
+    const kpi_plugin_descriptor& plugin, size_t index);
 
 // "double", "int64", "string", "timestamp", "bool"; "no values" for a value
 // the ABI does not define (a column that carries none).

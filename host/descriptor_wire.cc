@@ -1,5 +1,7 @@
 #include "descriptor_wire.h"
 
+#include "declarations.h"
+
 namespace kpi {
 
 void WriteParamValue(const kpi_param_value& value, WireWriter& out) {
@@ -105,6 +107,15 @@ void WriteDescriptor(const kpi_plugin_descriptor& plugin, WireWriter& out) {
   out.Put<uint64_t>(plugin.metrics ? plugin.num_metrics : 0);
   for (size_t m = 0; plugin.metrics && m < plugin.num_metrics; ++m) {
     WriteMetric(plugin.metrics[m], out);
+  }
+  // ABI 1.2 extras, whatever the plugin's minor version: none before 1.2.
+  for (size_t m = 0; plugin.metrics && m < plugin.num_metrics; ++m) {
+    const absl::Span<const kpi_input_order> orders = InputOrders(plugin, m);
+    out.Put<uint64_t>(orders.size());
+    for (const kpi_input_order& order : orders) {
+      out.PutCString(order.input);
+      out.PutCString(order.not_before);
+    }
   }
 }
 
@@ -243,9 +254,24 @@ absl::StatusOr<std::unique_ptr<const DescriptorCopy>> DescriptorCopy::Read(
       if (!copy->ReadMetric(in, metric)) break;
     }
   }
+  copy->extras_.resize(copy->metrics_.size());
+  for (kpi_metric_extras& extras : copy->extras_) {
+    size_t orders = 0;
+    if (!in.GetCount(orders)) break;
+    std::vector<kpi_input_order>& kept = copy->orders_.emplace_back(orders);
+    for (kpi_input_order& order : kept) {
+      order.input = copy->Text(in);
+      order.not_before = copy->Text(in);
+    }
+    extras.input_orders = kept.empty() ? nullptr : kept.data();
+    extras.num_input_orders = kept.size();
+  }
   if (!in.status().ok()) return in.status();
   d.metrics = copy->metrics_.empty() ? nullptr : copy->metrics_.data();
   d.num_metrics = copy->metrics_.size();
+  // Read only for a plugin of minor version 2 or later; an older plugin's
+  // are empty.
+  d.metric_extras = copy->extras_.empty() ? nullptr : copy->extras_.data();
   return std::unique_ptr<const DescriptorCopy>(std::move(copy));
 }
 

@@ -57,6 +57,8 @@ class DescriptorCopy {
   std::deque<std::vector<kpi_example>> examples_;
   std::deque<std::vector<kpi_example_param>> example_params_;
   std::deque<std::vector<kpi_example_input>> example_inputs_;
+  std::vector<kpi_metric_extras> extras_;
+  std::deque<std::vector<kpi_input_order>> orders_;
 };
 
 }  // namespace kpi

@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "declarations.h"
+
 namespace kpi {
 namespace {
 
@@ -78,6 +80,8 @@ Metric::Metric(std::shared_ptr<const PluginLibrary> library,
                const kpi_metric_descriptor* descriptor)
     : library_(std::move(library)), descriptor_(descriptor) {
   const kpi_plugin_descriptor& plugin = library_->descriptor();
+  input_orders_ =
+      InputOrders(plugin, static_cast<size_t>(descriptor_ - plugin.metrics));
   info_.set_name(descriptor_->name);
   info_.set_description(descriptor_->description);
   info_.set_unit(descriptor_->unit);

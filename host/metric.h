@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "kpi/plugin_abi.h"
 #include "kpi/v1/metric_service.pb.h"
 #include "plugin_library.h"
@@ -24,12 +25,17 @@ class Metric {
   absl::string_view name() const { return descriptor_->name; }
   const kpi_metric_descriptor& descriptor() const { return *descriptor_; }
   const PluginLibrary& library() const { return *library_; }
+  // The orders between its inputs that every chunk must keep.
+  absl::Span<const kpi_input_order> input_orders() const {
+    return input_orders_;
+  }
   // The description served by ListMetrics and DescribeMetric.
   const v1::MetricInfo& info() const { return info_; }
 
  private:
   std::shared_ptr<const PluginLibrary> library_;
   const kpi_metric_descriptor* descriptor_;
+  absl::Span<const kpi_input_order> input_orders_;
   v1::MetricInfo info_;
 };
 

@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "declarations.h"
 
 namespace kpi {
 namespace {
@@ -133,6 +134,38 @@ bool HasForm(const kpi_metric_descriptor& metric, absl::string_view form) {
   return false;
 }
 
+// An order names two distinct columns of one numeric or timestamp type that
+// can meet in a call (the same form, or no form on either side).
+absl::Status CheckInputOrder(const kpi_metric_descriptor& metric,
+                             const kpi_input_order& order) {
+  const std::string where =
+      absl::StrCat("metric '", metric.name, "': order '",
+                   order.input ? order.input : "(null)",
+                   " >= ", order.not_before ? order.not_before : "(null)", "'");
+  if (order.input == nullptr || order.not_before == nullptr) {
+    return Malformed(where, "names a null input");
+  }
+  const kpi_input_spec* later = FindInput(metric, order.input);
+  const kpi_input_spec* earlier = FindInput(metric, order.not_before);
+  if (later == nullptr || earlier == nullptr) {
+    return Malformed(where, "names an input the metric does not declare");
+  }
+  if (later == earlier) return Malformed(where, "names one input twice");
+  if (later->kind != KPI_INPUT_COLUMN || earlier->kind != KPI_INPUT_COLUMN) {
+    return Malformed(where, "orders columns only");
+  }
+  if (later->type != earlier->type ||
+      !(IsNumeric(later->type) || later->type == KPI_TYPE_TIMESTAMP)) {
+    return Malformed(where,
+                     "needs two columns of one numeric or timestamp type");
+  }
+  if (later->form != nullptr && earlier->form != nullptr &&
+      absl::string_view(later->form) != earlier->form) {
+    return Malformed(where, "orders inputs of different forms");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckMetric(const kpi_metric_descriptor& metric, bool code_here) {
   if (!IsValidName(metric.name)) {
     return Malformed("metric",
@@ -232,6 +265,9 @@ absl::Status CheckPluginDescriptor(const kpi_plugin_descriptor& plugin,
     if (!names.insert(metric.name).second) {
       return Malformed(absl::StrCat("metric '", metric.name, "'"),
                        "declared twice");
+    }
+    for (const kpi_input_order& order : InputOrders(plugin, i)) {
+      if (absl::Status s = CheckInputOrder(metric, order); !s.ok()) return s;
     }
   }
   return absl::OkStatus();

@@ -1,7 +1,8 @@
 // Checks that a plugin's descriptor is well formed before the server relies
 // on any of it: names are identifiers and unique, types and kinds are known,
 // every function pointer is set, ranges are ordered and finite, defaults fit
-// their own ranges and allowed values, and range parameters exist.
+// their own ranges and allowed values, range parameters exist, and input
+// orders (ABI 1.2) name two columns of one comparable type.
 #ifndef KPI_HOST_SCHEMA_CHECK_H_
 #define KPI_HOST_SCHEMA_CHECK_H_
 

@@ -1,5 +1,7 @@
 #include "timestamp_range.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include "absl/strings/str_cat.h"
 
 namespace kpi {
@@ -17,6 +19,12 @@ std::string TimestampMicrosProblem(int64_t micros) {
                       " microseconds since 1970 is outside the timestamp "
                       "range ",
                       kRange);
+}
+
+std::string FormatTimestampMicros(int64_t micros) {
+  if (micros == kOpenEndMicros) return "the open end";
+  return google::protobuf::util::TimeUtil::ToString(
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(micros));
 }
 
 absl::StatusOr<int64_t> TimestampToMicros(

@@ -37,6 +37,11 @@ inline bool ColumnTimestampMicrosValid(int64_t micros) {
 // range as dates.
 std::string TimestampMicrosProblem(int64_t micros);
 
+// `micros` as RFC 3339 ("2024-01-31T10:15:00Z", fractions when there are
+// any); kOpenEndMicros as "the open end". REQUIRES: ColumnTimestampMicrosValid
+// (micros).
+std::string FormatTimestampMicros(int64_t micros);
+
 // `timestamp` as microseconds (nanoseconds truncated toward the past), or
 // INVALID_ARGUMENT saying which of seconds or nanos is out of range.
 absl::StatusOr<int64_t> TimestampToMicros(

@@ -28,12 +28,6 @@ void AverageSessionDuration::Update(const sdk::Chunk& chunk) {
       open_ += 1;
       continue;
     }
-    if (ends[i] < starts[i]) {
-      throw sdk::InvalidArgument(
-          "input 'end' row " + sdk::FormatCount(static_cast<int64_t>(i)) +
-          " of the chunk: the session ends (" + sdk::FormatInstant(ends[i]) +
-          ") before it starts (" + sdk::FormatInstant(starts[i]) + ")");
-    }
     if (ends[i] == starts[i]) {
       zero_length_ += 1;
     } else {

@@ -55,6 +55,9 @@ class AverageSessionDuration {
   static constexpr auto kStart =
       sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "start");
   static constexpr auto kEnd = sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "end");
+  // The host refuses a session that ends before it starts.
+  static constexpr kpi_input_order kInputOrders[] = {
+      sdk::NotBefore("end", "start")};
   static constexpr auto kTotalSeconds =
       sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "total_seconds");
   static constexpr auto kSessions =
@@ -107,9 +110,8 @@ class AverageSessionDuration {
   explicit AverageSessionDuration(const sdk::Params& params);
 
   // Adds the chunk's sessions (either record form) or totals (aggregate
-  // form). Throws sdk::InvalidArgument, naming the row and its instants,
-  // when a session ends before it starts, and when total_seconds is
-  // positive while sessions is 0.
+  // form). Throws sdk::InvalidArgument when total_seconds is positive
+  // while sessions is 0.
   void Update(const sdk::Chunk& chunk);
   // REQUIRES: `other` is a state of the same metric with the same
   // parameters.

@@ -46,6 +46,7 @@ class ChurnRate {
       sdk::Input<KPI_TYPE_INT64>(kInputs, "customers_lost");
   static constexpr SubscriptionInputs kSubscriptions =
       FindSubscriptionInputs(kInputs);
+  static constexpr auto& kInputOrders = subscription_records::kInputOrders;
 
   static constexpr kpi_param_spec kParams[] = {
       subscription_records::kPeriodStart,
@@ -96,8 +97,9 @@ class ChurnRate {
 
   // Adds the chunk's scalars (aggregate form) or subscriptions (records
   // form). Throws sdk::InvalidArgument when customers_lost exceeds
-  // customers_at_start (the lost customers must come from S), for a
-  // subscription that ends before it starts, and for an empty period.
+  // customers_at_start (the lost customers must come from S) and for an
+  // empty period. (The host refuses a subscription ending before it
+  // starts: kInputOrders.)
   void Update(const sdk::Chunk& chunk);
   // REQUIRES: `other` is a state of the same metric, created with the same
   // parameters.

@@ -63,6 +63,11 @@ inline constexpr kpi_param_spec kPeriodStart =
                         "customers with a subscription active then.")
         .Required("records");
 
+// A subscription ends at or after its start: the host refuses one that
+// ends before.
+inline constexpr kpi_input_order kInputOrders[] = {
+    sdk::NotBefore("end", "start")};
+
 }  // namespace subscription_records
 
 // Handles on the subscription columns of a metric's inputs.
@@ -98,9 +103,9 @@ class PeriodStatus {
 
   // Whether `chunk` carries subscriptions.
   bool In(const sdk::Chunk& chunk) const { return chunk.Has(inputs_.customer); }
-  // Adds the subscriptions of `chunk`. Throws sdk::InvalidArgument, naming
-  // the customer, for a subscription that ends before it starts, and when
-  // the period is empty.
+  // Adds the subscriptions of `chunk` (the host has refused any that ends
+  // before it starts). Throws sdk::InvalidArgument for an empty customer id
+  // and when the period is empty.
   void Add(const sdk::Chunk& chunk);
   // REQUIRES: `other` covers the same period.
   void Merge(const PeriodStatus& other);

@@ -58,6 +58,7 @@ class RetentionRate {
       sdk::Input<KPI_TYPE_INT64>(kInputs, "new_customers");
   static constexpr SubscriptionInputs kSubscriptions =
       FindSubscriptionInputs(kInputs);
+  static constexpr auto& kInputOrders = subscription_records::kInputOrders;
 
   static constexpr kpi_param_spec kParams[] = {
       subscription_records::kPeriodStart,
@@ -110,8 +111,9 @@ class RetentionRate {
 
   // Adds the chunk's scalars (aggregate form) or subscriptions (records
   // form). Throws sdk::InvalidArgument when new_customers exceeds
-  // customers_at_end (retained customers would be negative), for a
-  // subscription that ends before it starts, and for an empty period.
+  // customers_at_end (retained customers would be negative) and for an
+  // empty period. (The host refuses a subscription ending before it
+  // starts: kInputOrders.)
   void Update(const sdk::Chunk& chunk);
   // REQUIRES: `other` is a state of the same metric, created with the same
   // parameters.

@@ -42,6 +42,7 @@ class Mrr {
   static constexpr auto kArpc = sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "arpc");
   static constexpr SubscriptionInputs kSubscriptions =
       FindSubscriptionInputs(kInputs);
+  static constexpr auto& kInputOrders = kSubscriptionOrders;
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::TimestampParam("as_of", 0,
@@ -97,8 +98,7 @@ class Mrr {
   explicit Mrr(const sdk::Params& params);
 
   // Adds the aggregate scalars or the subscription records of the chunk.
-  // Throws sdk::InvalidArgument for a subscription ending before it starts
-  // or an empty customer id.
+  // Throws sdk::InvalidArgument for an empty customer id.
   void Update(const sdk::Chunk& chunk);
   // REQUIRES: `other` is a state of the same metric with the same
   // parameters.

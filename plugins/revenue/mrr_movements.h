@@ -30,6 +30,7 @@ class MrrMovementsMetric {
       SubscriptionInput(kStart, nullptr), SubscriptionInput(kEnd, nullptr)};
   static constexpr SubscriptionInputs kSubscriptions =
       FindSubscriptionInputs(kInputs);
+  static constexpr auto& kInputOrders = kSubscriptionOrders;
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::TimestampParam("period_start", 0,
@@ -68,7 +69,7 @@ class MrrMovementsMetric {
   explicit MrrMovementsMetric(const sdk::Params& params);
 
   // Reads the chunk's subscription records. Throws sdk::InvalidArgument for
-  // a subscription ending before it starts or an empty customer id.
+  // an empty customer id.
   void Update(const sdk::Chunk& chunk);
   // REQUIRES: `other` is a state of the same metric with the same
   // parameters.

@@ -50,8 +50,8 @@ class RevenueChurn {
  public:
   // Adds the aggregate scalars or the subscription records of the chunk.
   // Throws sdk::InvalidArgument when churned_mrr + contraction_mrr exceeds
-  // mrr_at_start, for a subscription ending before it starts, an empty
-  // customer id, or records with period_end not after period_start.
+  // mrr_at_start, for an empty customer id, or records with period_end not
+  // after period_start.
   void Update(const sdk::Chunk& chunk);
   // REQUIRES: `other` is a state of the same metric with the same
   // parameters.
@@ -151,6 +151,7 @@ class GrossRevenueChurn : public RevenueChurn {
       SubscriptionInput(kBillingMonths, "records"),
       SubscriptionInput(kStart, "records"),
       SubscriptionInput(kEnd, "records")};
+  static constexpr auto& kInputOrders = kSubscriptionOrders;
 
   static constexpr kpi_param_spec kParams[] = {
       revenue_churn_schema::kPeriodStart, revenue_churn_schema::kPeriodEnd};
@@ -201,6 +202,7 @@ class NetRevenueChurn : public RevenueChurn {
       SubscriptionInput(kBillingMonths, "records"),
       SubscriptionInput(kStart, "records"),
       SubscriptionInput(kEnd, "records")};
+  static constexpr auto& kInputOrders = kSubscriptionOrders;
 
   static constexpr kpi_param_spec kParams[] = {
       revenue_churn_schema::kPeriodStart, revenue_churn_schema::kPeriodEnd};

@@ -27,12 +27,6 @@ void SubscriptionBook::Add(const sdk::Chunk& chunk) {
         sdk::RequiredId(ids[row], "customer", "subscription");
     const int64_t start = starts[row];
     const int64_t end = ends[row];
-    if (end < start) {
-      throw sdk::InvalidArgument(
-          "customer " + sdk::Quote(id, 40) + ": subscription end (" +
-          sdk::FormatInstant(end) + ") is before its start (" +
-          sdk::FormatInstant(start) + ")");
-    }
     const Nanos amount = ToNanos(amounts[row]);
     bool active[2] = {false, false};
     bool counts = false;

@@ -85,6 +85,11 @@ constexpr kpi_input_spec SubscriptionInput(SubscriptionColumn column,
   return sdk::Column("", KPI_TYPE_STRING, "");
 }
 
+// A subscription ends at or after its start: the host refuses one that ends
+// before (every metric reading subscriptions declares this order).
+inline constexpr kpi_input_order kSubscriptionOrders[] = {
+    sdk::NotBefore("end", "start")};
+
 // Handles on the five subscription columns of a metric's inputs.
 struct SubscriptionInputs {
   sdk::InputRef<KPI_TYPE_STRING> customer;
@@ -127,9 +132,9 @@ class SubscriptionBook {
 
   // Whether `chunk` carries subscription records.
   bool In(const sdk::Chunk& chunk) const { return chunk.Has(inputs_.customer); }
-  // Reads the subscription records of `chunk`. Throws sdk::InvalidArgument,
-  // naming the customer, for a subscription that ends before it starts, and
-  // for an empty customer id.
+  // Reads the subscription records of `chunk` (the host has refused any
+  // that ends before it starts: kSubscriptionOrders). Throws
+  // sdk::InvalidArgument for an empty customer id.
   void Add(const sdk::Chunk& chunk);
   // REQUIRES: `other` was made with the same instants and options.
   void Merge(const SubscriptionBook& other);

@@ -49,12 +49,6 @@ void FirstResponseTime::Update(const sdk::Chunk& chunk) {
       unanswered_ += 1;
       continue;
     }
-    if (responded[i] < created[i]) {
-      throw sdk::InvalidArgument(
-          "input 'first_response' " + row(i) + ": the ticket created " +
-          sdk::FormatInstant(created[i]) + " has its first response " +
-          sdk::FormatInstant(responded[i]) + ", before it was created");
-    }
     // In order and both below INT64_MAX, the difference can still exceed
     // int64 only for instants more than 292,000 years apart.
     if (created[i] < 0 && responded[i] > INT64_MAX + created[i]) {

@@ -51,6 +51,9 @@ class FirstResponseTime {
       sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "created");
   static constexpr auto kFirstResponse =
       sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "first_response");
+  // The host refuses a first response before its ticket was created.
+  static constexpr kpi_input_order kInputOrders[] = {
+      sdk::NotBefore("first_response", "created")};
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::StringParam("statistic", "mean",
@@ -113,9 +116,9 @@ class FirstResponseTime {
   explicit FirstResponseTime(const sdk::Params& params);
 
   // Keeps the response time of each answered ticket of the chunk and counts
-  // the unanswered ones. Throws sdk::InvalidArgument, naming the row and its
-  // instants, when a ticket's first response is before its creation or its
-  // creation is the open end.
+  // the unanswered ones. Throws sdk::InvalidArgument, naming the row, when
+  // a ticket's creation is the open end (the host has refused a first
+  // response before its creation: kInputOrders).
   void Update(const sdk::Chunk& chunk);
   // REQUIRES: `other` is a state of the same metric with the same
   // parameters.

@@ -35,12 +35,6 @@ void TicketResolutionRate::Update(const sdk::Chunk& chunk) {
                                  ": a ticket cannot be opened at the open "
                                  "end");
     }
-    if (resolved[i] < opened[i]) {
-      throw sdk::InvalidArgument(
-          "input 'resolved' " + row(i) + ": the ticket opened " +
-          sdk::FormatInstant(opened[i]) + " is resolved " +
-          sdk::FormatInstant(resolved[i]) + ", before it was opened");
-    }
     if (opened[i] < period_start_ || opened[i] >= period_end_) continue;
     opened_ += 1;
     if (resolved[i] < period_end_) resolved_ += 1;

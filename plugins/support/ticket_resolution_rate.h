@@ -56,6 +56,9 @@ class TicketResolutionRate {
       sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "opened");
   static constexpr auto kResolved =
       sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "resolved");
+  // The host refuses a resolution before its ticket was opened.
+  static constexpr kpi_input_order kInputOrders[] = {
+      sdk::NotBefore("resolved", "opened")};
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::TimestampParam("period_start", 0,
@@ -125,9 +128,8 @@ class TicketResolutionRate {
   explicit TicketResolutionRate(const sdk::Params& params);
 
   // Adds the chunk's totals (aggregate form) or counts its tickets opened in
-  // the period (records form). Throws sdk::InvalidArgument, naming the row
-  // and its instants, when a ticket is resolved before it was opened or
-  // opened at the open end.
+  // the period (records form). Throws sdk::InvalidArgument, naming the row,
+  // for a ticket opened at the open end.
   void Update(const sdk::Chunk& chunk);
   // REQUIRES: `other` is a state of the same metric with the same
   // parameters.

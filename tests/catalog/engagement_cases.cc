@@ -230,8 +230,9 @@ std::vector<CatalogCase> AverageSessionDurationCases() {
                        {"2024-03-01T10:00:00Z", "2024-03-01T11:00:00Z"})
            .Timestamps("end", {"2024-03-01T10:05:00Z", "2024-03-01T10:59:00Z"}),
        Expect::Error(StatusCode::kInvalidArgument,
-                     "ends (2024-03-01T10:59:00Z) before it starts "
-                     "(2024-03-01T11:00:00Z)")},
+                     "input 'end' row 1: 2024-03-01T10:59:00Z is before "
+                     "input 'start' (2024-03-01T11:00:00Z) in the same row; "
+                     "end must not be before start")},
       {"AverageSessionRefusesSessionTimeWithoutSessions",
        Request("average_session_duration")
            .Double("total_seconds", 60)

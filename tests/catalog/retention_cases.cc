@@ -472,9 +472,9 @@ std::vector<CatalogCase> ChurnCases() {
            .ParamTime("period_start", kPeriodStart)
            .ParamTime("period_end", kPeriodEnd),
        Expect::Error(StatusCode::kInvalidArgument,
-                     "a subscription of customer \"backwards\" ends (end "
-                     "2023-05-31T00:00:00Z) before it starts (start "
-                     "2023-06-01T00:00:00Z)")},
+                     "input 'end' row 1: 2023-05-31T00:00:00Z is before "
+                     "input 'start' (2023-06-01T00:00:00Z) in the same row; "
+                     "end must not be before start")},
       {"ChurnRejectsAPeriodThatEndsBeforeItStarts",
        SubscriptionRequest("churn_rate", worked, kPeriodEnd, kPeriodStart),
        Expect::Error(StatusCode::kInvalidArgument,
@@ -573,7 +573,9 @@ std::vector<CatalogCase> RetentionCases() {
            .Timestamps("end", {"2023-05-31"})
            .ParamTime("period_start", kPeriodStart)
            .ParamTime("period_end", kPeriodEnd),
-       Expect::Error(StatusCode::kInvalidArgument, "customer \"backwards\"")},
+       Expect::Error(StatusCode::kInvalidArgument,
+                     "input 'end' row 0: 2023-05-31T00:00:00Z is before "
+                     "input 'start'")},
       {"RetentionFromRecordsNeedsPeriodEnd",
        Request("retention_rate")
            .Strings("customer", {"c"})

@@ -218,8 +218,9 @@ std::vector<CatalogCase> MrrCases() {
                           {"zed", 100, 1, "2024-03-01", "2024-02-01"}}),
        Expect::Error(
            StatusCode::kInvalidArgument,
-           "customer \"zed\": subscription end (2024-02-01T00:00:00Z) "
-           "is before its start (2024-03-01T00:00:00Z)")},
+           "input 'end' row 1: 2024-02-01T00:00:00Z is before input 'start' "
+           "(2024-03-01T00:00:00Z) in the same row; end must not be before "
+           "start")},
       {"MrrRefusesAnEmptyCustomerId",
        WithSubscriptions(
            Request("mrr").ParamTime("as_of", "2024-06-01"),
@@ -321,7 +322,8 @@ std::vector<CatalogCase> MovementCases() {
        Movements({{"a", 10, 1, "2023-01-01", ""},
                   {"zed", 10, 1, "2024-01-01", "2023-12-01"}}),
        Expect::Error(StatusCode::kInvalidArgument,
-                     "customer \"zed\": subscription end")},
+                     "input 'end' row 1: 2023-12-01T00:00:00Z is before "
+                     "input 'start'")},
       {"MrrMovementsNeedPeriodEnd",
        WithSubscriptions(
            Request("mrr_movements").ParamTime("period_start", "2024-01-01"),

@@ -105,8 +105,9 @@ std::vector<CatalogCase> FirstResponseTimeCases() {
            .Timestamps("first_response",
                        {"2024-05-01T09:05:00Z", "2024-05-01T09:59:00Z"}),
        Expect::Error(StatusCode::kInvalidArgument,
-                     "the ticket created 2024-05-01T10:00:00Z has its first "
-                     "response 2024-05-01T09:59:00Z, before it was created")},
+                     "input 'first_response' row 1: 2024-05-01T09:59:00Z is "
+                     "before input 'created' (2024-05-01T10:00:00Z) in the "
+                     "same row; first_response must not be before created")},
       {"FirstResponseRefusesATicketCreatedAtTheOpenEnd",
        Request("first_response_time")
            .Timestamps("created", {"2024-05-01T09:00:00Z", ""})
@@ -177,8 +178,9 @@ std::vector<CatalogCase> TicketResolutionRateCases() {
            .ParamTime("period_start", "2024-03-01")
            .ParamTime("period_end", "2024-04-01"),
        Expect::Error(StatusCode::kInvalidArgument,
-                     "the ticket opened 2024-03-06T10:00:00Z is resolved "
-                     "2024-03-06T09:00:00Z, before it was opened")},
+                     "input 'resolved' row 1: 2024-03-06T09:00:00Z is before "
+                     "input 'opened' (2024-03-06T10:00:00Z) in the same row; "
+                     "resolved must not be before opened")},
       {"ResolutionRateRefusesATicketOpenedAtTheOpenEnd",
        Request("ticket_resolution_rate")
            .Timestamps("opened", {"2024-03-05T10:00:00Z", ""})

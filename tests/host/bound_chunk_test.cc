@@ -197,6 +197,30 @@ TEST(BoundChunkTest, NumbersRowsAcrossTheWholeStream) {
             "scale_max)");
 }
 
+// Input orders (kpi_input_order): a row whose weight is below its score is
+// refused naming both inputs and the row, numbered across the call.
+TEST(BoundChunkTest, RefusesARowThatBreaksADeclaredOrder) {
+  v1::ComputeRequest request = Scores({1, 2, 3});
+  *request.add_columns() = DoubleColumn("weight", {1, 5, 2.5});
+  CallArgs args = ArgsFromRequest(request);
+  absl::StatusOr<BoundParams> params =
+      BoundParams::Bind(RowCounterDescriptor(), args.parameters);
+  ASSERT_TRUE(params.ok()) << params.status();
+  const kpi_input_order orders[] = {{"weight", "score"}};
+  absl::StatusOr<BoundChunk> bound = BoundChunk::Bind(
+      RowCounterDescriptor(), *params, args, ChunkPosition{true, 10}, orders);
+  ASSERT_FALSE(bound.ok());
+  EXPECT_EQ(bound.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bound.status().message(),
+            "input 'weight' row 12: 2.5 is before input 'score' (3) in the "
+            "same row; weight must not be before score");
+  // Equal values keep the order; without the order the same rows bind.
+  *request.mutable_columns(1) = DoubleColumn("weight", {1, 2, 3});
+  args = ArgsFromRequest(request);
+  EXPECT_TRUE(
+      BoundChunk::Bind(RowCounterDescriptor(), *params, args, {}, orders).ok());
+}
+
 TEST(BoundChunkTest, RefusesScalarsAfterTheFirstChunk) {
   v1::ComputeRequest request = Scores({1});
   (*request.mutable_scalars())["count"].set_int64_value(3);

@@ -7,6 +7,7 @@
 #include <functional>
 #include <vector>
 
+#include "declarations.h"
 #include "test_metric.h"
 
 namespace kpi {
@@ -19,6 +20,9 @@ struct Declaration {
   kpi_metric_descriptor metric;
   size_t copies = 1;  // of `metric` in the plugin
   std::vector<kpi_metric_descriptor> metrics;
+  // Input orders (ABI 1.2) of every copy of `metric`.
+  std::vector<kpi_input_order> orders;
+  std::vector<kpi_metric_extras> extras;
   kpi_plugin_descriptor plugin;
 
   Declaration() {
@@ -32,7 +36,8 @@ struct Declaration {
               "1.0",
               "Test.",
               nullptr,
-              0};
+              0,
+              nullptr};
   }
   const kpi_plugin_descriptor& Build() {
     metric.inputs = inputs.data();
@@ -42,6 +47,8 @@ struct Declaration {
     metrics.assign(copies, metric);
     plugin.metrics = metrics.data();
     plugin.num_metrics = metrics.size();
+    extras.assign(copies, {orders.data(), orders.size()});
+    plugin.metric_extras = orders.empty() ? nullptr : extras.data();
     return plugin;
   }
 };
@@ -49,6 +56,18 @@ struct Declaration {
 TEST(SchemaCheckTest, AcceptsAWellFormedDescriptor) {
   Declaration d;
   EXPECT_TRUE(CheckPluginDescriptor(d.Build()).ok());
+  d.orders = {{"weight", "score"}};
+  EXPECT_TRUE(CheckPluginDescriptor(d.Build()).ok());
+}
+
+// Orders are ABI 1.2: a plugin that says it is 1.1 has no metric_extras
+// field, so the host must not read one.
+TEST(SchemaCheckTest, IgnoresExtrasOfAPluginOlderThanTheirMinorVersion) {
+  Declaration d;
+  d.orders = {{"label", "weight"}};  // malformed, if it were read
+  d.plugin.abi_minor = 1;
+  EXPECT_TRUE(CheckPluginDescriptor(d.Build()).ok());
+  EXPECT_TRUE(InputOrders(d.Build(), 0).empty());
 }
 
 struct MalformedCase {
@@ -117,6 +136,37 @@ std::vector<MalformedCase> MalformedCases() {
        "metric 'row_counter': declared twice"},
       {"NoMetrics", [](Declaration& d) { d.copies = 0; },
        "plugin: declares no metrics"},
+      {"OrderOfAnUndeclaredInput",
+       [](Declaration& d) {
+         d.orders = {{"weight", "start"}};
+       },
+       "metric 'row_counter': order 'weight >= start': names an input the "
+       "metric does not declare"},
+      {"OrderOfOneInputWithItself",
+       [](Declaration& d) {
+         d.orders = {{"weight", "weight"}};
+       },
+       "metric 'row_counter': order 'weight >= weight': names one input "
+       "twice"},
+      {"OrderOfAScalar",
+       [](Declaration& d) {
+         d.orders = {{"count", "weight"}};
+       },
+       "metric 'row_counter': order 'count >= weight': orders columns only"},
+      {"OrderOfStrings",
+       [](Declaration& d) {
+         d.orders = {{"label", "weight"}};
+       },
+       "metric 'row_counter': order 'label >= weight': needs two columns of "
+       "one numeric or timestamp type"},
+      {"OrderAcrossForms",
+       [](Declaration& d) {
+         d.inputs[0].form = "a";
+         d.inputs[1].form = "b";
+         d.orders = {{"weight", "score"}};
+       },
+       "metric 'row_counter': order 'weight >= score': orders inputs of "
+       "different forms"},
   };
 }
 

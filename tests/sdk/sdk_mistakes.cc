@@ -23,6 +23,17 @@ class Health {
   static constexpr auto kLogins = sdk::Input<KPI_TYPE_INT64>(kInputs, "logins");
 #endif
 
+#if KPI_MISTAKE == 9  // an order naming an input that is not declared
+  static constexpr kpi_input_order kInputOrders[] = {
+      sdk::NotBefore("tickets", "login")};
+#elif KPI_MISTAKE == 10  // an order between inputs of different types
+  static constexpr kpi_input_order kInputOrders[] = {
+      sdk::NotBefore("tickets", "customer")};
+#else
+  static constexpr kpi_input_order kInputOrders[] = {
+      sdk::NotBefore("tickets", "logins")};
+#endif
+
   static constexpr kpi_param_spec kParams[] = {
       sdk::DoubleParam("weight", 0.5, "")};
 #if KPI_MISTAKE == 4  // Params::Int64 on a DOUBLE parameter, at the source

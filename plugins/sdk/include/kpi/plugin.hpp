@@ -317,6 +317,22 @@ constexpr ParamRef<T> Param(const kpi_param_spec (&params)[N],
   return ParamRef<T>(index);
 }
 
+// ---- Declaring orders between inputs (all constexpr) ---------------------
+//
+// A metric class may declare `static constexpr kpi_input_order
+// kInputOrders[]`: pairs of columns whose values keep an order in every row,
+// which the host checks before update() sees a chunk (see kpi_input_order):
+//
+//   static constexpr kpi_input_order kInputOrders[] = {
+//       kpi::sdk::NotBefore("resolved", "opened")};
+//
+// Both names must be declared inputs of one type, or the build stops.
+
+// In every row, input `input` is at or after input `not_before`.
+constexpr kpi_input_order NotBefore(const char* input, const char* not_before) {
+  return {input, not_before};
+}
+
 // ---- Declaring examples (all constexpr) -----------------------------------
 //
 // A metric class may declare `static constexpr kpi_example kExamples[]`:
@@ -721,6 +737,34 @@ struct ExamplesOf<M, std::void_t<decltype(M::kExamples)>> {
   }
 };
 
+template <typename M, typename = void>
+struct InputOrdersOf {
+  static constexpr const kpi_input_order* data() { return nullptr; }
+  static constexpr size_t size() { return 0; }
+};
+template <typename M>
+struct InputOrdersOf<M, std::void_t<decltype(M::kInputOrders)>> {
+  static constexpr const kpi_input_order* data() { return M::kInputOrders; }
+  static constexpr size_t size() {
+    return sizeof(M::kInputOrders) / sizeof(M::kInputOrders[0]);
+  }
+};
+
+// Whether every order of M names two declared inputs of one type; a
+// constant expression only when they do.
+template <typename M>
+constexpr bool InputOrdersDeclared() {
+  for (size_t i = 0; i < InputOrdersOf<M>::size(); ++i) {
+    const kpi_input_order& order = InputOrdersOf<M>::data()[i];
+    const size_t later = DeclaredIndex(M::kInputs, order.input);
+    const size_t earlier = DeclaredIndex(M::kInputs, order.not_before);
+    if (M::kInputs[later].type != M::kInputs[earlier].type) {
+      throw std::logic_error("an order needs two inputs of one type");
+    }
+  }
+  return true;
+}
+
 template <typename M>
 struct MetricAdapter {
   static kpi_status Create(const kpi_param_value* params, size_t num_params,
@@ -745,6 +789,11 @@ struct MetricAdapter {
   }
   static void Destroy(void* state) { delete static_cast<M*>(state); }
 
+  static constexpr kpi_metric_extras Extras() {
+    static_assert(InputOrdersDeclared<M>());
+    return {InputOrdersOf<M>::data(), InputOrdersOf<M>::size()};
+  }
+
   static constexpr kpi_metric_descriptor Descriptor() {
     return {M::kInfo.name,
             M::kInfo.description,
@@ -767,6 +816,8 @@ template <typename... Metrics>
 struct PluginTable {
   static constexpr kpi_metric_descriptor kMetrics[] = {
       MetricAdapter<Metrics>::Descriptor()...};
+  static constexpr kpi_metric_extras kExtras[] = {
+      MetricAdapter<Metrics>::Extras()...};
 };
 
 }  // namespace detail
@@ -804,7 +855,8 @@ inline const kpi_plugin_descriptor* Negotiate(
         plugin_version,                                                       \
         plugin_description,                                                   \
         Table::kMetrics,                                                      \
-        sizeof(Table::kMetrics) / sizeof(Table::kMetrics[0])};                \
+        sizeof(Table::kMetrics) / sizeof(Table::kMetrics[0]),                 \
+        Table::kExtras};                                                      \
     return ::kpi::sdk::Negotiate(&descriptor, host_abi_major, host_abi_minor, \
                                  error);                                      \
   }

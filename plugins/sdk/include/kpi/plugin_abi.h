@@ -24,13 +24,13 @@
  * (read only when the host's minor version, passed to the entry function,
  * has them; 1.1 added cancellation), new enum values, new fields at the
  * end of kpi_plugin_descriptor (read only when the plugin's declared minor
- * version has them). The structs a plugin declares in ARRAYS --
- * kpi_metric_descriptor, kpi_input_spec, kpi_param_spec and the kpi_example
- * family -- never grow within a major version: a new field would change the
- * array stride, and a host could not read an older plugin's array. Per-metric
- * additions in a minor version therefore travel beside them, in new arrays
- * hung off kpi_plugin_descriptor. (Version 1.0 is unreleased; its structs
- * were final when it shipped.)
+ * version has them; 1.2 added metric_extras). The structs a plugin declares in
+ * ARRAYS -- kpi_metric_descriptor, kpi_input_spec, kpi_param_spec and the
+ * kpi_example family -- never grow within a major version: a new field would
+ * change the array stride, and a host could not read an older plugin's array.
+ * Per-metric additions in a minor version therefore travel beside them, in new
+ * arrays hung off kpi_plugin_descriptor. (Version 1.0 is unreleased; its
+ * structs were final when it shipped.)
  *
  * Lifetime and ownership. Everything a descriptor points to is owned by the
  * plugin and must stay valid and unchanged until the library is unloaded
@@ -64,7 +64,7 @@ extern "C" {
 #endif
 
 #define KPI_ABI_VERSION_MAJOR 1
-#define KPI_ABI_VERSION_MINOR 1
+#define KPI_ABI_VERSION_MINOR 2
 
 /* The one symbol a plugin exports (see kpi_plugin_entry_fn). */
 #define KPI_PLUGIN_ENTRY_SYMBOL "kpi_plugin_entry"
@@ -344,6 +344,26 @@ typedef struct kpi_metric_descriptor {
   size_t num_examples;
 } kpi_metric_descriptor;
 
+/* ABI 1.2: an order between two columns of a metric: in every row, the
+ * value of `input` is at or after (>=) the value of `not_before` -- a
+ * ticket's resolution and its opening, a session's end and its start. Both
+ * are columns of the metric with the same numeric or TIMESTAMP type and the
+ * same form (or no form). The host refuses a row that breaks it, naming both
+ * inputs and the row, before any plugin code sees the chunk; in a TIMESTAMP
+ * `input`, the open end (INT64_MAX) is after everything. The conformance
+ * checks generate rows that keep it. NUL-terminated names. */
+typedef struct kpi_input_order {
+  const char* input;
+  const char* not_before;
+} kpi_input_order;
+
+/* ABI 1.2: declarations of one metric that travel beside its
+ * kpi_metric_descriptor (which cannot grow within a major version). */
+typedef struct kpi_metric_extras {
+  const kpi_input_order* input_orders; /* NULL and 0 for none */
+  size_t num_input_orders;
+} kpi_metric_extras;
+
 typedef struct kpi_plugin_descriptor {
   /* The ABI version the plugin was built against. */
   uint32_t abi_major;
@@ -353,6 +373,10 @@ typedef struct kpi_plugin_descriptor {
   const char* description;
   const kpi_metric_descriptor* metrics;
   size_t num_metrics;
+
+  /* ABI 1.2 (read only when abi_minor >= 2): NULL, or num_metrics entries,
+   * the extras of metrics[i] at [i]. */
+  const kpi_metric_extras* metric_extras;
 } kpi_plugin_descriptor;
 
 /* The entry point. Returns the plugin's descriptor (valid until unload), or
