@@ -303,6 +303,17 @@ struct FullCall {
   std::vector<InputValues> inputs;
   size_t rows = 0;  // of the longest column
 
+  // Whether any column carries rows (a form of scalars only has none).
+  bool HasRows() const {
+    for (const InputValues& in : inputs) {
+      if (in.kind == KPI_INPUT_COLUMN &&
+          (!in.f64.empty() || !in.i64.empty() || !in.str.empty())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   void AddParams(OwnedArgs& args) const {
     for (const auto& [name, value] : params) args.AddParam(name, value);
   }
@@ -624,7 +635,7 @@ class MetricChecker {
     // accepts, for input the schema cannot describe (rows that must name a
     // declared signal, totals that must add up).
     FullCall call;
-    std::string rows = absl::StrCat(kRows, " generated rows");
+    std::string rows;
     absl::StatusOr<v1::MetricResult> one = absl::UnknownError("");
     absl::Status first_refusal;
     for (int attempt = 0; attempt < 2 * kDraws; ++attempt) {
@@ -633,6 +644,8 @@ class MetricChecker {
                                attempt >= kDraws, attempt % kDraws),
                       kRows};
       one = Call(call, {0, kRows});
+      rows = call.HasRows() ? absl::StrCat(kRows, " generated rows")
+                            : std::string("generated totals (no rows)");
       if (one.ok() || !absl::IsInvalidArgument(one.status())) break;
       if (first_refusal.ok()) first_refusal = one.status();
     }
@@ -683,8 +696,15 @@ class MetricChecker {
           absl::StrCat(prefix, "one chunk gives ", Describe(*one),
                        ", three chunks give ", Describe(*three), ": ", diff));
     } else {
+      // A form of scalars only has no rows to split: its "three chunks" are
+      // the scalars and two empty chunks, its three states one with the
+      // scalars and two empty ones. Say so rather than count rows.
       Add(kCheckChunking, CheckOutcome::kPass,
-          absl::StrCat(prefix, rows, " in 1 and 3 chunks: ", Describe(*one)));
+          absl::StrCat(prefix, rows,
+                       call.HasRows() ? " in 1 and 3 chunks: "
+                                      : " in 1 chunk, and followed by 2 empty "
+                                        "chunks: ",
+                       Describe(*one)));
     }
 
     absl::StatusOr<v1::MetricResult> left = MergedLeft(call, *params, form);
@@ -709,9 +729,9 @@ class MetricChecker {
                        diff));
     } else {
       Add(kCheckMerge, CheckOutcome::kPass,
-          absl::StrCat(
-              prefix, rows,
-              " in 3 states, merged either way and unsplit: ", Describe(*one)));
+          absl::StrCat(prefix, rows,
+                       call.HasRows() ? " in 3 states" : " in 1 of 3 states",
+                       ", merged either way and unsplit: ", Describe(*one)));
     }
   }
 

@@ -11,15 +11,19 @@
 //          Expect::Value(5000)},
 //         ...};
 //   }
-//   INSTANTIATE_TEST_SUITE_P(Revenue, CatalogCaseTest,
-//                            ::testing::ValuesIn(RevenueCases()), CaseName);
+//   KPI_CATALOG_CASES(Revenue, RevenueCases);
 //
 // For every row, CatalogCaseTest checks:
 //   - ComputesAsExpected: one Compute gives `expect`;
-//   - ChunkingAndMergingChangeNothing (rows with columns and an OK result):
+//   - IsolationModesAgreeBitForBit: in a plugin worker and in process, the
+//     same status and bytes;
+// and, instantiated only on the rows they apply to:
+//   - SplitCaseTest.ChunkingAndMergingChangeNothing (rows with columns and an
+//     OK result):
 //     the rows fed as 3 chunks of one call, and split over 3 states merged
 //     together, give the same result as one pass;
-//   - SegmentsMatchEachSegmentAlone (rows with columns and an OK result):
+//   - SegmentedCaseTest.SegmentsMatchEachSegmentAlone (the same, without
+//     scalars):
 //     grouped by a synthetic segment column (rows dealt round-robin into 2
 //     segments), the overall result equals the ungrouped one and each
 //     segment's result equals computing that segment's rows alone.
@@ -96,6 +100,9 @@ class Expect {
 
   Expect& Ratio(double numerator, double denominator);
   Expect& SampleSize(double sample_size);
+  // The confidence interval, each bound to the tolerance below.
+  Expect& Interval(double lower, double upper, double margin,
+                   double standard_error, double confidence_level);
   Expect& Unit(std::string unit);
   // A warning containing `part`; once per expected warning, in order.
   Expect& Warning(std::string part);
@@ -126,6 +133,7 @@ class Expect {
   std::optional<std::string> undefined_part_;
   std::optional<std::pair<double, double>> ratio_;
   std::optional<double> sample_size_;
+  std::optional<v1::ConfidenceInterval> interval_;
   std::optional<std::string> unit_;
   std::vector<std::string> warning_parts_;
   std::vector<TableColumnExpectation> tables_;
@@ -154,7 +162,31 @@ std::string CaseName(const ::testing::TestParamInfo<Row>& info) {
 }
 
 class CatalogCaseTest : public ::testing::TestWithParam<CatalogCase> {};
+// The cases whose requests the chunking and merging test can split: at
+// least 2 rows, and an OK result expected.
+class SplitCaseTest : public ::testing::TestWithParam<CatalogCase> {};
+// The cases the segment test can group: splittable, and no scalars.
+class SegmentedCaseTest : public ::testing::TestWithParam<CatalogCase> {};
 class FormPairTest : public ::testing::TestWithParam<FormPair> {};
+
+std::vector<CatalogCase> Splittable(const std::vector<CatalogCase>& cases);
+std::vector<CatalogCase> Segmentable(const std::vector<CatalogCase>& cases);
+
+// Instantiates the shared tests on the cases `make_cases()` returns, each
+// test on the cases it can run (none instantiated only to skip). Use it in
+// namespace kpi::testing, where the suites are declared.
+#define KPI_CATALOG_CASES(prefix, make_cases)                         \
+  INSTANTIATE_TEST_SUITE_P(prefix, CatalogCaseTest,                   \
+                           ::testing::ValuesIn(make_cases()),         \
+                           ::kpi::testing::CaseName<CatalogCase>);    \
+  INSTANTIATE_TEST_SUITE_P(                                           \
+      prefix, SplitCaseTest,                                          \
+      ::testing::ValuesIn(::kpi::testing::Splittable(make_cases())),  \
+      ::kpi::testing::CaseName<CatalogCase>);                         \
+  INSTANTIATE_TEST_SUITE_P(                                           \
+      prefix, SegmentedCaseTest,                                      \
+      ::testing::ValuesIn(::kpi::testing::Segmentable(make_cases())), \
+      ::kpi::testing::CaseName<CatalogCase>)
 
 }  // namespace kpi::testing
 

@@ -336,9 +336,7 @@ std::vector<CatalogCase> EngagementCases() {
   return all;
 }
 
-INSTANTIATE_TEST_SUITE_P(Engagement, CatalogCaseTest,
-                         ::testing::ValuesIn(EngagementCases()),
-                         CaseName<CatalogCase>);
+KPI_CATALOG_CASES(Engagement, EngagementCases);
 
 // ---- Record form against aggregate form ------------------------------------
 

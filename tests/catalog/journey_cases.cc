@@ -819,15 +819,9 @@ std::vector<CatalogCase> HealthScoreCases() {
   };
 }
 
-INSTANTIATE_TEST_SUITE_P(JourneyFunnel, CatalogCaseTest,
-                         ::testing::ValuesIn(FunnelCases()),
-                         CaseName<CatalogCase>);
-INSTANTIATE_TEST_SUITE_P(JourneyRfm, CatalogCaseTest,
-                         ::testing::ValuesIn(RfmCases()),
-                         CaseName<CatalogCase>);
-INSTANTIATE_TEST_SUITE_P(JourneyHealthScore, CatalogCaseTest,
-                         ::testing::ValuesIn(HealthScoreCases()),
-                         CaseName<CatalogCase>);
+KPI_CATALOG_CASES(JourneyFunnel, FunnelCases);
+KPI_CATALOG_CASES(JourneyRfm, RfmCases);
+KPI_CATALOG_CASES(JourneyHealthScore, HealthScoreCases);
 
 }  // namespace
 }  // namespace kpi::testing

@@ -823,9 +823,7 @@ std::vector<FormPair> RetentionFormPairs() {
   };
 }
 
-INSTANTIATE_TEST_SUITE_P(Retention, CatalogCaseTest,
-                         ::testing::ValuesIn(RetentionFamilyCases()),
-                         CaseName<CatalogCase>);
+KPI_CATALOG_CASES(Retention, RetentionFamilyCases);
 INSTANTIATE_TEST_SUITE_P(Retention, FormPairTest,
                          ::testing::ValuesIn(RetentionFormPairs()),
                          CaseName<FormPair>);

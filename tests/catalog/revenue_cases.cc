@@ -579,9 +579,7 @@ std::vector<FormPair> RevenueFormPairs() {
 
 }  // namespace
 
-INSTANTIATE_TEST_SUITE_P(Revenue, CatalogCaseTest,
-                         ::testing::ValuesIn(RevenueCases()),
-                         CaseName<CatalogCase>);
+KPI_CATALOG_CASES(Revenue, RevenueCases);
 INSTANTIATE_TEST_SUITE_P(Revenue, FormPairTest,
                          ::testing::ValuesIn(RevenueFormPairs()),
                          CaseName<FormPair>);

@@ -211,9 +211,7 @@ std::vector<CatalogCase> SupportCases() {
   return all;
 }
 
-INSTANTIATE_TEST_SUITE_P(Support, CatalogCaseTest,
-                         ::testing::ValuesIn(SupportCases()),
-                         CaseName<CatalogCase>);
+KPI_CATALOG_CASES(Support, SupportCases);
 
 // ---- Record form against aggregate form ------------------------------------
 

@@ -31,9 +31,14 @@ std::vector<CatalogCase> SurveyCases() {
        Request("nps").Doubles("scores", Mix({{10, 300}, {8, 100}, {3, 100}})),
        Expect::Value(40).Ratio(200, 500).SampleSize(500)},
       // Catalog: 50/30/20 of n = 100 -> NPS 30, SE 7.81, margin 15.3.
+      // SE = 100 x sqrt((p + d - (p - d)^2) / n) = 10 x sqrt(0.61), margin
+      // = z(0.975) x SE with z = 1.9599639845400536 (Python's
+      // statistics.NormalDist().inv_cdf(0.975)).
       {"NpsIs30WithItsMarginOfError",
        Request("nps").Doubles("scores", Mix({{9, 50}, {7, 30}, {0, 20}})),
-       Expect::Value(30).SampleSize(100)},
+       std::move(Expect::Value(30).SampleSize(100).Interval(
+           14.692191924957331, 45.30780807504267, 15.307808075042669,
+           7.810249675906654, 0.95))},
       {"NpsIsUndefinedWithoutResponses", Request("nps").Doubles("scores", {}),
        Expect::Undefined("no responses")},
       {"NpsRefusesAScoreAboveTen", Request("nps").Doubles("scores", {9, 11}),
@@ -65,9 +70,7 @@ std::vector<CatalogCase> SurveyCases() {
   };
 }
 
-INSTANTIATE_TEST_SUITE_P(Survey, CatalogCaseTest,
-                         ::testing::ValuesIn(SurveyCases()),
-                         CaseName<CatalogCase>);
+KPI_CATALOG_CASES(Survey, SurveyCases);
 
 }  // namespace
 }  // namespace kpi::testing

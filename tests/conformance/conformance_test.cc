@@ -206,6 +206,32 @@ std::vector<std::string> BundledPlugins() {
   return files;
 }
 
+// A form of scalars only has no rows to split, and the report says what the
+// checks did instead of counting rows that do not exist.
+TEST(ConformanceTest, ReportsOfScalarFormsCountNoRows) {
+  auto library = PluginLibrary::Load(
+      absl::StrCat(KPI_PLUGIN_DIR, "/kpi_plugin_engagement.so"));
+  ASSERT_TRUE(library.ok()) << library.status();
+  const ConformanceReport report = CheckConformance(*library);
+  std::vector<std::string> ctr;
+  for (const CheckResult& r : report.results) {
+    if (r.metric == "click_through_rate" &&
+        (r.check == kCheckChunking || r.check == kCheckMerge)) {
+      ctr.push_back(r.detail.substr(0, r.detail.find(": value")));
+    }
+  }
+  EXPECT_THAT(
+      ctr, ::testing::ElementsAre(
+               "aggregate form: generated totals (no rows) in 1 chunk, and "
+               "followed by 2 empty chunks",
+               "aggregate form: generated totals (no rows) in 1 of 3 states, "
+               "merged either way and unsplit",
+               "records form: 64 generated rows in 1 and 3 chunks",
+               "records form: 64 generated rows in 3 states, merged either "
+               "way and unsplit"))
+      << Describe(report);
+}
+
 // Every bundled metric declares examples, and no check is skipped: where
 // generated input cannot fit (health_score's signals, totals that must add
 // up) the generated-input checks run on a declared example.
