@@ -12,11 +12,8 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <iterator>
-#include <sstream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -82,29 +79,6 @@ uint64_t ResidentBytes(pid_t pid) {
   uint64_t pages = 0, resident = 0;
   if (!(statm >> pages >> resident)) return 0;
   return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-}
-
-// CPU time (user + system) thread `tid` of process `pid` has used, or
-// nullopt when unknown (no thread id yet, the thread gone).
-std::optional<milliseconds> ThreadCpuTime(pid_t pid, uint32_t tid) {
-  if (tid == 0) return std::nullopt;
-  std::ifstream stat(absl::StrCat("/proc/", pid, "/task/", tid, "/stat"));
-  std::string text((std::istreambuf_iterator<char>(stat)),
-                   std::istreambuf_iterator<char>());
-  // Fields after the command name, which is in parentheses and may hold
-  // spaces: state is field 3, utime 14, stime 15.
-  const size_t close = text.rfind(')');
-  if (close == std::string::npos) return std::nullopt;
-  std::istringstream fields(text.substr(close + 2));
-  std::string field;
-  uint64_t utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14) utime = std::strtoull(field.c_str(), nullptr, 10);
-    if (i == 15) stime = std::strtoull(field.c_str(), nullptr, 10);
-  }
-  if (!fields) return std::nullopt;
-  static const long ticks_per_second = sysconf(_SC_CLK_TCK);
-  return milliseconds((utime + stime) * 1000 / ticks_per_second);
 }
 
 std::string Mib(uint64_t bytes) { return absl::StrCat(bytes >> 20, " MiB"); }
@@ -573,29 +547,6 @@ absl::Status PluginWorker::Broken(Pending& pending, const Wait& wait) {
   return wait.cancelled.ok() ? death : wait.cancelled;
 }
 
-std::optional<std::string> PluginWorker::RanOnTooLong(
-    const Pending& pending, const Wait& wait, Clock::time_point now) const {
-  const milliseconds grace = options_.cancel_grace;
-  const auto waited = now - wait.cancelled_at;
-  const milliseconds blocked =
-      std::max<milliseconds>(10 * grace, std::chrono::seconds(5));
-  const milliseconds wall_limit = wait.cpu_at_cancel ? blocked : grace;
-  if (waited > wall_limit) {
-    return absl::StrCat("a call's plugin code did not return within ",
-                        Seconds(wall_limit), " of its cancellation");
-  }
-  if (!wait.cpu_at_cancel) return std::nullopt;
-  const std::optional<milliseconds> cpu = ThreadCpuTime(
-      pending.process_->pid, pending.channel_->buffer.header().thread_id.load(
-                                 std::memory_order_relaxed));
-  if (cpu && *cpu - *wait.cpu_at_cancel > grace) {
-    return absl::StrCat(
-        "a call's plugin code ran on for ", Seconds(*cpu - *wait.cpu_at_cancel),
-        " of CPU time after its cancellation (grace ", Seconds(grace), ")");
-  }
-  return std::nullopt;
-}
-
 std::optional<absl::Status> PluginWorker::CheckWait(
     Pending& pending, const Cancellation* cancellation, Wait& wait) {
   const Clock::time_point now = Clock::now();
@@ -604,21 +555,22 @@ std::optional<absl::Status> PluginWorker::CheckWait(
   if (cancellation != nullptr && wait.cancelled.ok()) {
     wait.cancelled = cancellation->Check();
     if (!wait.cancelled.ok()) {
-      ChannelHeader& header = pending.channel_->buffer.header();
-      header.cancel.store(ReasonOf(wait.cancelled), std::memory_order_relaxed);
+      pending.channel_->buffer.header().cancel.store(ReasonOf(wait.cancelled),
+                                                     std::memory_order_relaxed);
       wait.cancelled_at = now;
-      wait.cpu_at_cancel = ThreadCpuTime(
-          process.pid, header.thread_id.load(std::memory_order_relaxed));
     }
-  } else if (std::optional<std::string> reason =
-                 wait.cancelled.ok() ? std::nullopt
-                                     : RanOnTooLong(pending, wait, now)) {
+  } else if (!wait.cancelled.ok() &&
+             now - wait.cancelled_at > options_.cancel_grace) {
+    const std::string reason =
+        absl::StrCat("a call's plugin code did not return within ",
+                     Seconds(options_.cancel_grace), " of its cancellation");
     // Its other calls get the death; this one, its cancellation.
-    Died(process, *reason, absl::StatusCode::kUnavailable).IgnoreError();
-    return absl::Status(wait.cancelled.code(),
-                        absl::StrCat(wait.cancelled.message(), "; plugin '",
-                                     plugin_name(), "' did not stop (", *reason,
-                                     "), so its worker was stopped"));
+    Died(process, reason, absl::StatusCode::kUnavailable).IgnoreError();
+    return absl::Status(
+        wait.cancelled.code(),
+        absl::StrCat(wait.cancelled.message(), "; plugin '", plugin_name(),
+                     "' did not stop within ", Seconds(options_.cancel_grace),
+                     ", so its worker was stopped"));
   }
   if (options_.memory_limit_bytes > 0) {
     const uint64_t resident = ResidentBytes(process.pid);

@@ -59,11 +59,8 @@ struct WorkerOptions {
   // Its address space is also capped (RLIMIT_AS) at 4x this plus 4 GiB,
   // far above it, against allocations too fast for the watch.
   uint64_t memory_limit_bytes = uint64_t{2} << 30;
-  // How much CPU time a plugin may spend on a call after it is cancelled
-  // before its worker is killed (measured on the thread running the call,
-  // so a thread that only waits for a CPU on a loaded machine is not taken
-  // for a runaway). A call whose thread stays blocked without using CPU is
-  // given ten times as long in wall time, at least 5 s.
+  // How long a plugin may go on after its call is cancelled before its
+  // worker is killed.
   std::chrono::milliseconds cancel_grace{500};
   // The most calls one worker runs at once (one channel and one worker
   // thread each); more wait for a free channel.
@@ -182,9 +179,6 @@ class PluginWorker {
         std::chrono::steady_clock::now();
     absl::Status cancelled;  // not OK once the call was cancelled
     std::chrono::steady_clock::time_point cancelled_at;
-    // CPU time of the channel's worker thread at the cancellation; nullopt
-    // when it cannot be read (then wall time counts).
-    std::optional<std::chrono::milliseconds> cpu_at_cancel;
   };
   enum class Doorbell { kRang, kNotYet, kBroken };
   // Reads the reply's doorbell byte, once the channel is readable.
@@ -200,12 +194,6 @@ class PluginWorker {
   std::optional<absl::Status> CheckWait(Pending& pending,
                                         const Cancellation* cancellation,
                                         Wait& wait);
-  // Why a cancelled call's plugin code has run on past the grace (CPU time
-  // of its thread since the cancellation, see cancel_grace; wall time when
-  // that cannot be read), or nullopt while it has not.
-  std::optional<std::string> RanOnTooLong(
-      const Pending& pending, const Wait& wait,
-      std::chrono::steady_clock::time_point now) const;
   void Release(Process& process, std::unique_ptr<Channel> channel);
   // Records that `process` is gone (reaping it) and returns the status its
   // calls get. `kill_reason`, when not empty, is why the server killed it.

@@ -23,11 +23,7 @@ struct ChannelHeader {
   // Set by the server while the worker runs a request whose call has been
   // cancelled (a FlagCancellation::Reason); cleared before each request.
   std::atomic<uint32_t> cancel;
-  // The worker thread that serves the channel (its Linux thread id), set by
-  // the worker before it serves the first request; 0 until then. The server
-  // reads that thread's CPU time to tell plugin code that runs on after a
-  // cancellation from a thread merely waiting for a CPU.
-  std::atomic<uint32_t> thread_id;
+  uint32_t reserved;
   // Bytes of the current message, from kBodyOffset.
   uint64_t used;
 };

@@ -11,7 +11,6 @@
 // channels the server hands over on the control socket, one thread each,
 // until the control socket closes.
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -137,8 +136,6 @@ class WorkerService {
 
   // Serves one channel until the server closes it.
   void ServeChannel(int socket, SharedBuffer buffer) {
-    buffer.header().thread_id.store(static_cast<uint32_t>(syscall(SYS_gettid)),
-                                    std::memory_order_relaxed);
     ChannelCancellation cancellation(&buffer);
     char doorbell;
     while (ReadAll(socket, &doorbell, 1,

@@ -261,7 +261,8 @@ INSTANTIATE_TEST_SUITE_P(
         Fault{"loop",
               grpc::StatusCode::DEADLINE_EXCEEDED,
               {},
-              "of CPU time after its cancellation (grace 300 ms)",
+              "was stopped: a call's plugin code did not return within "
+              "300 ms of its cancellation",
               std::chrono::milliseconds(1500)},
         // Stopped at its limit; or, if it outran the server's watch, dead
         // at its address-space cap: RESOURCE_EXHAUSTED either way.
