@@ -17,8 +17,6 @@ class Ces : public ThresholdScoreMetric {
  public:
   static constexpr kpi_input_spec kInputs[] = {
       ScoresOnScale("Survey answers on the scale, whole numbers.")};
-  static constexpr auto kScores =
-      sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "scores");
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::Int64Param("scale_min", 1, "Lowest point of the scale.")
@@ -41,13 +39,8 @@ class Ces : public ThresholdScoreMetric {
       sdk::BoolParam("lower_is_better", false,
                      "For legacy scales where a low score means low effort: "
                      "scores at or below the threshold count.")};
-  static constexpr auto kScaleMin =
-      sdk::Param<KPI_TYPE_INT64>(kParams, "scale_min");
-  static constexpr auto kScaleMax =
-      sdk::Param<KPI_TYPE_INT64>(kParams, "scale_max");
-  static constexpr auto kThreshold =
-      sdk::Param<KPI_TYPE_INT64>(kParams, "threshold");
-  static constexpr auto kMode = sdk::Param<KPI_TYPE_STRING>(kParams, "mode");
+  static constexpr ThresholdHandles kHandles =
+      FindThresholdHandles(kInputs, kParams);
   static constexpr auto kLowerIsBetter =
       sdk::Param<KPI_TYPE_BOOL>(kParams, "lower_is_better");
 
@@ -76,13 +69,10 @@ class Ces : public ThresholdScoreMetric {
   // Throws sdk::InvalidArgument unless scale_min < scale_max and the
   // threshold lies on the scale.
   explicit Ces(const sdk::Params& params)
-      : ThresholdScoreMetric(
-            kScores, ThresholdRule::Make(
-                         params.Int64(kScaleMin), params.Int64(kScaleMax),
-                         params.Int64(kThreshold), params.String(kMode),
-                         params.Bool(kLowerIsBetter)
-                             ? ThresholdRule::Direction::kAtOrBelow
-                             : ThresholdRule::Direction::kAtOrAbove)) {}
+      : ThresholdScoreMetric(kHandles, params,
+                             params.Bool(kLowerIsBetter)
+                                 ? ThresholdRule::Direction::kAtOrBelow
+                                 : ThresholdRule::Direction::kAtOrAbove) {}
 };
 
 }  // namespace kpi::survey

@@ -14,8 +14,6 @@ class Csat : public ThresholdScoreMetric {
  public:
   static constexpr kpi_input_spec kInputs[] = {
       ScoresOnScale("Survey answers on the scale, whole numbers.")};
-  static constexpr auto kScores =
-      sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "scores");
 
   static constexpr kpi_param_spec kParams[] = {
       sdk::Int64Param("scale_min", 1, "Lowest point of the scale.")
@@ -34,13 +32,8 @@ class Csat : public ThresholdScoreMetric {
                        "\"percent\" (share satisfied) or \"mean\" (average "
                        "score).")
           .OneOf(kThresholdModes)};
-  static constexpr auto kScaleMin =
-      sdk::Param<KPI_TYPE_INT64>(kParams, "scale_min");
-  static constexpr auto kScaleMax =
-      sdk::Param<KPI_TYPE_INT64>(kParams, "scale_max");
-  static constexpr auto kThreshold =
-      sdk::Param<KPI_TYPE_INT64>(kParams, "threshold");
-  static constexpr auto kMode = sdk::Param<KPI_TYPE_STRING>(kParams, "mode");
+  static constexpr ThresholdHandles kHandles =
+      FindThresholdHandles(kInputs, kParams);
 
   static constexpr sdk::MetricInfo kInfo{
       "csat",
@@ -68,11 +61,8 @@ class Csat : public ThresholdScoreMetric {
   // Throws sdk::InvalidArgument unless scale_min < scale_max and the
   // threshold lies on the scale.
   explicit Csat(const sdk::Params& params)
-      : ThresholdScoreMetric(
-            kScores, ThresholdRule::Make(
-                         params.Int64(kScaleMin), params.Int64(kScaleMax),
-                         params.Int64(kThreshold), params.String(kMode),
-                         ThresholdRule::Direction::kAtOrAbove)) {}
+      : ThresholdScoreMetric(kHandles, params,
+                             ThresholdRule::Direction::kAtOrAbove) {}
 };
 
 }  // namespace kpi::survey

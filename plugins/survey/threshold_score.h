@@ -11,6 +11,7 @@
 #ifndef KPI_PLUGINS_SURVEY_THRESHOLD_SCORE_H_
 #define KPI_PLUGINS_SURVEY_THRESHOLD_SCORE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -57,6 +58,28 @@ struct ThresholdRule {
   Mode mode;
 };
 
+// Handles on what every threshold score declares: input "scores" and
+// parameters "scale_min", "scale_max", "threshold" and "mode".
+struct ThresholdHandles {
+  sdk::InputRef<KPI_TYPE_DOUBLE> scores;
+  sdk::ParamRef<KPI_TYPE_INT64> scale_min;
+  sdk::ParamRef<KPI_TYPE_INT64> scale_max;
+  sdk::ParamRef<KPI_TYPE_INT64> threshold;
+  sdk::ParamRef<KPI_TYPE_STRING> mode;
+};
+
+// The handles in a metric's declarations; compiles only where all five are
+// declared with their types.
+template <size_t N, size_t M>
+constexpr ThresholdHandles FindThresholdHandles(
+    const kpi_input_spec (&inputs)[N], const kpi_param_spec (&params)[M]) {
+  return {sdk::Input<KPI_TYPE_DOUBLE>(inputs, "scores"),
+          sdk::Param<KPI_TYPE_INT64>(params, "scale_min"),
+          sdk::Param<KPI_TYPE_INT64>(params, "scale_max"),
+          sdk::Param<KPI_TYPE_INT64>(params, "threshold"),
+          sdk::Param<KPI_TYPE_STRING>(params, "mode")};
+}
+
 // The state and behaviour of a threshold score metric. Derived classes add
 // the static schema (kInputs with ScoresOnScale, kParams, kInfo) and a
 // constructor from sdk::Params.
@@ -75,10 +98,16 @@ class ThresholdScoreMetric {
   void Finalize(sdk::Result& result) const;
 
  protected:
-  // The scores are read from input `scores`.
-  ThresholdScoreMetric(sdk::InputRef<KPI_TYPE_DOUBLE> scores,
-                       const ThresholdRule& rule)
-      : scores_(scores), rule_(rule) {}
+  // Reads the rule from `params` through `handles` (ThresholdRule::Make
+  // says what it refuses) and the scores from the handles' input.
+  ThresholdScoreMetric(const ThresholdHandles& handles,
+                       const sdk::Params& params,
+                       ThresholdRule::Direction direction)
+      : scores_(handles.scores),
+        rule_(ThresholdRule::Make(params.Int64(handles.scale_min),
+                                  params.Int64(handles.scale_max),
+                                  params.Int64(handles.threshold),
+                                  params.String(handles.mode), direction)) {}
 
  private:
   sdk::InputRef<KPI_TYPE_DOUBLE> scores_;
