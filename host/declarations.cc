@@ -46,9 +46,9 @@ absl::Span<const kpi_input_order> InputOrders(
       index >= plugin.num_metrics) {
     return {};
   }
-  const kpi_metric_extras& extras = plugin.metric_extras[index];
-  if (extras.input_orders == nullptr) return {};
-  return absl::MakeConstSpan(extras.input_orders, extras.num_input_orders);
+  const kpi_metric_extras* extras = plugin.metric_extras[index];
+  if (extras == nullptr || extras->input_orders == nullptr) return {};
+  return absl::MakeConstSpan(extras->input_orders, extras->num_input_orders);
 }
 
 const char* TypeName(int type) { return NamesOf(type).bare; }

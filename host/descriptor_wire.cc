@@ -271,7 +271,11 @@ absl::StatusOr<std::unique_ptr<const DescriptorCopy>> DescriptorCopy::Read(
   d.num_metrics = copy->metrics_.size();
   // Read only for a plugin of minor version 2 or later; an older plugin's
   // are empty.
-  d.metric_extras = copy->extras_.empty() ? nullptr : copy->extras_.data();
+  for (const kpi_metric_extras& extras : copy->extras_) {
+    copy->extras_pointers_.push_back(&extras);
+  }
+  d.metric_extras =
+      copy->extras_pointers_.empty() ? nullptr : copy->extras_pointers_.data();
   return std::unique_ptr<const DescriptorCopy>(std::move(copy));
 }
 

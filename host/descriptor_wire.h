@@ -58,6 +58,7 @@ class DescriptorCopy {
   std::deque<std::vector<kpi_example_param>> example_params_;
   std::deque<std::vector<kpi_example_input>> example_inputs_;
   std::vector<kpi_metric_extras> extras_;
+  std::vector<const kpi_metric_extras*> extras_pointers_;
   std::deque<std::vector<kpi_input_order>> orders_;
 };
 

@@ -22,7 +22,8 @@ struct Declaration {
   std::vector<kpi_metric_descriptor> metrics;
   // Input orders (ABI 1.2) of every copy of `metric`.
   std::vector<kpi_input_order> orders;
-  std::vector<kpi_metric_extras> extras;
+  kpi_metric_extras extras;
+  std::vector<const kpi_metric_extras*> extras_of_metrics;
   kpi_plugin_descriptor plugin;
 
   Declaration() {
@@ -47,8 +48,9 @@ struct Declaration {
     metrics.assign(copies, metric);
     plugin.metrics = metrics.data();
     plugin.num_metrics = metrics.size();
-    extras.assign(copies, {orders.data(), orders.size()});
-    plugin.metric_extras = orders.empty() ? nullptr : extras.data();
+    extras = {orders.data(), orders.size()};
+    extras_of_metrics.assign(copies, &extras);
+    plugin.metric_extras = orders.empty() ? nullptr : extras_of_metrics.data();
     return plugin;
   }
 };

@@ -789,10 +789,9 @@ struct MetricAdapter {
   }
   static void Destroy(void* state) { delete static_cast<M*>(state); }
 
-  static constexpr kpi_metric_extras Extras() {
-    static_assert(InputOrdersDeclared<M>());
-    return {InputOrdersOf<M>::data(), InputOrdersOf<M>::size()};
-  }
+  static_assert(InputOrdersDeclared<M>());
+  static constexpr kpi_metric_extras kExtras = {InputOrdersOf<M>::data(),
+                                                InputOrdersOf<M>::size()};
 
   static constexpr kpi_metric_descriptor Descriptor() {
     return {M::kInfo.name,
@@ -816,8 +815,8 @@ template <typename... Metrics>
 struct PluginTable {
   static constexpr kpi_metric_descriptor kMetrics[] = {
       MetricAdapter<Metrics>::Descriptor()...};
-  static constexpr kpi_metric_extras kExtras[] = {
-      MetricAdapter<Metrics>::Extras()...};
+  static constexpr const kpi_metric_extras* kExtras[] = {
+      &MetricAdapter<Metrics>::kExtras...};
 };
 
 }  // namespace detail

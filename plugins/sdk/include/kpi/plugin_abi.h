@@ -358,7 +358,10 @@ typedef struct kpi_input_order {
 } kpi_input_order;
 
 /* ABI 1.2: declarations of one metric that travel beside its
- * kpi_metric_descriptor (which cannot grow within a major version). */
+ * kpi_metric_descriptor (which cannot grow within a major version). The
+ * plugin descriptor points to one per metric, each on its own, never in an
+ * array: so later minor versions may append fields here, and the host reads
+ * only those the plugin's declared minor version has. */
 typedef struct kpi_metric_extras {
   const kpi_input_order* input_orders; /* NULL and 0 for none */
   size_t num_input_orders;
@@ -374,9 +377,9 @@ typedef struct kpi_plugin_descriptor {
   const kpi_metric_descriptor* metrics;
   size_t num_metrics;
 
-  /* ABI 1.2 (read only when abi_minor >= 2): NULL, or num_metrics entries,
-   * the extras of metrics[i] at [i]. */
-  const kpi_metric_extras* metric_extras;
+  /* ABI 1.2 (read only when abi_minor >= 2): NULL, or num_metrics
+   * pointers, the extras of metrics[i] at [i] (NULL for none). */
+  const kpi_metric_extras* const* metric_extras;
 } kpi_plugin_descriptor;
 
 /* The entry point. Returns the plugin's descriptor (valid until unload), or
