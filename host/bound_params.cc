@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "declarations.h"
+#include "list_param.h"
 #include "quoted.h"
 #include "timestamp_range.h"
 
@@ -45,7 +46,8 @@ absl::Status CheckNumber(const kpi_param_spec& spec, double value) {
 }  // namespace
 
 absl::StatusOr<BoundParams> BoundParams::Bind(
-    const kpi_metric_descriptor& metric, const std::vector<NamedValue>& given) {
+    const kpi_metric_descriptor& metric, const std::vector<NamedValue>& given,
+    absl::Span<const kpi_list_param> lists) {
   BoundParams bound(metric);
   bound.values_.reserve(metric.num_params);
   bound.given_.assign(metric.num_params, false);
@@ -107,6 +109,9 @@ absl::StatusOr<BoundParams> BoundParams::Bind(
                               spec.allowed_values,
                               spec.allowed_values + spec.allowed_count, ", ")));
           }
+        }
+        if (const kpi_list_param* list = FindListParam(lists, spec.name)) {
+          if (absl::Status s = CheckListValue(*list, text); !s.ok()) return s;
         }
         bound.strings_.push_back(text);
         out.str = {bound.strings_.back().data(), bound.strings_.back().size()};

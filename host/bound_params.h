@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "call_args.h"
 #include "kpi/plugin_abi.h"
 
@@ -20,9 +21,11 @@ class BoundParams {
   // Checks `given` against `metric`'s declared parameters. INVALID_ARGUMENT
   // names the parameter: unknown ("unknown parameter 'x'; nps takes:
   // promoter_min, ..."), wrong type, not a whole number, out of range, or
-  // not one of the allowed values.
-  static absl::StatusOr<BoundParams> Bind(const kpi_metric_descriptor& metric,
-                                          const std::vector<NamedValue>& given);
+  // not one of the allowed values, or, for a list parameter among `lists`,
+  // an item that does not fit its fields (list_param.h).
+  static absl::StatusOr<BoundParams> Bind(
+      const kpi_metric_descriptor& metric, const std::vector<NamedValue>& given,
+      absl::Span<const kpi_list_param> lists = {});
 
   // Parameters already bound elsewhere (by the server, for a plugin
   // worker): copied as they are, strings included, without checks.

@@ -20,6 +20,7 @@
 #include "bound_params.h"
 #include "call_args.h"
 #include "input_form.h"
+#include "list_param.h"
 #include "metric.h"
 #include "metric_call.h"
 #include "metric_state.h"
@@ -121,7 +122,8 @@ v1::Value ParamValue(const kpi_param_value& value) {
 using ParamList = std::vector<std::pair<std::string, v1::Value>>;
 
 // Values for the REQUIRED parameters (their defaults are placeholders).
-ParamList FillRequiredParams(const kpi_metric_descriptor& metric) {
+ParamList FillRequiredParams(const kpi_metric_descriptor& metric,
+                             absl::Span<const kpi_list_param> lists) {
   ParamList filled;
   int required_timestamps = 0;
   for (size_t i = 0; i < metric.num_params; ++i) {
@@ -158,6 +160,12 @@ ParamList FillRequiredParams(const kpi_metric_descriptor& metric) {
         break;
       }
       case KPI_TYPE_STRING:
+        if (const kpi_list_param* list = FindListParam(lists, spec.name)) {
+          v1::Value sample;
+          sample.set_string_value(ListSample(*list));
+          filled.emplace_back(spec.name, std::move(sample));
+          continue;
+        }
         if (spec.allowed_count > 0) {
           value.str = {spec.allowed_values[0],
                        std::char_traits<char>::length(spec.allowed_values[0])};
@@ -479,7 +487,8 @@ class MetricChecker {
   absl::StatusOr<BoundParams> Bind(const ParamList& params) {
     OwnedArgs args;
     for (const auto& [name, value] : params) args.AddParam(name, value);
-    return BoundParams::Bind(d_, args.args().parameters);
+    return BoundParams::Bind(d_, args.args().parameters,
+                             metric_->list_params());
   }
 
   // Whether `call` uses input form `form` (nullptr: the metric has none).
@@ -502,7 +511,8 @@ class MetricChecker {
       const bool filled = i == 0;
       if (!filled && !examples_[i - 1].ok()) continue;
       absl::StatusOr<BoundParams> params =
-          Bind(filled ? FillRequiredParams(d_) : examples_[i - 1]->params);
+          Bind(filled ? FillRequiredParams(d_, metric_->list_params())
+                      : examples_[i - 1]->params);
       if (!params.ok()) {
         if (!filled) continue;  // the examples check reports it
         Add(kCheckEmptyState, CheckOutcome::kFail,
@@ -619,7 +629,7 @@ class MetricChecker {
   void Generated(const char* form) {
     const std::string prefix =
         form ? absl::StrCat(form, " form: ") : std::string();
-    const ParamList filled = FillRequiredParams(d_);
+    const ParamList filled = FillRequiredParams(d_, metric_->list_params());
     absl::StatusOr<BoundParams> params = Bind(filled);
     if (!params.ok()) {
       for (const char* check : {kCheckChunking, kCheckMerge}) {

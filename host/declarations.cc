@@ -51,6 +51,17 @@ absl::Span<const kpi_input_order> InputOrders(
   return absl::MakeConstSpan(extras->input_orders, extras->num_input_orders);
 }
 
+absl::Span<const kpi_list_param> ListParams(const kpi_plugin_descriptor& plugin,
+                                            size_t index) {
+  if (plugin.abi_minor < 2 || plugin.metric_extras == nullptr ||
+      index >= plugin.num_metrics) {
+    return {};
+  }
+  const kpi_metric_extras* extras = plugin.metric_extras[index];
+  if (extras == nullptr || extras->list_params == nullptr) return {};
+  return absl::MakeConstSpan(extras->list_params, extras->num_list_params);
+}
+
 const char* TypeName(int type) { return NamesOf(type).bare; }
 
 const char* TypeNameWithArticle(int type) { return NamesOf(type).with_article; }

@@ -21,6 +21,11 @@ const kpi_input_spec* FindInput(const kpi_metric_descriptor& metric,
 absl::Span<const kpi_input_order> InputOrders(
     const kpi_plugin_descriptor& plugin, size_t index);
 
+// The list parameters metric `index` of `plugin` declares (ABI 1.2);
+// none for a plugin built against an older minor version.
+absl::Span<const kpi_list_param> ListParams(const kpi_plugin_descriptor& plugin,
+                                            size_t index);
+
 // "double", "int64", "string", "timestamp", "bool"; "no values" for a value
 // the ABI does not define (a column that carries none).
 const char* TypeName(int type);

@@ -116,7 +116,57 @@ void WriteDescriptor(const kpi_plugin_descriptor& plugin, WireWriter& out) {
       out.PutCString(order.input);
       out.PutCString(order.not_before);
     }
+    const absl::Span<const kpi_list_param> lists = ListParams(plugin, m);
+    out.Put<uint64_t>(lists.size());
+    for (const kpi_list_param& list : lists) {
+      out.PutCString(list.param);
+      out.Put<uint64_t>(list.fields ? list.num_fields : 0);
+      for (size_t f = 0; list.fields && f < list.num_fields; ++f) {
+        const kpi_list_field& field = list.fields[f];
+        out.PutCString(field.name);
+        out.PutCString(field.description);
+        out.Put<int32_t>(field.type);
+        out.Put<uint32_t>(field.flags);
+        out.Put<double>(field.min);
+        out.Put<double>(field.max);
+        out.Put<uint64_t>(field.allowed_values ? field.allowed_count : 0);
+        for (size_t k = 0; field.allowed_values && k < field.allowed_count;
+             ++k) {
+          out.PutCString(field.allowed_values[k]);
+        }
+      }
+    }
   }
+}
+
+bool DescriptorCopy::ReadListParams(WireReader& in, kpi_metric_extras& extras) {
+  size_t count = 0;
+  if (!in.GetCount(count)) return false;
+  std::vector<kpi_list_param>& lists = list_params_.emplace_back(count);
+  for (kpi_list_param& list : lists) {
+    list.param = Text(in);
+    if (!in.GetCount(list.num_fields)) return false;
+    std::vector<kpi_list_field>& fields =
+        list_fields_.emplace_back(list.num_fields);
+    for (kpi_list_field& field : fields) {
+      field.name = Text(in);
+      field.description = Text(in);
+      int32_t type = 0;
+      if (!in.Get(type) || !in.Get(field.flags) || !in.Get(field.min) ||
+          !in.Get(field.max) || !in.GetCount(field.allowed_count)) {
+        return false;
+      }
+      field.type = static_cast<kpi_value_type>(type);
+      std::vector<const char*>& allowed =
+          string_lists_.emplace_back(field.allowed_count);
+      for (const char*& value : allowed) value = Text(in);
+      field.allowed_values = allowed.empty() ? nullptr : allowed.data();
+    }
+    list.fields = fields.empty() ? nullptr : fields.data();
+  }
+  extras.list_params = lists.empty() ? nullptr : lists.data();
+  extras.num_list_params = lists.size();
+  return true;
 }
 
 const char* DescriptorCopy::Text(WireReader& in) {
@@ -265,6 +315,7 @@ absl::StatusOr<std::unique_ptr<const DescriptorCopy>> DescriptorCopy::Read(
     }
     extras.input_orders = kept.empty() ? nullptr : kept.data();
     extras.num_input_orders = kept.size();
+    if (!copy->ReadListParams(in, extras)) break;
   }
   if (!in.status().ok()) return in.status();
   d.metrics = copy->metrics_.empty() ? nullptr : copy->metrics_.data();

@@ -44,6 +44,7 @@ class DescriptorCopy {
   bool ReadValue(WireReader& in, kpi_param_value& value);
   bool ReadColumn(WireReader& in, kpi_column& column);
   bool ReadMetric(WireReader& in, kpi_metric_descriptor& metric);
+  bool ReadListParams(WireReader& in, kpi_metric_extras& extras);
 
   kpi_plugin_descriptor plugin_{};
   std::deque<std::string> strings_;
@@ -60,6 +61,8 @@ class DescriptorCopy {
   std::vector<kpi_metric_extras> extras_;
   std::vector<const kpi_metric_extras*> extras_pointers_;
   std::deque<std::vector<kpi_input_order>> orders_;
+  std::deque<std::vector<kpi_list_param>> list_params_;
+  std::deque<std::vector<kpi_list_field>> list_fields_;
 };
 
 }  // namespace kpi

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "declarations.h"
+#include "list_param.h"
 
 namespace kpi {
 namespace {
@@ -74,14 +75,33 @@ void FillParam(const kpi_param_spec& spec, v1::ParameterSpec* out) {
   }
 }
 
+void FillListFields(const kpi_list_param& list, v1::ParameterSpec* out) {
+  bool optional = false;
+  for (size_t f = 0; f < list.num_fields; ++f) {
+    const kpi_list_field& field = list.fields[f];
+    v1::ListField* described = out->add_list_fields();
+    described->set_name(field.name);
+    described->set_description(field.description ? field.description : "");
+    described->set_type(ToProtoType(field.type));
+    if (field.flags & KPI_PARAM_HAS_MIN) described->set_min(field.min);
+    if (field.flags & KPI_PARAM_HAS_MAX) described->set_max(field.max);
+    for (size_t k = 0; k < field.allowed_count; ++k) {
+      described->add_allowed_values(field.allowed_values[k]);
+    }
+    optional = optional || (field.flags & KPI_LIST_FIELD_OPTIONAL);
+    described->set_optional(optional);
+  }
+}
+
 }  // namespace
 
 Metric::Metric(std::shared_ptr<const PluginLibrary> library,
                const kpi_metric_descriptor* descriptor)
     : library_(std::move(library)), descriptor_(descriptor) {
   const kpi_plugin_descriptor& plugin = library_->descriptor();
-  input_orders_ =
-      InputOrders(plugin, static_cast<size_t>(descriptor_ - plugin.metrics));
+  const size_t index = static_cast<size_t>(descriptor_ - plugin.metrics);
+  input_orders_ = InputOrders(plugin, index);
+  list_params_ = ListParams(plugin, index);
   info_.set_name(descriptor_->name);
   info_.set_description(descriptor_->description);
   info_.set_unit(descriptor_->unit);
@@ -89,10 +109,19 @@ Metric::Metric(std::shared_ptr<const PluginLibrary> library,
   info_.set_plugin_version(plugin.version);
   info_.set_plugin_file(library_->path());
   for (size_t i = 0; i < descriptor_->num_inputs; ++i) {
-    FillInput(descriptor_->inputs[i], info_.add_inputs());
+    v1::InputSpec* input = info_.add_inputs();
+    FillInput(descriptor_->inputs[i], input);
+    for (const kpi_input_order& order : input_orders_) {
+      if (input->name() == order.input) input->set_not_before(order.not_before);
+    }
   }
   for (size_t i = 0; i < descriptor_->num_params; ++i) {
-    FillParam(descriptor_->params[i], info_.add_parameters());
+    v1::ParameterSpec* param = info_.add_parameters();
+    FillParam(descriptor_->params[i], param);
+    if (const kpi_list_param* list =
+            FindListParam(list_params_, param->name())) {
+      FillListFields(*list, param);
+    }
   }
 }
 

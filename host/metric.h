@@ -29,6 +29,8 @@ class Metric {
   absl::Span<const kpi_input_order> input_orders() const {
     return input_orders_;
   }
+  // Its list parameters (their fields), checked when parameters bind.
+  absl::Span<const kpi_list_param> list_params() const { return list_params_; }
   // The description served by ListMetrics and DescribeMetric.
   const v1::MetricInfo& info() const { return info_; }
 
@@ -36,6 +38,7 @@ class Metric {
   std::shared_ptr<const PluginLibrary> library_;
   const kpi_metric_descriptor* descriptor_;
   absl::Span<const kpi_input_order> input_orders_;
+  absl::Span<const kpi_list_param> list_params_;
   v1::MetricInfo info_;
 };
 

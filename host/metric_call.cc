@@ -109,8 +109,8 @@ absl::StatusOr<MetricCall> MetricCall::Start(
     std::shared_ptr<const Metric> metric, const CallArgs& first_chunk,
     const Cancellation* cancellation, uint64_t max_rows) {
   const kpi_metric_descriptor& descriptor = metric->descriptor();
-  absl::StatusOr<BoundParams> params =
-      BoundParams::Bind(descriptor, first_chunk.parameters);
+  absl::StatusOr<BoundParams> params = BoundParams::Bind(
+      descriptor, first_chunk.parameters, metric->list_params());
   if (!params.ok()) return params.status();
   absl::StatusOr<const char*> form = ChooseInputForm(descriptor, first_chunk);
   if (!form.ok()) return form.status();

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "declarations.h"
+#include "list_param.h"
 
 namespace kpi {
 namespace {
@@ -166,6 +167,57 @@ absl::Status CheckInputOrder(const kpi_metric_descriptor& metric,
   return absl::OkStatus();
 }
 
+// A list parameter is a declared STRING parameter with at least one field;
+// fields have unique valid names, a DOUBLE or STRING type, ordered finite
+// bounds (DOUBLE) or allowed values (STRING); a default, when given, is a
+// valid list.
+absl::Status CheckListParam(const kpi_metric_descriptor& metric,
+                            const kpi_list_param& list) {
+  const std::string where =
+      absl::StrCat("metric '", metric.name, "': list parameter '",
+                   list.param ? list.param : "(null)", "'");
+  const kpi_param_spec* param =
+      list.param ? FindParam(metric, list.param) : nullptr;
+  if (param == nullptr || param->default_value.type != KPI_TYPE_STRING) {
+    return Malformed(where, "is not a declared string parameter");
+  }
+  if (list.num_fields == 0 || list.fields == nullptr) {
+    return Malformed(where, "declares no fields");
+  }
+  absl::flat_hash_set<absl::string_view> names;
+  for (size_t f = 0; f < list.num_fields; ++f) {
+    const kpi_list_field& field = list.fields[f];
+    if (!IsValidName(field.name) || !names.insert(field.name).second) {
+      return Malformed(where, absl::StrCat("field ", f + 1,
+                                           " has an invalid or repeated name"));
+    }
+    const std::string field_where =
+        absl::StrCat(where, ": field '", field.name, "'");
+    if (field.type != KPI_TYPE_DOUBLE && field.type != KPI_TYPE_STRING) {
+      return Malformed(field_where, "must be a double or a string");
+    }
+    if (absl::Status s =
+            CheckRange(field_where, field.flags & KPI_PARAM_HAS_MIN, field.min,
+                       field.flags & KPI_PARAM_HAS_MAX, field.max);
+        !s.ok()) {
+      return s;
+    }
+    if (field.allowed_count > 0 &&
+        (field.type != KPI_TYPE_STRING || field.allowed_values == nullptr)) {
+      return Malformed(field_where, "allowed values need a string field");
+    }
+  }
+  const kpi_string_view def = param->default_value.str;
+  if (!(param->flags & KPI_PARAM_REQUIRED) && def.size > 0) {
+    if (absl::Status s =
+            CheckListValue(list, absl::string_view(def.data, def.size));
+        !s.ok()) {
+      return Malformed(where, absl::StrCat("default: ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckMetric(const kpi_metric_descriptor& metric, bool code_here) {
   if (!IsValidName(metric.name)) {
     return Malformed("metric",
@@ -268,6 +320,9 @@ absl::Status CheckPluginDescriptor(const kpi_plugin_descriptor& plugin,
     }
     for (const kpi_input_order& order : InputOrders(plugin, i)) {
       if (absl::Status s = CheckInputOrder(metric, order); !s.ok()) return s;
+    }
+    for (const kpi_list_param& list : ListParams(plugin, i)) {
+      if (absl::Status s = CheckListParam(metric, list); !s.ok()) return s;
     }
   }
   return absl::OkStatus();

@@ -101,6 +101,11 @@ class Funnel {
                           "the last instant, no end.")};
   static constexpr auto kStages =
       sdk::Param<KPI_TYPE_STRING>(kParams, "stages");
+  // `stages` is a list of names, which the host checks item by item.
+  static constexpr kpi_list_field kStageFields[] = {
+      sdk::TextField("stage", "A stage, as in the stage column.")};
+  static constexpr kpi_list_param kListParams[] = {
+      sdk::ListParam("stages", kStageFields)};
   static constexpr auto kWindowSeconds =
       sdk::Param<KPI_TYPE_INT64>(kParams, "window_seconds");
   static constexpr auto kMode = sdk::Param<KPI_TYPE_STRING>(kParams, "mode");

@@ -77,6 +77,25 @@ class HealthScore {
   static constexpr auto kMissing =
       sdk::Param<KPI_TYPE_STRING>(kParams, "missing");
 
+  // The shape of `signals`, which the host checks item by item (and
+  // DescribeMetric shows); the metric checks what only it can: weight > 0,
+  // min < max, and each name once.
+  static constexpr const char* kDirections[] = {"higher", "lower"};
+  static constexpr kpi_list_field kSignalFields[] = {
+      sdk::TextField("name", "The signal, as in the signal column."),
+      sdk::NumberField("weight", "Its weight, > 0.").Min(0),
+      sdk::TextField("direction", "Which values are better.")
+          .OneOf(kDirections),
+      sdk::NumberField("min",
+                       "The raw value that normalises to 0 "
+                       "(default 0).")
+          .Optional(),
+      sdk::NumberField("max",
+                       "The raw value that normalises to 100 "
+                       "(default 100).")};
+  static constexpr kpi_list_param kListParams[] = {
+      sdk::ListParam("signals", kSignalFields)};
+
   static constexpr sdk::MetricInfo kInfo{
       "health_score",
       "Customer health score over rows (customer, signal, value). Each "

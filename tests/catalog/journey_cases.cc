@@ -307,7 +307,8 @@ std::vector<CatalogCase> FunnelCases() {
       {"FunnelRefusesAnEmptyStageName",
        std::move(FunnelRequest(TwelveJourneys())
                      .ParamString("stages", "awareness,,decision")),
-       Expect::Error(StatusCode::kInvalidArgument, "stages item 2 is empty")},
+       Expect::Error(StatusCode::kInvalidArgument,
+                     "parameter 'stages' item 2 (''): is empty")},
       {"FunnelRefusesAnUnknownMode",
        std::move(FunnelRequest(TwelveJourneys()).ParamString("mode", "loose")),
        Expect::Error(StatusCode::kInvalidArgument, "mode")},
@@ -788,7 +789,8 @@ std::vector<CatalogCase> HealthScoreCases() {
       {"HealthScoreRefusesAnUnknownDirection",
        HealthRequest(SixCustomers(), "usage:1:up"),
        Expect::Error(StatusCode::kInvalidArgument,
-                     "direction \"up\" must be \"higher\" or \"lower\"")},
+                     "parameter 'signals' item 1 ('usage:1:up') field "
+                     "'direction': 'up' is not one of: higher, lower")},
       {"HealthScoreRefusesMinNotBelowMax",
        HealthRequest(SixCustomers(), "usage:1:higher:10:10"),
        Expect::Error(StatusCode::kInvalidArgument,
@@ -796,8 +798,13 @@ std::vector<CatalogCase> HealthScoreCases() {
       {"HealthScoreRefusesAMalformedSignal",
        HealthRequest(SixCustomers(), "usage:1"),
        Expect::Error(StatusCode::kInvalidArgument,
-                     "signals item 1 (\"usage:1\") must be "
-                     "name:weight:direction")},
+                     "parameter 'signals' item 1 ('usage:1'): has 2 fields; "
+                     "an item is name:weight:direction[:min:max]")},
+      {"HealthScoreRefusesAWeightThatIsNoNumber",
+       HealthRequest(SixCustomers(), "usage:2:higher,tickets:x:lower"),
+       Expect::Error(StatusCode::kInvalidArgument,
+                     "parameter 'signals' item 2 ('tickets:x:lower') field "
+                     "'weight': 'x' is not a finite number")},
       {"HealthScoreRefusesASignalTwice",
        HealthRequest(SixCustomers(), "usage:1:higher,usage:2:higher"),
        Expect::Error(StatusCode::kInvalidArgument,

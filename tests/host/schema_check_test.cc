@@ -22,6 +22,11 @@ struct Declaration {
   std::vector<kpi_metric_descriptor> metrics;
   // Input orders (ABI 1.2) of every copy of `metric`.
   std::vector<kpi_input_order> orders;
+  // List parameters (ABI 1.2) of every copy of `metric`, over `fields`.
+  std::vector<kpi_list_field> fields = {
+      {"level", "", KPI_TYPE_STRING, 0u, 0, 0, nullptr, 0},
+      {"weight", "", KPI_TYPE_DOUBLE, KPI_PARAM_HAS_MIN, 0, 0, nullptr, 0}};
+  std::vector<kpi_list_param> lists;
   kpi_metric_extras extras;
   std::vector<const kpi_metric_extras*> extras_of_metrics;
   kpi_plugin_descriptor plugin;
@@ -48,9 +53,14 @@ struct Declaration {
     metrics.assign(copies, metric);
     plugin.metrics = metrics.data();
     plugin.num_metrics = metrics.size();
-    extras = {orders.data(), orders.size()};
+    for (kpi_list_param& list : lists) {
+      list.fields = fields.data();
+      list.num_fields = fields.size();
+    }
+    extras = {orders.data(), orders.size(), lists.data(), lists.size()};
     extras_of_metrics.assign(copies, &extras);
-    plugin.metric_extras = orders.empty() ? nullptr : extras_of_metrics.data();
+    plugin.metric_extras =
+        orders.empty() && lists.empty() ? nullptr : extras_of_metrics.data();
     return plugin;
   }
 };
@@ -169,6 +179,38 @@ std::vector<MalformedCase> MalformedCases() {
        },
        "metric 'row_counter': order 'weight >= score': orders inputs of "
        "different forms"},
+      {"ListOfAnUndeclaredParameter",
+       [](Declaration& d) {
+         d.lists = {{"levels", nullptr, 0}};
+       },
+       "metric 'row_counter': list parameter 'levels': is not a declared "
+       "string parameter"},
+      {"ListOfANumberParameter",
+       [](Declaration& d) {
+         d.lists = {{"scale_max", nullptr, 0}};
+       },
+       "metric 'row_counter': list parameter 'scale_max': is not a declared "
+       "string parameter"},
+      {"ListFieldOfABoolType",
+       [](Declaration& d) {
+         d.lists = {{"mode", nullptr, 0}};
+         d.fields[1].type = KPI_TYPE_BOOL;
+       },
+       "metric 'row_counter': list parameter 'mode': field 'weight': must be "
+       "a double or a string"},
+      {"ListFieldsWithOneName",
+       [](Declaration& d) {
+         d.lists = {{"mode", nullptr, 0}};
+         d.fields[1].name = "level";
+       },
+       "metric 'row_counter': list parameter 'mode': field 2 has an invalid "
+       "or repeated name"},
+      {"ListWhoseDefaultDoesNotFit",
+       [](Declaration& d) {
+         d.lists = {{"mode", nullptr, 0}};
+       },
+       "metric 'row_counter': list parameter 'mode': default: parameter "
+       "'mode' item 1 ('percent'): has 1 fields; an item is level:weight"},
   };
 }
 

@@ -43,6 +43,16 @@ class Health {
       sdk::Param<KPI_TYPE_DOUBLE>(kParams, "weight");
 #endif
 
+  static constexpr kpi_list_field kLevelFields[] = {
+      sdk::TextField("level", ""), sdk::NumberField("weight", "").Min(0)};
+#if KPI_MISTAKE == 11  // a list parameter that is not declared
+  static constexpr kpi_list_param kListParams[] = {
+      sdk::ListParam("levels", kLevelFields)};
+#elif KPI_MISTAKE == 12  // a list parameter that is not a string
+  static constexpr kpi_list_param kListParams[] = {
+      sdk::ListParam("weight", kLevelFields)};
+#endif
+
   static constexpr sdk::MetricInfo kInfo{"health", "", ""};
 
   static constexpr kpi_example_input kNoRows[] = {

@@ -333,6 +333,77 @@ constexpr kpi_input_order NotBefore(const char* input, const char* not_before) {
   return {input, not_before};
 }
 
+// ---- Declaring list parameters (all constexpr) ---------------------------
+//
+// A STRING parameter that holds a list of records ("usage:2:higher,
+// tickets:1:lower:0:20") is declared field by field, so the host validates
+// every item and clients can show its shape (see kpi_list_param):
+//
+//   static constexpr const char* kDirections[] = {"higher", "lower"};
+//   static constexpr kpi_list_field kSignalFields[] = {
+//       kpi::sdk::TextField("name", "The signal."),
+//       kpi::sdk::NumberField("weight", "Its weight.").Min(0),
+//       kpi::sdk::TextField("direction", "Which is better.")
+//           .OneOf(kDirections),
+//       kpi::sdk::NumberField("min", "Raw value scored 0.").Optional(),
+//       kpi::sdk::NumberField("max", "Raw value scored 100.")};
+//   static constexpr kpi_list_param kListParams[] = {
+//       kpi::sdk::ListParam("signals", kSignalFields)};
+//
+// The parameter must be a declared STRING parameter, or the build stops.
+
+// Builds a kpi_list_field.
+class ListField {
+ public:
+  constexpr ListField(const char* name, kpi_value_type type,
+                      const char* description)
+      : field_{name, description, type, 0u, 0.0, 0.0, nullptr, 0} {}
+  constexpr ListField Min(double min) const {
+    ListField copy = *this;
+    copy.field_.flags |= KPI_PARAM_HAS_MIN;
+    copy.field_.min = min;
+    return copy;
+  }
+  constexpr ListField Max(double max) const {
+    ListField copy = *this;
+    copy.field_.flags |= KPI_PARAM_HAS_MAX;
+    copy.field_.max = max;
+    return copy;
+  }
+  // This field and every later one may be left out together.
+  constexpr ListField Optional() const {
+    ListField copy = *this;
+    copy.field_.flags |= KPI_LIST_FIELD_OPTIONAL;
+    return copy;
+  }
+  // `values` must have static storage duration.
+  template <size_t N>
+  constexpr ListField OneOf(const char* const (&values)[N]) const {
+    ListField copy = *this;
+    copy.field_.allowed_values = values;
+    copy.field_.allowed_count = N;
+    return copy;
+  }
+  constexpr operator kpi_list_field() const { return field_; }  // NOLINT
+
+ private:
+  kpi_list_field field_;
+};
+
+constexpr ListField NumberField(const char* name, const char* description) {
+  return ListField(name, KPI_TYPE_DOUBLE, description);
+}
+constexpr ListField TextField(const char* name, const char* description) {
+  return ListField(name, KPI_TYPE_STRING, description);
+}
+
+// Parameter `param` holds records of `fields` (static storage duration).
+template <size_t N>
+constexpr kpi_list_param ListParam(const char* param,
+                                   const kpi_list_field (&fields)[N]) {
+  return {param, fields, N};
+}
+
 // ---- Declaring examples (all constexpr) -----------------------------------
 //
 // A metric class may declare `static constexpr kpi_example kExamples[]`:
@@ -750,6 +821,31 @@ struct InputOrdersOf<M, std::void_t<decltype(M::kInputOrders)>> {
   }
 };
 
+template <typename M, typename = void>
+struct ListParamsOf {
+  static constexpr const kpi_list_param* data() { return nullptr; }
+  static constexpr size_t size() { return 0; }
+};
+template <typename M>
+struct ListParamsOf<M, std::void_t<decltype(M::kListParams)>> {
+  static constexpr const kpi_list_param* data() { return M::kListParams; }
+  static constexpr size_t size() {
+    return sizeof(M::kListParams) / sizeof(M::kListParams[0]);
+  }
+};
+
+// Whether every list parameter of M is a declared STRING parameter; a
+// constant expression only when it is.
+template <typename M>
+constexpr bool ListParamsDeclared() {
+  if constexpr (ListParamsOf<M>::size() > 0) {
+    for (size_t i = 0; i < ListParamsOf<M>::size(); ++i) {
+      Param<KPI_TYPE_STRING>(M::kParams, ListParamsOf<M>::data()[i].param);
+    }
+  }
+  return true;
+}
+
 // Whether every order of M names two declared inputs of one type; a
 // constant expression only when they do.
 template <typename M>
@@ -790,8 +886,10 @@ struct MetricAdapter {
   static void Destroy(void* state) { delete static_cast<M*>(state); }
 
   static_assert(InputOrdersDeclared<M>());
-  static constexpr kpi_metric_extras kExtras = {InputOrdersOf<M>::data(),
-                                                InputOrdersOf<M>::size()};
+  static_assert(ListParamsDeclared<M>());
+  static constexpr kpi_metric_extras kExtras = {
+      InputOrdersOf<M>::data(), InputOrdersOf<M>::size(),
+      ListParamsOf<M>::data(), ListParamsOf<M>::size()};
 
   static constexpr kpi_metric_descriptor Descriptor() {
     return {M::kInfo.name,

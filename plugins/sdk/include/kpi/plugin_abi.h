@@ -357,6 +357,40 @@ typedef struct kpi_input_order {
   const char* not_before;
 } kpi_input_order;
 
+/* ABI 1.2: one field of the records a list parameter holds (see
+ * kpi_list_param). */
+typedef struct kpi_list_field {
+  const char* name;        /* [a-z][a-z0-9_]*, for messages and docs */
+  const char* description; /* NUL-terminated, may be "" */
+  kpi_value_type type;     /* KPI_TYPE_DOUBLE or KPI_TYPE_STRING */
+  /* KPI_PARAM_HAS_MIN / KPI_PARAM_HAS_MAX (DOUBLE: inclusive bounds),
+   * KPI_LIST_FIELD_OPTIONAL. */
+  uint32_t flags;
+  double min;
+  double max;
+  /* STRING: when not NULL, the only values accepted. */
+  const char* const* allowed_values;
+  size_t allowed_count;
+} kpi_list_field;
+
+/* The fields from the first one with this flag to the last may be left out
+ * of an item, all together; given, every one of them must be. */
+#define KPI_LIST_FIELD_OPTIONAL 0x100u
+
+/* ABI 1.2: the records a STRING parameter holds: items separated by ',',
+ * fields within an item by ':', spaces around each trimmed, e.g.
+ * "usage:2:higher,tickets:1:lower:0:20". The host checks every item before
+ * create() sees the parameters -- no empty item, the number of fields,
+ * numbers that parse, are finite and in range, strings that are not empty
+ * and among the allowed values -- and refuses a bad one naming the
+ * parameter, the item and the field. The plugin reads the (valid) string
+ * itself, and checks what it alone knows (two items with one name). */
+typedef struct kpi_list_param {
+  const char* param; /* a STRING parameter of the metric */
+  const kpi_list_field* fields;
+  size_t num_fields;
+} kpi_list_param;
+
 /* ABI 1.2: declarations of one metric that travel beside its
  * kpi_metric_descriptor (which cannot grow within a major version). The
  * plugin descriptor points to one per metric, each on its own, never in an
@@ -365,6 +399,8 @@ typedef struct kpi_input_order {
 typedef struct kpi_metric_extras {
   const kpi_input_order* input_orders; /* NULL and 0 for none */
   size_t num_input_orders;
+  const kpi_list_param* list_params; /* NULL and 0 for none */
+  size_t num_list_params;
 } kpi_metric_extras;
 
 typedef struct kpi_plugin_descriptor {
