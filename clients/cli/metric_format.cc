@@ -93,7 +93,44 @@ void AppendInput(std::string* out, const InputSpec& input) {
       RangeText(Bound(input.has_min(), input.min(), input.min_parameter()),
                 Bound(input.has_max(), input.max(), input.max_parameter()));
   if (!range.empty()) traits.push_back(std::move(range));
+  if (!input.not_before().empty()) {
+    traits.push_back(absl::StrCat("not before ", input.not_before()));
+  }
   AppendEntry(out, input.name(), traits, input.description());
+}
+
+// "name:weight:direction[:min:max]": the shape of a list parameter's items.
+std::string ItemShape(const ParameterSpec& parameter) {
+  std::string shape;
+  bool in_optional = false;
+  for (const kpi::v1::ListField& field : parameter.list_fields()) {
+    if (field.optional() && !in_optional) {
+      absl::StrAppend(&shape, "[");
+      in_optional = true;
+    }
+    absl::StrAppend(&shape, shape.empty() || shape == "[" ? "" : ":",
+                    field.name());
+  }
+  if (in_optional) absl::StrAppend(&shape, "]");
+  return shape;
+}
+
+// One line per field of a list parameter, under its description.
+void AppendListFields(std::string* out, const ParameterSpec& parameter) {
+  for (const kpi::v1::ListField& field : parameter.list_fields()) {
+    std::vector<std::string> traits = {TypeName(field.type())};
+    std::string range = RangeText(Bound(field.has_min(), field.min(), ""),
+                                  Bound(field.has_max(), field.max(), ""));
+    if (!range.empty()) traits.push_back(std::move(range));
+    if (!field.allowed_values().empty()) {
+      traits.push_back(absl::StrCat(
+          "one of: ", absl::StrJoin(field.allowed_values(), ", ")));
+    }
+    if (field.optional()) traits.push_back("optional");
+    absl::StrAppend(
+        out, "    - ", field.name(), " (", absl::StrJoin(traits, ", "), ")",
+        field.description().empty() ? "" : ": ", field.description(), "\n");
+  }
 }
 
 void AppendParameter(std::string* out, const ParameterSpec& parameter) {
@@ -118,7 +155,12 @@ void AppendParameter(std::string* out, const ParameterSpec& parameter) {
     traits.push_back(absl::StrCat(
         "one of: ", absl::StrJoin(parameter.allowed_values(), ", ")));
   }
+  if (!parameter.list_fields().empty()) {
+    traits.push_back(
+        absl::StrCat("list of ", ItemShape(parameter), ", comma separated"));
+  }
   AppendEntry(out, parameter.name(), traits, parameter.description());
+  AppendListFields(out, parameter);
 }
 
 }  // namespace

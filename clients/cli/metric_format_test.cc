@@ -264,6 +264,47 @@ TEST(FormatMetricDescriptionTest, TwoForms) {
             "  (none)\n");
 }
 
+TEST(FormatMetricDescriptionTest, ListParametersAndColumnOrders) {
+  const MetricInfo metric = ParseText<MetricInfo>(R"pb(
+    name: "m"
+    plugin: "p"
+    inputs {
+      name: "end"
+      type: VALUE_TYPE_TIMESTAMP
+      kind: INPUT_KIND_COLUMN
+      not_before: "start"
+    }
+    parameters {
+      name: "signals"
+      type: VALUE_TYPE_STRING
+      required: true
+      list_fields { name: "name" type: VALUE_TYPE_STRING }
+      list_fields {
+        name: "weight"
+        type: VALUE_TYPE_DOUBLE
+        min: 0
+        description: "Its weight."
+      }
+      list_fields { name: "min" type: VALUE_TYPE_DOUBLE optional: true }
+      list_fields { name: "max" type: VALUE_TYPE_DOUBLE optional: true }
+    }
+  )pb");
+  EXPECT_EQ(FormatMetricDescription(metric),
+            "metric: m\n"
+            "plugin: p\n"
+            "\n"
+            "inputs:\n"
+            "  end (column, timestamp, optional, not before start)\n"
+            "\n"
+            "parameters:\n"
+            "  signals (string, required, list of name:weight[:min:max], "
+            "comma separated)\n"
+            "    - name (string)\n"
+            "    - weight (double, range >= 0): Its weight.\n"
+            "    - min (double, optional)\n"
+            "    - max (double, optional)\n");
+}
+
 TEST(FormatMetricDescriptionTest, NothingDeclared) {
   const MetricInfo bare =
       ParseText<MetricInfo>(R"pb(name: "bare" plugin: "x")pb");
