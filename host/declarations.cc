@@ -40,26 +40,39 @@ const kpi_input_spec* FindInput(const kpi_metric_descriptor& metric,
   return index < 0 ? nullptr : &metric.inputs[index];
 }
 
-absl::Span<const kpi_input_order> InputOrders(
-    const kpi_plugin_descriptor& plugin, size_t index) {
+namespace {
+
+// The ABI 1.2 extras of metric `index`, or nullptr: none declared, or a
+// plugin older than 1.2, whose descriptor has no metric_extras field.
+const kpi_metric_extras* ExtrasOf(const kpi_plugin_descriptor& plugin,
+                                  size_t index) {
   if (plugin.abi_minor < 2 || plugin.metric_extras == nullptr ||
       index >= plugin.num_metrics) {
-    return {};
+    return nullptr;
   }
-  const kpi_metric_extras* extras = plugin.metric_extras[index];
-  if (extras == nullptr || extras->input_orders == nullptr) return {};
-  return absl::MakeConstSpan(extras->input_orders, extras->num_input_orders);
+  return plugin.metric_extras[index];
+}
+
+template <typename T>
+absl::Span<const T> SpanOf(const T* data, size_t size) {
+  return data == nullptr ? absl::Span<const T>()
+                         : absl::MakeConstSpan(data, size);
+}
+
+}  // namespace
+
+absl::Span<const kpi_input_order> InputOrders(
+    const kpi_plugin_descriptor& plugin, size_t index) {
+  const kpi_metric_extras* extras = ExtrasOf(plugin, index);
+  if (extras == nullptr) return {};
+  return SpanOf(extras->input_orders, extras->num_input_orders);
 }
 
 absl::Span<const kpi_list_param> ListParams(const kpi_plugin_descriptor& plugin,
                                             size_t index) {
-  if (plugin.abi_minor < 2 || plugin.metric_extras == nullptr ||
-      index >= plugin.num_metrics) {
-    return {};
-  }
-  const kpi_metric_extras* extras = plugin.metric_extras[index];
-  if (extras == nullptr || extras->list_params == nullptr) return {};
-  return absl::MakeConstSpan(extras->list_params, extras->num_list_params);
+  const kpi_metric_extras* extras = ExtrasOf(plugin, index);
+  if (extras == nullptr) return {};
+  return SpanOf(extras->list_params, extras->num_list_params);
 }
 
 const char* TypeName(int type) { return NamesOf(type).bare; }

@@ -42,6 +42,13 @@ void WriteColumn(const kpi_column& column, WireWriter& out) {
   out.Put<uint64_t>(column.length);
 }
 
+// A list of allowed values (a parameter's, a list field's): the count, then
+// each string. Read back by DescriptorCopy::ReadStrings.
+void WriteStrings(const char* const* values, size_t count, WireWriter& out) {
+  out.Put<uint64_t>(values ? count : 0);
+  for (size_t k = 0; values && k < count; ++k) out.PutCString(values[k]);
+}
+
 void WriteMetric(const kpi_metric_descriptor& metric, WireWriter& out) {
   out.PutCString(metric.name);
   out.PutCString(metric.description);
@@ -69,10 +76,7 @@ void WriteMetric(const kpi_metric_descriptor& metric, WireWriter& out) {
     out.Put<uint32_t>(p.flags);
     out.Put<double>(p.min);
     out.Put<double>(p.max);
-    out.Put<uint64_t>(p.allowed_values ? p.allowed_count : 0);
-    for (size_t k = 0; p.allowed_values && k < p.allowed_count; ++k) {
-      out.PutCString(p.allowed_values[k]);
-    }
+    WriteStrings(p.allowed_values, p.allowed_count, out);
     out.PutCString(p.form);
   }
   const size_t examples = metric.examples ? metric.num_examples : 0;
@@ -129,11 +133,7 @@ void WriteDescriptor(const kpi_plugin_descriptor& plugin, WireWriter& out) {
         out.Put<uint32_t>(field.flags);
         out.Put<double>(field.min);
         out.Put<double>(field.max);
-        out.Put<uint64_t>(field.allowed_values ? field.allowed_count : 0);
-        for (size_t k = 0; field.allowed_values && k < field.allowed_count;
-             ++k) {
-          out.PutCString(field.allowed_values[k]);
-        }
+        WriteStrings(field.allowed_values, field.allowed_count, out);
       }
     }
   }
@@ -153,19 +153,25 @@ bool DescriptorCopy::ReadListParams(WireReader& in, kpi_metric_extras& extras) {
       field.description = Text(in);
       int32_t type = 0;
       if (!in.Get(type) || !in.Get(field.flags) || !in.Get(field.min) ||
-          !in.Get(field.max) || !in.GetCount(field.allowed_count)) {
+          !in.Get(field.max) ||
+          !ReadStrings(in, field.allowed_values, field.allowed_count)) {
         return false;
       }
       field.type = static_cast<kpi_value_type>(type);
-      std::vector<const char*>& allowed =
-          string_lists_.emplace_back(field.allowed_count);
-      for (const char*& value : allowed) value = Text(in);
-      field.allowed_values = allowed.empty() ? nullptr : allowed.data();
     }
     list.fields = fields.empty() ? nullptr : fields.data();
   }
   extras.list_params = lists.empty() ? nullptr : lists.data();
   extras.num_list_params = lists.size();
+  return true;
+}
+
+bool DescriptorCopy::ReadStrings(WireReader& in, const char* const*& values,
+                                 size_t& count) {
+  if (!in.GetCount(count)) return false;
+  std::vector<const char*>& kept = string_lists_.emplace_back(count);
+  for (const char*& value : kept) value = Text(in);
+  values = kept.empty() ? nullptr : kept.data();
   return true;
 }
 
@@ -249,13 +255,9 @@ bool DescriptorCopy::ReadMetric(WireReader& in, kpi_metric_descriptor& m) {
     spec.description = Text(in);
     if (!ReadValue(in, spec.default_value) || !in.Get(spec.flags) ||
         !in.Get(spec.min) || !in.Get(spec.max) ||
-        !in.GetCount(spec.allowed_count)) {
+        !ReadStrings(in, spec.allowed_values, spec.allowed_count)) {
       return false;
     }
-    std::vector<const char*>& allowed =
-        string_lists_.emplace_back(spec.allowed_count);
-    for (const char*& value : allowed) value = Text(in);
-    spec.allowed_values = allowed.empty() ? nullptr : allowed.data();
     spec.form = Text(in);
   }
   m.params = params.empty() ? nullptr : params.data();

@@ -45,6 +45,8 @@ class DescriptorCopy {
   bool ReadColumn(WireReader& in, kpi_column& column);
   bool ReadMetric(WireReader& in, kpi_metric_descriptor& metric);
   bool ReadListParams(WireReader& in, kpi_metric_extras& extras);
+  // What WriteStrings wrote: `count` strings, kept by the copy.
+  bool ReadStrings(WireReader& in, const char* const*& values, size_t& count);
 
   kpi_plugin_descriptor plugin_{};
   std::deque<std::string> strings_;

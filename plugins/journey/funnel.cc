@@ -164,10 +164,13 @@ size_t Funnel::DepthFromTimes(
   const size_t k = stages_.size();
   // The first-stage events in the period: the attempts.
   const std::vector<int64_t>& all_starts = times[0];
-  const auto first = std::find_if(all_starts.begin(), all_starts.end(),
-                                  [&](int64_t t) { return InPeriod(t); });
-  const auto last = std::find_if(first, all_starts.end(),
-                                 [&](int64_t t) { return !InPeriod(t); });
+  // Sorted, so the attempts are one run of them, found by binary search.
+  const auto first =
+      std::lower_bound(all_starts.begin(), all_starts.end(), period_start_);
+  const auto last =
+      period_end_ == sdk::kLatestInstant
+          ? all_starts.end()
+          : std::lower_bound(first, all_starts.end(), period_end_);
   if (first == last) return 0;
   if (mode_ == Mode::kAny && window_micros_ == 0) {
     size_t depth = 1;
