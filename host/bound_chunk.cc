@@ -271,7 +271,7 @@ absl::Status CheckOrder(const kpi_metric_descriptor& metric,
 absl::StatusOr<BoundChunk> BoundChunk::Bind(
     const kpi_metric_descriptor& metric, const BoundParams& params,
     const CallArgs& args, ChunkPosition position,
-    absl::Span<const kpi_input_order> orders) {
+    absl::Span<const kpi_input_order> orders, CallKeys* keys) {
   BoundChunk bound;
   const size_t n = metric.num_inputs;
   bound.columns_.assign(n, kpi_column{});
@@ -279,6 +279,8 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(
   bound.scalar_i64_.assign(n, 0);
   for (size_t i = 0; i < n; ++i) bound.columns_[i].type = metric.inputs[i].type;
   std::vector<bool> present(n, false);
+  // KEY inputs to intern once every check has passed.
+  std::vector<std::pair<size_t, const ColumnArg*>> key_columns;
 
   const ColumnArg* first_column = nullptr;
   for (const ColumnArg& arg : args.columns) {
@@ -302,10 +304,19 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(
     // Timestamps are int64 microseconds: typed requests send them as such.
     const bool timestamp_as_int64 =
         spec.type == KPI_TYPE_TIMESTAMP && arg.type == KPI_TYPE_INT64;
-    if (arg.type != spec.type && !timestamp_as_int64) {
+    // A key is sent as strings, int64s or dictionary codes.
+    const bool key_as_values =
+        spec.type == KPI_TYPE_KEY &&
+        (arg.type == KPI_TYPE_STRING || arg.type == KPI_TYPE_INT64);
+    if (arg.type != spec.type && !timestamp_as_int64 && !key_as_values) {
       return InputError(spec,
                         absl::StrCat("must be ", TypeNameWithArticle(spec.type),
-                                     " column, got ", TypeName(arg.type)));
+                                     " column",
+                                     spec.type == KPI_TYPE_KEY
+                                         ? " (strings, int64s or dictionary "
+                                           "codes)"
+                                         : "",
+                                     ", got ", TypeName(arg.type)));
     }
     if (first_column == nullptr) {
       first_column = &arg;
@@ -325,6 +336,8 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(
           !s.ok()) {
         return s;
       }
+    } else if (spec.type == KPI_TYPE_KEY) {
+      key_columns.emplace_back(index, &arg);
     } else if (spec.type == KPI_TYPE_STRING) {
       std::vector<kpi_string_view> views;
       views.reserve(arg.length);
@@ -409,8 +422,23 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(
       return s;
     }
   }
+  bound.keys_.assign(n, kpi_key_column{nullptr, nullptr});
+  bound.codes_.reserve(key_columns.size());
+  for (const auto& [index, arg] : key_columns) {
+    if (keys == nullptr) {
+      return absl::InternalError("a KEY input bound without the call's keys");
+    }
+    std::vector<int32_t>& codes = bound.codes_.emplace_back(arg->length);
+    if (absl::Status s =
+            keys->Bind(index, *arg, position.row_offset, codes.data());
+        !s.ok()) {
+      return s;
+    }
+    bound.keys_[index] = {codes.data(), keys->dictionary(index)};
+  }
   bound.chunk_.inputs = bound.columns_.data();
   bound.chunk_.num_inputs = n;
+  bound.chunk_.keys = bound.keys_.data();
   return bound;
 }
 

@@ -4,7 +4,9 @@
 // of input: it runs before any plugin code sees the rows.
 //
 // Numeric columns are views into the request (no copy); string columns get
-// an array of (pointer, length) views; scalars are copied into the chunk.
+// an array of (pointer, length) views; scalars are copied into the chunk; KEY
+// columns are interned into the call's codes (call_keys.h), after every
+// other check passed, so a refused chunk adds no key.
 #ifndef KPI_HOST_BOUND_CHUNK_H_
 #define KPI_HOST_BOUND_CHUNK_H_
 
@@ -15,6 +17,7 @@
 #include "absl/types/span.h"
 #include "bound_params.h"
 #include "call_args.h"
+#include "call_keys.h"
 #include "kpi/plugin_abi.h"
 
 namespace kpi {
@@ -38,7 +41,9 @@ class BoundChunk {
   // reverse, a wrong type, columns of unequal length, a missing required
   // input, NaN or infinity, a fraction where a whole number is declared, a
   // value outside the declared range, a row that breaks one of `orders`
-  // (the metric's kpi_input_order declarations).
+  // (the metric's kpi_input_order declarations), an empty key or a bad
+  // dictionary code. `keys` holds the call's key dictionaries; required
+  // when the metric has KEY inputs.
   //
   // A chunk without any column is a chunk of zero rows, allowed in a stream;
   // a chunk with some columns must carry every required column. Required
@@ -46,7 +51,8 @@ class BoundChunk {
   static absl::StatusOr<BoundChunk> Bind(
       const kpi_metric_descriptor& metric, const BoundParams& params,
       const CallArgs& args, ChunkPosition position,
-      absl::Span<const kpi_input_order> orders = {});
+      absl::Span<const kpi_input_order> orders = {},
+      CallKeys* keys = nullptr);
 
   BoundChunk(BoundChunk&&) = default;
   BoundChunk& operator=(BoundChunk&&) = default;
@@ -66,6 +72,9 @@ class BoundChunk {
   std::vector<double> scalar_f64_;
   std::vector<int64_t> scalar_i64_;
   std::vector<std::vector<kpi_string_view>> strings_;
+  // One entry per declared input (kpi_chunk.keys), pointing into codes_.
+  std::vector<kpi_key_column> keys_;
+  std::vector<std::vector<int32_t>> codes_;
   kpi_chunk chunk_{};
   bool has_columns_ = false;
 };

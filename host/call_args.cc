@@ -38,6 +38,12 @@ ColumnArg ColumnView(const v1::Column& column) {
       arg.length = column.timestamps().unix_micros_size();
       arg.i64 = column.timestamps().unix_micros().data();
       break;
+    case v1::Column::kKeys:
+      arg.type = KPI_TYPE_KEY;
+      arg.length = column.keys().codes_size();
+      arg.codes = column.keys().codes().data();
+      arg.entries = &column.keys().entries();
+      break;
     case v1::Column::VALUES_NOT_SET:
       break;
   }

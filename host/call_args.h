@@ -33,6 +33,11 @@ struct ColumnArg {
   // columns arrive as views) `views`.
   const google::protobuf::RepeatedPtrField<std::string>* strings = nullptr;
   const kpi_string_view* views = nullptr;
+  // Dictionary-encoded columns (type KPI_TYPE_KEY, v1::KeyValues): one code
+  // per row into the caller's dictionary of this column, and the entries
+  // this chunk adds to it.
+  const uint32_t* codes = nullptr;
+  const google::protobuf::RepeatedPtrField<std::string>* entries = nullptr;
 
   // Row `row` of a STRING column, either way.
   absl::string_view Text(size_t row) const {

@@ -285,6 +285,7 @@ std::vector<InputValues> Generate(const kpi_metric_descriptor& metric,
           break;
         }
         case KPI_TYPE_STRING:
+        case KPI_TYPE_KEY:
           input.str.push_back(absl::StrCat("c", random.Between(0, 7)));
           break;
         case KPI_TYPE_TIMESTAMP: {
@@ -347,6 +348,7 @@ struct FullCall {
           args.AddDoubles(in.name, Slice(in.f64, begin, end));
           break;
         case KPI_TYPE_STRING:
+        case KPI_TYPE_KEY:  // keys as their text
           args.AddStrings(in.name, Slice(in.str, begin, end));
           break;
         default:
@@ -403,7 +405,7 @@ absl::StatusOr<FullCall> ExampleCall(const kpi_metric_descriptor& metric,
     }
     if (c.length > 0 &&
         ((c.type == KPI_TYPE_DOUBLE && !c.f64) ||
-         (c.type == KPI_TYPE_STRING && !c.str) ||
+         ((c.type == KPI_TYPE_STRING || c.type == KPI_TYPE_KEY) && !c.str) ||
          ((c.type == KPI_TYPE_INT64 || c.type == KPI_TYPE_TIMESTAMP) &&
           !c.i64))) {
       return absl::InvalidArgumentError(
@@ -412,7 +414,7 @@ absl::StatusOr<FullCall> ExampleCall(const kpi_metric_descriptor& metric,
     InputValues values{in.name, kind, c.type, {}, {}, {}};
     if (c.type == KPI_TYPE_DOUBLE) {
       values.f64.assign(c.f64, c.f64 + c.length);
-    } else if (c.type == KPI_TYPE_STRING) {
+    } else if (c.type == KPI_TYPE_STRING || c.type == KPI_TYPE_KEY) {
       for (size_t r = 0; r < c.length; ++r) {
         values.str.emplace_back(c.str[r].data, c.str[r].size);
       }
@@ -582,10 +584,13 @@ class MetricChecker {
     return result;
   }
 
-  // States over the three chunks of `call`'s rows; A gets the scalars.
+  // States over the three chunks of `call`'s rows; A gets the scalars. The
+  // states are parts of one call: they share `keys`, which must outlive
+  // them.
   absl::StatusOr<std::vector<MetricState>> States(const FullCall& call,
                                                   const BoundParams& params,
-                                                  const char* form) {
+                                                  const char* form,
+                                                  CallKeys& keys) {
     const std::vector<size_t> splits = ThreeChunks(call.rows);
     std::vector<MetricState> states;
     for (size_t i = 0; i + 1 < splits.size(); ++i) {
@@ -596,7 +601,7 @@ class MetricChecker {
       // B and C are like later chunks of the call: no scalars.
       absl::StatusOr<BoundChunk> chunk = BoundChunk::Bind(
           d_, params, args.args(), ChunkPosition{i == 0, splits[i], form},
-          metric_->input_orders());
+          metric_->input_orders(), &keys);
       if (!chunk.ok()) return chunk.status();
       if (absl::Status s = state->Update(chunk->chunk()); !s.ok()) return s;
       states.push_back(*std::move(state));
@@ -607,7 +612,8 @@ class MetricChecker {
   absl::StatusOr<v1::MetricResult> MergedLeft(const FullCall& call,
                                               const BoundParams& params,
                                               const char* form) {
-    auto s = States(call, params, form);
+    CallKeys keys(d_, CallKeys::kDefaultMaxKeys);
+    auto s = States(call, params, form, keys);
     if (!s.ok()) return s.status();
     std::vector<MetricState>& st = *s;
     if (absl::Status m = st[0].Merge(st[1]); !m.ok()) return m;
@@ -618,7 +624,8 @@ class MetricChecker {
   absl::StatusOr<v1::MetricResult> MergedRight(const FullCall& call,
                                                const BoundParams& params,
                                                const char* form) {
-    auto s = States(call, params, form);
+    CallKeys keys(d_, CallKeys::kDefaultMaxKeys);
+    auto s = States(call, params, form, keys);
     if (!s.ok()) return s.status();
     std::vector<MetricState>& st = *s;
     if (absl::Status m = st[1].Merge(st[2]); !m.ok()) return m;

@@ -20,6 +20,8 @@ TypeNames NamesOf(int type) {
       return {"timestamp", "a timestamp"};
     case KPI_TYPE_BOOL:
       return {"bool", "a bool"};
+    case KPI_TYPE_KEY:
+      return {"key", "a key"};
     default:
       return {"no values", "no values"};
   }

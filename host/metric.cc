@@ -22,6 +22,8 @@ v1::ValueType ToProtoType(kpi_value_type type) {
       return v1::VALUE_TYPE_TIMESTAMP;
     case KPI_TYPE_BOOL:
       return v1::VALUE_TYPE_BOOL;
+    case KPI_TYPE_KEY:
+      return v1::VALUE_TYPE_KEY;
   }
   return v1::VALUE_TYPE_UNSPECIFIED;
 }

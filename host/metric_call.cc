@@ -97,17 +97,19 @@ absl::Status SplitKeys(const std::vector<std::string>& group_by,
 MetricCall::MetricCall(std::shared_ptr<const Metric> metric,
                        std::shared_ptr<const BoundParams> params,
                        const char* form, std::vector<std::string> group_by,
-                       const Cancellation* cancellation, uint64_t max_rows)
+                       const Cancellation* cancellation, CallLimits limits)
     : metric_(std::move(metric)),
       params_(std::move(params)),
       form_(form),
       group_by_(std::move(group_by)),
       cancellation_(cancellation),
-      max_rows_(max_rows) {}
+      keys_(std::make_unique<CallKeys>(metric_->descriptor(),
+                                       limits.max_distinct_keys)),
+      max_rows_(limits.max_rows) {}
 
 absl::StatusOr<MetricCall> MetricCall::Start(
     std::shared_ptr<const Metric> metric, const CallArgs& first_chunk,
-    const Cancellation* cancellation, uint64_t max_rows) {
+    const Cancellation* cancellation, CallLimits limits) {
   const kpi_metric_descriptor& descriptor = metric->descriptor();
   absl::StatusOr<BoundParams> params = BoundParams::Bind(
       descriptor, first_chunk.parameters, metric->list_params());
@@ -122,7 +124,7 @@ absl::StatusOr<MetricCall> MetricCall::Start(
   MetricCall call(metric, shared_params, *form,
                   std::vector<std::string>(first_chunk.group_by.begin(),
                                            first_chunk.group_by.end()),
-                  cancellation, max_rows);
+                  cancellation, limits);
   absl::StatusOr<std::unique_ptr<Aggregation>> aggregation =
       metric->library().worker() != nullptr
           ? StartWorkerAggregation(metric, shared_params, call.group_by_,
@@ -150,7 +152,8 @@ absl::Status MetricCall::Prepare(const CallArgs& chunk,
   }
   absl::StatusOr<BoundChunk> bound_chunk = BoundChunk::Bind(
       metric_->descriptor(), *params_, *to_bind,
-      ChunkPosition{chunks_ == 0, rows_, form_}, metric_->input_orders());
+      ChunkPosition{chunks_ == 0, rows_, form_}, metric_->input_orders(),
+      keys_.get());
   if (!bound_chunk.ok()) return bound_chunk.status();
   if (bound_chunk->rows() > max_rows_ - rows_) {
     return absl::ResourceExhaustedError(absl::StrCat(

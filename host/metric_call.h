@@ -18,11 +18,21 @@
 #include "bound_chunk.h"
 #include "bound_params.h"
 #include "call_args.h"
+#include "call_keys.h"
 #include "cancellation.h"
 #include "kpi/v1/result.pb.h"
 #include "metric.h"
 
 namespace kpi {
+
+// What one call may hold; past a limit the call fails RESOURCE_EXHAUSTED
+// naming it and the server flag that raises it.
+struct CallLimits {
+  // Rows (kpi-server --max-rows-per-call).
+  uint64_t max_rows = 2147483647;  // 2^31 - 1
+  // Distinct keys of one KEY input (kpi-server --max-distinct-keys).
+  uint64_t max_distinct_keys = CallKeys::kDefaultMaxKeys;
+};
 
 class MetricCall {
  public:
@@ -36,13 +46,10 @@ class MetricCall {
   // the call. The plugin's code runs where its library does: in this
   // process, or in its worker (plugin_worker.h).
   //
-  // A call that passes `max_rows` rows fails RESOURCE_EXHAUSTED naming the
-  // limit (kpi-server --max-rows-per-call).
-  static constexpr uint64_t kDefaultMaxRows = 2147483647;  // 2^31 - 1
+  // A call that passes one of `limits` fails RESOURCE_EXHAUSTED naming it.
   static absl::StatusOr<MetricCall> Start(
       std::shared_ptr<const Metric> metric, const CallArgs& first_chunk,
-      const Cancellation* cancellation = nullptr,
-      uint64_t max_rows = kDefaultMaxRows);
+      const Cancellation* cancellation = nullptr, CallLimits limits = {});
 
   // Validates one chunk and folds it into the state. The first chunk may
   // carry scalars; later ones may not. CANCELLED or DEADLINE_EXCEEDED once
@@ -70,7 +77,7 @@ class MetricCall {
   MetricCall(std::shared_ptr<const Metric> metric,
              std::shared_ptr<const BoundParams> params, const char* form,
              std::vector<std::string> group_by,
-             const Cancellation* cancellation, uint64_t max_rows);
+             const Cancellation* cancellation, CallLimits limits);
 
   // Checks `chunk` and binds it (into `bound`), with its group_by key
   // columns in `keys`.
@@ -84,6 +91,9 @@ class MetricCall {
   const char* form_;  // owned by the plugin descriptor; may be null
   std::vector<std::string> group_by_;
   const Cancellation* cancellation_;
+  // Declared before aggregation_: the plugin states it holds may keep
+  // pointers to these dictionaries until they are destroyed.
+  std::unique_ptr<CallKeys> keys_;
   std::unique_ptr<Aggregation> aggregation_;
   uint64_t chunks_ = 0;
   uint64_t rows_ = 0;

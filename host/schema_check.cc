@@ -49,13 +49,37 @@ absl::Status CheckRangeParam(const kpi_metric_descriptor& metric,
   return absl::OkStatus();
 }
 
+// A KEY input (ABI 1.3) is a column of a 1.3 plugin with no numeric flag:
+// only REQUIRED means anything for it.
+absl::Status CheckKeyInput(const kpi_input_spec& input, uint32_t abi_minor,
+                           absl::string_view where) {
+  if (abi_minor < 3) {
+    return Malformed(where, "type KEY needs a plugin built for ABI 1.3");
+  }
+  if (input.kind != KPI_INPUT_COLUMN) {
+    return Malformed(where, "a key input is a column");
+  }
+  if ((input.flags & ~KPI_INPUT_REQUIRED) != 0 || input.min_param != nullptr ||
+      input.max_param != nullptr) {
+    return Malformed(where, "a key input has no range and is not integral");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckInput(const kpi_metric_descriptor& metric,
-                        const kpi_input_spec& input, absl::string_view where) {
-  if (input.type < KPI_TYPE_DOUBLE || input.type > KPI_TYPE_TIMESTAMP) {
+                        const kpi_input_spec& input, uint32_t abi_minor,
+                        absl::string_view where) {
+  if (input.type < KPI_TYPE_DOUBLE || input.type > KPI_TYPE_KEY ||
+      input.type == KPI_TYPE_BOOL) {
     return Malformed(where, absl::StrCat("unknown type ", input.type));
   }
   if (input.kind != KPI_INPUT_COLUMN && input.kind != KPI_INPUT_SCALAR) {
     return Malformed(where, absl::StrCat("unknown kind ", input.kind));
+  }
+  if (input.type == KPI_TYPE_KEY) {
+    if (absl::Status s = CheckKeyInput(input, abi_minor, where); !s.ok()) {
+      return s;
+    }
   }
   bool ranged = (input.flags & (KPI_INPUT_HAS_MIN | KPI_INPUT_HAS_MAX)) ||
                 input.min_param != nullptr || input.max_param != nullptr;
@@ -218,7 +242,8 @@ absl::Status CheckListParam(const kpi_metric_descriptor& metric,
   return absl::OkStatus();
 }
 
-absl::Status CheckMetric(const kpi_metric_descriptor& metric, bool code_here) {
+absl::Status CheckMetric(const kpi_metric_descriptor& metric,
+                         uint32_t abi_minor, bool code_here) {
   if (!IsValidName(metric.name)) {
     return Malformed("metric",
                      absl::StrCat("invalid name '",
@@ -264,7 +289,8 @@ absl::Status CheckMetric(const kpi_metric_descriptor& metric, bool code_here) {
       return Malformed(input_where,
                        "name already used by another input or parameter");
     }
-    if (absl::Status s = CheckInput(metric, input, input_where); !s.ok()) {
+    if (absl::Status s = CheckInput(metric, input, abi_minor, input_where);
+        !s.ok()) {
       return s;
     }
   }
@@ -313,7 +339,10 @@ absl::Status CheckPluginDescriptor(const kpi_plugin_descriptor& plugin,
   absl::flat_hash_set<absl::string_view> names;
   for (size_t i = 0; i < plugin.num_metrics; ++i) {
     const kpi_metric_descriptor& metric = plugin.metrics[i];
-    if (absl::Status s = CheckMetric(metric, code_here); !s.ok()) return s;
+    if (absl::Status s = CheckMetric(metric, plugin.abi_minor, code_here);
+        !s.ok()) {
+      return s;
+    }
     if (!names.insert(metric.name).second) {
       return Malformed(absl::StrCat("metric '", metric.name, "'"),
                        "declared twice");

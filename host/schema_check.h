@@ -2,7 +2,8 @@
 // on any of it: names are identifiers and unique, types and kinds are known,
 // every function pointer is set, ranges are ordered and finite, defaults fit
 // their own ranges and allowed values, range parameters exist, and input
-// orders (ABI 1.2) name two columns of one comparable type.
+// orders (ABI 1.2) name two columns of one comparable type, and KEY inputs
+// (ABI 1.3) are unranged columns of a plugin that declares 1.3.
 #ifndef KPI_HOST_SCHEMA_CHECK_H_
 #define KPI_HOST_SCHEMA_CHECK_H_
 

@@ -11,12 +11,6 @@
 namespace kpi {
 namespace {
 
-void AppendPart(std::string& key, absl::string_view part) {
-  const uint32_t size = static_cast<uint32_t>(part.size());
-  key.append(reinterpret_cast<const char*>(&size), sizeof(size));
-  key.append(part.data(), part.size());
-}
-
 // Writes values[row] to out[next[segment]++] for every row: the rows in
 // segment order. Reads are sequential and the writes go to one position per
 // segment, which stay in cache, where a gather through a row order would
@@ -40,7 +34,17 @@ SegmentedState::SegmentedState(std::shared_ptr<const Metric> metric,
     : metric_(std::move(metric)),
       params_(std::move(params)),
       group_by_(std::move(group_by)),
-      cancellation_(cancellation) {}
+      cancellation_(cancellation),
+      codes_(group_by_.size()) {
+  for (const std::string& name : group_by_) {
+    // A column holds at most as many keys as there are segments.
+    dictionaries_.push_back(std::make_unique<KeyDictionary>(
+        absl::StrCat("group_by column '", name, "'"), kMaxSegments,
+        " (at most that many segments per call); group by fewer or coarser "
+        "columns, or split the call",
+        /*allow_empty=*/true));
+  }
+}
 
 absl::Status SegmentedState::CheckCancelled() const {
   return cancellation_ ? cancellation_->Check() : absl::OkStatus();
@@ -79,80 +83,54 @@ absl::StatusOr<uint32_t> SegmentedState::AddSegment(
   return static_cast<uint32_t>(segments_.size() - 1);
 }
 
-template <typename Index, typename KeyOf>
-absl::Status SegmentedState::KeyRowsWith(Index& index, const KeyOf& key_of,
-                                         const std::vector<ColumnArg>& keys,
-                                         size_t rows) {
-  uint32_t* out = segment_of_row_.data();
-  for (size_t row = 0; row < rows; ++row) {
-    const auto& key = key_of(row);
-    auto found = index.find(key);
-    if (found == index.end()) {
-      absl::StatusOr<uint32_t> segment = AddSegment(keys, row);
-      if (!segment.ok()) return segment.status();
-      found = index.emplace(key, *segment).first;
-    }
-    out[row] = found->second;
-  }
-  return absl::OkStatus();
-}
-
-absl::Status SegmentedState::KeyIntRows(const std::vector<ColumnArg>& keys,
-                                        size_t rows) {
-  if (int_memo_.empty()) {
-    int_memo_.assign(size_t{1} << kIntMemoBits, IntMemoSlot{0, kNoSegment});
-  }
-  const int64_t* values = keys[0].i64;
-  uint32_t* out = segment_of_row_.data();
-  for (size_t row = 0; row < rows; ++row) {
-    const int64_t key = values[row];
-    IntMemoSlot& slot =
-        int_memo_[(static_cast<uint64_t>(key) * 0x9E3779B97F4A7C15u) >>
-                  (64 - kIntMemoBits)];
-    if (slot.segment != kNoSegment && slot.key == key) {
-      out[row] = slot.segment;
-      continue;
-    }
-    auto found = int_index_.find(key);
-    if (found == int_index_.end()) {
-      absl::StatusOr<uint32_t> segment = AddSegment(keys, row);
-      if (!segment.ok()) return segment.status();
-      found = int_index_.emplace(key, *segment).first;
-    }
-    slot = {key, found->second};
-    out[row] = found->second;
-  }
-  return absl::OkStatus();
+absl::Status SegmentedState::InternColumn(size_t k, const ColumnArg& key,
+                                          size_t rows) {
+  std::vector<int32_t>& codes = codes_[k];
+  codes.resize(rows);
+  size_t failed_row = 0;
+  return key.type == KPI_TYPE_STRING
+             ? dictionaries_[k]->InternTexts(
+                   rows, [&key](size_t row) { return key.Text(row); },
+                   codes.data(), failed_row)
+             : dictionaries_[k]->InternNumbers(key.i64, rows, codes.data(),
+                                               failed_row);
 }
 
 absl::Status SegmentedState::KeyRows(const std::vector<ColumnArg>& keys,
                                      size_t rows) {
   segment_of_row_.resize(rows);
-  if (keys.size() == 1 && keys[0].type != KPI_TYPE_STRING) {
-    return KeyIntRows(keys, rows);
+  for (size_t k = 0; k < keys.size(); ++k) {
+    if (absl::Status s = InternColumn(k, keys[k], rows); !s.ok()) return s;
   }
+  uint32_t* out = segment_of_row_.data();
   if (keys.size() == 1) {
-    const ColumnArg& key = keys[0];
-    return KeyRowsWith(
-        index_, [&key](size_t row) { return key.Text(row); }, keys, rows);
+    const int32_t* codes = codes_[0].data();
+    segment_of_code_.resize(dictionaries_[0]->size(), kNoSegment);
+    for (size_t row = 0; row < rows; ++row) {
+      uint32_t& segment = segment_of_code_[codes[row]];
+      if (segment == kNoSegment) {
+        absl::StatusOr<uint32_t> added = AddSegment(keys, row);
+        if (!added.ok()) return added.status();
+        segment = *added;
+      }
+      out[row] = segment;
+    }
+    return absl::OkStatus();
   }
-  return KeyRowsWith(
-      index_,
-      [&](size_t row) -> absl::string_view {
-        scratch_key_.clear();
-        for (const ColumnArg& key : keys) {
-          if (key.type == KPI_TYPE_STRING) {
-            AppendPart(scratch_key_, key.Text(row));
-          } else {
-            AppendPart(
-                scratch_key_,
-                absl::string_view(reinterpret_cast<const char*>(&key.i64[row]),
-                                  sizeof(int64_t)));
-          }
-        }
-        return scratch_key_;
-      },
-      keys, rows);
+  scratch_codes_.resize(keys.size());
+  for (size_t row = 0; row < rows; ++row) {
+    for (size_t k = 0; k < keys.size(); ++k) {
+      scratch_codes_[k] = codes_[k][row];
+    }
+    auto found = segment_of_codes_.find(scratch_codes_);
+    if (found == segment_of_codes_.end()) {
+      absl::StatusOr<uint32_t> added = AddSegment(keys, row);
+      if (!added.ok()) return added.status();
+      found = segment_of_codes_.emplace(scratch_codes_, *added).first;
+    }
+    out[row] = found->second;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status SegmentedState::Update(const kpi_chunk& chunk,
@@ -178,11 +156,17 @@ absl::Status SegmentedState::Update(const kpi_chunk& chunk,
       Scatter(column.i64, segment_of_row_, next, g.i64);
     } else if (column.str) {
       Scatter(column.str, segment_of_row_, next, g.str);
+    } else if (chunk.keys != nullptr && chunk.keys[i].codes) {
+      Scatter(chunk.keys[i].codes, segment_of_row_, next, g.codes);
     }
   }
 
   std::vector<kpi_column> columns(chunk.inputs,
                                   chunk.inputs + chunk.num_inputs);
+  std::vector<kpi_key_column> key_columns;
+  if (chunk.keys != nullptr) {
+    key_columns.assign(chunk.keys, chunk.keys + chunk.num_inputs);
+  }
   for (size_t s = 0; s < segments_.size(); ++s) {
     const size_t first = begin[s], count = begin[s + 1] - begin[s];
     if (count == 0) continue;
@@ -195,11 +179,15 @@ absl::Status SegmentedState::Update(const kpi_chunk& chunk,
       c.f64 = in.f64 ? g.f64.data() + first : nullptr;
       c.i64 = in.i64 ? g.i64.data() + first : nullptr;
       c.str = in.str ? g.str.data() + first : nullptr;
+      if (!key_columns.empty() && key_columns[i].codes != nullptr) {
+        key_columns[i].codes = g.codes.data() + first;
+      }
     }
     if (absl::Status status = CheckCancelled(); !status.ok()) return status;
     kpi_chunk segment_chunk = chunk;
     segment_chunk.num_rows = count;
     segment_chunk.inputs = columns.data();
+    if (!key_columns.empty()) segment_chunk.keys = key_columns.data();
     if (absl::Status status = segments_[s].state.Update(segment_chunk);
         !status.ok()) {
       return status;

@@ -3,10 +3,12 @@
 // without the plugin knowing: rows are dealt to their segment's state, and
 // the overall result is all segment states merged.
 //
-// Each chunk costs one pass to key its rows (one hash lookup per row) and one
-// scatter of every column into segment order (a copy: a segment's rows must
-// be contiguous for the plugin's update); each segment's state is then
-// updated once per chunk.
+// Each chunk costs one pass to key its rows and one scatter of every column
+// into segment order (a copy: a segment's rows must be contiguous for the
+// plugin's update); each segment's state is then updated once per chunk.
+// Keying interns each group_by column into codes with the KeyDictionary that
+// KEY inputs use (key_dictionary.h); one column's code is its segment's
+// index through an array, several columns' codes are looked up together.
 #ifndef KPI_HOST_SEGMENTED_STATE_H_
 #define KPI_HOST_SEGMENTED_STATE_H_
 
@@ -19,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "bound_params.h"
 #include "call_args.h"
+#include "key_dictionary.h"
 #include "cancellation.h"
 #include "kpi/v1/result.pb.h"
 #include "metric.h"
@@ -71,16 +74,13 @@ class SegmentedState {
     std::vector<double> f64;
     std::vector<int64_t> i64;
     std::vector<kpi_string_view> str;
+    std::vector<int32_t> codes;  // KEY inputs
   };
   // Fills segment_of_row_ with the segment of each of the chunk's `rows`
   // rows, creating segments on first sight.
   absl::Status KeyRows(const std::vector<ColumnArg>& keys, size_t rows);
-  // The same through `index`, which maps key_of(row) to a segment.
-  template <typename Index, typename KeyOf>
-  absl::Status KeyRowsWith(Index& index, const KeyOf& key_of,
-                           const std::vector<ColumnArg>& keys, size_t rows);
-  // KeyRows for one INT64 or TIMESTAMP column, through int_memo_.
-  absl::Status KeyIntRows(const std::vector<ColumnArg>& keys, size_t rows);
+  // The codes of group_by column `k` for the chunk's rows, in codes_[k].
+  absl::Status InternColumn(size_t k, const ColumnArg& key, size_t rows);
   // OK, or why the call must stop.
   absl::Status CheckCancelled() const;
   // A new segment for the key of `row`. INVALID_ARGUMENT past kMaxSegments.
@@ -92,23 +92,15 @@ class SegmentedState {
   std::vector<std::string> group_by_;
   const Cancellation* cancellation_;
   std::vector<Segment> segments_;
-  // Key -> index into segments_. Keying is the per-row cost of group_by,
-  // so the common single-column keys skip encoding: one INT64 or TIMESTAMP
-  // column is looked up as the number (int_index_), one STRING column as
-  // the string itself; several columns as their length-prefixed parts.
-  absl::flat_hash_map<int64_t, uint32_t> int_index_;
-  // A direct-mapped cache in front of int_index_, slot = a multiplicative
-  // hash of the key: most rows find their segment with one load and one
-  // compare instead of a hash-table probe. Allocated on first use.
-  struct IntMemoSlot {
-    int64_t key;
-    uint32_t segment;  // kNoSegment: empty
-  };
+  // One dictionary per group_by column, and each chunk's codes.
+  std::vector<std::unique_ptr<KeyDictionary>> dictionaries_;
+  std::vector<std::vector<int32_t>> codes_;
+  // Key -> index into segments_: for one column, by code; for several, by
+  // their codes together.
   static constexpr uint32_t kNoSegment = ~uint32_t{0};
-  static constexpr int kIntMemoBits = 12;
-  std::vector<IntMemoSlot> int_memo_;
-  absl::flat_hash_map<std::string, uint32_t> index_;
-  std::string scratch_key_;
+  std::vector<uint32_t> segment_of_code_;
+  absl::flat_hash_map<std::vector<int32_t>, uint32_t> segment_of_codes_;
+  std::vector<int32_t> scratch_codes_;
   // Per chunk, kept to reuse their allocations: each row's segment, and
   // each declared input's values in segment order.
   std::vector<uint32_t> segment_of_row_;

@@ -73,7 +73,9 @@ class WorkerAggregation final : public Aggregation {
     const bool opening = generation_ == 0;
     return [this, opening, chunk, keys, finish](WireWriter& out) {
       if (opening) WriteOpen(out, call_, MetricIndex(), *params_, group_by_);
-      if (chunk != nullptr) WriteUpdate(out, call_, *chunk, *keys);
+      if (chunk != nullptr) {
+        WriteUpdate(out, call_, *chunk, *keys, key_entries_sent_);
+      }
       if (finish) WriteCallOp(out, WorkerOp::kFinish, call_);
     };
   }
@@ -120,7 +122,8 @@ class WorkerAggregation final : public Aggregation {
   const uint64_t call_;
   uint64_t generation_ = 0;  // the worker process that holds the call
   bool closed_ = false;
-  std::unique_ptr<PluginWorker::Pending> pending_;  // the chunk last sent
+  // Per declared input: the entries of its key dictionary sent so far.
+  std::vector<uint64_t> key_entries_sent_;
 };
 
 }  // namespace

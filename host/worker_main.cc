@@ -177,6 +177,9 @@ class WorkerService {
  private:
   struct Call {
     CallCancellation cancellation;
+    // The call's key dictionaries, as the server sent them; before
+    // aggregation_, whose plugin states may point to them until destroyed.
+    std::vector<std::unique_ptr<KeyTexts>> keys;
     std::unique_ptr<Aggregation> aggregation;
   };
 
@@ -198,6 +201,7 @@ class WorkerService {
         if (!ReadUpdate(in, update)) break;
         std::unique_ptr<Call> call = Take(update.call);
         if (call == nullptr) return UnknownCall(update.call);
+        if (absl::Status s = ApplyKeys(update, call->keys); !s.ok()) return s;
         call->cancellation.Use(&channel);
         absl::Status s = call->aggregation->Update(update.chunk, update.keys);
         call->cancellation.Use(nullptr);

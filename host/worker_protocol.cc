@@ -7,7 +7,13 @@
 namespace kpi {
 namespace {
 
-enum ColumnData : uint8_t { kNone = 0, kDoubles = 1, kInts = 2, kStrings = 3 };
+enum ColumnData : uint8_t {
+  kNone = 0,
+  kDoubles = 1,
+  kInts = 2,
+  kStrings = 3,
+  kKeyCodes = 4
+};
 
 // Lengths, then every string's bytes in one block: one pass to size, one to
 // copy, and the reader makes its views without copying.
@@ -91,6 +97,8 @@ bool ReadColumn(WireReader& in, kpi_column& column,
       column.str = views.data();
       count = length;
       break;
+    case kKeyCodes:  // the codes follow; ReadUpdate reads them
+      return column.type == KPI_TYPE_KEY || in.Fail("codes of a non-key");
     default:
       return in.Fail("unknown column encoding");
   }
@@ -144,12 +152,33 @@ bool ReadOpen(WireReader& in, OpenRequest& open) {
 }
 
 void WriteUpdate(WireWriter& out, uint64_t call, const kpi_chunk& chunk,
-                 const std::vector<ColumnArg>& keys) {
+                 const std::vector<ColumnArg>& keys,
+                 std::vector<uint64_t>& entries_sent) {
   WriteCallOp(out, WorkerOp::kUpdate, call);
   out.Put<uint64_t>(chunk.num_rows);
   out.Put<uint64_t>(chunk.num_inputs);
+  entries_sent.resize(chunk.num_inputs, 0);
   for (size_t i = 0; i < chunk.num_inputs; ++i) {
-    WriteColumn(out, chunk.inputs[i]);
+    if (chunk.keys == nullptr || chunk.keys[i].codes == nullptr) {
+      WriteColumn(out, chunk.inputs[i]);
+      continue;
+    }
+    const kpi_key_column& key = chunk.keys[i];
+    out.Put<int32_t>(KPI_TYPE_KEY);
+    out.Put<uint64_t>(chunk.num_rows);
+    out.Put<uint8_t>(kKeyCodes);
+    out.PutArray(key.codes, chunk.num_rows);
+    const kpi_key_dictionary& dictionary = *key.dictionary;
+    const uint64_t first = entries_sent[i];
+    const uint64_t size = dictionary.size(dictionary.context);
+    out.Put<uint64_t>(first);
+    out.Put<uint64_t>(size - first);
+    WriteStrings(out, size - first, [&](size_t j) {
+      const kpi_string_view text =
+          dictionary.text(dictionary.context, static_cast<int32_t>(first + j));
+      return absl::string_view(text.data, text.size);
+    });
+    entries_sent[i] = size;
   }
   out.Put<uint64_t>(keys.size());
   for (const ColumnArg& key : keys) {
@@ -177,8 +206,23 @@ bool ReadUpdate(WireReader& in, UpdateRequest& update) {
   update.columns.resize(inputs);
   update.views.clear();
   update.views.reserve(inputs + 8);
-  for (kpi_column& column : update.columns) {
+  update.key_updates.clear();
+  for (size_t i = 0; i < inputs; ++i) {
+    kpi_column& column = update.columns[i];
     if (!ReadColumn(in, column, update.views.emplace_back())) return false;
+    if (column.type != KPI_TYPE_KEY || column.length == 0) continue;
+    UpdateRequest::KeyUpdate& key = update.key_updates.emplace_back();
+    key.input = i;
+    size_t count = 0;
+    if (!in.GetArray(key.codes, count) || !in.Get(key.first_entry)) {
+      return false;
+    }
+    if (count != rows || column.length != rows) {
+      return in.Fail("key column length mismatch");
+    }
+    size_t entries = 0;
+    if (!in.GetCount(entries)) return false;
+    if (!ReadStrings(in, entries, key.entries)) return false;
   }
   if (!in.GetCount(keys)) return false;
   update.keys.assign(keys, ColumnArg{});
@@ -200,6 +244,32 @@ bool ReadUpdate(WireReader& in, UpdateRequest& update) {
   update.chunk.inputs = update.columns.data();
   update.chunk.num_inputs = update.columns.size();
   return true;
+}
+
+absl::Status ApplyKeys(UpdateRequest& update,
+                       std::vector<std::unique_ptr<KeyTexts>>& texts) {
+  texts.resize(update.columns.size());
+  update.key_columns.assign(update.columns.size(),
+                            kpi_key_column{nullptr, nullptr});
+  for (const UpdateRequest::KeyUpdate& key : update.key_updates) {
+    std::unique_ptr<KeyTexts>& dictionary = texts[key.input];
+    if (dictionary == nullptr) dictionary = std::make_unique<KeyTexts>();
+    if (key.first_entry != dictionary->size()) {
+      return absl::DataLossError("key entries out of sequence");
+    }
+    for (const kpi_string_view& entry : key.entries) {
+      dictionary->Append(absl::string_view(entry.data, entry.size));
+    }
+    const size_t size = dictionary->size();
+    bool in_range = true;
+    for (size_t row = 0; row < update.chunk.num_rows; ++row) {
+      in_range = in_range && static_cast<uint32_t>(key.codes[row]) < size;
+    }
+    if (!in_range) return absl::DataLossError("a key code past its dictionary");
+    update.key_columns[key.input] = {key.codes, dictionary->abi()};
+  }
+  update.chunk.keys = update.key_columns.data();
+  return absl::OkStatus();
 }
 
 void WriteReply(WireWriter& out, const absl::Status& status,

@@ -32,7 +32,7 @@ absl::StatusOr<MetricCall> Start(const ServingConfig& config,
                                  absl::string_view metric_name,
                                  CallArgs* first_chunk,
                                  const Cancellation* cancellation,
-                                 uint64_t max_rows) {
+                                 CallLimits limits) {
   absl::StatusOr<std::shared_ptr<const Metric>> metric =
       Lookup(config, metric_name);
   if (!metric.ok()) return metric.status();
@@ -42,14 +42,14 @@ absl::StatusOr<MetricCall> Start(const ServingConfig& config,
     return s;
   }
   return MetricCall::Start(*std::move(metric), *first_chunk, cancellation,
-                           max_rows);
+                           limits);
 }
 
 void ComputeOnce(const ServingConfig& config, absl::string_view metric,
                  CallArgs& args, const Cancellation* cancellation,
-                 uint64_t max_rows, MetricDispatch::Done done) {
+                 CallLimits limits, MetricDispatch::Done done) {
   absl::StatusOr<MetricCall> call =
-      Start(config, metric, &args, cancellation, max_rows);
+      Start(config, metric, &args, cancellation, limits);
   if (!call.ok()) {
     std::move(done)(call.status(), 0);
     return;
@@ -102,7 +102,7 @@ void MetricDispatch::ComputeThen(const v1::ComputeRequest& request,
                                  Done done) const {
   CallArgs args = ArgsFromRequest(request);
   ComputeOnce(config_->Current(), request.metric(), args, cancellation,
-              max_rows_, std::move(done));
+              limits_, std::move(done));
 }
 
 void MetricDispatch::ComputeTypedThen(absl::string_view metric,
@@ -114,7 +114,7 @@ void MetricDispatch::ComputeTypedThen(absl::string_view metric,
     std::move(done)(args.status(), 0);
     return;
   }
-  ComputeOnce(config_->Current(), metric, *args, cancellation, max_rows_,
+  ComputeOnce(config_->Current(), metric, *args, cancellation, limits_,
               std::move(done));
 }
 
@@ -144,7 +144,7 @@ absl::Status MetricDispatch::Stream::Add(
     serving_ = config_->Current();
     CallArgs first = ArgsFromRequest(chunk);
     absl::StatusOr<MetricCall> call =
-        Start(*serving_, metric_, &first, cancellation_, max_rows_);
+        Start(*serving_, metric_, &first, cancellation_, limits_);
     if (!call.ok()) return call.status();
     call_.emplace(*std::move(call));
     return call_->Add(first);

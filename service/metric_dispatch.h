@@ -29,11 +29,11 @@ namespace kpi {
 
 class MetricDispatch {
  public:
-  // `config` must outlive the dispatch. A call passing `max_rows` rows
+  // `config` must outlive the dispatch. A call passing one of `limits`
   // fails RESOURCE_EXHAUSTED (MetricCall::Start).
   explicit MetricDispatch(const LiveConfig* config,
-                          uint64_t max_rows = MetricCall::kDefaultMaxRows)
-      : config_(config), max_rows_(max_rows) {}
+                          CallLimits limits = {})
+      : config_(config), limits_(limits) {}
 
   v1::ListMetricsResponse ListMetrics() const;
   // Whether `metric` is served by a plugin in this process (not in a
@@ -83,24 +83,24 @@ class MetricDispatch {
    private:
     friend class MetricDispatch;
     Stream(const LiveConfig* config, const Cancellation* cancellation,
-           uint64_t max_rows)
-        : config_(config), cancellation_(cancellation), max_rows_(max_rows) {}
+           CallLimits limits)
+        : config_(config), cancellation_(cancellation), limits_(limits) {}
 
     const LiveConfig* config_;
     const Cancellation* cancellation_;
-    uint64_t max_rows_;
+    CallLimits limits_;
     std::string metric_;
     std::optional<ServingConfig> serving_;
     std::optional<MetricCall> call_;
     uint64_t chunks_ = 0;
   };
   Stream StartStream(const Cancellation* cancellation) const {
-    return Stream(config_, cancellation, max_rows_);
+    return Stream(config_, cancellation, limits_);
   }
 
  private:
   const LiveConfig* config_;
-  uint64_t max_rows_;
+  CallLimits limits_;
 };
 
 }  // namespace kpi

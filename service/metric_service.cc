@@ -302,7 +302,7 @@ MetricServiceImpl::MetricServiceImpl(const LiveConfig* config,
                                      ComputePool* pool, CallMetrics* metrics,
                                      const ServingLimits& limits,
                                      const Authorizer* authorizer)
-    : dispatch_(config, limits.max_rows_per_call),
+    : dispatch_(config, limits.call),
       pool_(pool),
       metrics_(metrics),
       limits_(limits),

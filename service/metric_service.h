@@ -37,8 +37,8 @@ namespace kpi {
 struct ServingLimits {
   // Calls (unary and streams) accepted and not yet finished.
   int max_calls_in_flight = 1000;
-  // Rows one call may carry (MetricCall::Start).
-  uint64_t max_rows_per_call = MetricCall::kDefaultMaxRows;
+  // What one call may hold (rows, distinct keys; MetricCall::Start).
+  CallLimits call;
   // How long a stream may wait for its client's next chunk.
   std::chrono::milliseconds stream_idle_timeout{std::chrono::seconds(30)};
   // A unary request up to this size to a plugin in this process is computed

@@ -311,7 +311,9 @@ int Run(const kpi::ServerOptions& options, const kpi::EventLog& log) {
   kpi::ComputePool pool(threads);
   kpi::ServingLimits limits;
   limits.max_calls_in_flight = options.max_calls_in_flight;
-  limits.max_rows_per_call = static_cast<uint64_t>(options.max_rows_per_call);
+  limits.call.max_rows = static_cast<uint64_t>(options.max_rows_per_call);
+  limits.call.max_distinct_keys =
+      static_cast<uint64_t>(options.max_distinct_keys);
   limits.stream_idle_timeout =
       std::chrono::milliseconds(options.stream_idle_timeout_ms);
   limits.inline_request_bytes =

@@ -32,6 +32,7 @@ absl::flat_hash_map<absl::string_view, NumberFlag> NumberFlags(
       {"--worker-threads", {&options.worker_threads, 1}},
       {"--max-calls-in-flight", {&options.max_calls_in_flight, 1}},
       {"--max-rows-per-call", {&options.max_rows_per_call, 1}},
+      {"--max-distinct-keys", {&options.max_distinct_keys, 1}},
       {"--stream-idle-timeout-ms", {&options.stream_idle_timeout_ms, 1}},
       {"--inline-request-bytes", {&options.inline_request_bytes, 0}},
       {"--max-message-bytes", {&options.max_message_bytes, 1}},
@@ -103,6 +104,10 @@ std::string ServerUsage() {
       "included;\n"
       "                            more fail RESOURCE_EXHAUSTED (default\n"
       "                            2147483647)\n"
+      "  --max-distinct-keys N     distinct keys (customers, visitors) one "
+      "key\n"
+      "                            input of one call may hold; more fail\n"
+      "                            RESOURCE_EXHAUSTED (default 10000000)\n"
       "  --stream-idle-timeout-ms N  a ComputeStream whose client sends no\n"
       "                            chunk for this long fails "
       "DEADLINE_EXCEEDED\n"

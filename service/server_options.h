@@ -32,6 +32,8 @@ struct ServerOptions {
   int max_calls_in_flight = 1000;
   // Rows one call (a stream included) may carry.
   int max_rows_per_call = 2147483647;
+  // Distinct keys one KEY input of one call may hold.
+  int max_distinct_keys = 10000000;
   // How long a stream may wait for its client's next chunk.
   int stream_idle_timeout_ms = 30000;
   // Unary requests up to this size, to plugins in this process, are

@@ -138,6 +138,13 @@ absl::Status AppendAll(absl::string_view name,
   return absl::OkStatus();
 }
 
+// A key (a KEY input's value, a segment key): a JSON number is a key too
+// (a customer or region id), as its text, as written.
+absl::StatusOr<std::string> ToKeyText(const RawItem& item) {
+  if (item.origin == ItemOrigin::kJsonNumber) return item.text;
+  return ToString(item);
+}
+
 absl::StatusOr<Column> MakeColumn(const InputSpec& input, const Given& given) {
   absl::StatusOr<std::vector<RawItem>> items = ColumnItems(input.name(), given);
   if (!items.ok()) return items.status();
@@ -156,6 +163,11 @@ absl::StatusOr<Column> MakeColumn(const InputSpec& input, const Given& given) {
     case kpi::v1::VALUE_TYPE_STRING:
       status =
           AppendAll<std::string>(input.name(), *items, ToString,
+                                 column.mutable_strings()->mutable_values());
+      break;
+    case kpi::v1::VALUE_TYPE_KEY:  // keys travel as their text
+      status =
+          AppendAll<std::string>(input.name(), *items, ToKeyText,
                                  column.mutable_strings()->mutable_values());
       break;
     case kpi::v1::VALUE_TYPE_TIMESTAMP:
@@ -180,13 +192,8 @@ absl::StatusOr<Column> MakeGroupColumn(const std::string& name,
   if (!items.ok()) return items.status();
   Column column;
   column.set_name(name);
-  const auto to_key = [](const RawItem& item) -> absl::StatusOr<std::string> {
-    // A JSON number is a key too (a region id): its text, as written.
-    if (item.origin == ItemOrigin::kJsonNumber) return item.text;
-    return ToString(item);
-  };
   absl::Status status = AppendAll<std::string>(
-      name, *items, to_key, column.mutable_strings()->mutable_values());
+      name, *items, ToKeyText, column.mutable_strings()->mutable_values());
   if (!status.ok()) return status;
   return column;
 }

@@ -1,10 +1,9 @@
 #include "plugins/retention/repeat_purchase_rate.h"
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
-#include <string_view>
 
-#include "kpi/plugin_records.hpp"
 #include "kpi/plugin_text.hpp"
 #include "plugins/retention/counts.h"
 
@@ -16,38 +15,27 @@ RepeatPurchaseRate::RepeatPurchaseRate(const sdk::Params& params)
   window_.CheckNotReversed();
 }
 
-RepeatPurchaseRate::Orders& RepeatPurchaseRate::AddOrder(std::string_view id,
-                                                         const Orders& orders) {
-  bool added = false;
-  Orders& known = orders_.Add(id, orders, added);
-  if (!added) {
-    known.repeat = known.repeat || orders.repeat || orders.first != known.first;
-  }
-  return known;
-}
-
 void RepeatPurchaseRate::Update(const sdk::Chunk& chunk) {
   if (chunk.Has(kCustomer)) {
     window_.CheckNotEmpty();
     has_records_ = true;
-    const sdk::View<kpi_string_view> ids = chunk.Strings(kCustomer);
+    const sdk::KeyColumn customers = chunk.Keys(kCustomer);
     const sdk::View<int64_t> times = chunk.Timestamps(kTime);
-    // The previous row's customer and entry: exports usually list a
-    // customer's orders together, and those rows then skip the map lookup,
-    // the cost of this loop.
-    std::string_view previous_id;
-    Orders* previous = nullptr;
-    for (size_t row = 0; row < ids.size(); ++row) {
-      const std::string_view customer =
-          sdk::RequiredId(ids[row], "customer", "order");
-      const int64_t time = times[row];
+    orders_.Track(customers);
+    if (customers.codes.size() != times.size()) {
+      throw std::logic_error("customer and time differ in length");
+    }
+    const int32_t* code = customers.codes.begin();
+    for (const int64_t time : times) {
+      const int32_t customer = *code++;
       if (!window_.Contains(time)) continue;
-      if (previous != nullptr && customer == previous_id) {
-        previous->repeat = previous->repeat || time != previous->first;
-        continue;
+      bool added = false;
+      Orders& orders = orders_.At(customer, added);
+      if (added) {
+        orders.first = time;
+      } else {
+        orders.repeat = orders.repeat || time != orders.first;
       }
-      previous = &AddOrder(customer, Orders{time, false});
-      previous_id = customer;
     }
     return;
   }
@@ -69,18 +57,18 @@ void RepeatPurchaseRate::Merge(const RepeatPurchaseRate& other) {
   repeat_customers_ += other.repeat_customers_;
   customers_ += other.customers_;
   has_records_ = has_records_ || other.has_records_;
-  for (const auto& [id, orders] : other.orders_.entries()) {
-    AddOrder(id, orders);
-  }
+  orders_.Merge(other.orders_, [](Orders& mine, const Orders& theirs) {
+    mine.repeat = mine.repeat || theirs.repeat || theirs.first != mine.first;
+  });
 }
 
 void RepeatPurchaseRate::Finalize(sdk::Result& result) const {
   // A request uses one form, so one of the two parts is empty.
   double repeat = repeat_customers_;
-  for (const auto& [id, orders] : orders_.entries()) {
+  orders_.ForEach([&repeat](int32_t, const Orders& orders) {
     repeat += orders.repeat ? 1 : 0;
-  }
-  const double customers = customers_ + static_cast<double>(orders_.size());
+  });
+  const double customers = customers_ + static_cast<double>(orders_.count());
   result.SampleSize(customers);
   result.Rate(repeat, customers, 100.0,
               has_records_

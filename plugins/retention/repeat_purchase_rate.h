@@ -12,9 +12,10 @@
 //     (midnight timestamps), purchases on the same day are one order, the
 //     convention of Fader, Hardie & Lee (2005) on the CDNOW data.
 //
-// The record state keeps, per customer who ordered in the window, the first
-// order instant seen and whether a second, different one was seen: exact
-// whatever way a customer's orders are split across chunks and states.
+// The record state keeps, per customer who ordered in the window (by the
+// host's key code), the first order instant seen and whether a second,
+// different one was seen: exact whatever way a customer's orders are split
+// across chunks and states.
 //
 // Thread safety: as for every metric state, calls on one object must be
 // serialised; distinct objects are independent.
@@ -26,7 +27,7 @@
 #include <string_view>
 
 #include "kpi/plugin.hpp"
-#include "plugins/retention/customer_map.h"
+#include "kpi/plugin_records.hpp"
 #include "plugins/retention/examples.h"
 #include "plugins/retention/records.h"
 
@@ -45,7 +46,7 @@ class RepeatPurchaseRate {
           .Required()
           .Min(0)
           .Form("aggregate"),
-      sdk::Column("customer", KPI_TYPE_STRING, "Customer id of each order.")
+      sdk::Column("customer", KPI_TYPE_KEY, "Customer id of each order.")
           .Required()
           .Form("records"),
       sdk::Column("time", KPI_TYPE_TIMESTAMP,
@@ -58,7 +59,7 @@ class RepeatPurchaseRate {
   static constexpr auto kCustomers =
       sdk::Input<KPI_TYPE_INT64>(kInputs, "customers");
   static constexpr auto kCustomer =
-      sdk::Input<KPI_TYPE_STRING>(kInputs, "customer");
+      sdk::Input<KPI_TYPE_KEY>(kInputs, "customer");
   static constexpr auto kTime = sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "time");
 
   static constexpr kpi_param_spec kParams[] = {
@@ -100,7 +101,7 @@ class RepeatPurchaseRate {
       example::kJan7th,  example::kDec20th2023, example::kJan15th,
       example::kJan20th, example::kApr1st};
   static constexpr kpi_example_input kOrders[] = {
-      sdk::ExampleInput("customer", kOrderCustomers),
+      sdk::ExampleKeys("customer", kOrderCustomers),
       sdk::ExampleTimestamps("time", kOrderTimes)};
   static constexpr kpi_example_param kFirstQuarter[] = {
       sdk::ExampleParam("window_start", sdk::TimestampValue(example::kJan1st)),
@@ -132,12 +133,9 @@ class RepeatPurchaseRate {
   // What the window holds of one customer's orders: enough to tell one
   // order from two.
   struct Orders {
-    int64_t first;  // the first order instant seen
-    bool repeat;    // an order at another instant was seen
+    int64_t first = 0;    // the first order instant seen
+    bool repeat = false;  // an order at another instant was seen
   };
-  // The customer's entry after adding `orders`; valid until the next
-  // AddOrder.
-  Orders& AddOrder(std::string_view id, const Orders& orders);
 
   TimeRange window_;
   // Aggregate form: whole numbers kept as double (exact up to 2^53, no
@@ -146,7 +144,7 @@ class RepeatPurchaseRate {
   double customers_ = 0;
   // Records form: customers with an order in the window.
   bool has_records_ = false;
-  CustomerMap<Orders> orders_;
+  sdk::PerKey<Orders> orders_;
 };
 
 }  // namespace kpi::retention

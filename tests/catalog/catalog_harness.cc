@@ -192,7 +192,8 @@ Outcome ComputeInChunks(const v1::ComputeRequest& request) {
   return {absl::OkStatus(), *std::move(result)};
 }
 
-// Each part in its own state, the states merged into the first.
+// Each part in its own state, the states merged into the first: parts of
+// one call, sharing its key dictionaries.
 Outcome ComputeMerged(const v1::ComputeRequest& request) {
   std::shared_ptr<const Metric> metric =
       InProcessRegistry().Find(request.metric());
@@ -202,6 +203,7 @@ Outcome ComputeMerged(const v1::ComputeRequest& request) {
   if (!params.ok()) return {params.status(), {}};
   absl::StatusOr<const char*> form = ChooseInputForm(d, all);
   if (!form.ok()) return {form.status(), {}};
+  CallKeys keys(d, CallKeys::kDefaultMaxKeys);  // outlives the states
   std::vector<MetricState> states;
   for (int p = 0; p < kParts; ++p) {
     const v1::ComputeRequest part = Part(request, p);
@@ -209,7 +211,8 @@ Outcome ComputeMerged(const v1::ComputeRequest& request) {
     if (!state.ok()) return {state.status(), {}};
     const CallArgs args = ArgsFromRequest(part);
     absl::StatusOr<BoundChunk> chunk =
-        BoundChunk::Bind(d, *params, args, ChunkPosition{p == 0, 0, *form});
+        BoundChunk::Bind(d, *params, args, ChunkPosition{p == 0, 0, *form},
+                         metric->input_orders(), &keys);
     if (!chunk.ok()) return {chunk.status(), {}};
     if (absl::Status s = state->Update(chunk->chunk()); !s.ok()) return {s, {}};
     states.push_back(*std::move(state));

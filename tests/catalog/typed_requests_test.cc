@@ -65,8 +65,10 @@ int FieldType(const FieldDescriptor& field) {
 
 // Timestamp columns travel as int64 microseconds.
 bool Compatible(int field_type, int declared) {
+  // Typed requests send timestamps as int64 micros and keys as strings.
   return field_type == declared ||
-         (declared == KPI_TYPE_TIMESTAMP && field_type == KPI_TYPE_INT64);
+         (declared == KPI_TYPE_TIMESTAMP && field_type == KPI_TYPE_INT64) ||
+         (declared == KPI_TYPE_KEY && field_type == KPI_TYPE_STRING);
 }
 
 class TypedRequestTest : public ::testing::TestWithParam<TypedRpc> {};

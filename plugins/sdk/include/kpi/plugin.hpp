@@ -476,6 +476,14 @@ constexpr kpi_example_input ExampleInput(const char* name,
   return {name, {KPI_TYPE_STRING, N, nullptr, nullptr, values}};
 }
 
+// A KEY input's example values: the keys' text, interned by the host as in
+// a call.
+template <size_t N>
+constexpr kpi_example_input ExampleKeys(const char* name,
+                                        const kpi_string_view (&values)[N]) {
+  return {name, {KPI_TYPE_KEY, N, nullptr, nullptr, values}};
+}
+
 // A column input with no rows (C++ has no arrays of length 0).
 constexpr kpi_example_input ExampleEmptyColumn(const char* name,
                                                kpi_value_type type) {
@@ -581,6 +589,39 @@ namespace detail {
 inline uint32_t host_abi_minor = 0;
 }  // namespace detail
 
+// The keys of one KEY input of a call (kpi_key_dictionary): every distinct
+// key sent so far, by code. Codes are dense, 0 .. size() - 1, so per-key
+// state is an array; the dictionary is shared by every state of the call and
+// outlives them, so a state may keep this handle for Finalize.
+class Keys {
+ public:
+  Keys() = default;
+  explicit Keys(const kpi_key_dictionary* dictionary)
+      : dictionary_(dictionary) {}
+  // Keys so far (0 for a handle from no chunk).
+  size_t size() const {
+    return dictionary_ ? dictionary_->size(dictionary_->context) : 0;
+  }
+  // The key's text. Throws std::out_of_range for a code past size().
+  std::string_view Text(int32_t code) const {
+    if (code < 0 || static_cast<size_t>(code) >= size()) {
+      throw std::out_of_range("key code past the dictionary");
+    }
+    const kpi_string_view text = dictionary_->text(dictionary_->context, code);
+    return std::string_view(text.data, text.size);
+  }
+  bool has_dictionary() const { return dictionary_ != nullptr; }
+
+ private:
+  const kpi_key_dictionary* dictionary_ = nullptr;
+};
+
+// A KEY input in one chunk: a code per row, and the call's keys.
+struct KeyColumn {
+  View<int32_t> codes;
+  Keys keys;
+};
+
 // One chunk of validated input, read through the metric's InputRef handles.
 class Chunk {
  public:
@@ -612,6 +653,14 @@ class Chunk {
   View<kpi_string_view> Strings(InputRef<KPI_TYPE_STRING> input) const {
     const kpi_column& c = InputColumn(input.index());
     return View<kpi_string_view>(c.str, c.str ? c.length : 0);
+  }
+  // Codes and keys; empty when the input is absent from the chunk.
+  KeyColumn Keys(InputRef<KPI_TYPE_KEY> input) const {
+    const kpi_column& c = InputColumn(input.index());
+    if (c.length == 0 || chunk_.keys == nullptr) return {};
+    const kpi_key_column& k = chunk_.keys[input.index()];
+    if (k.codes == nullptr) return {};
+    return {View<int32_t>(k.codes, chunk_.num_rows), sdk::Keys(k.dictionary)};
   }
   // The numeric scalar's value, or `fallback` when absent from this chunk.
   // INT64 and TIMESTAMP scalars are converted to double.
@@ -932,6 +981,23 @@ inline const kpi_plugin_descriptor* Negotiate(
                     static_cast<unsigned>(host_abi_major));
     }
     return nullptr;
+  }
+  // KEY inputs arrive as codes in kpi_chunk fields an older host lacks.
+  for (size_t m = 0; m < descriptor->num_metrics && host_abi_minor < 3; ++m) {
+    const kpi_metric_descriptor& metric = descriptor->metrics[m];
+    for (size_t i = 0; i < metric.num_inputs; ++i) {
+      if (metric.inputs[i].type != KPI_TYPE_KEY) continue;
+      if (error != nullptr) {
+        std::snprintf(error->message, sizeof(error->message),
+                      "metric '%s' has key input '%s', which needs a host of "
+                      "ABI %u.3 or later; this host speaks %u.%u",
+                      metric.name, metric.inputs[i].name,
+                      static_cast<unsigned>(KPI_ABI_VERSION_MAJOR),
+                      static_cast<unsigned>(host_abi_major),
+                      static_cast<unsigned>(host_abi_minor));
+      }
+      return nullptr;
+    }
   }
   detail::host_abi_minor = host_abi_minor;
   return descriptor;

@@ -22,7 +22,8 @@
  * callbacks at the end of kpi_result_sink (a plugin calls one only if
  * sink->abi_minor says the host has it), new fields at the end of kpi_chunk
  * (read only when the host's minor version, passed to the entry function,
- * has them; 1.1 added cancellation), new enum values, new fields at the
+ * has them; 1.1 added cancellation, 1.3 key codes), new enum values (1.3
+ * added KPI_TYPE_KEY), new fields at the
  * end of kpi_plugin_descriptor (read only when the plugin's declared minor
  * version has them; 1.2 added metric_extras). The structs a plugin declares in
  * ARRAYS -- kpi_metric_descriptor, kpi_input_spec, kpi_param_spec and the
@@ -64,7 +65,7 @@ extern "C" {
 #endif
 
 #define KPI_ABI_VERSION_MAJOR 1
-#define KPI_ABI_VERSION_MINOR 2
+#define KPI_ABI_VERSION_MINOR 3
 
 /* The one symbol a plugin exports (see kpi_plugin_entry_fn). */
 #define KPI_PLUGIN_ENTRY_SYMBOL "kpi_plugin_entry"
@@ -110,7 +111,14 @@ enum kpi_value_type_code {
   /* Microseconds since 1970-01-01T00:00:00Z, as int64. */
   KPI_TYPE_TIMESTAMP = 4,
   /* Parameters only. */
-  KPI_TYPE_BOOL = 5
+  KPI_TYPE_BOOL = 5,
+  /* ABI 1.3, column inputs only: an identity (a customer, an account, a
+   * visitor). A caller sends strings, int64s or dictionary codes; the host
+   * interns them once per call into dense codes 0, 1, 2 ... in order of
+   * first appearance, and the plugin receives codes (kpi_key_column), so
+   * per-key state is an array indexed by code. An int64 key is the same key
+   * as its decimal text. Keys are never empty. */
+  KPI_TYPE_KEY = 6
 };
 
 typedef struct kpi_string_view {
@@ -198,7 +206,8 @@ typedef struct kpi_param_spec {
 
 /* A typed view of one input's values. For an absent optional input `length`
  * is 0 and the pointer is NULL. For a scalar input present in this chunk
- * `length` is 1. */
+ * `length` is 1. A KEY input's codes travel in kpi_chunk.keys; in a declared
+ * example (kpi_example_input) its values are the keys' text, in `str`. */
 typedef struct kpi_column {
   kpi_value_type type;
   size_t length;
@@ -206,6 +215,36 @@ typedef struct kpi_column {
   const int64_t* i64;         /* INT64 and TIMESTAMP */
   const kpi_string_view* str; /* STRING */
 } kpi_column;
+
+/* ABI 1.3: the keys of one call's KEY input: every distinct key the call has
+ * sent so far, by code. Owned by the host; the same object in every chunk of
+ * the call, and valid until every state that was given it is destroyed, so a
+ * state may keep the pointer and look codes up in finalize(). It only grows,
+ * between chunks: the codes of a chunk are below size() at its update().
+ *
+ * Merging. The host merges only states of one call (segments of a group_by
+ * call, or the parts of a conformance check), and every state of a call is
+ * given the same dictionaries: merge() may combine per-code state directly.
+ * States of different calls have different dictionaries and never meet in
+ * merge(); they combine only through their keys' text (a serialized state
+ * that carries its keys as text is re-interned into the receiving call's
+ * dictionary). */
+typedef struct kpi_key_dictionary {
+  const void* context; /* pass back unchanged */
+  /* The number of keys so far. */
+  size_t (*size)(const void* context);
+  /* The key of `code` (0 <= code < size()): UTF-8, not empty. The bytes stay
+   * valid as long as the dictionary. */
+  kpi_string_view (*text)(const void* context, int32_t code);
+} kpi_key_dictionary;
+
+/* ABI 1.3: the values of a KEY input in one chunk. */
+typedef struct kpi_key_column {
+  /* num_rows codes, each below dictionary->size(); NULL when the input is
+   * absent from the chunk (or is not a KEY input). */
+  const int32_t* codes;
+  const kpi_key_dictionary* dictionary; /* NULL exactly when codes is */
+} kpi_key_column;
 
 typedef struct kpi_chunk {
   size_t num_rows; /* rows in every present column input */
@@ -225,6 +264,14 @@ typedef struct kpi_chunk {
    * at the cost of every other call that worker was serving. */
   int32_t (*is_cancelled)(const void* cancel_context);
   const void* cancel_context;
+
+  /* ABI 1.3: keys. One entry per declared input, in declaration order (like
+   * `inputs`); the entry of a KEY input holds its codes (its kpi_column has
+   * type KPI_TYPE_KEY, the row count as length and no value pointers); the
+   * entries of other inputs are empty. Read only from a host of minor 3 or
+   * later (the SDK refuses to load a plugin with KEY inputs into an older
+   * one). */
+  const kpi_key_column* keys;
 } kpi_chunk;
 
 /* Nonzero once the call `chunk` belongs to is cancelled (see kpi_chunk).
