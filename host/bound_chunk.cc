@@ -309,14 +309,14 @@ absl::StatusOr<BoundChunk> BoundChunk::Bind(
         spec.type == KPI_TYPE_KEY &&
         (arg.type == KPI_TYPE_STRING || arg.type == KPI_TYPE_INT64);
     if (arg.type != spec.type && !timestamp_as_int64 && !key_as_values) {
-      return InputError(spec,
-                        absl::StrCat("must be ", TypeNameWithArticle(spec.type),
-                                     " column",
-                                     spec.type == KPI_TYPE_KEY
-                                         ? " (strings, int64s or dictionary "
-                                           "codes)"
-                                         : "",
-                                     ", got ", TypeName(arg.type)));
+      return InputError(
+          spec,
+          absl::StrCat("must be ", TypeNameWithArticle(spec.type), " column",
+                       spec.type == KPI_TYPE_KEY
+                           ? " (strings, int64s or dictionary "
+                             "codes)"
+                           : "",
+                       ", got ", TypeName(arg.type)));
     }
     if (first_column == nullptr) {
       first_column = &arg;

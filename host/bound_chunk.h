@@ -51,8 +51,7 @@ class BoundChunk {
   static absl::StatusOr<BoundChunk> Bind(
       const kpi_metric_descriptor& metric, const BoundParams& params,
       const CallArgs& args, ChunkPosition position,
-      absl::Span<const kpi_input_order> orders = {},
-      CallKeys* keys = nullptr);
+      absl::Span<const kpi_input_order> orders = {}, CallKeys* keys = nullptr);
 
   BoundChunk(BoundChunk&&) = default;
   BoundChunk& operator=(BoundChunk&&) = default;

@@ -10,8 +10,8 @@ namespace {
 absl::Status AtRow(const kpi_input_spec& spec, uint64_t row,
                    const absl::Status& status) {
   if (status.code() != absl::StatusCode::kInvalidArgument) return status;
-  return absl::InvalidArgumentError(
-      absl::StrCat("input '", spec.name, "' row ", row, ": ", status.message()));
+  return absl::InvalidArgumentError(absl::StrCat("input '", spec.name, "' row ",
+                                                 row, ": ", status.message()));
 }
 
 }  // namespace
@@ -65,10 +65,10 @@ absl::Status CallKeys::BindEncoded(size_t input, const ColumnArg& arg,
       if (code.status().code() != absl::StatusCode::kInvalidArgument) {
         return code.status();
       }
-      return absl::InvalidArgumentError(absl::StrCat(
-          "input '", in.spec->name, "': dictionary entry ",
-          in.from_caller.size(), " (entry ", i, " of this chunk): ",
-          code.status().message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("input '", in.spec->name, "': dictionary entry ",
+                       in.from_caller.size(), " (entry ", i,
+                       " of this chunk): ", code.status().message()));
     }
     in.from_caller.push_back(*code);
   }
@@ -78,8 +78,8 @@ absl::Status CallKeys::BindEncoded(size_t input, const ColumnArg& arg,
     const uint32_t code = arg.codes[row];
     if (code >= known) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "input '", in.spec->name, "' row ", row_offset + row, ": code ",
-          code, " is not in the dictionary, which has ", known,
+          "input '", in.spec->name, "' row ", row_offset + row, ": code ", code,
+          " is not in the dictionary, which has ", known,
           " entries so far (codes start at 0; send a key's entry in the "
           "chunk that first uses it, or an earlier one)"));
     }

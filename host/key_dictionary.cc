@@ -62,7 +62,8 @@ absl::StatusOr<int32_t> KeyDictionary::Add(absl::string_view text) {
 
 absl::StatusOr<int32_t> KeyDictionary::Intern(absl::string_view text) {
   if (text.empty() && !allow_empty_) {
-    return absl::InvalidArgumentError("the key is empty; every key needs an id");
+    return absl::InvalidArgumentError(
+        "the key is empty; every key needs an id");
   }
   auto found = by_text_.find(text);
   if (found != by_text_.end()) return found->second;

@@ -118,7 +118,7 @@ absl::Status KeyDictionary::InternTexts(size_t count, const TextOf& text_of,
       return code.status();
     }
     codes[row] = previous_code = *code;
-    previous = text;
+    previous = texts_[*code];  // stable, whatever text_of returns
   }
   return absl::OkStatus();
 }

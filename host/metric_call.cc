@@ -150,10 +150,10 @@ absl::Status MetricCall::Prepare(const CallArgs& chunk,
     }
     to_bind = &inputs;
   }
-  absl::StatusOr<BoundChunk> bound_chunk = BoundChunk::Bind(
-      metric_->descriptor(), *params_, *to_bind,
-      ChunkPosition{chunks_ == 0, rows_, form_}, metric_->input_orders(),
-      keys_.get());
+  absl::StatusOr<BoundChunk> bound_chunk =
+      BoundChunk::Bind(metric_->descriptor(), *params_, *to_bind,
+                       ChunkPosition{chunks_ == 0, rows_, form_},
+                       metric_->input_orders(), keys_.get());
   if (!bound_chunk.ok()) return bound_chunk.status();
   if (bound_chunk->rows() > max_rows_ - rows_) {
     return absl::ResourceExhaustedError(absl::StrCat(

@@ -32,6 +32,8 @@ size_t ColumnLength(const v1::Column& column) {
       return column.strings().values_size();
     case v1::Column::kTimestamps:
       return column.timestamps().unix_micros_size();
+    case v1::Column::kKeys:
+      return column.keys().codes_size();
     case v1::Column::VALUES_NOT_SET:
       break;
   }

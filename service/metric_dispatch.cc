@@ -101,8 +101,8 @@ void MetricDispatch::ComputeThen(const v1::ComputeRequest& request,
                                  const Cancellation* cancellation,
                                  Done done) const {
   CallArgs args = ArgsFromRequest(request);
-  ComputeOnce(config_->Current(), request.metric(), args, cancellation,
-              limits_, std::move(done));
+  ComputeOnce(config_->Current(), request.metric(), args, cancellation, limits_,
+              std::move(done));
 }
 
 void MetricDispatch::ComputeTypedThen(absl::string_view metric,

@@ -31,8 +31,7 @@ class MetricDispatch {
  public:
   // `config` must outlive the dispatch. A call passing one of `limits`
   // fails RESOURCE_EXHAUSTED (MetricCall::Start).
-  explicit MetricDispatch(const LiveConfig* config,
-                          CallLimits limits = {})
+  explicit MetricDispatch(const LiveConfig* config, CallLimits limits = {})
       : config_(config), limits_(limits) {}
 
   v1::ListMetricsResponse ListMetrics() const;

@@ -63,6 +63,7 @@ TextColumn ToText(const kpi::v1::Column& column) {
                                : FormatTimestamp(absl::FromUnixMicros(micros)));
       }
       break;
+    case kpi::v1::Column::kKeys:  // inputs only; result tables hold text
     case kpi::v1::Column::VALUES_NOT_SET:
       break;
   }

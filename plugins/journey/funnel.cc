@@ -6,7 +6,6 @@
 #include <limits>
 #include <string>
 
-#include "kpi/plugin_records.hpp"
 #include "kpi/plugin_text.hpp"
 #include "plugins/journey/list_param.h"
 
@@ -103,36 +102,27 @@ void Funnel::NoteIgnoredStage(std::string_view name) {
 }
 
 void Funnel::Update(const sdk::Chunk& chunk) {
-  const sdk::View<kpi_string_view> customers = chunk.Strings(kCustomer);
+  const sdk::KeyColumn customers = chunk.Keys(kCustomer);
   const sdk::View<kpi_string_view> stages = chunk.Strings(kStage);
   const sdk::View<int64_t> times = chunk.Timestamps(kTime);
-  // Rows of one customer often come together: remember the last one's list
-  // and skip the hash lookup (map nodes, and so the key, never move).
-  Events* last = nullptr;
-  std::string_view last_id;
-  for (size_t row = 0; row < customers.size(); ++row) {
-    const std::string_view id =
-        sdk::RequiredId(customers[row], "customer", "event");
+  customers_.Track(customers);
+  for (size_t row = 0; row < customers.codes.size(); ++row) {
     const int64_t stage = StageIndex(sdk::Text(stages[row]));
     if (stage < 0) {
       ++ignored_events_;
       NoteIgnoredStage(sdk::Text(stages[row]));
       continue;
     }
-    if (last == nullptr || id != last_id) {
-      const auto it = customers_.try_emplace(std::string(id)).first;
-      last = &it->second;
-      last_id = it->first;
-    }
-    last->push_back({times[row], static_cast<uint32_t>(stage)});
+    bool added = false;
+    customers_.At(customers.codes[row], added)
+        .push_back({times[row], static_cast<uint32_t>(stage)});
   }
 }
 
 void Funnel::Merge(const Funnel& other) {
-  for (const auto& [id, events] : other.customers_) {
-    Events& mine = customers_[id];
-    mine.insert(mine.end(), events.begin(), events.end());
-  }
+  customers_.Merge(other.customers_, [](Events& mine, const Events& theirs) {
+    mine.insert(mine.end(), theirs.begin(), theirs.end());
+  });
   ignored_events_ += other.ignored_events_;
   for (const std::string& name : other.ignored_stages_) {
     NoteIgnoredStage(name);
@@ -220,7 +210,7 @@ void Funnel::Finalize(sdk::Result& result) const {
   int64_t never_entered = 0;
   Events events;
   std::vector<std::vector<int64_t>> times(k);
-  for (const auto& [id, customer_events] : customers_) {
+  customers_.ForEach([&](int32_t, const Events& customer_events) {
     events = customer_events;
     std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
       return a.time != b.time ? a.time < b.time : a.stage < b.stage;
@@ -238,7 +228,7 @@ void Funnel::Finalize(sdk::Result& result) const {
         std::any_of(events.begin(), events.end(),
                     [](const Event& e) { return e.stage == 0; });
     if (!entered_ever) ++never_entered;
-  }
+  });
 
   std::vector<int64_t> entrants(k, 0);
   int64_t at_least = 0;

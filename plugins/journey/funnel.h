@@ -27,9 +27,10 @@
 // converted, for a March funnel). Events outside the period still count as
 // later stages, and in strict mode still interrupt.
 //
-// The state keeps every customer's funnel events (exact, not a sketch), so
-// events of one customer may arrive in any chunk or state; merging appends
-// them. Events whose stage is not in the list are counted and dropped.
+// The state keeps every customer's funnel events (exact, not a sketch), by
+// the host's key code, so events of one customer may arrive in any chunk or
+// state; merging appends them. Events whose stage is not in the list are
+// counted and dropped.
 //
 // Thread safety: as for every metric state, calls on one object must be
 // serialised; distinct objects are independent.
@@ -40,11 +41,11 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "kpi/plugin.hpp"
+#include "kpi/plugin_records.hpp"
 
 namespace kpi::journey {
 
@@ -58,7 +59,7 @@ class Funnel {
   static constexpr int64_t kMaxWindowSeconds = 3155760000;
 
   static constexpr kpi_input_spec kInputs[] = {
-      sdk::Column("customer", KPI_TYPE_STRING,
+      sdk::Column("customer", KPI_TYPE_KEY,
                   "The customer (or user, account) the event belongs to.")
           .Required(),
       sdk::Column("stage", KPI_TYPE_STRING,
@@ -69,7 +70,7 @@ class Funnel {
                   "When the event happened. Rows may come in any order.")
           .Required()};
   static constexpr auto kCustomer =
-      sdk::Input<KPI_TYPE_STRING>(kInputs, "customer");
+      sdk::Input<KPI_TYPE_KEY>(kInputs, "customer");
   static constexpr auto kStage = sdk::Input<KPI_TYPE_STRING>(kInputs, "stage");
   static constexpr auto kTime = sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "time");
 
@@ -141,13 +142,13 @@ class Funnel {
   static constexpr int64_t kEventTimes[] = {1704067200000000, 1704153600000000,
                                             1704067200000000};
   static constexpr kpi_example_input kEvents[] = {
-      sdk::ExampleInput("customer", kEventCustomers),
+      sdk::ExampleKeys("customer", kEventCustomers),
       sdk::ExampleInput("stage", kEventStages),
       sdk::ExampleTimestamps("time", kEventTimes)};
   static constexpr kpi_example_param kTwoStages[] = {
       sdk::ExampleParam("stages", sdk::StringValue("awareness,consideration"))};
   static constexpr kpi_example_input kNoEvents[] = {
-      sdk::ExampleEmptyColumn("customer", KPI_TYPE_STRING),
+      sdk::ExampleEmptyColumn("customer", KPI_TYPE_KEY),
       sdk::ExampleEmptyColumn("stage", KPI_TYPE_STRING),
       sdk::ExampleEmptyColumn("time", KPI_TYPE_TIMESTAMP)};
   static constexpr kpi_example kExamples[] = {
@@ -205,7 +206,7 @@ class Funnel {
   int64_t period_end_;
   Mode mode_ = Mode::kOrdered;
 
-  std::unordered_map<std::string, Events> customers_;
+  sdk::PerKey<Events> customers_;
   int64_t ignored_events_ = 0;
   std::set<std::string> ignored_stages_;  // examples for the warning
 };

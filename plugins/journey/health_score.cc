@@ -5,7 +5,6 @@
 #include <limits>
 #include <utility>
 
-#include "kpi/plugin_records.hpp"
 #include "kpi/plugin_text.hpp"
 #include "plugins/journey/list_param.h"
 
@@ -140,55 +139,54 @@ int64_t HealthScore::SignalIndex(std::string_view name) const {
   return found->second;
 }
 
-void HealthScore::Store(std::string_view customer, size_t signal, double value,
-                        Values& values) const {
-  if (!IsAbsent(values[signal])) {
+void HealthScore::Store(size_t signal, double value, Customer& customer) const {
+  double& slot = customer.values[signal];
+  if (!IsAbsent(slot)) {
     throw sdk::InvalidArgument(
-        "customer " + sdk::Quote(customer) + " has two values of signal " +
-        sdk::Quote(signals_[signal].name) + " (" +
-        sdk::FormatNumber(values[signal]) + " and " + sdk::FormatNumber(value) +
+        "customer " + sdk::Quote(customers_.Text(customer.code)) +
+        " has two values of signal " + sdk::Quote(signals_[signal].name) +
+        " (" + sdk::FormatNumber(slot) + " and " + sdk::FormatNumber(value) +
         "): give one row per customer and signal");
   }
-  values[signal] = value;
+  slot = value;
 }
 
 void HealthScore::Update(const sdk::Chunk& chunk) {
-  const sdk::View<kpi_string_view> customers = chunk.Strings(kCustomer);
+  const sdk::KeyColumn customers = chunk.Keys(kCustomer);
   const sdk::View<kpi_string_view> names = chunk.Strings(kSignal);
   const sdk::View<double> values = chunk.Doubles(kValue);
-  // Rows of one customer usually come together: skip the hash lookup then
-  // (map nodes, and so the key, never move).
-  Values* last = nullptr;
-  std::string_view last_id;
-  for (size_t row = 0; row < customers.size(); ++row) {
-    const std::string_view id =
-        sdk::RequiredId(customers[row], "customer", "row");
+  customers_.Track(customers);
+  for (size_t row = 0; row < customers.codes.size(); ++row) {
+    const int32_t code = customers.codes[row];
     const int64_t signal = SignalIndex(sdk::Text(names[row]));
     if (signal < 0) {
       throw sdk::InvalidArgument("signal " + sdk::Quote(sdk::Text(names[row])) +
-                                 " (customer " + sdk::Quote(id) +
+                                 " (customer " +
+                                 sdk::Quote(customers.keys.Text(code)) +
                                  ") is not declared in signals; declare it as "
                                  "name:weight:direction or drop its rows");
     }
-    if (last == nullptr || id != last_id) {
-      const auto it =
-          customers_.try_emplace(std::string(id), signals_.size(), kAbsent)
-              .first;
-      last = &it->second;
-      last_id = it->first;
+    bool added = false;
+    Customer& customer = customers_.At(code, added);
+    if (added) {
+      customer.code = code;
+      customer.values.assign(signals_.size(), kAbsent);
     }
-    Store(id, static_cast<size_t>(signal), values[row], *last);
+    Store(static_cast<size_t>(signal), values[row], customer);
   }
 }
 
 void HealthScore::Merge(const HealthScore& other) {
-  for (const auto& [id, theirs] : other.customers_) {
-    const auto [it, inserted] = customers_.try_emplace(id, theirs);
-    if (inserted) continue;
-    for (size_t s = 0; s < theirs.size(); ++s) {
-      if (!IsAbsent(theirs[s])) Store(id, s, theirs[s], it->second);
-    }
-  }
+  // A customer only `other` saw is copied; one both saw takes `other`'s
+  // values slot by slot.
+  customers_.Merge(other.customers_,
+                   [this](Customer& mine, const Customer& theirs) {
+                     for (size_t s = 0; s < theirs.values.size(); ++s) {
+                       if (!IsAbsent(theirs.values[s])) {
+                         Store(s, theirs.values[s], mine);
+                       }
+                     }
+                   });
 }
 
 double HealthScore::Normalise(const Signal& signal, double value) {
@@ -206,7 +204,7 @@ double HealthScore::Normalise(const Signal& signal, double value) {
 }
 
 void HealthScore::Finalize(sdk::Result& result) const {
-  const size_t n = customers_.size();
+  const size_t n = customers_.count();
   result.SampleSize(static_cast<double>(n));
   if (n == 0) {
     result.Undefined(
@@ -214,11 +212,14 @@ void HealthScore::Finalize(sdk::Result& result) const {
         "to score");
     return;
   }
-  std::vector<const std::pair<const std::string, Values>*> sorted;
+  // The customers by id: codes follow first appearance, the table the text.
+  std::vector<std::pair<std::string_view, const Values*>> sorted;
   sorted.reserve(n);
-  for (const auto& entry : customers_) sorted.push_back(&entry);
+  customers_.ForEach([&](int32_t code, const Customer& customer) {
+    sorted.emplace_back(customers_.Text(code), &customer.values);
+  });
   std::sort(sorted.begin(), sorted.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
+            [](const auto& a, const auto& b) { return a.first < b.first; });
 
   std::vector<std::string_view> ids(n), band(n);
   std::vector<double> score(n);
@@ -226,7 +227,7 @@ void HealthScore::Finalize(sdk::Result& result) const {
   int64_t incomplete = 0;
   double total = 0;
   for (size_t i = 0; i < n; ++i) {
-    const Values& values = sorted[i]->second;
+    const Values& values = *sorted[i].second;
     // Weights relative to the largest this score uses: the same weighted
     // mean, but its sums stay below 100 x the number of signals. Raw
     // weights of 1e308 overflowed both sums, and inf / inf scored 100.
@@ -256,7 +257,7 @@ void HealthScore::Finalize(sdk::Result& result) const {
     score[i] = std::min(100.0, weighted / weights);
     size_t b = 0;
     while (b + 1 < bands_.size() && !(score[i] < bands_[b].below)) ++b;
-    ids[i] = sorted[i]->first;
+    ids[i] = sorted[i].first;
     band[i] = bands_[b].name;
     ++per_band[b];
     present[i] = count;

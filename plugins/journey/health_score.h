@@ -14,8 +14,9 @@
 // counts as the worst score, 0 (missing = "zero").
 //
 // The state keeps every customer's raw values (one slot per declared
-// signal), so rows may arrive in any chunk or state; a second value for the
-// same customer and signal is an error, also when the two meet in Merge.
+// signal), by the host's key code, so rows may arrive in any chunk or state;
+// a second value for the same customer and signal is an error, also when the
+// two meet in Merge.
 //
 // Thread safety: as for every metric state, calls on one object must be
 // serialised; distinct objects are independent.
@@ -25,11 +26,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "kpi/plugin.hpp"
+#include "kpi/plugin_records.hpp"
 
 namespace kpi::journey {
 
@@ -39,8 +40,7 @@ inline constexpr const char* kHealthMissingModes[] = {"skip", "zero"};
 class HealthScore {
  public:
   static constexpr kpi_input_spec kInputs[] = {
-      sdk::Column("customer", KPI_TYPE_STRING, "The customer scored.")
-          .Required(),
+      sdk::Column("customer", KPI_TYPE_KEY, "The customer scored.").Required(),
       sdk::Column("signal", KPI_TYPE_STRING,
                   "The signal the row measures; one declared in `signals`.")
           .Required(),
@@ -49,7 +49,7 @@ class HealthScore {
                   "own units (normalised with its min and max).")
           .Required()};
   static constexpr auto kCustomer =
-      sdk::Input<KPI_TYPE_STRING>(kInputs, "customer");
+      sdk::Input<KPI_TYPE_KEY>(kInputs, "customer");
   static constexpr auto kSignal =
       sdk::Input<KPI_TYPE_STRING>(kInputs, "signal");
   static constexpr auto kValue = sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "value");
@@ -120,7 +120,7 @@ class HealthScore {
       sdk::Str("usage"), sdk::Str("adoption"), sdk::Str("nps")};
   static constexpr double kCatalogScores[] = {80, 50, 100};
   static constexpr kpi_example_input kCatalogRows[] = {
-      sdk::ExampleInput("customer", kOneCustomer),
+      sdk::ExampleKeys("customer", kOneCustomer),
       sdk::ExampleInput("signal", kCatalogSignals),
       sdk::ExampleInput("value", kCatalogScores)};
   static constexpr kpi_example_param kCatalogWeights[] = {sdk::ExampleParam(
@@ -132,14 +132,14 @@ class HealthScore {
       sdk::Str("usage"), sdk::Str("tickets"), sdk::Str("usage")};
   static constexpr double kRawValues[] = {90, 5, 30};
   static constexpr kpi_example_input kMixedRows[] = {
-      sdk::ExampleInput("customer", kTwoCustomers),
+      sdk::ExampleKeys("customer", kTwoCustomers),
       sdk::ExampleInput("signal", kUsageAndTickets),
       sdk::ExampleInput("value", kRawValues)};
   static constexpr kpi_example_param kUsageAndTicketWeights[] = {
       sdk::ExampleParam(
           "signals", sdk::StringValue("usage:2:higher,tickets:1:lower:0:20"))};
   static constexpr kpi_example_input kNoRows[] = {
-      sdk::ExampleEmptyColumn("customer", KPI_TYPE_STRING),
+      sdk::ExampleEmptyColumn("customer", KPI_TYPE_KEY),
       sdk::ExampleEmptyColumn("signal", KPI_TYPE_STRING),
       sdk::ExampleEmptyColumn("value", KPI_TYPE_DOUBLE)};
   static constexpr kpi_example kExamples[] = {
@@ -183,13 +183,17 @@ class HealthScore {
   // One slot per declared signal; NaN marks a value not (yet) given (the
   // host never passes NaN, so it cannot be a real value).
   using Values = std::vector<double>;
+  struct Customer {
+    int32_t code = -1;  // the customer's key code, for messages
+    Values values;
+  };
 
   // The position of `name` in signals_, or -1. O(log signals): a call may
   // declare many signals, and every row looks its signal up.
   int64_t SignalIndex(std::string_view name) const;
-  // Stores `value` in slot `signal` of `values`; throws when it is taken.
-  void Store(std::string_view customer, size_t signal, double value,
-             Values& values) const;
+  // Stores `value` in slot `signal` of the customer's values; throws,
+  // quoting the customer's id, when it is taken.
+  void Store(size_t signal, double value, Customer& customer) const;
   // The signal's value on 0-100, better = higher.
   static double Normalise(const Signal& signal, double value);
 
@@ -198,7 +202,7 @@ class HealthScore {
   std::vector<std::pair<std::string, int64_t>> by_name_;
   std::vector<Band> bands_;
   bool missing_is_zero_ = false;
-  std::unordered_map<std::string, Values> customers_;
+  sdk::PerKey<Customer> customers_;
 };
 
 }  // namespace kpi::journey

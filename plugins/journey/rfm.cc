@@ -7,7 +7,6 @@
 #include <utility>
 #include <vector>
 
-#include "kpi/plugin_records.hpp"
 #include "kpi/plugin_text.hpp"
 #include "plugins/journey/quantile_score.h"
 
@@ -57,50 +56,40 @@ Rfm::Rfm(const sdk::Params& params)
 }
 
 void Rfm::Update(const sdk::Chunk& chunk) {
-  const sdk::View<kpi_string_view> customers = chunk.Strings(kCustomer);
+  const sdk::KeyColumn customers = chunk.Keys(kCustomer);
   const sdk::View<int64_t> times = chunk.Timestamps(kTime);
   const sdk::View<double> amounts = chunk.Doubles(kAmount);
-  // Rows of one customer often come together: skip the hash lookup then
-  // (map nodes, and so the key, never move).
-  Totals* last = nullptr;
-  std::string_view last_id;
-  for (size_t row = 0; row < customers.size(); ++row) {
-    const std::string_view id =
-        sdk::RequiredId(customers[row], "customer", "transaction");
-    if (times[row] > as_of_) {
+  customers_.Track(customers);
+  for (size_t row = 0; row < customers.codes.size(); ++row) {
+    const int32_t customer = customers.codes[row];
+    const int64_t time = times[row];
+    if (time > as_of_) {
       throw sdk::InvalidArgument(
-          "customer " + sdk::Quote(id) + " has a transaction at " +
-          sdk::FormatInstant(times[row]) + ", after as_of " +
-          sdk::FormatInstant(as_of_) +
+          "customer " + sdk::Quote(customers.keys.Text(customer)) +
+          " has a transaction at " + sdk::FormatInstant(time) +
+          ", after as_of " + sdk::FormatInstant(as_of_) +
           ": recency is measured back from as_of, so as_of must not be "
           "before the last transaction");
     }
-    if (last == nullptr || id != last_id) {
-      const auto [it, inserted] = customers_.try_emplace(std::string(id));
-      if (inserted) it->second.last = times[row];
-      last = &it->second;
-      last_id = it->first;
-    }
-    last->last = std::max(last->last, times[row]);
-    ++last->transactions;
-    last->AddAmount(amounts[row]);
+    bool added = false;
+    Totals& totals = customers_.At(customer, added);
+    totals.last = added ? time : std::max(totals.last, time);
+    ++totals.transactions;
+    totals.AddAmount(amounts[row]);
   }
 }
 
 void Rfm::Merge(const Rfm& other) {
-  for (const auto& [id, theirs] : other.customers_) {
-    const auto [it, inserted] = customers_.try_emplace(id, theirs);
-    if (inserted) continue;
-    Totals& mine = it->second;
+  customers_.Merge(other.customers_, [](Totals& mine, const Totals& theirs) {
     mine.last = std::max(mine.last, theirs.last);
     mine.transactions += theirs.transactions;
     mine.AddAmount(theirs.sum);
     mine.AddAmount(theirs.compensation);
-  }
+  });
 }
 
 void Rfm::Finalize(sdk::Result& result) const {
-  const size_t n = customers_.size();
+  const size_t n = customers_.count();
   result.SampleSize(static_cast<double>(n));
   if (n == 0) {
     result.Undefined(
@@ -108,18 +97,21 @@ void Rfm::Finalize(sdk::Result& result) const {
         "customer to score");
     return;
   }
-  std::vector<const std::pair<const std::string, Totals>*> sorted;
+  // The customers by id: codes follow first appearance, the table the text.
+  std::vector<std::pair<std::string_view, const Totals*>> sorted;
   sorted.reserve(n);
-  for (const auto& entry : customers_) sorted.push_back(&entry);
+  customers_.ForEach([&](int32_t code, const Totals& totals) {
+    sorted.emplace_back(customers_.Text(code), &totals);
+  });
   std::sort(sorted.begin(), sorted.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
+            [](const auto& a, const auto& b) { return a.first < b.first; });
 
   std::vector<std::string_view> ids(n);
   std::vector<int64_t> last(n), frequency(n);
   std::vector<double> recency_days(n), monetary(n);
   for (size_t i = 0; i < n; ++i) {
-    const Totals& totals = sorted[i]->second;
-    ids[i] = sorted[i]->first;
+    const Totals& totals = *sorted[i].second;
+    ids[i] = sorted[i].first;
     last[i] = totals.last;
     frequency[i] = totals.transactions;
     monetary[i] = totals.Monetary();

@@ -11,9 +11,10 @@
 // number of customers.
 //
 // The state is one small record per customer (last purchase, count, sum),
-// merged by max and addition, so a customer's transactions may arrive in any
-// chunk or state. Amounts are summed with Neumaier's compensation, so a
-// customer's total does not depend on how the rows were split.
+// by the host's key code, merged by max and addition, so a customer's
+// transactions may arrive in any chunk or state. Amounts are summed with
+// Neumaier's compensation, so a customer's total does not depend on how the
+// rows were split.
 //
 // Thread safety: as for every metric state, calls on one object must be
 // serialised; distinct objects are independent.
@@ -21,10 +22,9 @@
 #define KPI_PLUGINS_JOURNEY_RFM_H_
 
 #include <cstdint>
-#include <string>
-#include <unordered_map>
 
 #include "kpi/plugin.hpp"
+#include "kpi/plugin_records.hpp"
 
 namespace kpi::journey {
 
@@ -62,7 +62,7 @@ inline constexpr RfmSegmentRule kRfmSegments[] = {
 class Rfm {
  public:
   static constexpr kpi_input_spec kInputs[] = {
-      sdk::Column("customer", KPI_TYPE_STRING,
+      sdk::Column("customer", KPI_TYPE_KEY,
                   "The customer who made the purchase.")
           .Required(),
       sdk::Column("time", KPI_TYPE_TIMESTAMP,
@@ -73,7 +73,7 @@ class Rfm {
           .Required()
           .Min(0)};
   static constexpr auto kCustomer =
-      sdk::Input<KPI_TYPE_STRING>(kInputs, "customer");
+      sdk::Input<KPI_TYPE_KEY>(kInputs, "customer");
   static constexpr auto kTime = sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "time");
   static constexpr auto kAmount =
       sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "amount");
@@ -119,11 +119,11 @@ class Rfm {
       1704412800000000, 1707523200000000, 1705708800000000, 1708387200000000};
   static constexpr double kPurchaseAmounts[] = {100, 50, 30, 200};
   static constexpr kpi_example_input kPurchases[] = {
-      sdk::ExampleInput("customer", kBuyers),
+      sdk::ExampleKeys("customer", kBuyers),
       sdk::ExampleTimestamps("time", kPurchaseTimes),
       sdk::ExampleInput("amount", kPurchaseAmounts)};
   static constexpr kpi_example_input kNoPurchases[] = {
-      sdk::ExampleEmptyColumn("customer", KPI_TYPE_STRING),
+      sdk::ExampleEmptyColumn("customer", KPI_TYPE_KEY),
       sdk::ExampleEmptyColumn("time", KPI_TYPE_TIMESTAMP),
       sdk::ExampleEmptyColumn("amount", KPI_TYPE_DOUBLE)};
   // 2024-03-01.
@@ -162,7 +162,7 @@ class Rfm {
 
   int64_t as_of_;
   int64_t quantiles_;
-  std::unordered_map<std::string, Totals> customers_;
+  sdk::PerKey<Totals> customers_;
 };
 
 }  // namespace kpi::journey

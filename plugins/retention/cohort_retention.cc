@@ -7,7 +7,6 @@
 #include <string_view>
 #include <vector>
 
-#include "kpi/plugin_records.hpp"
 #include "plugins/retention/calendar.h"
 #include "plugins/retention/records.h"
 
@@ -65,25 +64,25 @@ void CohortRetention::AddPeriod(Periods& periods, int64_t period) const {
 }
 
 void CohortRetention::Update(const sdk::Chunk& chunk) {
-  const sdk::View<kpi_string_view> ids = chunk.Strings(kCustomer);
+  const sdk::KeyColumn customers = chunk.Keys(kCustomer);
   const sdk::View<int64_t> times = chunk.Timestamps(kTime);
-  std::string id;
-  for (size_t row = 0; row < ids.size(); ++row) {
-    const std::string_view customer =
-        sdk::RequiredId(ids[row], "customer", "record");
+  activity_.Track(customers);
+  for (size_t row = 0; row < customers.codes.size(); ++row) {
     const int64_t period = PeriodOf(times[row]);
     last_period_ = std::max(last_period_, period);
-    id.assign(customer.data(), customer.size());
-    AddPeriod(activity_[id], period);
+    bool added = false;
+    AddPeriod(activity_.At(customers.codes[row], added), period);
   }
 }
 
 void CohortRetention::Merge(const CohortRetention& other) {
   last_period_ = std::max(last_period_, other.last_period_);
-  for (const auto& [id, periods] : other.activity_) {
-    Periods& mine = activity_[id];
-    for (int64_t period : periods) AddPeriod(mine, period);
-  }
+  // A customer only `other` saw is copied: its periods are already what
+  // AddPeriod would keep of them.
+  activity_.Merge(other.activity_,
+                  [this](Periods& mine, const Periods& theirs) {
+                    for (int64_t period : theirs) AddPeriod(mine, period);
+                  });
 }
 
 void CohortRetention::Finalize(sdk::Result& result) const {
@@ -93,7 +92,7 @@ void CohortRetention::Finalize(sdk::Result& result) const {
     std::vector<int64_t> active;
   };
   std::map<int64_t, Cohort> cohorts;
-  for (const auto& [id, periods] : activity_) {
+  activity_.ForEach([&](int32_t, const Periods& periods) {
     const int64_t first = periods.front();
     Cohort& cohort = cohorts[first];
     if (cohort.active.empty()) cohort.active.assign(periods_ + 1, 0);
@@ -104,7 +103,7 @@ void CohortRetention::Finalize(sdk::Result& result) const {
       const int64_t last = std::min(periods.back() - first, periods_);
       for (int64_t k = 0; k <= last; ++k) ++cohort.active[k];
     }
-  }
+  });
 
   std::vector<std::string> labels;
   std::vector<int64_t> starts, ks, sizes, actives;
@@ -140,10 +139,10 @@ void CohortRetention::Finalize(sdk::Result& result) const {
   result.TableColumn("cells", "active", actives);
   result.TableColumn("cells", "retention", retention);
 
-  result.SampleSize(static_cast<double>(activity_.size()));
+  result.SampleSize(static_cast<double>(activity_.count()));
   const char* unit = grain_ == Grain::kMonth ? "month" : "week";
   std::string reason;
-  if (activity_.empty()) {
+  if (activity_.count() == 0) {
     reason =
         "no activity records: cohort retention is undefined without "
         "customers";

@@ -27,10 +27,11 @@
 // sum active(c, 1) / sum size(c) x 100, with that ratio; undefined when no
 // cohort has an observable period 1. Sample size: customers.
 //
-// The state keeps, per customer, the distinct periods with activity that
-// can still matter (n_period: those within `periods` of their first; in
-// unbounded mode the first and the last), and the last period of all rows:
-// exact whatever way the rows are split across chunks and states.
+// The state keeps, per customer (by the host's key code), the distinct
+// periods with activity that can still matter (n_period: those within
+// `periods` of their first; in unbounded mode the first and the last), and
+// the last period of all rows: exact whatever way the rows are split across
+// chunks and states.
 //
 // Thread safety: as for every metric state, calls on one object must be
 // serialised; distinct objects are independent.
@@ -38,11 +39,10 @@
 #define KPI_PLUGINS_RETENTION_COHORT_RETENTION_H_
 
 #include <cstdint>
-#include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "kpi/plugin.hpp"
+#include "kpi/plugin_records.hpp"
 #include "plugins/retention/examples.h"
 
 namespace kpi::retention {
@@ -53,7 +53,7 @@ class CohortRetention {
   static constexpr const char* const kModes[] = {"n_period", "unbounded"};
 
   static constexpr kpi_input_spec kInputs[] = {
-      sdk::Column("customer", KPI_TYPE_STRING,
+      sdk::Column("customer", KPI_TYPE_KEY,
                   "Customer id of each activity record.")
           .Required(),
       sdk::Column("time", KPI_TYPE_TIMESTAMP,
@@ -61,7 +61,7 @@ class CohortRetention {
                   "payment).")
           .Required()};
   static constexpr auto kCustomer =
-      sdk::Input<KPI_TYPE_STRING>(kInputs, "customer");
+      sdk::Input<KPI_TYPE_KEY>(kInputs, "customer");
   static constexpr auto kTime = sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "time");
 
   static constexpr kpi_param_spec kParams[] = {
@@ -110,10 +110,10 @@ class CohortRetention {
       example::kJan5th, example::kFeb10th, example::kJan20th, example::kFeb3rd,
       example::kMar1st};
   static constexpr kpi_example_input kActivity[] = {
-      sdk::ExampleInput("customer", kActivityCustomers),
+      sdk::ExampleKeys("customer", kActivityCustomers),
       sdk::ExampleTimestamps("time", kActivityTimes)};
   static constexpr kpi_example_input kNoActivity[] = {
-      sdk::ExampleEmptyColumn("customer", KPI_TYPE_STRING),
+      sdk::ExampleEmptyColumn("customer", KPI_TYPE_KEY),
       sdk::ExampleEmptyColumn("time", KPI_TYPE_TIMESTAMP)};
   static constexpr kpi_example kExamples[] = {
       sdk::Example("two monthly cohorts", kActivity).Expect(200.0 / 3),
@@ -123,8 +123,8 @@ class CohortRetention {
   // allowed values (the host checks them first).
   explicit CohortRetention(const sdk::Params& params);
 
-  // Adds the chunk's activity records. Throws sdk::InvalidArgument for an
-  // empty customer id.
+  // Adds the chunk's activity records (the host refuses an empty customer
+  // id).
   void Update(const sdk::Chunk& chunk);
   // REQUIRES: `other` is a state of the same metric, created with the same
   // parameters.
@@ -146,10 +146,10 @@ class CohortRetention {
   Grain grain_;
   Mode mode_;
   int64_t periods_;
-  // The last period with any activity; meaningful when activity_ is not
-  // empty.
+  // The last period with any activity; meaningful when activity_ has a
+  // customer.
   int64_t last_period_ = INT64_MIN;
-  std::unordered_map<std::string, Periods> activity_;
+  sdk::PerKey<Periods> activity_;
 };
 
 }  // namespace kpi::retention

@@ -47,7 +47,7 @@ inline constexpr int64_t kEnds[] = {kOpen, kJan20th, kOpen,
                                     kOpen, kJan25th, kOpen};
 
 inline constexpr kpi_example_input kJanuaryBook[] = {
-    sdk::ExampleInput("customer", kCustomers),
+    sdk::ExampleKeys("customer", kCustomers),
     sdk::ExampleTimestamps("start", kStarts),
     sdk::ExampleTimestamps("end", kEnds)};
 inline constexpr kpi_example_param kJanuary[] = {

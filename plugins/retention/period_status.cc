@@ -3,7 +3,6 @@
 #include <string>
 #include <string_view>
 
-#include "kpi/plugin_records.hpp"
 #include "kpi/plugin_text.hpp"
 #include "plugins/retention/calendar.h"
 
@@ -18,33 +17,35 @@ PeriodStatus::PeriodStatus(const SubscriptionInputs& inputs,
 void PeriodStatus::Add(const sdk::Chunk& chunk) {
   period_.CheckNotEmpty();
   has_records_ = true;
-  const sdk::View<kpi_string_view> ids = chunk.Strings(inputs_.customer);
+  const sdk::KeyColumn customers = chunk.Keys(inputs_.customer);
   const sdk::View<int64_t> starts = chunk.Timestamps(inputs_.start);
   const sdk::View<int64_t> ends = chunk.Timestamps(inputs_.end);
-  for (size_t row = 0; row < ids.size(); ++row) {
-    const std::string_view id =
-        sdk::RequiredId(ids[row], "customer", "subscription");
+  flags_.Track(customers);
+  for (size_t row = 0; row < customers.codes.size(); ++row) {
     auto active_at = [&](int64_t t) {
       return starts[row] <= t && t < ends[row];
     };
     const uint8_t flags = (active_at(period_.begin) ? kAtStart : 0) |
                           (active_at(period_.end) ? kAtEnd : 0);
-    if (flags != 0) flags_[std::string(id)] |= flags;
+    if (flags == 0) continue;
+    bool added = false;
+    flags_.At(customers.codes[row], added) |= flags;
   }
 }
 
 void PeriodStatus::Merge(const PeriodStatus& other) {
   has_records_ = has_records_ || other.has_records_;
-  for (const auto& [id, flags] : other.flags_) flags_[id] |= flags;
+  flags_.Merge(other.flags_,
+               [](uint8_t& mine, uint8_t theirs) { mine |= theirs; });
 }
 
 PeriodStatus::Counts PeriodStatus::Count() const {
   Counts counts;
-  for (const auto& [id, flags] : flags_) {
+  flags_.ForEach([&counts](int32_t, uint8_t flags) {
     counts.at_start += (flags & kAtStart) ? 1 : 0;
     counts.at_end += (flags & kAtEnd) ? 1 : 0;
     counts.retained += (flags & kAtStart) && (flags & kAtEnd) ? 1 : 0;
-  }
+  });
   return counts;
 }
 

@@ -16,9 +16,10 @@
 // A customer who joined and left between the two instants is in neither S
 // nor E.
 //
-// The state is one pair of flags per customer seen active at either instant,
-// so it is exact whatever way a customer's subscriptions are split across
-// chunks and states: merging ORs the flags of the same customer.
+// The state is one pair of flags per customer (by the host's key code) seen
+// active at either instant, so it is exact whatever way a customer's
+// subscriptions are split across chunks and states: merging ORs the flags of
+// the same customer.
 //
 // Thread safety: calls on one object must be serialised; distinct objects
 // are independent.
@@ -29,9 +30,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "kpi/plugin.hpp"
+#include "kpi/plugin_records.hpp"
 #include "plugins/retention/records.h"
 
 namespace kpi::retention {
@@ -41,7 +42,7 @@ namespace kpi::retention {
 namespace subscription_records {
 
 inline constexpr kpi_input_spec kCustomer =
-    sdk::Column("customer", KPI_TYPE_STRING,
+    sdk::Column("customer", KPI_TYPE_KEY,
                 "Customer id of each subscription; a customer may have "
                 "several.")
         .Required()
@@ -72,7 +73,7 @@ inline constexpr kpi_input_order kInputOrders[] = {
 
 // Handles on the subscription columns of a metric's inputs.
 struct SubscriptionInputs {
-  sdk::InputRef<KPI_TYPE_STRING> customer;
+  sdk::InputRef<KPI_TYPE_KEY> customer;
   sdk::InputRef<KPI_TYPE_TIMESTAMP> start;
   sdk::InputRef<KPI_TYPE_TIMESTAMP> end;
 };
@@ -81,7 +82,7 @@ struct SubscriptionInputs {
 template <size_t N>
 constexpr SubscriptionInputs FindSubscriptionInputs(
     const kpi_input_spec (&inputs)[N]) {
-  return {sdk::Input<KPI_TYPE_STRING>(inputs, "customer"),
+  return {sdk::Input<KPI_TYPE_KEY>(inputs, "customer"),
           sdk::Input<KPI_TYPE_TIMESTAMP>(inputs, "start"),
           sdk::Input<KPI_TYPE_TIMESTAMP>(inputs, "end")};
 }
@@ -104,8 +105,8 @@ class PeriodStatus {
   // Whether `chunk` carries subscriptions.
   bool In(const sdk::Chunk& chunk) const { return chunk.Has(inputs_.customer); }
   // Adds the subscriptions of `chunk` (the host has refused any that ends
-  // before it starts). Throws sdk::InvalidArgument for an empty customer id
-  // and when the period is empty.
+  // before it starts, and any empty customer id). Throws
+  // sdk::InvalidArgument when the period is empty.
   void Add(const sdk::Chunk& chunk);
   // REQUIRES: `other` covers the same period.
   void Merge(const PeriodStatus& other);
@@ -122,9 +123,9 @@ class PeriodStatus {
   SubscriptionInputs inputs_;
   TimeRange period_;
   bool has_records_ = false;
-  // Customers active at period_start and/or period_end; customers active at
-  // neither are not kept.
-  std::unordered_map<std::string, uint8_t> flags_;
+  // kAtStart | kAtEnd per customer active at period_start and/or
+  // period_end; customers active at neither are not kept.
+  sdk::PerKey<uint8_t> flags_;
 };
 
 // Why a rate over S is undefined when S is 0, e.g. for `rate` "churn rate":

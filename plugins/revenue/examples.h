@@ -42,7 +42,7 @@ inline constexpr int64_t kEnds[] = {kJan15th, kJan10th, kOpen,
                                     kJan10th, kOpen,    kOpen};
 
 inline constexpr kpi_example_input kChurnBook[] = {
-    sdk::ExampleInput("customer", kCustomers),
+    sdk::ExampleKeys("customer", kCustomers),
     sdk::ExampleInput("amount", kAmounts),
     sdk::ExampleInput("billing_months", kMonthly),
     sdk::ExampleTimestamps("start", kStarts),

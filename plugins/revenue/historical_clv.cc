@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <string_view>
 
-#include "kpi/plugin_records.hpp"
 #include "kpi/plugin_text.hpp"
 #include "plugins/revenue/records.h"
 
@@ -26,13 +24,17 @@ void HistoricalClv::Update(const sdk::Chunk& chunk) {
     purchase_frequency_ = chunk.Doubles(kPurchaseFrequency)[0];
     return;
   }
-  const sdk::View<kpi_string_view> ids = chunk.Strings(kCustomer);
+  const sdk::KeyColumn customers = chunk.Keys(kCustomer);
   const sdk::View<int64_t> times = chunk.Timestamps(kTime);
   const sdk::View<double> amounts = chunk.Doubles(kAmount);
+  // Room for every key of the call so far (codes only grow).
+  if (bought_.size() < customers.keys.size()) {
+    bought_.resize(customers.keys.size(), 0);
+  }
   for (size_t row = 0; row < chunk.rows(); ++row) {
-    const std::string_view id =
-        sdk::RequiredId(ids[row], "customer", "transaction");
-    customers_.emplace(id);
+    uint8_t& bought = bought_.at(static_cast<size_t>(customers.codes[row]));
+    customers_ += bought == 0 ? 1 : 0;
+    bought = 1;
     first_time_ = std::min(first_time_, times[row]);
     last_time_ = std::max(last_time_, times[row]);
     revenue_ += ToNanos(amounts[row]);
@@ -55,14 +57,22 @@ void HistoricalClv::Merge(const HistoricalClv& other) {
   revenue_ += other.revenue_;
   first_time_ = std::min(first_time_, other.first_time_);
   last_time_ = std::max(last_time_, other.last_time_);
-  customers_.insert(other.customers_.begin(), other.customers_.end());
+  // The states of a call share its key codes.
+  if (bought_.size() < other.bought_.size()) {
+    bought_.resize(other.bought_.size(), 0);
+  }
+  for (size_t code = 0; code < other.bought_.size(); ++code) {
+    if (other.bought_[code] == 0 || bought_[code] != 0) continue;
+    bought_[code] = 1;
+    ++customers_;
+  }
 }
 
 void HistoricalClv::Finalize(sdk::Result& result) const {
   double average_purchase_value = average_purchase_value_;
   double purchase_frequency = purchase_frequency_;
   if (!aggregate_) {
-    const double customers = static_cast<double>(customers_.size());
+    const double customers = static_cast<double>(customers_);
     result.SampleSize(customers);
     if (transactions_ == 0) {
       result.Undefined(

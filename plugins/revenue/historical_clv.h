@@ -22,9 +22,9 @@
 #ifndef KPI_PLUGINS_REVENUE_HISTORICAL_CLV_H_
 #define KPI_PLUGINS_REVENUE_HISTORICAL_CLV_H_
 
+#include <cstddef>
 #include <cstdint>
-#include <string>
-#include <unordered_set>
+#include <vector>
 
 #include "kpi/plugin.hpp"
 #include "plugins/revenue/examples.h"
@@ -45,7 +45,7 @@ class HistoricalClv {
           .Required()
           .Min(0)
           .Form("aggregate"),
-      sdk::Column("customer", KPI_TYPE_STRING,
+      sdk::Column("customer", KPI_TYPE_KEY,
                   "Customer who made the purchase (not empty).")
           .Required()
           .Form("records"),
@@ -63,7 +63,7 @@ class HistoricalClv {
   static constexpr auto kPurchaseFrequency =
       sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "purchase_frequency");
   static constexpr auto kCustomer =
-      sdk::Input<KPI_TYPE_STRING>(kInputs, "customer");
+      sdk::Input<KPI_TYPE_KEY>(kInputs, "customer");
   static constexpr auto kTime = sdk::Input<KPI_TYPE_TIMESTAMP>(kInputs, "time");
   static constexpr auto kAmount =
       sdk::Input<KPI_TYPE_DOUBLE>(kInputs, "amount");
@@ -110,11 +110,11 @@ class HistoricalClv {
       example::kJan1st6am};
   static constexpr double kPurchaseAmounts[] = {40, 60, 40, 60};
   static constexpr kpi_example_input kPurchases[] = {
-      sdk::ExampleInput("customer", kBuyer),
+      sdk::ExampleKeys("customer", kBuyer),
       sdk::ExampleTimestamps("time", kPurchaseTimes),
       sdk::ExampleInput("amount", kPurchaseAmounts)};
   static constexpr kpi_example_input kNoPurchases[] = {
-      sdk::ExampleEmptyColumn("customer", KPI_TYPE_STRING),
+      sdk::ExampleEmptyColumn("customer", KPI_TYPE_KEY),
       sdk::ExampleEmptyColumn("time", KPI_TYPE_TIMESTAMP),
       sdk::ExampleEmptyColumn("amount", KPI_TYPE_DOUBLE)};
   static constexpr kpi_example_param kFiveYears[] = {
@@ -132,8 +132,8 @@ class HistoricalClv {
 
   explicit HistoricalClv(const sdk::Params& params);
 
-  // Takes the aggregate scalars or adds the chunk's transactions. Throws
-  // sdk::InvalidArgument for an empty customer id.
+  // Takes the aggregate scalars or adds the chunk's transactions (the host
+  // refuses an empty customer id).
   void Update(const sdk::Chunk& chunk);
   // REQUIRES: `other` is a state of the same metric with the same
   // parameters. Throws sdk::InvalidArgument when both carry aggregate
@@ -154,7 +154,10 @@ class HistoricalClv {
   Nanos revenue_ = 0;
   int64_t first_time_ = INT64_MAX;
   int64_t last_time_ = INT64_MIN;
-  std::unordered_set<std::string> customers_;
+  // Whether each customer (by the host's key code) made a transaction in
+  // this state, and how many did.
+  std::vector<uint8_t> bought_;
+  size_t customers_ = 0;
 };
 
 }  // namespace kpi::revenue

@@ -73,13 +73,13 @@ class Mrr {
   static constexpr int64_t kAnnualStart[] = {example::kJan1st};
   static constexpr int64_t kAnnualEnd[] = {example::kOpen};
   static constexpr kpi_example_input kAnnualPlan[] = {
-      sdk::ExampleInput("customer", kAnnualCustomer),
+      sdk::ExampleKeys("customer", kAnnualCustomer),
       sdk::ExampleInput("amount", kAnnualPrice),
       sdk::ExampleInput("billing_months", kAnnual),
       sdk::ExampleTimestamps("start", kAnnualStart),
       sdk::ExampleTimestamps("end", kAnnualEnd)};
   static constexpr kpi_example_input kNoSubscriptions[] = {
-      sdk::ExampleEmptyColumn("customer", KPI_TYPE_STRING),
+      sdk::ExampleEmptyColumn("customer", KPI_TYPE_KEY),
       sdk::ExampleEmptyColumn("amount", KPI_TYPE_DOUBLE),
       sdk::ExampleEmptyColumn("billing_months", KPI_TYPE_INT64),
       sdk::ExampleEmptyColumn("start", KPI_TYPE_TIMESTAMP),
@@ -97,8 +97,8 @@ class Mrr {
 
   explicit Mrr(const sdk::Params& params);
 
-  // Adds the aggregate scalars or the subscription records of the chunk.
-  // Throws sdk::InvalidArgument for an empty customer id.
+  // Adds the aggregate scalars or the subscription records of the chunk (the
+  // host refuses an empty customer id).
   void Update(const sdk::Chunk& chunk);
   // REQUIRES: `other` is a state of the same metric with the same
   // parameters.

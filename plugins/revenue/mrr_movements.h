@@ -68,8 +68,8 @@ class MrrMovementsMetric {
   // Throws sdk::InvalidArgument unless period_start < period_end.
   explicit MrrMovementsMetric(const sdk::Params& params);
 
-  // Reads the chunk's subscription records. Throws sdk::InvalidArgument for
-  // an empty customer id.
+  // Reads the chunk's subscription records (the host refuses an empty
+  // customer id).
   void Update(const sdk::Chunk& chunk);
   // REQUIRES: `other` is a state of the same metric with the same
   // parameters.

@@ -50,8 +50,8 @@ class RevenueChurn {
  public:
   // Adds the aggregate scalars or the subscription records of the chunk.
   // Throws sdk::InvalidArgument when churned_mrr + contraction_mrr exceeds
-  // mrr_at_start, for an empty customer id, or records with period_end not
-  // after period_start.
+  // mrr_at_start, or for records with period_end not after period_start.
+  // (The host refuses an empty customer id.)
   void Update(const sdk::Chunk& chunk);
   // REQUIRES: `other` is a state of the same metric with the same
   // parameters.

@@ -1,8 +1,5 @@
 #include "plugins/revenue/subscriptions.h"
 
-#include <string_view>
-
-#include "kpi/plugin_records.hpp"
 #include "kpi/plugin_text.hpp"
 #include "plugins/revenue/records.h"
 
@@ -17,14 +14,13 @@ SubscriptionBook::SubscriptionBook(const SubscriptionInputs& inputs,
       track_history_(track_history) {}
 
 void SubscriptionBook::Add(const sdk::Chunk& chunk) {
-  const sdk::View<kpi_string_view> ids = chunk.Strings(inputs_.customer);
+  const sdk::KeyColumn customers = chunk.Keys(inputs_.customer);
   const sdk::View<double> amounts = chunk.Doubles(inputs_.amount);
   const sdk::View<int64_t> months = chunk.Int64s(inputs_.billing_months);
   const sdk::View<int64_t> starts = chunk.Timestamps(inputs_.start);
   const sdk::View<int64_t> ends = chunk.Timestamps(inputs_.end);
+  customers_.Track(customers);
   for (size_t row = 0; row < chunk.rows(); ++row) {
-    const std::string_view id =
-        sdk::RequiredId(ids[row], "customer", "subscription");
     const int64_t start = starts[row];
     const int64_t end = ends[row];
     const Nanos amount = ToNanos(amounts[row]);
@@ -39,9 +35,10 @@ void SubscriptionBook::Add(const sdk::Chunk& chunk) {
     const bool paid_before =
         track_history_ && amount > 0 && start < end && start < instants_[0];
     // Customers with neither MRR at an instant nor history are not kept:
-    // they appear in no result, and keeping them would cost memory.
+    // they appear in no result.
     if (!counts && !paid_before) continue;
-    Entry& entry = customers_[std::string(id)];
+    bool added = false;
+    Entry& entry = customers_.At(customers.codes[row], added);
     for (size_t i = 0; i < num_instants_; ++i) {
       if (active[i]) entry.at[i].Add(amount, months[row]);
     }
@@ -50,26 +47,25 @@ void SubscriptionBook::Add(const sdk::Chunk& chunk) {
 }
 
 void SubscriptionBook::Merge(const SubscriptionBook& other) {
-  for (const auto& [id, theirs] : other.customers_) {
-    Entry& entry = customers_[id];
+  customers_.Merge(other.customers_, [this](Entry& mine, const Entry& theirs) {
     for (size_t i = 0; i < num_instants_; ++i) {
-      entry.at[i].Merge(theirs.at[i]);
+      mine.at[i].Merge(theirs.at[i]);
     }
-    entry.paid_before = entry.paid_before || theirs.paid_before;
-  }
+    mine.paid_before = mine.paid_before || theirs.paid_before;
+  });
 }
 
 std::vector<CustomerMrr> SubscriptionBook::Customers() const {
   std::vector<CustomerMrr> result;
-  result.reserve(customers_.size());
-  for (const auto& [id, entry] : customers_) {
+  result.reserve(customers_.count());
+  customers_.ForEach([&](int32_t, const Entry& entry) {
     CustomerMrr customer;
     for (size_t i = 0; i < num_instants_; ++i) {
       customer.at[i] = entry.at[i].Rounded();
     }
     customer.paid_before = entry.paid_before;
     result.push_back(customer);
-  }
+  });
   return result;
 }
 

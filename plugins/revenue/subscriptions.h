@@ -4,7 +4,7 @@
 //
 // A subscription record is five columns, declared with SubscriptionInput and
 // read through the handles of FindSubscriptionInputs:
-//   customer        STRING     the customer it belongs to
+//   customer        KEY        the customer it belongs to
 //   amount          DOUBLE     price per billing period, >= 0
 //   billing_months  INT64      months per billing period, >= 1 (12: annual)
 //   start, end      TIMESTAMP  active over [start, end); end INT64_MAX: open
@@ -12,9 +12,9 @@
 // plan is 166.67 a month), counted at instant t when start <= t < end. A
 // customer's MRR at t is the sum over their subscriptions active at t.
 //
-// The state is one entry per customer, kept in exact arithmetic (money.h),
-// so a customer's rows may be split across chunks and states in any way and
-// the result is the same.
+// The state is one entry per customer (by the host's key code), kept in
+// exact arithmetic (money.h), so a customer's rows may be split across
+// chunks and states in any way and the result is the same.
 //
 // Thread safety: as for every metric state, calls on one object must be
 // serialised; distinct objects are independent.
@@ -24,11 +24,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "kpi/plugin.hpp"
+#include "kpi/plugin_records.hpp"
 #include "plugins/revenue/money.h"
 
 namespace kpi::revenue {
@@ -50,7 +49,7 @@ constexpr kpi_input_spec SubscriptionInput(SubscriptionColumn column,
                                            const char* form) {
   switch (column) {
     case kCustomer:
-      return sdk::Column("customer", KPI_TYPE_STRING,
+      return sdk::Column("customer", KPI_TYPE_KEY,
                          "Customer the subscription belongs to (not empty).")
           .Required()
           .Form(form);
@@ -92,7 +91,7 @@ inline constexpr kpi_input_order kSubscriptionOrders[] = {
 
 // Handles on the five subscription columns of a metric's inputs.
 struct SubscriptionInputs {
-  sdk::InputRef<KPI_TYPE_STRING> customer;
+  sdk::InputRef<KPI_TYPE_KEY> customer;
   sdk::InputRef<KPI_TYPE_DOUBLE> amount;
   sdk::InputRef<KPI_TYPE_INT64> billing_months;
   sdk::InputRef<KPI_TYPE_TIMESTAMP> start;
@@ -104,7 +103,7 @@ struct SubscriptionInputs {
 template <size_t N>
 constexpr SubscriptionInputs FindSubscriptionInputs(
     const kpi_input_spec (&inputs)[N]) {
-  return {sdk::Input<KPI_TYPE_STRING>(inputs, "customer"),
+  return {sdk::Input<KPI_TYPE_KEY>(inputs, "customer"),
           sdk::Input<KPI_TYPE_DOUBLE>(inputs, "amount"),
           sdk::Input<KPI_TYPE_INT64>(inputs, "billing_months"),
           sdk::Input<KPI_TYPE_TIMESTAMP>(inputs, "start"),
@@ -133,14 +132,15 @@ class SubscriptionBook {
   // Whether `chunk` carries subscription records.
   bool In(const sdk::Chunk& chunk) const { return chunk.Has(inputs_.customer); }
   // Reads the subscription records of `chunk` (the host has refused any
-  // that ends before it starts: kSubscriptionOrders). Throws
-  // sdk::InvalidArgument for an empty customer id.
+  // that ends before it starts, kSubscriptionOrders, and any empty customer
+  // id).
   void Add(const sdk::Chunk& chunk);
   // REQUIRES: `other` was made with the same instants and options.
   void Merge(const SubscriptionBook& other);
 
   // Every customer with MRR at an instant or (with history) a paid
-  // subscription before the first, in no particular order.
+  // subscription before the first, in code order (first appearance in the
+  // call).
   std::vector<CustomerMrr> Customers() const;
 
  private:
@@ -153,7 +153,9 @@ class SubscriptionBook {
   std::array<int64_t, 2> instants_;
   size_t num_instants_;
   bool track_history_;
-  std::unordered_map<std::string, Entry> customers_;
+  // Customers with MRR at an instant or (with history) paid before the
+  // first; others are not kept.
+  sdk::PerKey<Entry> customers_;
 };
 
 }  // namespace kpi::revenue

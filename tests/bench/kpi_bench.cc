@@ -29,6 +29,7 @@ constexpr char kUsage[] =
     "           --threads=2 (in-process)\n"
     "  streams: --rows=10000000 --chunk-rows=50000 --streams=1\n"
     "           --min-seconds=3 --cdnow=FILE --copies=15\n"
+    "           --keys=strings|int64|codes (records_rpr's customer column)\n"
     "  in-process: --plugin-dir=DIR (default: the bundled plugins)\n";
 
 class Flags {
@@ -102,6 +103,14 @@ int Main(int argc, char** argv) {
       static_cast<size_t>(flags.Number("chunk-rows", 50000));
   const std::string cdnow = flags.Text("cdnow", kDefaultCdnowPath);
   const int copies = static_cast<int>(flags.Number("copies", 15));
+  const std::string keys = flags.Text("keys", "strings");
+  const KeyForm key_form = keys == "int64"   ? KeyForm::kInt64s
+                           : keys == "codes" ? KeyForm::kCodes
+                                             : KeyForm::kStrings;
+  if (keys != "strings" && keys != "int64" && keys != "codes") {
+    std::cerr << "kpi-bench: --keys is strings, int64 or codes\n";
+    return 2;
+  }
   const std::string plugin_dir =
       flags.Text("plugin-dir", DefaultPluginDirectory());
   if (std::string unused = flags.Unused(); !unused.empty()) {
@@ -136,7 +145,8 @@ int Main(int argc, char** argv) {
   if (case_name == "bulk_nps" || case_name == "grouped_nps") {
     payload = StreamPayload::Nps(rows, chunk_rows, case_name == "grouped_nps");
   } else if (case_name == "records_rpr") {
-    payload = StreamPayload::RepeatPurchaseRecords(cdnow, copies, chunk_rows);
+    payload = StreamPayload::RepeatPurchaseRecords(cdnow, copies, chunk_rows,
+                                                   key_form);
   } else {
     std::cerr << "kpi-bench: unknown case '" << case_name << "'\n" << kUsage;
     return 2;

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -107,14 +108,19 @@ StreamPayload StreamPayload::Nps(uint64_t rows, size_t chunk_rows,
 }
 
 absl::StatusOr<StreamPayload> StreamPayload::RepeatPurchaseRecords(
-    const std::string& cdnow_path, int copies, size_t chunk_rows) {
+    const std::string& cdnow_path, int copies, size_t chunk_rows,
+    KeyForm keys) {
   absl::StatusOr<std::vector<Order>> orders = ReadCdnow(cdnow_path);
   if (!orders.ok()) return orders.status();
   std::vector<v1::ComputeStreamRequest> chunks;
   v1::ComputeStreamRequest chunk;
+  size_t rows_in_chunk = 0;
+  // kCodes: the caller's dictionary, customer -> code.
+  absl::flat_hash_map<int64_t, uint32_t> code_of;
   auto flush = [&] {
     chunks.push_back(std::move(chunk));
     chunk = v1::ComputeStreamRequest();
+    rows_in_chunk = 0;
   };
   for (int copy = 0; copy < copies; ++copy) {
     for (const Order& order : *orders) {
@@ -122,14 +128,26 @@ absl::StatusOr<StreamPayload> StreamPayload::RepeatPurchaseRecords(
         chunk.add_columns()->set_name("customer");
         chunk.add_columns()->set_name("time");
       }
-      chunk.mutable_columns(0)->mutable_strings()->add_values(
-          absl::StrCat(order.customer + copy * kCdnowCustomers));
+      const int64_t customer = order.customer + copy * kCdnowCustomers;
+      v1::Column& column = *chunk.mutable_columns(0);
+      switch (keys) {
+        case KeyForm::kStrings:
+          column.mutable_strings()->add_values(absl::StrCat(customer));
+          break;
+        case KeyForm::kInt64s:
+          column.mutable_int64s()->add_values(customer);
+          break;
+        case KeyForm::kCodes: {
+          const auto [at, added] =
+              code_of.emplace(customer, static_cast<uint32_t>(code_of.size()));
+          if (added) column.mutable_keys()->add_entries(absl::StrCat(customer));
+          column.mutable_keys()->add_codes(at->second);
+          break;
+        }
+      }
       chunk.mutable_columns(1)->mutable_timestamps()->add_unix_micros(
           order.time);
-      if (static_cast<size_t>(chunk.columns(0).strings().values_size()) ==
-          chunk_rows) {
-        flush();
-      }
+      if (++rows_in_chunk == chunk_rows) flush();
     }
   }
   if (chunk.columns_size() > 0) flush();

@@ -9,7 +9,8 @@
 //                 segments and group_by: [segment]
 //   records_rpr   repeat_purchase_rate, records form (customer, time), from
 //                 the CDNOW transactions tiled with customer ids offset per
-//                 copy
+//                 copy; the customer key column as strings, int64s or
+//                 dictionary codes (KeyForm)
 //
 // A stream is its first chunk (naming the metric, carrying parameters and
 // group_by) followed by `chunks - 1` more; bulk streams cycle through a small
@@ -36,6 +37,13 @@ inline constexpr int64_t kSegments = 1000;
 v1::ComputeNpsRequest SmallNpsRequest();
 v1::ComputeChurnRateRequest SmallChurnRequest();
 
+// How a records payload sends its customer KEY column.
+enum class KeyForm {
+  kStrings,  // StringValues: the ids' decimal text
+  kInt64s,   // Int64Values
+  kCodes     // KeyValues: codes, and each chunk's new dictionary entries
+};
+
 // One streamed call: chunk(i) is the i-th message to send.
 class StreamPayload {
  public:
@@ -49,9 +57,11 @@ class StreamPayload {
   // whole number of chunks); `grouped` adds the segment column.
   static StreamPayload Nps(uint64_t rows, size_t chunk_rows, bool grouped);
   // The CDNOW orders tiled `copies` times, as repeat_purchase_rate
-  // records over the whole CDNOW period. NOT_FOUND when the file is missing.
+  // records over the whole CDNOW period, customers sent as `keys`.
+  // NOT_FOUND when the file is missing.
   static absl::StatusOr<StreamPayload> RepeatPurchaseRecords(
-      const std::string& cdnow_path, int copies, size_t chunk_rows);
+      const std::string& cdnow_path, int copies, size_t chunk_rows,
+      KeyForm keys);
 
  private:
   v1::ComputeStreamRequest first_;

@@ -181,19 +181,33 @@ class Service:
     def stream_repeat_purchase_rate(self, first, chunks, result):
         window_start = first.parameters["window_start"].int64_value
         window_end = first.parameters["window_end"].int64_value
-        customers, times = [], []
+        customers, times, entries = [], [], []
         count = 0
         for chunk in _chain(first, chunks):
             count += 1
-            ids = column(chunk, "customer").strings.values
+            # The customer key column: strings, int64s, or codes into a
+            # dictionary that each chunk's entries extend.
+            key = column(chunk, "customer")
+            kind = key.WhichOneof("values")
+            if kind == "int64s":
+                ids = np.array(key.int64s.values, dtype=np.int64)
+            elif kind == "keys":
+                entries.extend(key.keys.entries)
+                ids = np.array(key.keys.codes, dtype=np.int64)
+                if ids.size and ids.max() >= len(entries):
+                    raise BadInput("a code is not in the dictionary")
+            else:
+                ids = np.array(key.strings.values)
+                if (ids == "").any():
+                    raise BadInput("customer is empty in a row")
             at = column(chunk, "time").timestamps.unix_micros
             if len(ids) != len(at):
                 raise BadInput("columns must have equal length")
-            customers.extend(ids)
+            customers.append(ids)
             times.append(np.array(at, dtype=np.int64))
-        ids = np.array(customers)
-        if (ids == "").any():
-            raise BadInput("customer is empty in a row")
+        if "" in entries:
+            raise BadInput("a dictionary entry is empty")
+        ids = np.concatenate(customers) if customers else np.zeros(0)
         t = np.concatenate(times) if times else np.zeros(0, np.int64)
         inside = (t >= window_start) & (t < window_end)
         _, codes = np.unique(ids[inside], return_inverse=True)

@@ -97,6 +97,7 @@ size_t Rows(const v1::ComputeRequest& request) {
       return c.strings().values_size();
     case v1::Column::kTimestamps:
       return c.timestamps().unix_micros_size();
+    case v1::Column::kKeys:  // keys travel as strings here
     case v1::Column::VALUES_NOT_SET:
       break;
   }
@@ -137,6 +138,7 @@ v1::Column SelectRows(const v1::Column& column, Keep keep) {
       }
       break;
     }
+    case v1::Column::kKeys:  // keys travel as strings here
     case v1::Column::VALUES_NOT_SET:
       break;
   }

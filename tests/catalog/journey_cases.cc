@@ -293,7 +293,7 @@ std::vector<CatalogCase> FunnelCases() {
        FunnelRequest(
            {{"a", "awareness", "2024-01-01"}, {"", "decision", "2024-01-02"}}),
        Expect::Error(StatusCode::kInvalidArgument,
-                     "customer is empty: every event needs a customer id")},
+                     "input 'customer' row 1: the key is empty")},
       {"FunnelRefusesASingleStage",
        std::move(
            FunnelRequest(TwelveJourneys()).ParamString("stages", "awareness")),
@@ -629,9 +629,8 @@ std::vector<CatalogCase> RfmCases() {
       {"RfmRefusesATransactionWithoutCustomer",
        RfmRequest({{"a", "2024-01-01", 5}, {"", "2024-01-02", 6}},
                   "2024-02-01"),
-       Expect::Error(
-           StatusCode::kInvalidArgument,
-           "customer is empty: every transaction needs a customer id")},
+       Expect::Error(StatusCode::kInvalidArgument,
+                     "input 'customer' row 1: the key is empty")},
       {"RfmNeedsAsOf",
        std::move(Request("rfm")
                      .Strings("customer", {"a"})
@@ -774,7 +773,7 @@ std::vector<CatalogCase> HealthScoreCases() {
       {"HealthScoreRefusesARowWithoutCustomer",
        HealthRequest({{"h1", "usage", 50}, {"", "usage", 60}}, kSixSignals),
        Expect::Error(StatusCode::kInvalidArgument,
-                     "customer is empty: every row needs a customer id")},
+                     "input 'customer' row 1: the key is empty")},
       {"HealthScoreNeedsSignals",
        std::move(Request("health_score")
                      .Strings("customer", {"h1"})

@@ -508,7 +508,8 @@ std::vector<CatalogCase> ChurnCases() {
            .Timestamps("end", {"", ""})
            .ParamTime("period_start", kPeriodStart)
            .ParamTime("period_end", kPeriodEnd),
-       Expect::Error(StatusCode::kInvalidArgument, "customer is empty")},
+       Expect::Error(StatusCode::kInvalidArgument,
+                     "input 'customer' row 1: the key is empty")},
   };
 }
 
@@ -731,7 +732,8 @@ std::vector<CatalogCase> CohortCases() {
        Expect::Error(StatusCode::kInvalidArgument, "periods")},
       {"CohortRejectsAnEmptyCustomerId",
        ActivityRequest(Rows({"customer", "time"}).Add({"", "2024-03-01"})),
-       Expect::Error(StatusCode::kInvalidArgument, "customer is empty")},
+       Expect::Error(StatusCode::kInvalidArgument,
+                     "input 'customer' row 0: the key is empty")},
       // CDNOW slice (see kCdnowSlice), monthly cohorts 1997-01..03; expected
       // cells from an independent Python count over the same rows.
       {"CohortOnACdnowSliceNPeriod",

@@ -225,7 +225,8 @@ std::vector<CatalogCase> MrrCases() {
        WithSubscriptions(
            Request("mrr").ParamTime("as_of", "2024-06-01"),
            {{"a", 100, 1, "2024-01-01", ""}, {"", 100, 1, "2024-01-01", ""}}),
-       Expect::Error(StatusCode::kInvalidArgument, "customer is empty")},
+       Expect::Error(StatusCode::kInvalidArgument,
+                     "input 'customer' row 1: the key is empty")},
       {"MrrRefusesABillingPeriodOfZeroMonths",
        WithSubscriptions(Request("mrr").ParamTime("as_of", "2024-06-01"),
                          {{"a", 100, 0, "2024-01-01", ""}}),

@@ -177,6 +177,7 @@ v1::ComputeRequest ExampleRequest(const kpi_metric_descriptor& metric,
           column->mutable_timestamps()->add_unix_micros(values.i64[row]);
           break;
         case KPI_TYPE_STRING:
+        case KPI_TYPE_KEY:  // keys as their text
           column->mutable_strings()->add_values(
               std::string(values.str[row].data, values.str[row].size));
           break;
@@ -195,6 +196,7 @@ v1::ComputeRequest ExampleRequest(const kpi_metric_descriptor& metric,
           column->mutable_timestamps();
           break;
         case KPI_TYPE_STRING:
+        case KPI_TYPE_KEY:
           column->mutable_strings();
           break;
       }
@@ -234,6 +236,7 @@ v1::Column Slice(const v1::Column& column, size_t begin, size_t end) {
       for (int i = b; i < e && i < in.size(); ++i) values->Add()->assign(in[i]);
       break;
     }
+    case v1::Column::kKeys:  // keys travel as strings here
     case v1::Column::VALUES_NOT_SET:
       break;
   }
@@ -413,6 +416,7 @@ size_t Rows(const v1::ComputeRequest& request) {
       return c.strings().values_size();
     case v1::Column::kTimestamps:
       return c.timestamps().unix_micros_size();
+    case v1::Column::kKeys:  // keys travel as strings here
     case v1::Column::VALUES_NOT_SET:
       break;
   }

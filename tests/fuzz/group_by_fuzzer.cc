@@ -5,9 +5,9 @@
 // named like an input, named twice, of another type or length) and cuts the
 // rows into up to four chunks. The call goes through MetricCall with
 // group_by: keys split from the inputs, the rows dealt to their segments
-// (SegmentedState: one-column int and string indexes, the int memo, the
-// multi-column encoding), one state per segment, merged for the overall
-// result.
+// (SegmentedState: each key column interned by a KeyDictionary, one column's
+// codes mapped to segments through an array, several columns' codes looked
+// up together), one state per segment, merged for the overall result.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <algorithm>
@@ -39,6 +39,7 @@ void CopyRow(const v1::Column& column, int from, v1::Column& to) {
     case v1::Column::kStrings:
       to.mutable_strings()->add_values(column.strings().values(from));
       break;
+    case v1::Column::kKeys:  // keys travel as strings here
     case v1::Column::VALUES_NOT_SET:
       break;
   }

@@ -154,6 +154,7 @@ bool ToTyped(const v1::ComputeRequest& request, Message& typed) {
           r.AddString(&typed, field, v);
         }
         break;
+      case v1::Column::kKeys:  // keys travel as strings here
       case v1::Column::VALUES_NOT_SET:
         break;
     }

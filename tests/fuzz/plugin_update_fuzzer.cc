@@ -190,6 +190,7 @@ v1::Column MakeColumn(const v1::Column& example, const kpi_input_spec& spec,
       for (size_t r = 0; r < rows; ++r) *values->Add() = make.Text(seen);
       break;
     }
+    case v1::Column::kKeys:  // keys travel as strings here
     case v1::Column::VALUES_NOT_SET:
       break;
   }
@@ -298,6 +299,7 @@ v1::ComputeRequest Reversed(const v1::ComputeRequest& request) {
         std::reverse(v->begin(), v->end());
         break;
       }
+      case v1::Column::kKeys:  // keys travel as strings here
       case v1::Column::VALUES_NOT_SET:
         break;
     }
@@ -335,6 +337,7 @@ v1::ComputeRequest SegmentAlone(const v1::ComputeRequest& grouped,
         case v1::Column::kStrings:
           out->mutable_strings()->add_values(in.strings().values(r));
           break;
+        case v1::Column::kKeys:  // keys travel as strings here
         case v1::Column::VALUES_NOT_SET:
           break;
       }

@@ -68,6 +68,9 @@ struct Declaration {
 TEST(SchemaCheckTest, AcceptsAWellFormedDescriptor) {
   Declaration d;
   EXPECT_TRUE(CheckPluginDescriptor(d.Build()).ok());
+  d.inputs[2].type = KPI_TYPE_KEY;  // ABI 1.3
+  d.inputs[2].flags = KPI_INPUT_REQUIRED;
+  EXPECT_TRUE(CheckPluginDescriptor(d.Build()).ok());
   d.orders = {{"weight", "score"}};
   EXPECT_TRUE(CheckPluginDescriptor(d.Build()).ok());
 }
@@ -121,6 +124,28 @@ std::vector<MalformedCase> MalformedCases() {
          d.inputs[1].type = static_cast<kpi_value_type>(9);
        },
        "metric 'row_counter': input 'weight': unknown type 9"},
+      {"KeyInputOfAPluginOlderThan1_3",
+       [](Declaration& d) {
+         d.inputs[2].type = KPI_TYPE_KEY;
+         d.plugin.abi_minor = 2;
+       },
+       "metric 'row_counter': input 'label': type KEY needs a plugin built "
+       "for ABI 1.3"},
+      {"KeyScalar",
+       [](Declaration& d) {
+         d.inputs[3].type = KPI_TYPE_KEY;
+         d.inputs[3].flags = 0;
+       },
+       "metric 'row_counter': input 'count': a key input is a column"},
+      {"RangedKey",
+       [](Declaration& d) {
+         d.inputs[2].type = KPI_TYPE_KEY;
+         d.inputs[2].flags |= KPI_INPUT_HAS_MIN;
+       },
+       "metric 'row_counter': input 'label': a key input has no range and is "
+       "not integral"},
+      {"BoolInput", [](Declaration& d) { d.inputs[2].type = KPI_TYPE_BOOL; },
+       "metric 'row_counter': input 'label': unknown type 5"},
       {"UndeclaredRangeParameter",
        [](Declaration& d) { d.inputs[0].max_param = "top"; },
        "metric 'row_counter': input 'score': range parameter 'top' is not "

@@ -5,7 +5,11 @@
 #ifndef KPI_TESTS_SERVICE_TEST_METRIC_H_
 #define KPI_TESTS_SERVICE_TEST_METRIC_H_
 
+#include <string>
+#include <vector>
+
 #include "kpi/plugin.hpp"
+#include "kpi/plugin_records.hpp"
 
 namespace kpi::testing {
 
@@ -79,6 +83,55 @@ class TwoForms {
   void Merge(const TwoForms&) {}
   void Finalize(sdk::Result& result) const { result.Value(0); }
 };
+
+// A metric with a KEY input (ABI 1.3): `customer` (key column, required)
+// and `amount` (double column, optional). Result: the number of distinct
+// customers, and a table "customers" of each customer's id and rows, in
+// code order (first appearance in the call).
+class DistinctKeys {
+ public:
+  static constexpr kpi_input_spec kInputs[] = {
+      sdk::Column("customer", KPI_TYPE_KEY, "A customer.").Required(),
+      sdk::Column("amount", KPI_TYPE_DOUBLE, "An amount.")};
+  static constexpr auto kCustomer =
+      sdk::Input<KPI_TYPE_KEY>(kInputs, "customer");
+  static constexpr sdk::MetricInfo kInfo{"distinct_keys", "Counts keys.",
+                                         "count"};
+
+  explicit DistinctKeys(const sdk::Params&) {}
+  void Update(const sdk::Chunk& chunk) {
+    const sdk::KeyColumn customers = chunk.Keys(kCustomer);
+    rows_.Track(customers);
+    for (const int32_t code : customers.codes) {
+      bool added = false;
+      ++rows_.At(code, added);
+    }
+  }
+  void Merge(const DistinctKeys& other) {
+    rows_.Merge(other.rows_,
+                [](int64_t& mine, int64_t theirs) { mine += theirs; });
+  }
+  void Finalize(sdk::Result& result) const {
+    std::vector<std::string> ids;
+    std::vector<int64_t> rows;
+    rows_.ForEach([&](int32_t code, int64_t n) {
+      ids.emplace_back(rows_.Text(code));
+      rows.push_back(n);
+    });
+    result.Value(static_cast<double>(rows_.count()));
+    result.TableColumn("customers", "customer", ids);
+    result.TableColumn("customers", "rows", rows);
+  }
+
+ private:
+  sdk::PerKey<int64_t> rows_;
+};
+
+inline const kpi_metric_descriptor& DistinctKeysDescriptor() {
+  static const kpi_metric_descriptor descriptor =
+      sdk::detail::MetricAdapter<DistinctKeys>::Descriptor();
+  return descriptor;
+}
 
 inline const kpi_metric_descriptor& TwoFormsDescriptor() {
   static const kpi_metric_descriptor descriptor =

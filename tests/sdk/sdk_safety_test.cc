@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kpi/plugin.hpp"
+#include "kpi/plugin_records.hpp"
 
 namespace {
 
@@ -192,6 +193,111 @@ TEST(SdkAdapterTest, AParameterOfAnotherTypeBecomesThePluginsError) {
             KPI_STATUS_INTERNAL);
   EXPECT_THAT(error.message, HasSubstr("another type than declared"));
   EXPECT_EQ(state, nullptr);
+}
+
+// ---- KEY inputs (ABI 1.3) ------------------------------------------------
+
+// A dictionary of three keys, as a host would give it.
+struct ThreeKeys {
+  static size_t Size(const void*) { return 3; }
+  static kpi_string_view Text(const void*, int32_t code) {
+    static const char* const kTexts[] = {"a", "bb", "ccc"};
+    return {kTexts[code], std::strlen(kTexts[code])};
+  }
+  kpi_key_dictionary abi = {nullptr, &Size, &Text};
+};
+
+struct Keyed {
+  static constexpr kpi_input_spec kInputs[] = {
+      sdk::Column("amount", KPI_TYPE_DOUBLE, ""),
+      sdk::Column("customer", KPI_TYPE_KEY, "")};
+  static constexpr auto kCustomer =
+      sdk::Input<KPI_TYPE_KEY>(kInputs, "customer");
+};
+
+TEST(SdkKeysTest, AChunkGivesCodesAndTheCallsKeys) {
+  ThreeKeys keys;
+  const int32_t codes[] = {2, 0, 2};
+  kpi_column columns[2] = {{KPI_TYPE_DOUBLE, 0, nullptr, nullptr, nullptr},
+                           {KPI_TYPE_KEY, 3, nullptr, nullptr, nullptr}};
+  kpi_key_column key_columns[2] = {{nullptr, nullptr}, {codes, &keys.abi}};
+  kpi_chunk chunk = {};
+  chunk.num_rows = 3;
+  chunk.inputs = columns;
+  chunk.num_inputs = 2;
+  chunk.keys = key_columns;
+  const sdk::KeyColumn customers = sdk::Chunk(chunk).Keys(Keyed::kCustomer);
+  ASSERT_EQ(customers.codes.size(), 3u);
+  EXPECT_EQ(customers.codes[0], 2);
+  EXPECT_EQ(customers.keys.size(), 3u);
+  EXPECT_EQ(customers.keys.Text(1), "bb");
+  EXPECT_THROW(customers.keys.Text(3), std::out_of_range);
+  EXPECT_THROW(customers.keys.Text(-1), std::out_of_range);
+  // A chunk without the input (or from a host without keys) has none.
+  chunk.keys = nullptr;
+  EXPECT_TRUE(sdk::Chunk(chunk).Keys(Keyed::kCustomer).codes.empty());
+}
+
+TEST(SdkKeysTest, PerKeyKeepsOneValuePerCodeAndMergesByCode) {
+  ThreeKeys keys;
+  const int32_t first[] = {2, 0, 2};
+  const int32_t second[] = {1, 2};
+  sdk::PerKey<int> a, b;
+  a.Track({sdk::View<int32_t>(first, 3), sdk::Keys(&keys.abi)});
+  for (int32_t code : first) {
+    bool added = false;
+    ++a.At(code, added);
+  }
+  b.Track({sdk::View<int32_t>(second, 2), sdk::Keys(&keys.abi)});
+  for (int32_t code : second) {
+    bool added = false;
+    b.At(code, added) += 10;
+  }
+  a.Merge(b, [](int& mine, int theirs) { mine += theirs; });
+  std::vector<std::string> seen;
+  a.ForEach([&](int32_t code, int n) {
+    seen.push_back(std::string(a.Text(code)) + "=" + std::to_string(n));
+  });
+  EXPECT_THAT(seen, ::testing::ElementsAre("a=1", "bb=10", "ccc=12"));
+  EXPECT_EQ(a.count(), 3u);
+}
+
+TEST(SdkKeysTest, ACodeNotTrackedThrowsInsteadOfWritingOutOfBounds) {
+  sdk::PerKey<int> values;
+  bool added = false;
+  EXPECT_THROW(values.At(0, added), std::out_of_range);
+  EXPECT_THROW(values.At(-1, added), std::out_of_range);
+}
+
+// A plugin with a KEY input needs a 1.3 host: the entry refuses an older
+// one by name instead of reading chunk fields it lacks.
+class KeyMetric {
+ public:
+  static constexpr kpi_input_spec kInputs[] = {
+      sdk::Column("customer", KPI_TYPE_KEY, "").Required()};
+  static constexpr sdk::MetricInfo kInfo{"key_metric", "", ""};
+  explicit KeyMetric(const sdk::Params&) {}
+  void Update(const sdk::Chunk&) {}
+  void Merge(const KeyMetric&) {}
+  void Finalize(sdk::Result& result) const { result.Value(0); }
+};
+
+TEST(SdkKeysTest, APluginWithKeysRefusesAHostOlderThan1_3) {
+  using Table = sdk::detail::PluginTable<KeyMetric>;
+  const kpi_plugin_descriptor descriptor = {KPI_ABI_VERSION_MAJOR,
+                                            KPI_ABI_VERSION_MINOR,
+                                            "keys",
+                                            "1",
+                                            "",
+                                            Table::kMetrics,
+                                            1,
+                                            Table::kExtras};
+  kpi_error error = {};
+  EXPECT_EQ(sdk::Negotiate(&descriptor, 1, 2, &error), nullptr);
+  EXPECT_STREQ(error.message,
+               "metric 'key_metric' has key input 'customer', which needs a "
+               "host of ABI 1.3 or later; this host speaks 1.2");
+  EXPECT_EQ(sdk::Negotiate(&descriptor, 1, 3, &error), &descriptor);
 }
 
 }  // namespace
