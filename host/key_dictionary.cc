@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace kpi {
@@ -47,16 +48,19 @@ KeyDictionary::KeyDictionary(std::string what, uint64_t max_keys,
     : what_(std::move(what)),
       max_keys_(std::min<uint64_t>(max_keys, INT32_MAX)),
       limit_hint_(std::move(limit_hint)),
-      allow_empty_(allow_empty) {}
+      allow_empty_(allow_empty),
+      index_(0, CodeHash{this}, CodeEq{this}) {}
 
-absl::StatusOr<int32_t> KeyDictionary::Add(absl::string_view text) {
+absl::StatusOr<int32_t> KeyDictionary::Add(absl::string_view text,
+                                           std::optional<size_t> hash) {
   if (texts_.size() >= max_keys_) {
     return absl::ResourceExhaustedError(
         absl::StrCat(what_, ": the call passed its limit of ", max_keys_,
                      " distinct keys", limit_hint_));
   }
+  hashes_.push_back(hash.value_or(0));
   const int32_t code = texts_.Append(text);
-  by_text_.emplace(texts_[code], code);
+  if (hash.has_value()) index_.insert(code);
   return code;
 }
 
@@ -65,9 +69,20 @@ absl::StatusOr<int32_t> KeyDictionary::Intern(absl::string_view text) {
     return absl::InvalidArgumentError(
         "the key is empty; every key needs an id");
   }
-  auto found = by_text_.find(text);
-  if (found != by_text_.end()) return found->second;
-  return Add(text);
+  const size_t hash = CodeHash{this}(text);
+  auto found = index_.find(text, hash);
+  if (found != index_.end()) return *found;
+  int64_t number = 0;
+  if (!by_number_.empty() && absl::SimpleAtoi(text, &number)) {
+    // The key may have come as an int64; only its canonical text is it.
+    auto as_number = by_number_.find(number);
+    if (as_number != by_number_.end() && texts_[as_number->second] == text) {
+      hashes_[as_number->second] = hash;
+      index_.insert(as_number->second);
+      return as_number->second;
+    }
+  }
+  return Add(text, hash);
 }
 
 absl::StatusOr<int32_t> KeyDictionary::Intern(int64_t number) {
@@ -75,8 +90,11 @@ absl::StatusOr<int32_t> KeyDictionary::Intern(int64_t number) {
   if (found != by_number_.end()) return found->second;
   char digits[24];
   const auto written = std::to_chars(digits, digits + sizeof(digits), number);
+  const absl::string_view text(digits, written.ptr - digits);
+  // The key may have come as text.
+  auto as_text = index_.empty() ? index_.end() : index_.find(text);
   absl::StatusOr<int32_t> code =
-      Intern(absl::string_view(digits, written.ptr - digits));
+      as_text != index_.end() ? *as_text : Add(text, std::nullopt);
   if (code.ok()) by_number_.emplace(number, *code);
   return code;
 }

@@ -14,10 +14,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "kpi/plugin_abi.h"
@@ -58,6 +61,8 @@ class KeyDictionary {
   // `allow_empty`: whether "" is a key (a segment, yes; a customer, no).
   KeyDictionary(std::string what, uint64_t max_keys, std::string limit_hint,
                 bool allow_empty = false);
+  KeyDictionary(const KeyDictionary&) = delete;  // index_ points to this
+  KeyDictionary& operator=(const KeyDictionary&) = delete;
 
   // The code of `text`, added when new. INVALID_ARGUMENT for an empty key
   // unless allowed (the message names neither column nor row: the caller
@@ -81,14 +86,43 @@ class KeyDictionary {
   const kpi_key_dictionary* abi() const { return texts_.abi(); }
 
  private:
-  absl::StatusOr<int32_t> Add(absl::string_view text);
+  // A new code for `text`; with `hash`, findable by text (index_).
+  absl::StatusOr<int32_t> Add(absl::string_view text,
+                              std::optional<size_t> hash);
+
+  // index_ holds codes, hashed by their text's hash -- kept in hashes_, so
+  // growing the table never reads a text again -- and is searched by text.
+  struct CodeHash {
+    using is_transparent = void;
+    size_t operator()(int32_t code) const { return keys->hashes_[code]; }
+    size_t operator()(absl::string_view text) const {
+      return absl::Hash<absl::string_view>{}(text);
+    }
+    const KeyDictionary* keys;
+  };
+  struct CodeEq {
+    using is_transparent = void;
+    bool operator()(int32_t a, int32_t b) const { return a == b; }
+    bool operator()(absl::string_view text, int32_t code) const {
+      return text == keys->texts_[code];
+    }
+    bool operator()(int32_t code, absl::string_view text) const {
+      return text == keys->texts_[code];
+    }
+    const KeyDictionary* keys;
+  };
 
   std::string what_;
   uint64_t max_keys_;
   std::string limit_hint_;
   bool allow_empty_;
   KeyTexts texts_;
-  absl::flat_hash_map<absl::string_view, int32_t> by_text_;  // into texts_
+  // Keys that came as text are in index_; keys that came as int64 only in
+  // by_number_ (their text is made once, for plugins). A key is looked up
+  // in the other map only when both kinds have arrived, so a column of one
+  // kind pays one table.
+  std::vector<size_t> hashes_;  // by code; 0 for a key not in index_
+  absl::flat_hash_set<int32_t, CodeHash, CodeEq> index_;
   absl::flat_hash_map<int64_t, int32_t> by_number_;
   // A direct-mapped cache in front of by_number_ (slot = a multiplicative
   // hash of the number): most rows of an int64 key column find their code

@@ -19,21 +19,6 @@ inline std::string_view Text(const kpi_string_view& s) {
   return std::string_view(s.data, s.size);
 }
 
-// The id in a cell of id column `input`. Throws InvalidArgument when it is
-// empty ("customer is empty: every transaction needs a customer id"): rows
-// without an id would silently become one entity. `record` names the row's
-// kind for the message; rows are not numbered, since chunking and segments
-// renumber them.
-inline std::string_view RequiredId(const kpi_string_view& id,
-                                   std::string_view input,
-                                   std::string_view record) {
-  if (id.size == 0) {
-    throw InvalidArgument(std::string(input) + " is empty: every " +
-                          std::string(record) + " needs a customer id");
-  }
-  return Text(id);
-}
-
 // A value per key of one KEY input: the state of a record form that keeps
 // one entry per customer, as a flat array indexed by code (no hashing: the
 // host interned the keys). Every state of a call shares the call's codes, so
