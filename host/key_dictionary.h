@@ -141,7 +141,9 @@ absl::Status KeyDictionary::InternTexts(size_t count, const TextOf& text_of,
   absl::string_view previous;
   int32_t previous_code = -1;
   for (size_t row = 0; row < count; ++row) {
-    const absl::string_view text = text_of(row);
+    // A reference keeps a temporary text_of returns alive for the row.
+    const auto& value = text_of(row);
+    const absl::string_view text = value;
     if (previous_code >= 0 && text == previous) {
       codes[row] = previous_code;
       continue;
