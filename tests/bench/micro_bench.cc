@@ -4,8 +4,11 @@
 //   BM_Validate        BoundChunk::Bind of nps scores (the range, whole-number
 //                      and finiteness checks of every row)
 //   BM_ColumnViews     ArgsFromRequest / ArgsFromTypedRequest (views, no copy)
+//   BM_InternKeys      BoundChunk::Bind of 1M (customer, time) records into a
+//                      fresh call's key dictionary, customers as strings
+//                      (int64:0) or int64s (int64:1)
 //   BM_Update/METRIC   one metric per bundled plugin: create a state, update
-//                      it with the 1M rows (already bound)
+//                      it with the 1M rows (already bound; keys interned)
 //   BM_Merge/METRIC    fold a state that saw the 1M rows into an empty one
 //   BM_Call/...        MetricCall over the 1M rows, plain and grouped by an
 //                      int64 or a string column of 1,000 segments
@@ -203,6 +206,9 @@ struct Bound {
   CallArgs args;
   std::unique_ptr<BoundParams> params;
   const char* form = nullptr;
+  // The call's key dictionaries (KEY inputs: interned once, here), which
+  // the chunk's codes and the states refer to.
+  std::unique_ptr<CallKeys> keys;
   std::unique_ptr<BoundChunk> chunk;
 
   explicit Bound(const Workload& workload)
@@ -212,8 +218,11 @@ struct Bound {
     params = std::make_unique<BoundParams>(
         *BoundParams::Bind(metric->descriptor(), args.parameters));
     form = *ChooseInputForm(metric->descriptor(), args);
+    keys = std::make_unique<CallKeys>(metric->descriptor(),
+                                      CallKeys::kDefaultMaxKeys);
     absl::StatusOr<BoundChunk> bound = BoundChunk::Bind(
-        metric->descriptor(), *params, args, ChunkPosition{true, 0, form});
+        metric->descriptor(), *params, args, ChunkPosition{true, 0, form},
+        metric->input_orders(), keys.get());
     if (!bound.ok()) {
       std::fprintf(stderr, "%s\n", bound.status().ToString().c_str());
       std::abort();
@@ -246,6 +255,39 @@ void BM_Validate(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kRows);
 }
 BENCHMARK(BM_Validate)->Unit(benchmark::kMillisecond);
+
+// The host's interning of a KEY column: 1M rows of repeat_purchase_rate's
+// (customer, time) bound as a call's first chunk into a fresh call's
+// dictionary -- the per-row key cost a records call pays in the server --
+// with the customers sent as strings or as int64s.
+void BM_InternKeys(benchmark::State& state) {
+  const Bound& records = BoundFor(&PluginWorkloads()[1]);
+  v1::ComputeRequest request = records.request;
+  if (state.range(0) == 1) {  // the same ids as int64s
+    v1::Column& customers = *request.mutable_columns(0);
+    std::vector<int64_t> ids;
+    for (const std::string& id : customers.strings().values()) {
+      ids.push_back(std::stoll(id.substr(1)));
+    }
+    customers.clear_strings();
+    for (int64_t id : ids) customers.mutable_int64s()->add_values(id);
+  }
+  const CallArgs args = ArgsFromRequest(request);
+  const kpi_metric_descriptor& d = records.metric->descriptor();
+  for (auto _ : state) {
+    CallKeys keys(d, CallKeys::kDefaultMaxKeys);
+    absl::StatusOr<BoundChunk> chunk =
+        BoundChunk::Bind(d, *records.params, args,
+                         ChunkPosition{true, 0, records.form}, {}, &keys);
+    benchmark::DoNotOptimize(chunk);
+  }
+  state.SetItemsProcessed(state.iterations() * kRows);
+}
+BENCHMARK(BM_InternKeys)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("int64")
+    ->Unit(benchmark::kMillisecond);
 
 void BM_ColumnViewsGeneric(benchmark::State& state) {
   const Bound& nps = BoundNps();
