@@ -37,9 +37,10 @@ SegmentedState::SegmentedState(std::shared_ptr<const Metric> metric,
       cancellation_(cancellation),
       codes_(group_by_.size()) {
   for (const std::string& name : group_by_) {
-    // A column holds at most as many keys as there are segments.
+    // A column holds at most as many keys as there are segments; one more
+    // lets AddSegment refuse the segment past the limit with its message.
     dictionaries_.push_back(std::make_unique<KeyDictionary>(
-        absl::StrCat("group_by column '", name, "'"), kMaxSegments,
+        absl::StrCat("group_by column '", name, "'"), kMaxSegments + 1,
         " (at most that many segments per call); group by fewer or coarser "
         "columns, or split the call",
         /*allow_empty=*/true));

@@ -18,6 +18,7 @@
 #include "key_dictionary.h"
 #include "metric_call.h"
 #include "metric_registry.h"
+#include "segmented_state.h"
 #include "test_metric.h"
 
 namespace kpi {
@@ -347,6 +348,38 @@ TEST(KeyCallTest, TheDistinctKeyLimitIsResourceExhaustedNamingTheFlag) {
             "input 'customer': the call passed its limit of 5 distinct keys "
             "(kpi-server --max-distinct-keys); split the call, or raise the "
             "limit");
+}
+
+// group_by columns are interned by the same dictionaries; past the segment
+// limit the call says which limit it passed, whatever the key's type.
+TEST(KeyCallTest, GroupByPastTheSegmentLimitIsResourceExhausted) {
+  std::shared_ptr<const MetricRegistry> registry =
+      LoadBundled(Isolation::kNone);
+  ASSERT_NE(registry, nullptr);
+  const int rows = static_cast<int>(SegmentedState::kMaxSegments) + 1;
+  for (bool int64_keys : {false, true}) {
+    v1::ComputeRequest request;
+    request.set_metric("nps");
+    v1::Column* scores = request.add_columns();
+    scores->set_name("scores");
+    v1::Column* region = request.add_columns();
+    region->set_name("region");
+    for (int row = 0; row < rows; ++row) {
+      scores->mutable_doubles()->add_values(row % 11);
+      if (int64_keys) {
+        region->mutable_int64s()->add_values(row);
+      } else {
+        region->mutable_strings()->add_values("r" + std::to_string(row));
+      }
+    }
+    request.add_group_by("region");
+    absl::StatusOr<v1::MetricResult> result =
+        ComputeOnce(registry->Find("nps"), ArgsFromRequest(request));
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kResourceExhausted);
+    EXPECT_THAT(std::string(result.status().message()),
+                HasSubstr("more than 100000 segments (the limit of segments "
+                          "per call)"));
+  }
 }
 
 }  // namespace
