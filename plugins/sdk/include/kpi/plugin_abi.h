@@ -23,9 +23,9 @@
  * sink->abi_minor says the host has it), new fields at the end of kpi_chunk
  * (read only when the host's minor version, passed to the entry function,
  * has them; 1.1 added cancellation, 1.3 key codes), new enum values (1.3
- * added KPI_TYPE_KEY), new fields at the
- * end of kpi_plugin_descriptor (read only when the plugin's declared minor
- * version has them; 1.2 added metric_extras). The structs a plugin declares in
+ * added KPI_TYPE_KEY), new fields at the end of kpi_plugin_descriptor (read
+ * only when the plugin's declared minor version has them; 1.2 added
+ * metric_extras). The structs a plugin declares in
  * ARRAYS -- kpi_metric_descriptor, kpi_input_spec, kpi_param_spec and the
  * kpi_example family -- never grow within a major version: a new field would
  * change the array stride, and a host could not read an older plugin's array.
