@@ -4,7 +4,8 @@
 // inputs get INVALID_ARGUMENT or an undefined result with a reason, never
 // INTERNAL; echoes are bounded; compressed requests cannot inflate;
 // stalled streams time out, hold no thread and starve no one; calls past
-// the limit are refused naming it.
+// the limit are refused naming it; dictionary-encoded key columns compute
+// in the plugin's worker, and a bad code or too many keys fail the stream.
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -329,6 +330,92 @@ TEST_F(HostileCallersTest, SegmentsTimesParameterSizeIsLimited) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_THAT(status.error_message(),
               HasSubstr("the limit on segments x parameter size"));
+}
+
+// A repeat_purchase_rate chunk whose customers are dictionary-encoded:
+// `codes` into the stream's dictionary, `entries` the keys it adds; every
+// order on its own day within the window, so a customer with two rows is a
+// repeat buyer.
+v1::ComputeStreamRequest KeyedChunk(std::vector<uint32_t> codes,
+                                    std::vector<std::string> entries,
+                                    int64_t first_day, bool first) {
+  constexpr int64_t kDay = int64_t{86400} * 1000000;
+  v1::ComputeStreamRequest chunk;
+  if (first) {
+    chunk.set_metric("repeat_purchase_rate");
+    (*chunk.mutable_parameters())["window_start"].set_int64_value(0);
+    (*chunk.mutable_parameters())["window_end"].set_int64_value(100 * kDay);
+  }
+  v1::Column* customer = chunk.add_columns();
+  customer->set_name("customer");
+  v1::Column* time = chunk.add_columns();
+  time->set_name("time");
+  for (size_t row = 0; row < codes.size(); ++row) {
+    customer->mutable_keys()->add_codes(codes[row]);
+    time->mutable_timestamps()->add_unix_micros(
+        (first_day + static_cast<int64_t>(row)) * kDay);
+  }
+  for (std::string& entry : entries) {
+    customer->mutable_keys()->add_entries(entry);
+  }
+  return chunk;
+}
+
+TEST_F(HostileCallersTest, ADictionaryEncodedStreamComputesInItsWorker) {
+  // a, b, a | c, a, c: a and c repeat, b does not: 2 of 3.
+  RawStream stream(channel_);
+  ASSERT_TRUE(
+      stream.Write(Serialized(KeyedChunk({0, 1, 0}, {"a", "b"}, 0, true))));
+  ASSERT_TRUE(stream.Write(Serialized(KeyedChunk({2, 0, 2}, {"c"}, 3, false))));
+  v1::ComputeStreamResponse response;
+  grpc::Status status = stream.Finish(&response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.result().sample_size(), 3);
+  EXPECT_NEAR(response.result().value(), 200.0 / 3, 1e-9);
+}
+
+TEST_F(HostileCallersTest, ABadKeyCodeMidwayFailsTheStreamNotPartOfIt) {
+  RawStream stream(channel_);
+  stream.Write(Serialized(KeyedChunk({0, 1, 0}, {"a", "b"}, 0, true)));
+  // Code 5: the dictionary has 3 entries once this chunk's "c" is in.
+  stream.Write(Serialized(KeyedChunk({2, 5}, {"c"}, 3, false)));
+  stream.Write(Serialized(KeyedChunk({0, 1}, {}, 5, false)));
+  grpc::Status status = stream.Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("input 'customer' row 4: code 5 is not in the "
+                        "dictionary, which has 3 entries so far"));
+}
+
+TEST_F(HostileCallersTest, ACallerThatLeavesMidStreamLeavesKeyedCallsWhole) {
+  {
+    RawStream leaving(channel_);
+    leaving.Write(Serialized(KeyedChunk({0, 1, 0}, {"a", "b"}, 0, true)));
+    leaving.context().TryCancel();
+  }
+  RawStream stream(channel_);
+  ASSERT_TRUE(
+      stream.Write(Serialized(KeyedChunk({0, 0, 1}, {"x", "y"}, 0, true))));
+  v1::ComputeStreamResponse response;
+  grpc::Status status = stream.Finish(&response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_NEAR(response.result().value(), 50, 1e-9);  // x of x, y
+}
+
+TEST(KeyLimitTest, AStreamPastTheDistinctKeyLimitFailsNamingIt) {
+  std::unique_ptr<ServerProcess> server =
+      StartServer({"--max-distinct-keys", "3"});
+  ASSERT_NE(server, nullptr);
+  auto channel = grpc::CreateChannel(server->address(),
+                                     grpc::InsecureChannelCredentials());
+  RawStream stream(channel);
+  stream.Write(Serialized(KeyedChunk({0, 1, 2}, {"a", "b", "c"}, 0, true)));
+  stream.Write(Serialized(KeyedChunk({3}, {"d"}, 3, false)));
+  grpc::Status status = stream.Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(status.error_message(),
+              AllOf(HasSubstr("limit of 3 distinct keys"),
+                    HasSubstr("--max-distinct-keys")));
 }
 
 TEST(RowLimitTest, AStreamPastTheRowLimitFailsNamingIt) {
