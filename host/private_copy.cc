@@ -81,10 +81,13 @@ bool IsCopyName(absl::string_view name) {
 // descriptor holds the lock. A cleaner in another process may remove the
 // directory between mkdtemp and flock (it is not locked yet, so it looks
 // stale); once locked, the directory is checked to still be the one at the
-// path, and otherwise made again.
+// path, and otherwise made again. The window is microseconds wide, but a
+// cleaner that runs back to back on a loaded machine (8 attempts were once
+// all lost in tests/host/private_copy_test.cc) can win it many times over.
 absl::Status MakeLockedDirectory(const std::string& root,
                                  std::string& directory, int& lock) {
-  for (int attempt = 0; attempt < 8; ++attempt) {
+  constexpr int kAttempts = 1000;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
     directory = absl::StrCat(root, "/", kCopyPrefix, "XXXXXX");
     if (mkdtemp(directory.data()) == nullptr) {
       return ErrnoError("create a private directory like", directory);

@@ -229,14 +229,25 @@ TEST_F(StaleCopyTest, CopiesMadeWhileCleaningSurvive) {
   std::thread cleaner([&] {
     while (!done.load()) RemoveStalePrivateCopies(root_);
   });
-  for (int i = 0; i < 300; ++i) {
+  // The cleaner is joined before any failure is reported: a failed ASSERT
+  // here would leave the thread joinable and abort the test binary,
+  // hiding the message.
+  std::string failure;
+  for (int i = 0; i < 300 && failure.empty(); ++i) {
     absl::StatusOr<PrivateCopy> copy = PrivateCopy::Make(source);
-    ASSERT_TRUE(copy.ok()) << copy.status();
+    if (!copy.ok()) {
+      failure = absl::StrCat("copy ", i, ": ", copy.status().ToString());
+      break;
+    }
     std::this_thread::yield();
-    ASSERT_TRUE(Exists(copy->path())) << copy->path();
+    if (!Exists(copy->path())) {
+      failure =
+          absl::StrCat("copy ", i, " removed while in use: ", copy->path());
+    }
   }
   done = true;
   cleaner.join();
+  EXPECT_EQ(failure, "");
 }
 
 TEST_F(StaleCopyTest, TheServerCleansAtStart) {
