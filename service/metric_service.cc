@@ -1,5 +1,6 @@
 #include "metric_service.h"
 
+#include <google/protobuf/arena.h>
 #include <google/protobuf/descriptor.h>
 #include <grpcpp/impl/codegen/server_callback_handlers.h>
 #include <grpcpp/support/proto_buffer_writer.h>
@@ -132,10 +133,15 @@ class MetricServiceImpl::UnaryCall final : public grpc::ServerUnaryReactor {
   CallMetrics::Call record_;
 };
 
-// A ComputeStream call. Reads one chunk at a time: each chunk read is
-// parsed and added on the pool, and only then is the next one read, so a
-// stream holds at most one chunk and one pool task. Owned by itself (self_)
-// until OnDone, and by any pool task or idle check running on it.
+// A ComputeStream call, a pipeline of two stages on the pool: a chunk is
+// parsed while the one before it is added (validated, interned, computed), so
+// a stream runs at the pace of the slower stage, not of their sum. The next
+// read starts once a chunk is parsed and at most one parsed chunk waits, so
+// a stream holds at most two chunks and two pool tasks. Chunks are added one
+// at a time and in order, by one "adder" at a time; only the adder (or the
+// thread that finishes the call while no adder runs) touches stream_ and
+// record_. Owned by itself (self_) until OnDone, and by any pool task or idle
+// check running on it.
 class MetricServiceImpl::StreamCall final
     : public grpc::ServerReadReactor<grpc::ByteBuffer>,
       public Ticker::Ticked,
@@ -170,10 +176,19 @@ class MetricServiceImpl::StreamCall final
       std::lock_guard<std::mutex> lock(mutex_);
       waiting_ = false;
       if (finished_) return;  // ended while the read was pending
+      if (!ok && adding_) {
+        ended_ = true;  // the adder completes the call after its last chunk
+        return;
+      }
+      if (!ok) adding_ = true;  // Complete owns the call now
     }
     // !ok: the client half-closed (the stream is whole) or went away.
-    service_->pool_->Submit(
-        [self, ok] { ok ? self->Consume() : self->Complete(); });
+    if (!ok) {
+      service_->pool_->Submit([self] { self->Complete(); });
+      return;
+    }
+    const uint64_t index = read_++;
+    service_->pool_->Submit([self, index] { self->Parse(index); });
   }
 
   void OnDone() override {
@@ -183,15 +198,16 @@ class MetricServiceImpl::StreamCall final
     self_.reset();  // may delete this
   }
 
-  // Ends the stream if its client has sent nothing for the idle timeout.
+  // Ends the stream if its client has sent nothing for the idle timeout
+  // while the server waited for it (not while a chunk was being added).
   void Tick(Ticker::Clock::time_point now) override {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (finished_ || !waiting_ ||
+      if (finished_ || !waiting_ || adding_ ||
           now - waiting_since_ < service_->limits_.stream_idle_timeout) {
         return;
       }
-      finished_ = true;  // no pool task runs while a read is pending
+      finished_ = true;  // no adder runs, and none starts: the read pends
     }
     const grpc::Status idle(
         grpc::StatusCode::DEADLINE_EXCEEDED,
@@ -204,6 +220,36 @@ class MetricServiceImpl::StreamCall final
   }
 
  private:
+  // A chunk read and parsed, waiting to be added. Its request lives on an
+  // arena that chunk after chunk reuses (see RequestArenaOptions).
+  class Parsed {
+   public:
+    Parsed() : arena_(RequestArenaOptions()) {}
+
+    // Parses `bytes` as chunk `index`; the previous chunk's request is gone.
+    void Parse(const grpc::ByteBuffer& bytes, uint64_t index) {
+      arena_.Reset();
+      request_ =
+          google::protobuf::Arena::CreateMessage<v1::ComputeStreamRequest>(
+              &arena_);
+      index_ = index;
+      bytes_ = bytes.Length();
+      status_ = ParseRequest(bytes, request_);
+    }
+
+    const v1::ComputeStreamRequest& request() const { return *request_; }
+    const absl::Status& status() const { return status_; }  // of parsing
+    uint64_t index() const { return index_; }  // 0 for the first chunk
+    uint64_t bytes() const { return bytes_; }
+
+   private:
+    google::protobuf::Arena arena_;
+    v1::ComputeStreamRequest* request_ = nullptr;
+    absl::Status status_;
+    uint64_t index_ = 0;
+    uint64_t bytes_ = 0;
+  };
+
   StreamCall(MetricServiceImpl* service, grpc::CallbackServerContext* context,
              grpc::ByteBuffer* response)
       : service_(service),
@@ -212,6 +258,7 @@ class MetricServiceImpl::StreamCall final
         cancellation_(context),
         stream_(service->dispatch_.StartStream(&cancellation_)) {}
 
+  // REQUIRES: no read is pending.
   void ReadNext() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -222,37 +269,82 @@ class MetricServiceImpl::StreamCall final
     StartRead(&buffer_);
   }
 
-  // On the pool: one chunk.
-  void Consume() {
-    ++received_;
-    record_.AddRequestBytes(buffer_.Length());
-    const uint64_t rows_before = stream_.rows();
-    chunk_.Clear();
-    absl::Status status = ParseRequest(buffer_, &chunk_);
+  // On the pool: parses chunk `index` (in buffer_), then adds it, or leaves
+  // it to the adder that is busy with the chunk before.
+  void Parse(uint64_t index) {
+    // Chunks are parsed one at a time, into the slot that is neither being
+    // added nor waiting: at most one other slot is in use now.
+    Parsed& parsed = parsed_[index % 2];
+    parsed.Parse(buffer_, index);
     buffer_.Clear();
-    if (!status.ok()) {
-      // The stream is not whole: it fails, and nothing is computed.
-      status = absl::InvalidArgumentError(
-          absl::StrCat("chunk ", received_ - 1, ": ", status.message(),
-                       "; the stream is refused whole"));
-    } else if (received_ == 1 &&
-               !(status = AuthorizeMetric(principal_, "ComputeStream",
-                                          chunk_.metric()))
-                    .ok()) {
-      // Refused before any of it is computed.
-    } else {
-      status = stream_.Add(chunk_);
-      if (received_ == 1) record_.SetMetric(stream_.metric());
-      record_.AddRows(stream_.rows() - rows_before);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (finished_) return;
+      if (adding_) {
+        waiting_chunk_ = &parsed;  // read on once the adder takes it
+        return;
+      }
+      adding_ = true;
     }
-    if (!status.ok()) {
-      FinishOnce(ToGrpc(status));
-      return;
-    }
-    ReadNext();
+    if (parsed.status().ok()) ReadNext();
+    AddInOrder(&parsed);
   }
 
-  // On the pool: the stream ended.
+  // On the pool, as the adder: adds `next`, then any chunk parsed meanwhile;
+  // completes the call if the client closed the stream meanwhile.
+  void AddInOrder(Parsed* next) {
+    while (next != nullptr) {
+      const absl::Status status = Add(*next);
+      if (!status.ok()) {
+        FinishOnce(ToGrpc(status));
+        std::lock_guard<std::mutex> lock(mutex_);
+        adding_ = false;
+        return;
+      }
+      bool complete = false;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        next = std::exchange(waiting_chunk_, nullptr);
+        if (finished_) {
+          adding_ = false;
+          return;
+        }
+        if (next == nullptr) {
+          complete = ended_;
+          adding_ = complete;  // Complete goes on owning the call
+          // The idle clock counts from now: the client may have been held
+          // back while the chunk was added.
+          waiting_since_ = Ticker::Clock::now();
+        }
+      }
+      if (complete) Complete();
+      if (next != nullptr && next->status().ok()) ReadNext();
+    }
+  }
+
+  // One chunk into the stream, or why the stream fails.
+  absl::Status Add(const Parsed& parsed) {
+    record_.AddRequestBytes(parsed.bytes());
+    if (!parsed.status().ok()) {
+      // The stream is not whole: it fails, and nothing is computed.
+      return absl::InvalidArgumentError(absl::StrCat(
+          "chunk ", parsed.index(), ": ", parsed.status().message(),
+          "; the stream is refused whole"));
+    }
+    if (parsed.index() == 0) {
+      // Refused before any of it is computed.
+      absl::Status allowed = AuthorizeMetric(principal_, "ComputeStream",
+                                             parsed.request().metric());
+      if (!allowed.ok()) return allowed;
+    }
+    const uint64_t rows_before = stream_.rows();
+    const absl::Status status = stream_.Add(parsed.request());
+    if (parsed.index() == 0) record_.SetMetric(stream_.metric());
+    record_.AddRows(stream_.rows() - rows_before);
+    return status;
+  }
+
+  // On the pool, as the owner of the call: the stream ended.
   void Complete() {
     if (context_->IsCancelled()) {
       FinishOnce(grpc::Status::CANCELLED);
@@ -285,16 +377,19 @@ class MetricServiceImpl::StreamCall final
   const CallContextCancellation cancellation_;
   MetricDispatch::Stream stream_;
   bool admitted_ = false;
-  grpc::ByteBuffer buffer_;         // the chunk being read
-  v1::ComputeStreamRequest chunk_;  // reused, keeping its capacity
-  uint64_t received_ = 0;
+  grpc::ByteBuffer buffer_;  // the chunk being read
+  uint64_t read_ = 0;        // chunks read so far
+  Parsed parsed_[2];         // chunk i is parsed into parsed_[i % 2]
   const Principal* principal_ = nullptr;  // the caller; null: everyone
   CallMetrics::Call record_;              // finished with the call
   std::shared_ptr<StreamCall> self_;
 
   std::mutex mutex_;
   bool waiting_ = false;   // a read is pending on the client
+  bool adding_ = false;    // an adder (or Complete) owns stream_ and record_
+  bool ended_ = false;     // the client closed the stream while adding_
   bool finished_ = false;  // Finish was called
+  Parsed* waiting_chunk_ = nullptr;  // parsed while the adder was busy
   Ticker::Clock::time_point waiting_since_;
 };
 
@@ -440,13 +535,17 @@ void MetricServiceImpl::Serve(const Method& method, const Principal* principal,
       return complete(status);
     }
     case Kind::kCompute: {
-      v1::ComputeRequest parsed;
+      google::protobuf::Arena arena(RequestArenaOptions());
+      auto& parsed =
+          *google::protobuf::Arena::CreateMessage<v1::ComputeRequest>(&arena);
       absl::Status status = ParseRequest(request, &parsed);
       if (status.ok()) {
         record.SetMetric(parsed.metric());
         status = AuthorizeMetric(principal, method.name, parsed.metric());
       }
       if (!status.ok()) return complete(status);
+      // The request is read before ComputeThen returns (a worker is sent it
+      // then), so it may go with the arena.
       return dispatch_.ComputeThen(
           parsed, &call->cancellation(),
           [call, response, complete](absl::StatusOr<v1::MetricResult> result,
@@ -459,8 +558,9 @@ void MetricServiceImpl::Serve(const Method& method, const Principal* principal,
           });
     }
     case Kind::kTyped: {
-      std::unique_ptr<Message> parsed(method.request->New());
-      if (absl::Status s = ParseRequest(request, parsed.get()); !s.ok()) {
+      google::protobuf::Arena arena(RequestArenaOptions());
+      Message* parsed = method.request->New(&arena);
+      if (absl::Status s = ParseRequest(request, parsed); !s.ok()) {
         return complete(s);
       }
       return dispatch_.ComputeTypedThen(

@@ -110,6 +110,12 @@ void CaptureProtobufParseErrors() {
   google::protobuf::SetLogHandler(&LogHandler);
 }
 
+google::protobuf::ArenaOptions RequestArenaOptions() {
+  google::protobuf::ArenaOptions options;
+  options.max_block_size = 64 << 10;
+  return options;
+}
+
 absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
                           google::protobuf::Message* message) {
   grpc::ByteBuffer copy(bytes);  // shares the slices

@@ -12,6 +12,7 @@
 #ifndef KPI_SERVICE_REQUEST_PARSER_H_
 #define KPI_SERVICE_REQUEST_PARSER_H_
 
+#include <google/protobuf/arena.h>
 #include <google/protobuf/message.h>
 #include <grpcpp/support/byte_buffer.h>
 
@@ -25,6 +26,12 @@ namespace kpi {
 // "parameters: key 'x' given twice".
 absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
                           google::protobuf::Message* message);
+
+// The options of an arena that requests are parsed onto. On the heap, a
+// strings column costs a malloc and a free per row: a quarter of the
+// server's time on a records stream. The arena's blocks stay below malloc's
+// mmap threshold, so they come from its free lists, not from fresh pages.
+google::protobuf::ArenaOptions RequestArenaOptions();
 
 // Installs the protobuf log handler ParseRequest reads its reasons from
 // (protobuf says why a string field failed only in a log line). Other log

@@ -275,6 +275,59 @@ INSTANTIATE_TEST_SUITE_P(
       return info.param.name;
     });
 
+// A stream of `chunks` one-row chunks of slow_sum, each row the trigger (its
+// update sleeps 400 ms), written `gap` apart.
+grpc::Status SlowStream(v1::MetricService::Stub& stub, int chunks,
+                        std::chrono::milliseconds gap, bool close,
+                        v1::ComputeStreamResponse* response) {
+  grpc::ClientContext context;
+  context.set_deadline(In(std::chrono::seconds(20)));
+  auto writer = stub.ComputeStream(&context, response);
+  for (int chunk = 0; chunk < chunks; ++chunk) {
+    if (chunk > 0) std::this_thread::sleep_for(gap);
+    v1::ComputeStreamRequest request;
+    if (chunk == 0) request.set_metric("slow_sum");
+    *request.add_columns() = SumRequest("slow_sum", {kTrigger}).columns(0);
+    writer->Write(request);
+  }
+  if (close) writer->WritesDone();
+  return writer->Finish();
+}
+
+// The server reads the next chunk while it computes one. The idle timeout
+// still counts only the time the server waits for the client: a client that
+// sends a chunk every 300 ms is not idle, although each chunk takes 400 ms
+// and the timeout is 200 ms.
+TEST(FaultContainmentTest, AChunkBeingComputedIsNotAnIdleClient) {
+  std::unique_ptr<FaultyServer> faulty =
+      StartWith({"slow"}, {"--stream-idle-timeout-ms", "200"});
+  ASSERT_NE(faulty, nullptr);
+  v1::ComputeStreamResponse response;
+  const grpc::Status status =
+      SlowStream(*faulty->stub, 3, std::chrono::milliseconds(300),
+                 /*close=*/true, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.chunks(), 3u);
+  EXPECT_EQ(response.result().value(), 3 * kTrigger);
+}
+
+// ... but once the chunk is computed, a client that sends nothing more is
+// cut off after the timeout, counted from then.
+TEST(FaultContainmentTest, AClientIdleAfterASlowChunkIsCutOff) {
+  std::unique_ptr<FaultyServer> faulty =
+      StartWith({"slow"}, {"--stream-idle-timeout-ms", "200"});
+  ASSERT_NE(faulty, nullptr);
+  const Clock::time_point start = Clock::now();
+  v1::ComputeStreamResponse response;
+  const grpc::Status status =
+      SlowStream(*faulty->stub, 1, std::chrono::milliseconds(0),
+                 /*close=*/false, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("the stream was idle"));
+  EXPECT_GE(Clock::now() - start, std::chrono::milliseconds(600));
+}
+
 // Chunks go to the worker without waiting for the previous one's answer;
 // a fault on a middle chunk still fails the stream, never answers OK.
 TEST(FaultContainmentTest, AFaultInAStreamsMiddleChunkFailsTheStream) {
