@@ -31,7 +31,10 @@ class Aggregation {
  public:
   virtual ~Aggregation() = default;
   // Folds one validated chunk in. `keys` are the chunk's group_by columns,
-  // in group_by order (empty when the call is not grouped).
+  // in group_by order (empty when the call is not grouped). May return
+  // before the chunk is folded in (a worker computes it meanwhile); a
+  // failure to fold it in then comes back from the next call on this
+  // aggregation. `chunk` and `keys` need not outlive the call.
   virtual absl::Status Update(const kpi_chunk& chunk,
                               const std::vector<ColumnArg>& keys) = 0;
   // The result: the metric of every row, with one segment result per

@@ -1,6 +1,9 @@
 #include "worker_aggregation.h"
 
+#include <condition_variable>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -24,23 +27,43 @@ class WorkerAggregation final : public Aggregation {
         call_(worker_.NewCall()) {}
 
   ~WorkerAggregation() override {
+    // A call is dropped only once the worker is done with its last chunk.
+    AwaitUpdate().IgnoreError();
     if (generation_ != 0 && !closed_) worker_.Drop(generation_, call_);
   }
 
+  // Returns once the chunk is written to the worker, not once it is folded
+  // in: the worker computes while the server binds the next chunk. Its
+  // answer is taken on the reply thread as soon as it comes, which frees
+  // the worker's channel for other calls however long the next chunk takes
+  // to arrive, and is checked before the next request (a failure comes
+  // back then).
   absl::Status Update(const kpi_chunk& chunk,
                       const std::vector<ColumnArg>& keys) override {
-    absl::Status status = Send(&chunk, &keys, /*finish=*/false, nullptr);
-    // The worker forgets a call at its first failure.
-    if (!status.ok()) closed_ = true;
-    return status;
+    if (absl::Status status = AwaitUpdate(); !status.ok()) return status;
+    absl::StatusOr<std::unique_ptr<PluginWorker::Pending>> pending =
+        worker_.Send(generation_, Request(&chunk, &keys, /*finish=*/false),
+                     cancellation_);
+    if (!pending.ok()) {
+      closed_ = true;
+      return pending.status();
+    }
+    update_ = std::make_shared<UpdateReply>();
+    worker_.AwaitThen(*std::move(pending), cancellation_,
+                      [reply = update_](absl::Status status, std::string) {
+                        reply->Set(std::move(status));
+                      });
+    return absl::OkStatus();
   }
 
   absl::StatusOr<v1::MetricResult> Finish() override {
+    if (absl::Status status = AwaitUpdate(); !status.ok()) return status;
     return Result(nullptr, nullptr);
   }
 
   absl::StatusOr<v1::MetricResult> UpdateAndFinish(
       const kpi_chunk& chunk, const std::vector<ColumnArg>& keys) override {
+    if (absl::Status status = AwaitUpdate(); !status.ok()) return status;
     return Result(&chunk, &keys);
   }
 
@@ -49,6 +72,10 @@ class WorkerAggregation final : public Aggregation {
   void UpdateAndFinishThen(const kpi_chunk& chunk,
                            const std::vector<ColumnArg>& keys,
                            ResultCallback done) override {
+    if (absl::Status status = AwaitUpdate(); !status.ok()) {
+      std::move(done)(status);
+      return;
+    }
     absl::StatusOr<std::unique_ptr<PluginWorker::Pending>> pending =
         worker_.Send(generation_, Request(&chunk, &keys, /*finish=*/true),
                      cancellation_);
@@ -78,6 +105,39 @@ class WorkerAggregation final : public Aggregation {
       }
       if (finish) WriteCallOp(out, WorkerOp::kFinish, call_);
     };
+  }
+
+  // The worker's answer to an update, handed over by the reply thread.
+  class UpdateReply {
+   public:
+    void Set(absl::Status status) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      status_ = std::move(status);
+      answered_ = true;
+      answer_.notify_all();
+    }
+    absl::Status Wait() {
+      std::unique_lock<std::mutex> lock(mutex_);
+      answer_.wait(lock, [this] { return answered_; });
+      return status_;
+    }
+
+   private:
+    std::mutex mutex_;
+    std::condition_variable answer_;
+    bool answered_ = false;
+    absl::Status status_;
+  };
+
+  // The worker's answer to the chunk Update sent last, if not checked yet:
+  // waits for it (the reply thread applies the call's cancellation).
+  absl::Status AwaitUpdate() {
+    if (update_ == nullptr) return absl::OkStatus();
+    absl::Status status = update_->Wait();
+    update_.reset();
+    // The worker forgets a call at its first failure.
+    if (!status.ok()) closed_ = true;
+    return status;
   }
 
   // One exchange, waited for on this thread.
@@ -122,6 +182,8 @@ class WorkerAggregation final : public Aggregation {
   const uint64_t call_;
   uint64_t generation_ = 0;  // the worker process that holds the call
   bool closed_ = false;
+  // The answer to the last chunk Update sent, until checked.
+  std::shared_ptr<UpdateReply> update_;
   // Per declared input: the entries of its key dictionary sent so far.
   std::vector<uint64_t> key_entries_sent_;
 };

@@ -199,7 +199,9 @@ class MetricServiceImpl::StreamCall final
   }
 
   // Ends the stream if its client has sent nothing for the idle timeout
-  // while the server waited for it (not while a chunk was being added).
+  // while a read was pending: the server was ready for a chunk. (While it
+  // holds two chunks it reads nothing, and the clock does not run.) Only
+  // between chunks being added, which use record_.
   void Tick(Ticker::Clock::time_point now) override {
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -312,9 +314,6 @@ class MetricServiceImpl::StreamCall final
         if (next == nullptr) {
           complete = ended_;
           adding_ = complete;  // Complete goes on owning the call
-          // The idle clock counts from now: the client may have been held
-          // back while the chunk was added.
-          waiting_since_ = Ticker::Clock::now();
         }
       }
       if (complete) Complete();

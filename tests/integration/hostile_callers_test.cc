@@ -273,6 +273,30 @@ TEST_F(HostileCallersTest, AStalledStreamEndsAfterTheIdleTimeout) {
   EXPECT_LT(waited, 10.0);
 }
 
+TEST_F(HostileCallersTest, StalledStreamsLeaveTheWorkerToOtherCalls) {
+  // 80 streams send a chunk each and stall, more than the 64 channels a
+  // plugin's worker has. The worker answers each chunk at once, so no stream
+  // holds a channel while it waits for its client: an NPS call in the same
+  // worker answers well before the stalled streams' idle timeout (1.5 s).
+  std::vector<std::unique_ptr<RawStream>> stalled;
+  for (int i = 0; i < 80; ++i) {
+    stalled.push_back(std::make_unique<RawStream>(channel_));
+    ASSERT_TRUE(stalled.back()->Write(Serialized(NpsChunk({10, 0}, true))));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  v1::ComputeNpsRequest request;
+  request.add_scores(10);
+  v1::ComputeNpsResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(900));
+  const grpc::Status status = stub_->ComputeNps(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.result().value(), 100);
+  for (auto& stream : stalled) stream->context().TryCancel();
+  for (auto& stream : stalled) stream->Finish(nullptr, /*writes_done=*/false);
+}
+
 TEST_F(HostileCallersTest, ManySignalsParseInLinearTime) {
   // 100,000 declared signals once took 19.8 s to parse (a pairwise
   // duplicate check); sorted, they take well under a second.
