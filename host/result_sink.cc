@@ -22,6 +22,8 @@ constexpr char kNonFiniteReason[] =
 
 ResultSink& Self(void* context) { return *static_cast<ResultSink*>(context); }
 
+}  // namespace
+
 size_t ColumnLength(const v1::Column& column) {
   switch (column.values_case()) {
     case v1::Column::kDoubles:
@@ -39,8 +41,6 @@ size_t ColumnLength(const v1::Column& column) {
   }
   return 0;
 }
-
-}  // namespace
 
 bool IsNonFiniteResult(const v1::MetricResult& result) {
   return !result.has_value() &&

@@ -23,6 +23,9 @@ namespace kpi {
 // are moderate, count that as a plugin defect.
 bool IsNonFiniteResult(const v1::MetricResult& result);
 
+// The number of rows of `column`, whatever its type.
+size_t ColumnLength(const v1::Column& column);
+
 class ResultSink {
  public:
   // Does not take ownership of `result`, which must outlive the sink.

@@ -6,22 +6,29 @@
 //
 //   std::vector<CatalogCase> RevenueCases() {
 //     return {
-//         {"MrrOf100CustomersPaying50",
-//          Request("mrr").Int("customers", 100).Double("arpc", 50),
-//          Expect::Value(5000)},
+//         {"MrrOfNoCustomersIsZero",
+//          Request("mrr").Int("customers", 0).Double("arpc", 50),
+//          Expect::Value(0).SampleSize(0)},
 //         ...};
 //   }
 //   KPI_CATALOG_CASES(Revenue, RevenueCases);
 //
+// The metrics' declared examples are rows too, generated from the loaded
+// plugins (declared_example_cases.h); a table keeps only what an example
+// cannot show, and builds its request from the example (ExampleRequest)
+// rather than writing an example's data again.
+//
 // For every row, CatalogCaseTest checks:
-//   - ComputesAsExpected: one Compute gives `expect`;
+//   - ComputesAsExpected: one Compute gives `expect`, and a result that
+//     keeps ExpectResultInvariants (result_invariants.h);
 //   - IsolationModesAgreeBitForBit: in a plugin worker and in process, the
 //     same status and bytes;
 // and, instantiated only on the rows they apply to:
 //   - SplitCaseTest.ChunkingAndMergingChangeNothing (rows with columns and an
 //     OK result):
 //     the rows fed as 3 chunks of one call, and split over 3 states merged
-//     together, give the same result as one pass;
+//     together, give the same result as one pass (and the merged state
+//     finalized twice gives it twice);
 //   - SegmentedCaseTest.SegmentsMatchEachSegmentAlone (the same, without
 //     scalars):
 //     grouped by a synthetic segment column (rows dealt round-robin into 2
@@ -29,6 +36,9 @@
 //     segment's result equals computing that segment's rows alone.
 // Results are compared field by field: numbers to 1e-9 relative, strings
 // exactly, tables cell by cell.
+//
+// MergedStatesTest checks the result of states merged by the host, each fed
+// its own request (MergedStatesCase), finalized twice.
 //
 // FormPairTest checks that a record-form request and an aggregate-form
 // request of the same data give the same value and ratio:
@@ -41,20 +51,33 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "kpi/v1/metric_service.pb.h"
 
+namespace kpi {
+class Metric;
+}  // namespace kpi
+
 namespace kpi::testing {
+
+// The bundled plugins' metrics, sorted by name, as the suite loads them:
+// through the server's registry, each plugin in its worker process, or in
+// this process when KPI_TEST_ISOLATION=none.
+const std::vector<std::shared_ptr<const Metric>>& LoadedMetrics();
 
 // A ComputeRequest under construction.
 class Request {
  public:
   explicit Request(std::string metric);
+  // A request built elsewhere (e.g. from a declared example).
+  explicit Request(v1::ComputeRequest request) : request_(std::move(request)) {}
 
   // Column inputs.
   Request& Doubles(const std::string& name, std::vector<double> values);
@@ -92,6 +115,9 @@ constexpr int64_t OpenEnd() { return INT64_MAX; }
 // What a row expects.
 class Expect {
  public:
+  // The call succeeds; only what is added below is checked (e.g. the ratio
+  // of a declared example, whose value the example states).
+  static Expect Ok();
   static Expect Value(double value);
   // No value; the reason contains `reason_part`.
   static Expect Undefined(std::string reason_part);
@@ -105,7 +131,10 @@ class Expect {
                    double standard_error, double confidence_level);
   Expect& Unit(std::string unit);
   // A warning containing `part`; once per expected warning, in order.
+  // Without any, the result must have no warnings, unless:
   Expect& Warning(std::string part);
+  // Warnings are not checked (a declared example states none).
+  Expect& WarningsUnchecked();
   // A column of result table `table`, exactly these cells (doubles to 1e-9
   // relative). Tables and columns not named here are not checked.
   Expect& TableDoubles(std::string table, std::string column,
@@ -136,6 +165,7 @@ class Expect {
   std::optional<v1::ConfidenceInterval> interval_;
   std::optional<std::string> unit_;
   std::vector<std::string> warning_parts_;
+  bool warnings_unchecked_ = false;
   std::vector<TableColumnExpectation> tables_;
   std::optional<double> tolerance_;
 };
@@ -153,8 +183,18 @@ struct FormPair {
   Request aggregate;
 };
 
+// States of one metric, each fed one request, merged into the first and
+// finalized, as the host merges the segments of a call: what merging (the
+// plugin's merge()) must give, e.g. counts summed over segments.
+struct MergedStatesCase {
+  std::string name;
+  std::vector<Request> states;  // parameters: the first's
+  Expect expect;
+};
+
 void PrintTo(const CatalogCase& c, std::ostream* os);
 void PrintTo(const FormPair& c, std::ostream* os);
+void PrintTo(const MergedStatesCase& c, std::ostream* os);
 
 template <typename Row>
 std::string CaseName(const ::testing::TestParamInfo<Row>& info) {
@@ -168,6 +208,7 @@ class SplitCaseTest : public ::testing::TestWithParam<CatalogCase> {};
 // The cases the segment test can group: splittable, and no scalars.
 class SegmentedCaseTest : public ::testing::TestWithParam<CatalogCase> {};
 class FormPairTest : public ::testing::TestWithParam<FormPair> {};
+class MergedStatesTest : public ::testing::TestWithParam<MergedStatesCase> {};
 
 std::vector<CatalogCase> Splittable(const std::vector<CatalogCase>& cases);
 std::vector<CatalogCase> Segmentable(const std::vector<CatalogCase>& cases);

@@ -4,9 +4,11 @@
 // the KPI catalog (/work/shared/kpi-catalog.md, "Engagement family") unless
 // a comment derives them.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/catalog/catalog_harness.h"
+#include "tests/catalog/declared_example_cases.h"
 
 namespace kpi::testing {
 namespace {
@@ -24,11 +26,22 @@ Request CtrCampaigns() {
 
 std::vector<CatalogCase> ClickThroughRateCases() {
   return {
-      {"CtrIs10PercentFor100ClicksOf1000Emails",
-       Request("click_through_rate")
-           .Int("clicks", 100)
-           .Int("impressions", 1000),
-       Expect::Value(10).Ratio(100, 1000).SampleSize(1000).Unit("%")},
+      {"CtrCountsItsExamplesClicksAndImpressions",
+       ExampleRequest("click_through_rate", "100 clicks of 1,000 emails"),
+       std::move(Expect::Ok().Ratio(100, 1000).SampleSize(1000).Unit("%"))},
+      {"CtrIs0WithNoClicks",
+       Request("click_through_rate").Int("clicks", 0).Int("impressions", 1000),
+       Expect::Value(0).Ratio(0, 1000)},
+      // Some tools count total rather than unique clicks: a warning, not an
+      // error.
+      {"CtrAbove100PercentWarnsThatClicksExceedImpressions",
+       Request("click_through_rate").Int("clicks", 150).Int("impressions", 100),
+       Expect::Value(150).Ratio(150, 100).Warning(
+           "clicks (150) exceed impressions (100): the rate is above 100%")},
+      {"CtrWithClicksButNoImpressionsIsUndefinedAndWarns",
+       Request("click_through_rate").Int("clicks", 5).Int("impressions", 0),
+       Expect::Undefined("impressions is 0")
+           .Warning("clicks (5) exceed impressions (0)")},
       {"CtrOfCampaignRowsIsTheRateOfTheirSums", CtrCampaigns(),
        Expect::Value(10).Ratio(100, 1000).SampleSize(1000)},
       // (1 + 30 + 30 + 30) / (100 + 300 + 300 + 300) = 9.1%, while the mean
@@ -44,9 +57,9 @@ std::vector<CatalogCase> ClickThroughRateCases() {
            .Int64s("campaign_clicks", {0, 0, 0, 0})
            .Int64s("campaign_impressions", {0, 0, 0, 0}),
        Expect::Undefined("impressions is 0").Ratio(0, 0)},
-      {"CtrIsUndefinedWithNoImpressions",
-       Request("click_through_rate").Int("clicks", 0).Int("impressions", 0),
-       Expect::Undefined("impressions is 0").Ratio(0, 0)},
+      {"CtrWithNoImpressionsSaysWhyAndHasAnEmptyRatio",
+       ExampleRequest("click_through_rate", "no impressions"),
+       std::move(Expect::Undefined("impressions is 0").Ratio(0, 0))},
       {"CtrOfCampaignRowsWarnsWhenClicksExceedImpressions",
        Request("click_through_rate")
            .Int64s("campaign_clicks", {30, 30, 30, 30, 15, 15})
@@ -73,29 +86,22 @@ Request EngagementPosts() {
       .Int64s("post_followers", {2000, 2000, 2000, 2000, 2000});
 }
 
-// The catalog's example totals.
+// The declared example's totals.
 Request EngagementTotals() {
-  return Request("engagement_rate")
-      .Int("likes", 500)
-      .Int("shares", 200)
-      .Int("comments", 50)
-      .Int("followers", 10000);
+  return ExampleRequest("engagement_rate",
+                        "750 engagements on 10,000 followers");
 }
 
 std::vector<CatalogCase> EngagementRateCases() {
   return {
-      {"EngagementRateIs7Point5PercentFor750EngagementsOn10000Followers",
+      {"EngagementRateCountsItsExamplesEngagementsAndFollowers",
        EngagementTotals(),
-       Expect::Value(7.5).Ratio(750, 10000).SampleSize(10000).Unit("%")},
+       std::move(Expect::Ok().Ratio(750, 10000).SampleSize(10000).Unit("%"))},
       {"EngagementRateCountsSavesWhenGiven",
        EngagementTotals().Int("saves", 250),
        Expect::Value(10).Ratio(1000, 10000)},
       {"EngagementRateByReachDividesByReach",
-       Request("engagement_rate")
-           .Int("likes", 500)
-           .Int("shares", 200)
-           .Int("comments", 50)
-           .Int("followers", 10000)
+       EngagementTotals()
            .Int("reach", 5000)
            .ParamString("denominator", "reach"),
        Expect::Value(15).Ratio(750, 5000)},
@@ -201,9 +207,9 @@ std::vector<CatalogCase> AverageSessionDurationCases() {
            .Doubles("duration_seconds", {0, 0, 0, 0})
            .ParamBool("include_zero_length", false),
        Expect::Undefined("every session has zero length").Ratio(0, 0)},
-      {"AverageSessionIsUndefinedForNoSessionRows",
-       Request("average_session_duration").Doubles("duration_seconds", {}),
-       Expect::Undefined("sessions is 0").Ratio(0, 0).SampleSize(0)},
+      {"AverageSessionWithoutSessionsSaysWhyAndHasAnEmptyRatio",
+       ExampleRequest("average_session_duration", "no sessions"),
+       std::move(Expect::Undefined("sessions is 0").Ratio(0, 0).SampleSize(0))},
       {"AverageSessionOfOnlyBouncesIs0WhenTheyCount",
        Request("average_session_duration")
            .Doubles("duration_seconds", {0, 0, 0, 0}),
@@ -273,9 +279,9 @@ std::vector<CatalogCase> ConversionRateCases() {
            .Strings("visitor", {"a", "b", "a", "c", "b", "a"})
            .Int64s("converted", {0, 0, 0, 0, 0, 0}),
        Expect::Value(0).Ratio(0, 3)},
-      {"ConversionRateIsUndefinedWithNoVisitors",
-       Request("conversion_rate").Int("conversions", 0).Int("visitors", 0),
-       Expect::Undefined("visitors is 0").Ratio(0, 0)},
+      {"ConversionRateWithNoVisitorsSaysWhyAndHasAnEmptyRatio",
+       ExampleRequest("conversion_rate", "no visitors"),
+       std::move(Expect::Undefined("visitors is 0").Ratio(0, 0))},
       {"ConversionRateWarnsWhenConversionsExceedVisitors",
        Request("conversion_rate").Int("conversions", 120).Int("visitors", 100),
        Expect::Value(120).Ratio(120, 100).Warning(
@@ -301,19 +307,15 @@ Request CartStatuses() {
 
 std::vector<CatalogCase> CartAbandonmentRateCases() {
   return {
-      {"CartAbandonmentIs70PercentFor70AbandonedOf100Carts",
-       Request("cart_abandonment_rate")
-           .Int("abandoned_carts", 70)
-           .Int("completed_orders", 30),
-       Expect::Value(70).Ratio(70, 100).SampleSize(100).Unit("%")},
+      {"CartAbandonmentCountsItsExamplesCarts",
+       ExampleRequest("cart_abandonment_rate", "70 abandoned, 30 bought"),
+       std::move(Expect::Ok().Ratio(70, 100).SampleSize(100).Unit("%"))},
       // Not abandoned / completed, which would be 233%.
       {"CartAbandonmentOfCartRowsIs70PercentFor7Of10", CartStatuses(),
        Expect::Value(70).Ratio(7, 10).SampleSize(10)},
-      {"CartAbandonmentIsUndefinedWithNoCarts",
-       Request("cart_abandonment_rate")
-           .Int("abandoned_carts", 0)
-           .Int("completed_orders", 0),
-       Expect::Undefined("without carts").Ratio(0, 0)},
+      {"CartAbandonmentWithNoCartsSaysWhyAndHasAnEmptyRatio",
+       ExampleRequest("cart_abandonment_rate", "no carts"),
+       std::move(Expect::Undefined("without carts").Ratio(0, 0))},
       {"CartAbandonmentIsUndefinedForNoCartRows",
        Request("cart_abandonment_rate").Strings("cart_status", {}),
        Expect::Undefined("without carts").Ratio(0, 0)},
@@ -337,6 +339,24 @@ std::vector<CatalogCase> EngagementCases() {
 }
 
 KPI_CATALOG_CASES(Engagement, EngagementCases);
+
+// Segments' totals merged: the counts add up.
+std::vector<MergedStatesCase> EngagementMergedStates() {
+  auto ctr = [](int64_t clicks, int64_t impressions) {
+    return Request("click_through_rate")
+        .Int("clicks", clicks)
+        .Int("impressions", impressions);
+  };
+  return {
+      {"CtrOfMergedSegmentsIsTheCtrOfTheirSummedCounts",
+       {ctr(100, 1000), ctr(50, 4000)},
+       std::move(Expect::Value(3).Ratio(150, 5000).SampleSize(5000))},
+  };
+}
+
+INSTANTIATE_TEST_SUITE_P(Engagement, MergedStatesTest,
+                         ::testing::ValuesIn(EngagementMergedStates()),
+                         CaseName<MergedStatesCase>);
 
 // ---- Record form against aggregate form ------------------------------------
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/catalog/catalog_harness.h"
+#include "tests/catalog/declared_example_cases.h"
 
 namespace kpi::testing {
 namespace {
@@ -270,7 +271,8 @@ std::vector<CatalogCase> FunnelCases() {
                .TableDoubles("stages", "overall_conversion",
                              {100, 400.0 / 6, 100.0 / 6})
                .TableInt64s("stages", "drop_off", {0, 2, 3}))},
-      {"FunnelWithoutEventsIsUndefined", FunnelRequest({}),
+      {"FunnelWithoutEventsSaysWhyAndShowsEmptyStages",
+       ExampleRequest("funnel", "no events"),
        std::move(Expect::Undefined("no customer entered the first stage "
                                    "\"awareness\"")
                      .Ratio(0, 0)

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "tests/catalog/catalog_harness.h"
+#include "tests/catalog/declared_example_cases.h"
 
 namespace kpi::testing {
 namespace {
@@ -402,22 +403,29 @@ std::vector<CatalogCase> ChurnCases() {
   const Rows worked = Subscriptions(
       Book().Retained(90).Lost(10).Fresh(4).Returning(1).JoinedAndLeft(1));
   return {
-      // Catalog worked examples, aggregate form.
-      {"ChurnIs5PercentFor50LostOf1000",
-       Request("churn_rate")
-           .Int("customers_at_start", 1000)
-           .Int("customers_lost", 50),
-       Expect::Value(5).Ratio(50, 1000).SampleSize(1000)},
+      {"ChurnCountsItsExamplesLostCustomersAndCustomersAtStart",
+       ExampleRequest("churn_rate", "1,000 at the start, 50 lost"),
+       std::move(Expect::Ok().Ratio(50, 1000).SampleSize(1000))},
       {"ChurnIs10PercentFor10LostOf100",
        Request("churn_rate")
            .Int("customers_at_start", 100)
            .Int("customers_lost", 10),
        Expect::Value(10).Ratio(10, 100)},
-      {"ChurnIsUndefinedWithNoCustomersAtStart",
+      {"ChurnIs0WhenNoCustomerIsLost",
        Request("churn_rate")
-           .Int("customers_at_start", 0)
+           .Int("customers_at_start", 80)
            .Int("customers_lost", 0),
-       Expect::Undefined("customers_at_start is 0").Ratio(0, 0)},
+       Expect::Value(0).Ratio(0, 80)},
+      {"ChurnIs100WhenEveryCustomerIsLost",
+       Request("churn_rate")
+           .Int("customers_at_start", 80)
+           .Int("customers_lost", 80),
+       Expect::Value(100).Ratio(80, 80)},
+      {"ChurnWithNoCustomersAtStartSaysWhyAndHasAnEmptyRatio",
+       ExampleRequest("churn_rate", "no customers at the start"),
+       std::move(Expect::Undefined("customers_at_start is 0")
+                     .Ratio(0, 0)
+                     .SampleSize(0))},
       {"ChurnRejectsMoreCustomersLostThanAtStart",
        Request("churn_rate")
            .Int("customers_at_start", 50)
@@ -515,13 +523,30 @@ std::vector<CatalogCase> ChurnCases() {
 
 std::vector<CatalogCase> RetentionCases() {
   return {
-      // Catalog worked example: S = 200, N = 40, E = 220 -> 90%.
-      {"RetentionIs90ForS200N40E220",
+      {"RetentionCountsItsExamplesRetainedAndStartingCustomers",
+       ExampleRequest("retention_rate", "S 200, N 40, E 220"),
+       std::move(Expect::Ok().Ratio(180, 200).SampleSize(200))},
+      {"RetentionIs100WhenEveryoneStaysAndNooneJoins",
        Request("retention_rate")
-           .Int("customers_at_start", 200)
-           .Int("customers_at_end", 220)
-           .Int("new_customers", 40),
-       Expect::Value(90).Ratio(180, 200).SampleSize(200)},
+           .Int("customers_at_start", 100)
+           .Int("customers_at_end", 100)
+           .Int("new_customers", 0),
+       Expect::Value(100)},
+      {"RetentionAbove100PercentWarnsThatMoreWereRetainedThanExisted",
+       Request("retention_rate")
+           .Int("customers_at_start", 100)
+           .Int("customers_at_end", 130)
+           .Int("new_customers", 10),
+       Expect::Value(120).Ratio(120, 100).Warning(
+           "customers_at_end - new_customers (120) exceeds "
+           "customers_at_start (100)")},
+      {"RetentionWithRetainedCustomersButNoneAtStartIsUndefinedAndWarns",
+       Request("retention_rate")
+           .Int("customers_at_start", 0)
+           .Int("customers_at_end", 5)
+           .Int("new_customers", 0),
+       Expect::Undefined("customers_at_start is 0")
+           .Warning("more customers retained than existed")},
       // (E - S) / S would say 20% (growth).
       {"RetentionIs90NotTheGrowthOf20ForS100E120N30",
        Request("retention_rate")
@@ -589,17 +614,12 @@ std::vector<CatalogCase> RetentionCases() {
 
 std::vector<CatalogCase> RepeatPurchaseCases() {
   return {
-      // Catalog worked example: 200 repeat buyers of 1,000 buyers -> 20%.
-      {"RepeatPurchaseIs20PercentFor200Of1000",
-       Request("repeat_purchase_rate")
-           .Int("repeat_customers", 200)
-           .Int("customers", 1000),
-       Expect::Value(20).Ratio(200, 1000).SampleSize(1000)},
-      {"RepeatPurchaseIsUndefinedWithoutCustomers",
-       Request("repeat_purchase_rate")
-           .Int("repeat_customers", 0)
-           .Int("customers", 0),
-       Expect::Undefined("customers is 0").Ratio(0, 0)},
+      {"RepeatPurchaseCountsItsExamplesRepeatBuyersAndBuyers",
+       ExampleRequest("repeat_purchase_rate", "200 repeat buyers of 1,000"),
+       std::move(Expect::Ok().Ratio(200, 1000).SampleSize(1000))},
+      {"RepeatPurchaseWithoutCustomersSaysWhyAndHasAnEmptyRatio",
+       ExampleRequest("repeat_purchase_rate", "no customers"),
+       std::move(Expect::Undefined("customers is 0").Ratio(0, 0))},
       {"RepeatPurchaseRejectsMoreRepeatCustomersThanCustomers",
        Request("repeat_purchase_rate")
            .Int("repeat_customers", 11)
@@ -715,9 +735,9 @@ std::vector<CatalogCase> CohortCases() {
            .TableStrings("cells", "cohort", {"2024-03"})
            .TableInt64s("cells", "size", {2})
            .TableDoubles("cells", "retention", {100})},
-      {"CohortIsUndefinedWithoutRecords",
-       ActivityRequest(Rows({"customer", "time"})),
-       Expect::Undefined("no activity records").SampleSize(0)},
+      {"CohortWithoutRecordsSaysWhyAndHasAnEmptySample",
+       ExampleRequest("cohort_retention", "no rows"),
+       std::move(Expect::Undefined("no activity records").SampleSize(0))},
       {"CohortRejectsAnUnknownCohortPeriod",
        ActivityRequest(monthly).ParamString("cohort_period", "day"),
        Expect::Error(StatusCode::kInvalidArgument, "cohort_period")},
@@ -825,7 +845,38 @@ std::vector<FormPair> RetentionFormPairs() {
   };
 }
 
+// Segments' totals merged: the counts add up, and each segment is checked
+// on its own (the sums may pass where a segment does not).
+std::vector<MergedStatesCase> RetentionMergedStates() {
+  auto churn = [](int64_t at_start, int64_t lost) {
+    return Request("churn_rate")
+        .Int("customers_at_start", at_start)
+        .Int("customers_lost", lost);
+  };
+  auto retention = [](int64_t at_start, int64_t at_end, int64_t fresh) {
+    return Request("retention_rate")
+        .Int("customers_at_start", at_start)
+        .Int("customers_at_end", at_end)
+        .Int("new_customers", fresh);
+  };
+  return {
+      {"ChurnOfMergedSegmentsIsTheChurnOfTheirSummedCounts",
+       {churn(1000, 50), churn(1000, 150)},
+       std::move(Expect::Value(10).Ratio(200, 2000).SampleSize(2000))},
+      {"ChurnRefusesASegmentThatLosesMoreThanItHad",
+       {churn(1000, 10), churn(5, 6)},
+       Expect::Error(StatusCode::kInvalidArgument,
+                     "customers_lost (6) exceeds customers_at_start (5)")},
+      {"RetentionOfMergedSegmentsIsTheRetentionOfTheirSummedCounts",
+       {retention(200, 220, 40), retention(100, 90, 0)},
+       std::move(Expect::Value(90).Ratio(270, 300).SampleSize(300))},
+  };
+}
+
 KPI_CATALOG_CASES(Retention, RetentionFamilyCases);
+INSTANTIATE_TEST_SUITE_P(Retention, MergedStatesTest,
+                         ::testing::ValuesIn(RetentionMergedStates()),
+                         CaseName<MergedStatesCase>);
 INSTANTIATE_TEST_SUITE_P(Retention, FormPairTest,
                          ::testing::ValuesIn(RetentionFormPairs()),
                          CaseName<FormPair>);

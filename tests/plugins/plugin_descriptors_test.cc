@@ -4,8 +4,9 @@
 // server maps typed request fields onto declared inputs by name, so names
 // and types must match the proto exactly).
 //
-// Every test loads its own copy of the plugin and unloads it, so the
-// unloading test sees no other load in the process.
+// Every test loads the plugin through the server's loader (PluginLibrary, in
+// this process: the descriptor's functions may be called) and unloads it,
+// so the unloading test sees no other load in the process.
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 
@@ -17,7 +18,7 @@
 #include <vector>
 
 #include "kpi/plugin_abi.h"
-#include "tests/support/abi_driver.h"
+#include "plugin_library.h"
 
 namespace kpi::testing {
 namespace {
@@ -26,12 +27,26 @@ std::string PluginPath(const std::string& file) {
   return std::string(KPI_TEST_PLUGIN_DIR) + "/" + file;
 }
 
-std::unique_ptr<LoadedPlugin> LoadOrFail(const std::string& file) {
-  std::string error;
-  std::unique_ptr<LoadedPlugin> plugin =
-      LoadedPlugin::Load(PluginPath(file), &error);
-  EXPECT_NE(plugin, nullptr) << error;
-  return plugin;
+std::shared_ptr<const PluginLibrary> LoadOrFail(const std::string& file) {
+  absl::StatusOr<std::shared_ptr<const PluginLibrary>> plugin =
+      PluginLibrary::Load(PluginPath(file));
+  EXPECT_TRUE(plugin.ok()) << plugin.status();
+  return plugin.ok() ? *plugin : nullptr;
+}
+
+// The file `plugin` is mapped from: the loader's private copy of it.
+std::string MappedFile(const PluginLibrary& plugin) {
+  Dl_info info{};
+  if (dladdr(&plugin.descriptor(), &info) == 0) return "";
+  return info.dli_fname;
+}
+
+const kpi_metric_descriptor* FindMetric(const kpi_plugin_descriptor& plugin,
+                                        const std::string& name) {
+  for (size_t i = 0; i < plugin.num_metrics; ++i) {
+    if (plugin.metrics[i].name == name) return &plugin.metrics[i];
+  }
+  return nullptr;
 }
 
 // ---- Plugins ----------------------------------------------------------------
@@ -67,7 +82,7 @@ const PluginSchema kPlugins[] = {
 class PluginTest : public ::testing::TestWithParam<PluginSchema> {};
 
 TEST_P(PluginTest, DeclaresItsNameVersion1_0_0AndMetrics) {
-  std::unique_ptr<LoadedPlugin> plugin = LoadOrFail(GetParam().file);
+  std::shared_ptr<const PluginLibrary> plugin = LoadOrFail(GetParam().file);
   ASSERT_NE(plugin, nullptr);
   const kpi_plugin_descriptor& d = plugin->descriptor();
   EXPECT_EQ(d.abi_major, static_cast<uint32_t>(KPI_ABI_VERSION_MAJOR));
@@ -82,20 +97,31 @@ TEST_P(PluginTest, DeclaresItsNameVersion1_0_0AndMetrics) {
   EXPECT_EQ(metrics, GetParam().metrics);
 }
 
+// The loader calls the entry function with the version this host speaks;
+// here it is called again, as a host of the next major version would.
 TEST_P(PluginTest, RefusesAHostOfAnotherMajorAbiVersion) {
-  std::unique_ptr<LoadedPlugin> plugin = LoadOrFail(GetParam().file);
+  std::shared_ptr<const PluginLibrary> plugin = LoadOrFail(GetParam().file);
   ASSERT_NE(plugin, nullptr);
+  void* library = dlopen(MappedFile(*plugin).c_str(), RTLD_NOW | RTLD_NOLOAD);
+  ASSERT_NE(library, nullptr) << dlerror();
+  const auto entry = reinterpret_cast<kpi_plugin_entry_fn>(
+      dlsym(library, KPI_PLUGIN_ENTRY_SYMBOL));
+  ASSERT_NE(entry, nullptr);
   kpi_error error{};
-  EXPECT_EQ(plugin->entry()(KPI_ABI_VERSION_MAJOR + 1, 0, &error), nullptr);
+  EXPECT_EQ(entry(KPI_ABI_VERSION_MAJOR + 1, 0, &error), nullptr);
   EXPECT_NE(std::string(error.message).find("ABI"), std::string::npos)
       << error.message;
+  dlclose(library);
 }
 
 // A plugin that exports a GNU unique symbol (as std::to_string does in
 // libstdc++) can never be unloaded, which would defeat a host's reload.
 TEST_P(PluginTest, UnloadsCompletelyWhenClosed) {
-  const std::string path = PluginPath(GetParam().file);
-  LoadOrFail(GetParam().file).reset();
+  std::shared_ptr<const PluginLibrary> plugin = LoadOrFail(GetParam().file);
+  ASSERT_NE(plugin, nullptr);
+  const std::string path = MappedFile(*plugin);
+  ASSERT_NE(path, "");
+  plugin.reset();
   void* still_loaded = dlopen(path.c_str(), RTLD_NOW | RTLD_NOLOAD);
   EXPECT_EQ(still_loaded, nullptr) << path << " stayed mapped after dlclose";
   if (still_loaded != nullptr) dlclose(still_loaded);
@@ -221,9 +247,10 @@ class MetricSchemaTest : public ::testing::TestWithParam<MetricSchema> {};
 
 TEST_P(MetricSchemaTest, DeclaresTheInputsAndParametersOfItsTypedRequest) {
   const MetricSchema& want = GetParam();
-  std::unique_ptr<LoadedPlugin> plugin = LoadOrFail(want.plugin_file);
+  std::shared_ptr<const PluginLibrary> plugin = LoadOrFail(want.plugin_file);
   ASSERT_NE(plugin, nullptr);
-  const kpi_metric_descriptor* metric = plugin->FindMetric(want.name);
+  const kpi_metric_descriptor* metric =
+      FindMetric(plugin->descriptor(), want.name);
   ASSERT_NE(metric, nullptr);
   EXPECT_STREQ(metric->unit, want.unit.c_str());
 
