@@ -9,21 +9,25 @@ absl::StatusOr<std::unique_ptr<LocalAggregation>> LocalAggregation::Start(
     std::shared_ptr<const BoundParams> params,
     std::vector<std::string> group_by, const Cancellation* cancellation) {
   std::unique_ptr<LocalAggregation> aggregation(
-      new LocalAggregation(cancellation));
-  if (group_by.empty()) {
-    absl::StatusOr<MetricState> state =
-        MetricState::Create(std::move(metric), *params);
-    if (!state.ok()) return state.status();
-    aggregation->state_.emplace(*std::move(state));
-  } else {
+      new LocalAggregation(metric, params, cancellation));
+  if (!group_by.empty()) {
     aggregation->segments_.emplace(std::move(metric), std::move(params),
                                    std::move(group_by), cancellation);
   }
   return aggregation;
 }
 
+absl::Status LocalAggregation::EnsureState() {
+  if (segments_ || state_) return absl::OkStatus();
+  absl::StatusOr<MetricState> state = MetricState::Create(metric_, *params_);
+  if (!state.ok()) return state.status();
+  state_.emplace(*std::move(state));
+  return absl::OkStatus();
+}
+
 absl::Status LocalAggregation::Update(const kpi_chunk& chunk,
                                       const std::vector<ColumnArg>& keys) {
+  if (absl::Status s = EnsureState(); !s.ok()) return s;
   kpi_chunk with_cancellation = chunk;
   Cancellation::Attach(cancellation_, with_cancellation);
   const absl::Status status = segments_
@@ -37,6 +41,7 @@ absl::Status LocalAggregation::Update(const kpi_chunk& chunk,
 
 absl::StatusOr<v1::MetricResult> LocalAggregation::Finish() {
   if (absl::Status s = Cancelled(); !s.ok()) return s;
+  if (absl::Status s = EnsureState(); !s.ok()) return s;
   if (segments_) return segments_->Finish();
   return state_->Finalize();
 }

@@ -63,10 +63,15 @@ class Aggregation {
 
 class LocalAggregation final : public Aggregation {
  public:
-  // Creates the state (grouped: none until a segment appears). The plugin's
-  // create() errors come back as MetricState::Create reports them.
-  // `cancellation` (may be null) is asked between segments and given to the
-  // plugin with every chunk; it must outlive the aggregation.
+  // Creates no state yet: the state is created with the first chunk, or
+  // at Finish for a call with none (grouped: one per segment as segments
+  // appear); the plugin's create() errors come back from that Update or
+  // Finish, as MetricState::Create reports them. By then the host has bound
+  // the first chunk, so an error in its rows wins over a parameter the
+  // plugin refuses in both isolation modes alike (a worker creates its
+  // state when the first chunk reaches it). `cancellation` (may be null) is
+  // asked between segments and given to the plugin with every chunk; it
+  // must outlive the aggregation.
   static absl::StatusOr<std::unique_ptr<LocalAggregation>> Start(
       std::shared_ptr<const Metric> metric,
       std::shared_ptr<const BoundParams> params,
@@ -77,13 +82,22 @@ class LocalAggregation final : public Aggregation {
   absl::StatusOr<v1::MetricResult> Finish() override;
 
  private:
-  explicit LocalAggregation(const Cancellation* cancellation)
-      : cancellation_(cancellation) {}
+  LocalAggregation(std::shared_ptr<const Metric> metric,
+                   std::shared_ptr<const BoundParams> params,
+                   const Cancellation* cancellation)
+      : metric_(std::move(metric)),
+        params_(std::move(params)),
+        cancellation_(cancellation) {}
   // OK, or why the call must stop.
   absl::Status Cancelled() const;
+  // Creates the single state if the call is not grouped and has none yet.
+  absl::Status EnsureState();
 
+  std::shared_ptr<const Metric> metric_;
+  std::shared_ptr<const BoundParams> params_;
   const Cancellation* cancellation_;
-  // Exactly one is set: the single state, or one per segment.
+  // At most one is set: the single state (from the first chunk on), or one
+  // per segment.
   std::optional<MetricState> state_;
   std::optional<SegmentedState> segments_;
 };

@@ -153,6 +153,17 @@ std::vector<CatalogCase> CsatCases() {
            StatusCode::kInvalidArgument,
            "input 'scores' row 0: 5 is above the maximum 3 (parameter "
            "scale_max)")},
+      // Two errors: the host's check of the rows comes first in both
+      // isolation modes (the state, and the plugin's check of its
+      // parameters, come with the first chunk).
+      {"CsatReportsARowOffItsScaleBeforeAThresholdOffIt",
+       std::move(Scores("csat", {5})
+                     .ParamInt("scale_max", 3)
+                     .ParamInt("threshold", 4)),
+       Expect::Error(
+           StatusCode::kInvalidArgument,
+           "input 'scores' row 0: 5 is above the maximum 3 (parameter "
+           "scale_max)")},
       {"CsatRefusesAThresholdAboveTheScale",
        std::move(Scores("csat", {5}).ParamInt("threshold", 6)),
        Expect::Error(StatusCode::kInvalidArgument,
