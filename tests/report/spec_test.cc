@@ -1,0 +1,139 @@
+// The report spec: the built-in one parses, and every mistake is an error
+// that names the key, so a typo never becomes a silent default.
+
+#include "spec.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace kpi::report {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kMinimal[] = R"(
+[window]
+start = 2024-01-01T00:00:00Z
+end = "2024-07-01"
+
+[periods]
+every = "month"
+last = 3
+
+[files.answers]
+path = "answers.csv"
+[files.answers.columns]
+time = "timestamp"
+score = { type = "double", min = 0, max = 10 }
+channel = { type = "string", values = ["web", "email"] }
+
+[[kpi]]
+id = "nps"
+metric = "nps"
+file = "answers"
+inputs = { scores = "score" }
+parameters = { confidence_level = 0.9 }
+period = { filter = "time" }
+group_by = ["channel"]
+target = { at_least = 40 }
+)";
+
+TEST(ParseSpec, TheBuiltInSpecParses) {
+  absl::StatusOr<Spec> spec = ParseSpec(kDefaultSpec, "the built-in spec");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_FALSE(spec->window_start.has_value());
+  EXPECT_EQ(spec->periods.last, 12);
+  EXPECT_GE(spec->kpis.size(), 10u);
+  EXPECT_NE(spec->File("subscriptions"), nullptr);
+}
+
+TEST(ParseSpec, ReadsEveryPartOfAKpi) {
+  absl::StatusOr<Spec> spec = ParseSpec(kMinimal, "s.toml");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  ASSERT_TRUE(spec->window_start.has_value());
+  EXPECT_EQ(absl::ToUnixSeconds(*spec->window_end), 1719792000);
+  ASSERT_EQ(spec->kpis.size(), 1u);
+  const KpiSpec& kpi = spec->kpis[0];
+  EXPECT_EQ(kpi.title, "nps");  // the id when there is no title
+  ASSERT_EQ(kpi.inputs.size(), 1u);
+  EXPECT_EQ(kpi.inputs[0].first, "scores");
+  EXPECT_EQ(kpi.inputs[0].second, "score");
+  EXPECT_EQ(kpi.parameters.at("confidence_level").double_value(), 0.9);
+  ASSERT_TRUE(kpi.period.has_value());
+  EXPECT_EQ(kpi.period->filter, "time");
+  ASSERT_TRUE(kpi.target.has_value());
+  EXPECT_EQ(kpi.target->kind, TargetKind::kAtLeast);
+  EXPECT_EQ(kpi.target->value, 40);
+  const ColumnSpec* score = spec->File("answers")->Column("score");
+  ASSERT_NE(score, nullptr);
+  EXPECT_EQ(score->type, ColumnType::kDouble);
+  EXPECT_EQ(*score->max, 10);
+}
+
+// Each mistake, made in kMinimal by replacing `from` with `to`, and the
+// start of the error it gives.
+TEST(ParseSpec, ErrorsNameTheKey) {
+  const struct {
+    const char* from;
+    const char* to;
+    const char* error;
+  } cases[] = {
+      {"at_least = 40", "belo = 3",
+       "s.toml: kpi[0].target.belo: unknown key; expected one of: below"},
+      {"metric = \"nps\"", "metrc = \"nps\"",
+       "s.toml: kpi[0].metrc: unknown key"},
+      {"file = \"answers\"", "file = \"answer\"",
+       "s.toml: kpi[0].file: no file 'answer' under [files]"},
+      {"{ scores = \"score\" }", "{ scores = \"scor\" }",
+       "s.toml: kpi[0].inputs.scores: file 'answers' declares no column "
+       "'scor'"},
+      {"\"timestamp\"", "\"timestamps\"",
+       "s.toml: files.answers.columns.time: 'timestamps' is not one of"},
+      {"group_by = [\"channel\"]", "group_by = [\"region\"]",
+       "s.toml: kpi[0].group_by: file 'answers' declares no column 'region'"},
+      {"filter = \"time\"", "filter = \"score\"",
+       "s.toml: kpi[0].period.filter: 'score' is not a timestamp column"},
+      {"every = \"month\"", "every = \"year\"",
+       "s.toml: periods.every: 'year' is not one of: month, week"},
+      {"last = 3", "last = 0", "s.toml: periods.last: expected a whole number"},
+      {"filter = \"time\"", "start_parameter = \"a\", lookahead_days = 9",
+       "s.toml: kpi[0].period.lookahead_days: needs a filter column"},
+      {"end = \"2024-07-01\"", "end = \"July\"",
+       "s.toml: window.end: not an ISO 8601 date or time"},
+      {"min = 0,", "min = \"zero\",",
+       "s.toml: files.answers.columns.score.min: expected a number"},
+      {"[[kpi]]", "[[kpis]]", "s.toml: kpis: unknown key"},
+  };
+  for (const auto& c : cases) {
+    std::string text = kMinimal;
+    const size_t at = text.find(c.from);
+    ASSERT_NE(at, std::string::npos) << c.from;
+    text.replace(at, std::string(c.from).size(), c.to);
+    absl::StatusOr<Spec> spec = ParseSpec(text, "s.toml");
+    ASSERT_FALSE(spec.ok()) << c.to;
+    EXPECT_THAT(spec.status().message(), HasSubstr(c.error)) << c.to;
+  }
+}
+
+TEST(ParseSpec, APeriodParameterCannotAlsoBeSetByHand) {
+  std::string text = kMinimal;
+  text.replace(text.find("period = { filter = \"time\" }"),
+               std::string("period = { filter = \"time\" }").size(),
+               "period = { at_parameter = \"confidence_level\" }");
+  absl::StatusOr<Spec> spec = ParseSpec(text, "s.toml");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_THAT(spec.status().message(),
+              HasSubstr("kpi[0].parameters.confidence_level: is set by the "
+                        "period"));
+}
+
+TEST(ParseSpec, ASyntaxErrorGivesItsLine) {
+  absl::StatusOr<Spec> spec = ParseSpec("[files\nx = 1\n", "bad.toml");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_THAT(spec.status().message(), HasSubstr("bad.toml line 1 column"));
+}
+
+}  // namespace
+}  // namespace kpi::report
