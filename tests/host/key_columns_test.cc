@@ -107,6 +107,25 @@ TEST(KeyDictionaryTest, SaysWhichLimitWasPassedAndHowToRaiseIt) {
             "input 'customer': the call passed its limit of 2 distinct keys "
             "(--max-distinct-keys)");
   EXPECT_EQ(failed, 2u);
+  // At the limit, keys it holds still intern, and a refused one leaves
+  // nothing behind.
+  EXPECT_EQ(*keys.Intern("b"), 1);
+  EXPECT_EQ(*keys.Intern("a"), 0);
+  EXPECT_EQ(keys.Intern(int64_t{7}).status().code(),
+            absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(keys.Intern(int64_t{7}).status().code(),
+            absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(keys.size(), 2u);
+}
+
+TEST(KeyDictionaryTest, AnInt64RefusedAtTheLimitIsNotRemembered) {
+  KeyDictionary keys("input 'customer'", 1, "");
+  EXPECT_EQ(*keys.Intern(int64_t{5}), 0);
+  EXPECT_FALSE(keys.Intern(int64_t{6}).ok());
+  // 6 is not a key: as text it is refused too, and 5 still is one.
+  EXPECT_FALSE(keys.Intern("6").ok());
+  EXPECT_EQ(*keys.Intern("5"), 0);
+  EXPECT_EQ(*keys.Intern(int64_t{5}), 0);
 }
 
 // ---- Binding a KEY column ---------------------------------------------------
