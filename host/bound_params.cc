@@ -185,4 +185,23 @@ BoundParams BoundParams::FromValues(
   return bound;
 }
 
+v1::Value ToRequestValue(const kpi_param_value& value) {
+  v1::Value out;
+  switch (value.type) {
+    case KPI_TYPE_DOUBLE:
+      out.set_double_value(value.f64);
+      break;
+    case KPI_TYPE_STRING:
+      out.set_string_value(std::string(value.str.data, value.str.size));
+      break;
+    case KPI_TYPE_BOOL:
+      out.set_bool_value(value.boolean != 0);
+      break;
+    default:  // INT64, and TIMESTAMP as int64 microseconds
+      out.set_int64_value(value.i64);
+      break;
+  }
+  return out;
+}
+
 }  // namespace kpi

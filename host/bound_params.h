@@ -53,6 +53,11 @@ class BoundParams {
   std::deque<std::string> strings_;
 };
 
+// `value` as a request carries it, which Bind accepts back (TIMESTAMP as
+// int64 microseconds): for turning declared values -- defaults, examples --
+// into requests.
+v1::Value ToRequestValue(const kpi_param_value& value);
+
 }  // namespace kpi
 
 #endif  // KPI_HOST_BOUND_PARAMS_H_

@@ -99,25 +99,6 @@ class OwnedArgs {
   CallArgs args_;
 };
 
-v1::Value ParamValue(const kpi_param_value& value) {
-  v1::Value v;
-  switch (value.type) {
-    case KPI_TYPE_DOUBLE:
-      v.set_double_value(value.f64);
-      break;
-    case KPI_TYPE_STRING:
-      v.set_string_value(std::string(value.str.data, value.str.size));
-      break;
-    case KPI_TYPE_BOOL:
-      v.set_bool_value(value.boolean != 0);
-      break;
-    default:  // INT64, TIMESTAMP (microseconds)
-      v.set_int64_value(value.i64);
-      break;
-  }
-  return v;
-}
-
 // Parameters by name, as a call gives them.
 using ParamList = std::vector<std::pair<std::string, v1::Value>>;
 
@@ -174,7 +155,7 @@ ParamList FillRequiredParams(const kpi_metric_descriptor& metric,
       default:
         break;
     }
-    filled.emplace_back(spec.name, ParamValue(value));
+    filled.emplace_back(spec.name, ToRequestValue(value));
   }
   return filled;
 }
@@ -386,7 +367,7 @@ absl::StatusOr<FullCall> ExampleCall(const kpi_metric_descriptor& metric,
   for (size_t i = 0; i < example.num_params; ++i) {
     const kpi_example_param& p = example.params[i];
     if (p.name == nullptr) return absl::InvalidArgumentError("unnamed param");
-    call.params.emplace_back(p.name, ParamValue(p.value));
+    call.params.emplace_back(p.name, ToRequestValue(p.value));
   }
   for (size_t i = 0; i < example.num_inputs; ++i) {
     const kpi_example_input& in = example.inputs[i];

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "bound_params.h"
 #include "metric.h"
 
 namespace kpi::testing {
@@ -34,26 +35,6 @@ std::string CamelCase(absl::string_view text) {
     word_start = false;
   }
   return name;
-}
-
-// A parameter value as a request carries it.
-v1::Value ParamValue(const kpi_param_value& value) {
-  v1::Value out;
-  switch (value.type) {
-    case KPI_TYPE_DOUBLE:
-      out.set_double_value(value.f64);
-      break;
-    case KPI_TYPE_STRING:
-      out.set_string_value(std::string(value.str.data, value.str.size));
-      break;
-    case KPI_TYPE_BOOL:
-      out.set_bool_value(value.boolean != 0);
-      break;
-    default:  // INT64, and TIMESTAMP as int64 microseconds
-      out.set_int64_value(value.i64);
-      break;
-  }
-  return out;
 }
 
 // The one value of a scalar input, as a parameter value would hold it.
@@ -109,13 +90,13 @@ v1::ComputeRequest RequestOf(const kpi_metric_descriptor& metric,
   request.set_metric(metric.name);
   for (size_t i = 0; i < example.num_params; ++i) {
     const kpi_example_param& param = example.params[i];
-    (*request.mutable_parameters())[param.name] = ParamValue(param.value);
+    (*request.mutable_parameters())[param.name] = ToRequestValue(param.value);
   }
   for (size_t i = 0; i < example.num_inputs; ++i) {
     const kpi_example_input& input = example.inputs[i];
     if (IsScalar(metric, input.name)) {
       (*request.mutable_scalars())[input.name] =
-          ParamValue(ScalarValue(input.values));
+          ToRequestValue(ScalarValue(input.values));
     } else {
       *request.add_columns() = ColumnValues(input.name, input.values);
     }

@@ -102,6 +102,9 @@ absl::StatusOr<MetricCall> Start(const ServingConfig& config,
   return MetricCall::Start(std::move(metric), *first_chunk);
 }
 
+// Like ToRequestValue (bound_params.h), except that timestamps become
+// google.protobuf.Timestamp messages, not int64 microseconds: the seeds then
+// reach the server's Timestamp parsing, and the mutator its fields.
 v1::Value ParamValue(const kpi_param_value& value) {
   v1::Value out;
   switch (value.type) {
