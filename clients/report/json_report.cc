@@ -7,8 +7,11 @@
 
 #include "absl/strings/str_format.h"
 #include "field_values.h"
+#include "goal_progress.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "kpi_change.h"
+#include "mrr_movements.h"
 #include "number_format.h"
 #include "targets.h"
 
@@ -84,6 +87,67 @@ Value TargetValue(const Target& target, absl::string_view unit) {
   Field(v, "kind") = Text(kKinds[static_cast<int>(target.kind)]);
   Field(v, "value") = Number(target.value);
   Field(v, "text") = Text(DescribeTarget(target, unit));
+  return v;
+}
+
+// The change between the last two complete periods and its noise verdict
+// (kpi_change.h); the statistics a test did not produce are absent.
+Value ChangeValue(const KpiChange& change) {
+  Value v;
+  Field(v, "from") = Text(change.from);
+  Field(v, "to") = Text(change.to);
+  Field(v, "from_value") = Number(change.from_value);
+  Field(v, "to_value") = Number(change.to_value);
+  Field(v, "difference") = Number(change.difference);
+  Field(v, "in_points") = Bool(change.in_points);
+  if (change.relative_percent) {
+    Field(v, "relative_percent") = Number(*change.relative_percent);
+  }
+  Field(v, "test") = Text(NoiseTestName(change.test));
+  Field(v, "verdict") = Text(NoiseVerdictName(change.verdict));
+  if (!change.not_tested_reason.empty()) {
+    Field(v, "not_tested_reason") = Text(change.not_tested_reason);
+  }
+  if (change.z) Field(v, "z") = Number(*change.z);
+  if (change.p_value) Field(v, "p_value") = Number(*change.p_value);
+  if (change.lower && change.upper) {
+    Value& interval = Field(v, "interval");
+    Field(interval, "lower") = Number(*change.lower);
+    Field(interval, "upper") = Number(*change.upper);
+  }
+  Field(v, "confidence_level") = Number(change.confidence_level);
+  Field(v, "text") = Text(DescribeChange(change));
+  return v;
+}
+
+Value GoalValue(const GoalProgress& goal) {
+  Value v;
+  Field(v, "start_period") = Text(goal.start_period);
+  Field(v, "start") = Number(goal.start);
+  Field(v, "current_period") = Text(goal.current_period);
+  Field(v, "current_partial") = Bool(goal.current_partial);
+  Field(v, "current") = Number(goal.current);
+  Field(v, "target") = Number(goal.target);
+  Field(v, "progress_percent") = Number(goal.percent);
+  return v;
+}
+
+Value MovementsValue(const MrrMovements& m) {
+  Value v;
+  Field(v, "new") = Number(m.new_mrr);
+  Field(v, "expansion") = Number(m.expansion);
+  Field(v, "reactivation") = Number(m.reactivation);
+  Field(v, "contraction") = Number(m.contraction);
+  Field(v, "churn") = Number(m.churn);
+  Field(v, "gains") = Number(m.gains());
+  Field(v, "losses") = Number(m.losses());
+  // null when nothing was lost: the ratio is undefined, not 0 or infinite.
+  Value& quick_ratio = Field(v, "quick_ratio");
+  if (const std::optional<double> q = m.quick_ratio()) {
+    quick_ratio = Number(*q);
+  } else {
+    quick_ratio.set_null_value(google::protobuf::NULL_VALUE);
+  }
   return v;
 }
 
@@ -213,12 +277,22 @@ std::string JsonReport(const Report& report) {
     const std::string unit =
         results.periods.empty() ? "" : results.periods.back().result.unit();
     if (kpi.target) Field(k, "target") = TargetValue(*kpi.target, unit);
+    if (const std::optional<KpiChange> change = AssessChange(results)) {
+      Field(k, "change") = ChangeValue(*change);
+    }
+    if (const std::optional<GoalProgress> goal =
+            ProgressTowardTarget(results)) {
+      Field(k, "goal") = GoalValue(*goal);
+    }
     Value& list = Field(k, "results");
     list.mutable_list_value();
     for (const KpiPeriodResult& r : results.periods) {
       Value& entry = Append(list);
       Field(entry, "period") = PeriodValue(r.period);
       Field(entry, "result") = ResultValue(r.result, kpi.target);
+      if (const std::optional<MrrMovements> m = MovementsOf(r)) {
+        Field(entry, "movements") = MovementsValue(*m);
+      }
     }
   }
   Value& files = Field(root, "files");

@@ -6,6 +6,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "field_values.h"
+#include "goal_progress.h"
+#include "kpi_change.h"
+#include "mrr_movements.h"
 #include "number_format.h"
 #include "targets.h"
 
@@ -109,30 +112,76 @@ void AppendTable(const kpi::v1::ResultTable& table, std::string* out) {
   }
 }
 
+// The noise judgement in words, with the statistic behind it.
+std::string Noise(const KpiChange& change) {
+  std::string text(NoiseVerdictName(change.verdict));
+  if (change.p_value) {
+    absl::StrAppend(&text, ", p = ", FormatNumber(*change.p_value, 2));
+  }
+  if (change.lower && change.upper) {
+    absl::StrAppend(&text, ", ", FormatNumber(100 * change.confidence_level, 3),
+                    "% interval ", FormatNumber(*change.lower, 3), " .. ",
+                    FormatNumber(*change.upper, 3));
+  }
+  if (change.test != NoiseTest::kNone) {
+    absl::StrAppend(&text, " (", NoiseTestName(change.test), ")");
+  }
+  return text;
+}
+
+std::string Goal(const KpiResults& results) {
+  const std::optional<GoalProgress> goal = ProgressTowardTarget(results);
+  if (!goal) return "";
+  return absl::StrCat(FormatNumber(goal->percent, 3), "% (",
+                      FormatNumber(goal->start, 4), " in ", goal->start_period,
+                      " to ", FormatNumber(goal->current, 4), " in ",
+                      goal->current_period, ")");
+}
+
 void AppendSummary(const Report& report, std::string* out) {
   absl::StrAppend(out,
-                  "## Summary\n\n| KPI | period | value | previous | change | "
-                  "target | status |\n|---|---|---|---|---|---|---|\n");
+                  "## Summary\n\nChanges are between the last two complete "
+                  "periods; how noise is judged is in docs/reports.md.\n\n"
+                  "| KPI | period | value | change | noise | target | status | "
+                  "goal progress |\n|---|---|---|---|---|---|---|---|\n");
   for (const KpiResults& results : report.kpis) {
     const KpiSpec& kpi = *results.kpi;
     if (results.periods.empty()) continue;
     const KpiPeriodResult& latest = results.periods.back();
-    std::string previous, change;
-    if (results.periods.size() > 1) {
-      const kpi::v1::MetricResult& p =
-          results.periods[results.periods.size() - 2].result;
-      previous = Value(p);
-      if (p.has_value() && latest.result.has_value()) {
-        const double d = latest.result.value() - p.value();
-        change = absl::StrCat(d > 0 ? "+" : "", FormatNumber(d, 4));
-      }
+    std::string change, noise;
+    if (const std::optional<KpiChange> c = AssessChange(results)) {
+      change = absl::StrCat(c->from, " to ", c->to, ": ", DescribeChange(*c));
+      noise = Noise(*c);
     }
     absl::StrAppend(
         out, "| ", Cell(kpi.title), " | ", PeriodLabel(latest.period), " | ",
-        Value(latest.result), " | ", previous, " | ", change, " | ",
+        Value(latest.result), " | ", Cell(change), " | ", Cell(noise), " | ",
         kpi.target ? DescribeTarget(*kpi.target, latest.result.unit()) : "",
-        " | ", Status(kpi, latest.result), " |\n");
+        " | ", Status(kpi, latest.result), " | ", Goal(results), " |\n");
   }
+}
+
+// The MRR movements of every period, with the Quick Ratio.
+void AppendMovements(const KpiResults& results, std::string* out) {
+  std::string rows;
+  for (const KpiPeriodResult& r : results.periods) {
+    const std::optional<MrrMovements> m = MovementsOf(r);
+    if (!m) continue;
+    const std::optional<double> q = m->quick_ratio();
+    absl::StrAppend(&rows, "| ", PeriodLabel(r.period), " | ",
+                    FormatNumber(m->new_mrr), " | ", FormatNumber(m->expansion),
+                    " | ", FormatNumber(m->reactivation), " | ",
+                    FormatNumber(m->contraction), " | ", FormatNumber(m->churn),
+                    " | ", q ? FormatNumber(*q, 4) : "undefined", " |\n");
+  }
+  if (rows.empty()) return;
+  absl::StrAppend(out,
+                  "\nMovements and Quick Ratio = (new + expansion + "
+                  "reactivation) / (contraction + churn), undefined when "
+                  "nothing was lost:\n\n| period | new | expansion | "
+                  "reactivation | contraction | churn | quick ratio |\n"
+                  "|---|---|---|---|---|---|---|\n",
+                  rows);
 }
 
 void AppendKpi(const KpiResults& results, std::string* out) {
@@ -153,6 +202,7 @@ void AppendKpi(const KpiResults& results, std::string* out) {
                     FormatNumber(r.result.sample_size()), " | ",
                     Interval(r.result), " | ", Status(kpi, r.result), " |\n");
   }
+  AppendMovements(results, out);
   if (results.periods.empty()) return;
   const KpiPeriodResult& latest = results.periods.back();
   for (const KpiPeriodResult& r : results.periods) {

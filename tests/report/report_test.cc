@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +21,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -248,6 +251,310 @@ TEST_F(ReportOnSampleTest, HtmlIsSelfContainedWithATileAndTrendPerKpi) {
         << id;
   }
   EXPECT_THAT(html, HasSubstr("missed: target below 3 %"));
+}
+
+// The KPI `id`'s entry in report.json.
+Struct KpiOf(const Struct& report, const std::string& id) {
+  for (const Value& kpi : At(report, "kpis").list_value().values()) {
+    if (At(kpi.struct_value(), "id").string_value() == id) {
+      return kpi.struct_value();
+    }
+  }
+  ADD_FAILURE() << "no kpi " << id;
+  return Struct();
+}
+
+// The tile of KPI `id` in report.html.
+std::string TileOf(const std::string& html, const std::string& id) {
+  const size_t tile = html.find("<section class=\"tile\" id=\"kpi-" + id);
+  if (tile == std::string::npos) return "";
+  return html.substr(tile, html.find("</section>", tile) - tile);
+}
+
+std::string HtmlText(const std::string& text) {
+  return absl::StrReplaceAll(
+      text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Churn's change from November to December 2025 is tested as two
+// proportions, recomputed here from the two months' ratios in report.json:
+// pooled p = (x1 + x2) / (n1 + n2), z = (p2 − p1) / sqrt(p (1 − p)
+// (1/n1 + 1/n2)), p-value = erfc(|z| / √2).
+TEST_F(ReportOnSampleTest, ChurnChangeIsATwoProportionTestOfTheLastTwoMonths) {
+  const Struct kpi = KpiOf(report_, "churn_rate");
+  const Struct& change = At(kpi, "change").struct_value();
+  EXPECT_EQ(At(change, "from").string_value(), "2025-11");
+  EXPECT_EQ(At(change, "to").string_value(), "2025-12");
+  EXPECT_EQ(At(change, "test").string_value(), "two_proportion_z");
+  const Struct november = ResultOf(report_, "churn_rate", "2025-11");
+  const Struct december = ResultOf(report_, "churn_rate", "2025-12");
+  const Struct& r1 = At(november, "ratio").struct_value();
+  const Struct& r2 = At(december, "ratio").struct_value();
+  const double x1 = Number(r1, "numerator"), n1 = Number(r1, "denominator");
+  const double x2 = Number(r2, "numerator"), n2 = Number(r2, "denominator");
+  const double pooled = (x1 + x2) / (n1 + n2);
+  const double z = (x2 / n2 - x1 / n1) /
+                   std::sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  const double p = std::erfc(std::fabs(z) / std::sqrt(2.0));
+  EXPECT_NEAR(Number(change, "z"), z, 1e-9);
+  EXPECT_NEAR(Number(change, "p_value"), p, 1e-9);
+  EXPECT_EQ(At(change, "verdict").string_value(),
+            p < 0.05 ? "beyond_noise" : "within_noise");
+  EXPECT_NEAR(Number(change, "difference"), 100 * (x2 / n2 - x1 / n1), 1e-9);
+}
+
+// NPS's change gets the interval of the difference from each month's
+// standard error: (v2 − v1) ± 1.959964 sqrt(se1² + se2²).
+TEST_F(ReportOnSampleTest, NpsChangeIsTheIntervalFromBothStandardErrors) {
+  const Struct kpi = KpiOf(report_, "nps");
+  const Struct& change = At(kpi, "change").struct_value();
+  EXPECT_EQ(At(change, "test").string_value(),
+            "standard_error_difference_interval");
+  const Struct a = ResultOf(report_, "nps", "2025-11");
+  const Struct b = ResultOf(report_, "nps", "2025-12");
+  const double se1 = Number(At(a, "interval").struct_value(), "standard_error");
+  const double se2 = Number(At(b, "interval").struct_value(), "standard_error");
+  const double d = Number(b, "value") - Number(a, "value");
+  const double margin = 1.959964 * std::sqrt(se1 * se1 + se2 * se2);
+  const Struct& interval = At(change, "interval").struct_value();
+  EXPECT_NEAR(Number(interval, "lower"), d - margin, 1e-4);
+  EXPECT_NEAR(Number(interval, "upper"), d + margin, 1e-4);
+  EXPECT_EQ(At(change, "verdict").string_value(),
+            d - margin > 0 || d + margin < 0 ? "beyond_noise" : "within_noise");
+}
+
+// Each tile and the Markdown summary say the change, noise verdict and goal
+// report.json holds.
+TEST_F(ReportOnSampleTest, TilesAndMarkdownShowTheChangeAndGoalOfTheJson) {
+  const std::string html = ReadFile(Out() + "/report.html");
+  const std::string markdown = ReadFile(Out() + "/report.md");
+  int changes = 0, goals = 0;
+  for (const Value& kpi : At(report_, "kpis").list_value().values()) {
+    const std::string id = At(kpi.struct_value(), "id").string_value();
+    const std::string tile = TileOf(html, id);
+    ASSERT_FALSE(tile.empty()) << id;
+    const auto& fields = kpi.struct_value().fields();
+    if (fields.contains("change")) {
+      ++changes;
+      const Struct& change = fields.at("change").struct_value();
+      const std::string text =
+          absl::StrCat(At(change, "from").string_value(), " to ",
+                       At(change, "to").string_value(), ": ",
+                       At(change, "text").string_value());
+      EXPECT_THAT(tile,
+                  HasSubstr(absl::StrCat("<div class=\"change ",
+                                         At(change, "verdict").string_value(),
+                                         "\">", HtmlText(text), "</div>")))
+          << id;
+      EXPECT_THAT(markdown, HasSubstr(text)) << id;
+    }
+    EXPECT_EQ(fields.contains("goal"), fields.contains("target")) << id;
+    if (fields.contains("goal")) {
+      ++goals;
+      const Struct& goal = fields.at("goal").struct_value();
+      // The bar is 260 wide, filled to the progress.
+      EXPECT_THAT(tile, HasSubstr(absl::StrFormat(
+                            "class=\"progress\" x=\"0\" y=\"0\" "
+                            "width=\"%.1f\"",
+                            2.6 * Number(goal, "progress_percent"))))
+          << id;
+      EXPECT_THAT(tile, HasSubstr(absl::StrCat(
+                            "(", At(goal, "start_period").string_value(), ")")))
+          << id;
+    }
+  }
+  // Every KPI with monthly periods has a change; those with targets a goal.
+  EXPECT_EQ(changes, 14);
+  EXPECT_EQ(goals, 6);
+}
+
+// Each month's MRR movements in report.json are the rows of its result's
+// table, with Quick Ratio = (new + expansion + reactivation) / (contraction
+// + churn); report.html draws a stacked bar per month with that ratio under
+// it, and report.md lists them.
+TEST_F(ReportOnSampleTest, MrrMovementsAreStackedWithTheirQuickRatio) {
+  const std::string html = ReadFile(Out() + "/report.html");
+  const size_t section =
+      html.find("<section class=\"chart\" id=\"movements-mrr_movements\">");
+  ASSERT_NE(section, std::string::npos);
+  const std::string chart =
+      html.substr(section, html.find("</section>", section) - section);
+  const std::string markdown = ReadFile(Out() + "/report.md");
+  const Struct kpi = KpiOf(report_, "mrr_movements");
+  const auto& results = At(kpi, "results").list_value().values();
+  ASSERT_EQ(results.size(), 12);
+  for (const Value& entry : results) {
+    const Struct& e = entry.struct_value();
+    const std::string label =
+        At(At(e, "period").struct_value(), "label").string_value();
+    const Struct& m = At(e, "movements").struct_value();
+    // The movements are the table's rows.
+    const Struct& table = At(At(e, "result").struct_value(), "tables")
+                              .list_value()
+                              .values(0)
+                              .struct_value();
+    const auto& columns = At(table, "columns").list_value().values();
+    const auto& names =
+        At(At(columns[0].struct_value(), "strings").struct_value(), "values")
+            .list_value()
+            .values();
+    const auto& amounts =
+        At(At(columns[1].struct_value(), "doubles").struct_value(), "values")
+            .list_value()
+            .values();
+    for (int i = 0; i < names.size(); ++i) {
+      const std::string name = names[i].string_value();
+      if (name == "starting" || name == "ending") continue;
+      EXPECT_EQ(Number(m, name), amounts[i].number_value()) << label << name;
+    }
+    const double gains =
+        Number(m, "new") + Number(m, "expansion") + Number(m, "reactivation");
+    const double losses = Number(m, "contraction") + Number(m, "churn");
+    ASSERT_GT(losses, 0) << label;
+    EXPECT_DOUBLE_EQ(Number(m, "quick_ratio"), gains / losses) << label;
+    EXPECT_THAT(chart,
+                HasSubstr(absl::StrFormat(">QR %.3g</text>", gains / losses)))
+        << label;
+    EXPECT_THAT(chart, HasSubstr(absl::StrCat("<title>", label, " churn: ")))
+        << label;
+    EXPECT_THAT(markdown, HasSubstr(absl::StrCat("| ", label, " | ")));
+  }
+  EXPECT_THAT(markdown, HasSubstr("| period | new | expansion | reactivation "
+                                  "| contraction | churn | quick ratio |"));
+}
+
+// The funnel of the latest month as bars, each stage with the entrants and
+// overall conversion of report.json's "stages" table.
+TEST_F(ReportOnSampleTest, FunnelBarsShowTheStagesTableOfTheLatestMonth) {
+  const std::string html = ReadFile(Out() + "/report.html");
+  const size_t section =
+      html.find("<section class=\"chart\" id=\"funnel-funnel\">");
+  ASSERT_NE(section, std::string::npos);
+  const std::string chart =
+      html.substr(section, html.find("</section>", section) - section);
+  const Struct december = ResultOf(report_, "funnel", "2025-12");
+  const Struct& table =
+      At(december, "tables").list_value().values(0).struct_value();
+  std::map<std::string, const Value*> columns;
+  for (const Value& c : At(table, "columns").list_value().values()) {
+    const auto& fields = c.struct_value().fields();
+    for (const char* kind : {"strings", "int64s", "doubles"}) {
+      if (fields.contains(kind)) {
+        columns[At(c.struct_value(), "name").string_value()] =
+            &At(fields.at(kind).struct_value(), "values");
+      }
+    }
+  }
+  const auto& stages = columns["stage"]->list_value().values();
+  ASSERT_EQ(stages.size(), 4);
+  int bars = 0;
+  for (size_t at = chart.find("<rect class=\"stage\""); at != std::string::npos;
+       at = chart.find("<rect class=\"stage\"", at + 1)) {
+    ++bars;
+  }
+  EXPECT_EQ(bars, stages.size());
+  for (int i = 0; i < stages.size(); ++i) {
+    // int64 values travel as JSON strings (the proto3 mapping).
+    const std::string entrants =
+        columns["entrants"]->list_value().values(i).string_value();
+    const double overall =
+        columns["overall_conversion"]->list_value().values(i).number_value();
+    EXPECT_THAT(chart, HasSubstr(absl::StrFormat(">%s: %.3g%% overall",
+                                                 entrants, overall)))
+        << stages[i].string_value();
+    EXPECT_THAT(chart, HasSubstr(absl::StrCat(">", stages[i].string_value(),
+                                              "</text>")));
+  }
+}
+
+// The cohort heatmap has a cell per row of cohort_retention's "cells"
+// table in report.json.
+TEST_F(ReportOnSampleTest, CohortHeatmapHasACellPerCohortCell) {
+  const std::string html = ReadFile(Out() + "/report.html");
+  const size_t section =
+      html.find("<section class=\"chart\" id=\"cohorts-cohort_retention\">");
+  ASSERT_NE(section, std::string::npos);
+  const std::string chart =
+      html.substr(section, html.find("</section>", section) - section);
+  const Struct result = ResultOf(report_, "cohort_retention", "window");
+  const Struct& table =
+      At(result, "tables").list_value().values(0).struct_value();
+  const Struct& cohort =
+      At(table, "columns").list_value().values(0).struct_value();
+  ASSERT_EQ(At(cohort, "name").string_value(), "cohort");
+  const int cells = At(At(cohort, "strings").struct_value(), "values")
+                        .list_value()
+                        .values_size();
+  int drawn = 0;
+  for (size_t at = chart.find("<rect class=\"cell\""); at != std::string::npos;
+       at = chart.find("<rect class=\"cell\"", at + 1)) {
+    ++drawn;
+  }
+  EXPECT_GT(cells, 0);
+  EXPECT_EQ(drawn, cells);
+}
+
+// KPIs with group_by get a line per segment, named as report.json's
+// segments are.
+TEST_F(ReportOnSampleTest, SegmentBreakdownsHaveALinePerSegment) {
+  const std::string html = ReadFile(Out() + "/report.html");
+  for (const Value& kpi : At(report_, "kpis").list_value().values()) {
+    const std::string id = At(kpi.struct_value(), "id").string_value();
+    const size_t section =
+        html.find("<section class=\"chart\" id=\"segments-" + id + "\">");
+    const bool grouped =
+        At(kpi.struct_value(), "group_by").list_value().values_size() > 0;
+    ASSERT_EQ(section != std::string::npos, grouped) << id;
+    if (!grouped) continue;
+    const std::string chart =
+        html.substr(section, html.find("</section>", section) - section);
+    const Struct& latest = At(kpi.struct_value(), "results")
+                               .list_value()
+                               .values(11)
+                               .struct_value();
+    for (const Value& s : At(At(latest, "result").struct_value(), "segments")
+                              .list_value()
+                              .values()) {
+      const std::string name =
+          At(s.struct_value(), "key").list_value().values(0).string_value();
+      EXPECT_THAT(chart, HasSubstr(">" + HtmlText(name) + "</text>")) << id;
+    }
+  }
+}
+
+// A window that ends inside December: December is an estimate, hollow and
+// dashed on the trends and labelled, and changes compare October with
+// November.
+TEST_F(ReportOnSampleTest, APartialLastMonthIsAnEstimateAndNotCompared) {
+  const CommandResult spec = RunReport({"--print-default-spec"});
+  ASSERT_EQ(spec.exit_code, 0) << spec.err;
+  const std::string spec_file =
+      dir_->Write("partial.toml",
+                  "[window]\nstart = 2024-01-01T00:00:00Z\n"
+                  "end = 2025-12-16T00:00:00Z\n" +
+                      spec.out);
+  const std::string out = dir_->path() + "/partial-out";
+  const CommandResult run =
+      RunReport({"--data", Data(), "--spec", spec_file, "--server",
+                 server_->address(), "--out", out, "--quiet"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const Struct report = ParseJson(ReadFile(out + "/report.json"));
+  const auto& periods = At(report, "periods").list_value().values();
+  ASSERT_EQ(periods.size(), 12);
+  EXPECT_TRUE(At(periods[11].struct_value(), "partial").bool_value());
+  const Struct kpi = KpiOf(report, "churn_rate");
+  const Struct& change = At(kpi, "change").struct_value();
+  EXPECT_EQ(At(change, "from").string_value(), "2025-10");
+  EXPECT_EQ(At(change, "to").string_value(), "2025-11");
+  const std::string tile = TileOf(ReadFile(out + "/report.html"), "churn_rate");
+  EXPECT_THAT(tile, HasSubstr("<line class=\"estimate\""));
+  EXPECT_THAT(tile, HasSubstr(">estimate</text>"));
+  EXPECT_THAT(tile, HasSubstr("2025-12 (partial: an estimate)"));
 }
 
 // churn_rate over June 2025 counted from subscriptions.csv as
