@@ -35,6 +35,11 @@ std::vector<Period> PlanPeriods(const PeriodsSpec& periods,
     }
     if (period.end <= window_start) continue;
     period.partial = period.start < window_start || period.end > window_end;
+    // A partial period is measured to date: cut to the window, so rows
+    // outside it never count and an end-of-period measure (churn at
+    // period_end, MRR as_of) is taken where the data ends.
+    period.start = std::max(period.start, window_start);
+    period.end = std::min(period.end, window_end);
     out.push_back(period);
   }
   return out;

@@ -1,7 +1,8 @@
 // The periods a report covers: the last N calendar months (or ISO weeks,
 // Monday to Monday, UTC) of the data window, the last being the one that
 // holds the window's last instant. A period cut by the window's end (or
-// start) is marked partial: its numbers are an estimate, not final.
+// start) is marked partial and cut to the window: its numbers are to date
+// (the current month so far), an estimate of the whole period, not final.
 
 #ifndef KPI_CLIENTS_REPORT_PERIOD_PLAN_H_
 #define KPI_CLIENTS_REPORT_PERIOD_PLAN_H_
@@ -17,8 +18,8 @@ namespace kpi::report {
 
 struct Period {
   std::string label;  // "2025-03", or "2025-W10"; "window" for the whole
-  absl::Time start;   // inclusive
-  absl::Time end;     // exclusive
+  absl::Time start;   // inclusive; not before the window's start
+  absl::Time end;     // exclusive; not after the window's end
   bool partial = false;
 };
 

@@ -232,8 +232,11 @@ Consumer FileRun::OpenConsumer(size_t k, size_t p, const ColumnChunk& chunk) {
       consumer.filter = static_cast<int>(chunk_column(use.filter));
       consumer.cumulative = use.cumulative;
       consumer.low = absl::ToUnixMicros(period.start);
-      consumer.high =
-          absl::ToUnixMicros(period.end + absl::Hours(24) * use.lookahead_days);
+      // The lookahead never reaches past the window: rows after its end
+      // are not part of the report.
+      consumer.high = absl::ToUnixMicros(
+          std::min(period.end + absl::Hours(24) * use.lookahead_days,
+                   report_.window.end));
     }
   }
   for (const auto& [input, column] : kpi.inputs) {

@@ -31,6 +31,20 @@ TEST(PlanPeriods, AWindowEndingMidMonthMakesTheLastMonthPartial) {
   EXPECT_EQ(periods[2].label, "2024-03");
   EXPECT_TRUE(periods[2].partial);
   EXPECT_FALSE(periods[1].partial);
+  // Measured to date: March 1 to the window's end, March 15.
+  EXPECT_EQ(periods[2].start, Day(2024, 3, 1));
+  EXPECT_EQ(periods[2].end, Day(2024, 3, 15));
+  EXPECT_EQ(periods[1].end, Day(2024, 3, 1));
+}
+
+TEST(PlanPeriods, AWindowStartingMidMonthCutsTheFirstMonth) {
+  const std::vector<Period> periods =
+      PlanPeriods({PeriodUnit::kMonth, 12}, Day(2024, 1, 10), Day(2024, 3, 1));
+  ASSERT_EQ(periods.size(), 2u);
+  EXPECT_TRUE(periods[0].partial);
+  EXPECT_EQ(periods[0].start, Day(2024, 1, 10));
+  EXPECT_EQ(periods[0].end, Day(2024, 2, 1));
+  EXPECT_FALSE(periods[1].partial);
 }
 
 TEST(PlanPeriods, AShortWindowHasFewerPeriods) {

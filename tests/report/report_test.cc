@@ -547,6 +547,12 @@ TEST_F(ReportOnSampleTest, APartialLastMonthIsAnEstimateAndNotCompared) {
   const auto& periods = At(report, "periods").list_value().values();
   ASSERT_EQ(periods.size(), 12);
   EXPECT_TRUE(At(periods[11].struct_value(), "partial").bool_value());
+  // Measured to date: December ends where the window does, although the
+  // data runs to December 31.
+  EXPECT_EQ(At(periods[11].struct_value(), "end").string_value(),
+            "2025-12-16T00:00:00Z");
+  EXPECT_EQ(At(periods[10].struct_value(), "end").string_value(),
+            "2025-12-01T00:00:00Z");
   const Struct kpi = KpiOf(report, "churn_rate");
   const Struct& change = At(kpi, "change").struct_value();
   EXPECT_EQ(At(change, "from").string_value(), "2025-10");
