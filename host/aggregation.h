@@ -47,6 +47,11 @@ class Aggregation {
     if (absl::Status s = Update(chunk, keys); !s.ok()) return s;
     return Finish();
   }
+  // Waits until no plugin work of this aggregation is in flight (a chunk
+  // Update sent to a worker), so that its cancellation is asked nothing
+  // more until the next call. A failure of that work comes back from the
+  // next Update or Finish.
+  virtual void Settle() {}
   // UpdateAndFinish, with the result passed to `done` (exactly once) rather
   // than returned: in this process, before this returns; from a worker,
   // later, on the reply thread (plugin_worker.h, AwaitThen), so the calling

@@ -58,6 +58,8 @@ class MetricCall {
 
   // The result. INVALID_ARGUMENT if a required column never arrived.
   absl::StatusOr<v1::MetricResult> Finish();
+  // Waits until no plugin work of the call is in flight (Aggregation).
+  void Settle() { aggregation_->Settle(); }
 
   // Add(last_chunk) then Finish(), in one exchange with a plugin worker.
   absl::StatusOr<v1::MetricResult> AddLastAndFinish(const CallArgs& chunk);

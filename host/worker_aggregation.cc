@@ -28,9 +28,11 @@ class WorkerAggregation final : public Aggregation {
 
   ~WorkerAggregation() override {
     // A call is dropped only once the worker is done with its last chunk.
-    AwaitUpdate().IgnoreError();
+    Settle();
     if (generation_ != 0 && !closed_) worker_.Drop(generation_, call_);
   }
+
+  void Settle() override { AwaitUpdate().IgnoreError(); }
 
   // Returns once the chunk is written to the worker, not once it is folded
   // in: the worker computes while the server binds the next chunk. Its
@@ -129,15 +131,19 @@ class WorkerAggregation final : public Aggregation {
     absl::Status status_;
   };
 
-  // The worker's answer to the chunk Update sent last, if not checked yet:
-  // waits for it (the reply thread applies the call's cancellation).
+  // The worker's answer to the chunk Update sent last, waited for if not
+  // taken yet (the reply thread applies the call's cancellation), or the
+  // failure an earlier one gave.
   absl::Status AwaitUpdate() {
-    if (update_ == nullptr) return absl::OkStatus();
-    absl::Status status = update_->Wait();
-    update_.reset();
-    // The worker forgets a call at its first failure.
-    if (!status.ok()) closed_ = true;
-    return status;
+    if (update_ != nullptr) {
+      absl::Status status = update_->Wait();
+      update_.reset();
+      if (!status.ok()) {
+        closed_ = true;  // the worker forgets a call at its first failure
+        failure_ = std::move(status);
+      }
+    }
+    return failure_;
   }
 
   // One exchange, waited for on this thread.
@@ -184,6 +190,7 @@ class WorkerAggregation final : public Aggregation {
   bool closed_ = false;
   // The answer to the last chunk Update sent, until checked.
   std::shared_ptr<UpdateReply> update_;
+  absl::Status failure_;  // of an update, once one failed
   // Per declared input: the entries of its key dictionary sent so far.
   std::vector<uint64_t> key_entries_sent_;
 };

@@ -73,6 +73,11 @@ class MetricDispatch {
     absl::Status Add(const v1::ComputeStreamRequest& chunk);
     // The result over every chunk added; INVALID_ARGUMENT if there was none.
     absl::StatusOr<v1::MetricResult> Finish();
+    // Waits until no plugin work of the stream is in flight: call before the
+    // call's context ends (MetricCall::Settle).
+    void Settle() {
+      if (call_) call_->Settle();
+    }
     uint64_t chunks() const { return chunks_; }
     // Rows added so far.
     uint64_t rows() const { return call_ ? call_->rows() : 0; }

@@ -87,6 +87,9 @@ grpc::Status ToGrpc(const absl::Status& status) {
 }
 
 absl::Status CallContextCancellation::Check() const {
+  if (ended_.load(std::memory_order_acquire)) {
+    return absl::CancelledError("the call ended");
+  }
   if (context_ == nullptr) return absl::OkStatus();
   if (std::chrono::system_clock::now() > context_->deadline()) {
     return absl::DeadlineExceededError("the call's deadline passed");
@@ -217,8 +220,9 @@ class MetricServiceImpl::StreamCall final
                      service_->limits_.stream_idle_timeout.count(),
                      " ms (kpi-server --stream-idle-timeout-ms); send chunks "
                      "more often or close the stream"));
-    record_.Finish(idle.error_code(), idle.error_message());
-    Finish(idle);
+    // On the pool: ending may wait for a chunk still in a worker.
+    service_->pool_->Submit(
+        [self = shared_from_this(), idle] { self->End(idle); });
   }
 
  private:
@@ -366,6 +370,16 @@ class MetricServiceImpl::StreamCall final
       if (finished_) return;
       finished_ = true;
     }
+    End(status);
+  }
+
+  // Finishes the call, once no plugin work of it is in flight: a chunk
+  // still in a worker is cancelled and waited for, since gRPC frees the
+  // call's context at OnDone and that work asks it. REQUIRES: finished_ was
+  // set by this caller, which owns stream_.
+  void End(const grpc::Status& status) {
+    cancellation_.End();
+    stream_.Settle();
     record_.Finish(status.error_code(), status.error_message());
     Finish(status);
   }
@@ -373,7 +387,7 @@ class MetricServiceImpl::StreamCall final
   MetricServiceImpl* const service_;
   grpc::CallbackServerContext* const context_;
   grpc::ByteBuffer* const response_;
-  const CallContextCancellation cancellation_;
+  CallContextCancellation cancellation_;  // ended as the call finishes
   MetricDispatch::Stream stream_;
   bool admitted_ = false;
   grpc::ByteBuffer buffer_;  // the chunk being read

@@ -106,9 +106,14 @@ class CallContextCancellation final : public Cancellation {
   explicit CallContextCancellation(const grpc::ServerContextBase* context)
       : context_(context) {}
   absl::Status Check() const override;
+  // The call is being finished: from now on Check() says CANCELLED without
+  // reading the context, which gRPC frees at OnDone, while work of the call
+  // may still be asking (a plugin worker's reply thread).
+  void End() { ended_.store(true, std::memory_order_release); }
 
  private:
   const grpc::ServerContextBase* context_;
+  std::atomic<bool> ended_{false};
 };
 
 // The longest status message sent (grpc-message is a header; clients

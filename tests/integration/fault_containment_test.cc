@@ -323,6 +323,50 @@ TEST(FaultContainmentTest, AClientSilentWhileItsChunkComputesIsIdle) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
       << status.error_message();
   EXPECT_THAT(status.error_message(), HasSubstr("the stream was idle"));
+  // The call ended while its chunk was in the worker; the server, which
+  // kept waiting for that chunk's answer, is whole (under ASan a wait that
+  // outlived the call's context crashed it).
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  v1::ComputeResponse sum;
+  const grpc::Status after =
+      Compute(*faulty->stub, SumRequest("slow_sum", {1, 2}),
+              std::chrono::seconds(5), &sum);
+  ASSERT_TRUE(after.ok()) << after.error_message();
+  EXPECT_EQ(sum.result().value(), 3);
+}
+
+// A chunk that fails validation while the one before it computes in the
+// worker ends the stream at once with the validation error; the chunk in
+// flight is abandoned, and the server is whole afterwards.
+TEST(FaultContainmentTest,
+     AStreamFailingWhileAChunkComputesLeavesTheServerWhole) {
+  std::unique_ptr<FaultyServer> faulty = StartWith({"slow"});
+  ASSERT_NE(faulty, nullptr);
+  grpc::ClientContext context;
+  context.set_deadline(In(std::chrono::seconds(20)));
+  v1::ComputeStreamResponse response;
+  auto writer = faulty->stub->ComputeStream(&context, &response);
+  v1::ComputeStreamRequest slow;
+  slow.set_metric("slow_sum");
+  *slow.add_columns() = SumRequest("slow_sum", {kTrigger}).columns(0);
+  writer->Write(slow);
+  v1::ComputeStreamRequest wrong;
+  v1::Column* values = wrong.add_columns();
+  values->set_name("values");
+  values->mutable_strings()->add_values("seven");
+  writer->Write(wrong);
+  writer->WritesDone();
+  const grpc::Status status = writer->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("values"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  v1::ComputeResponse sum;
+  const grpc::Status after =
+      Compute(*faulty->stub, SumRequest("slow_sum", {1, 2}),
+              std::chrono::seconds(5), &sum);
+  ASSERT_TRUE(after.ok()) << after.error_message();
+  EXPECT_EQ(sum.result().value(), 3);
 }
 
 // Chunks go to the worker without waiting for the previous one's answer;
