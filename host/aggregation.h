@@ -47,11 +47,16 @@ class Aggregation {
     if (absl::Status s = Update(chunk, keys); !s.ok()) return s;
     return Finish();
   }
-  // Waits until no plugin work of this aggregation is in flight (a chunk
-  // Update sent to a worker), so that its cancellation is asked nothing
-  // more until the next call. A failure of that work comes back from the
-  // next Update or Finish.
-  virtual void Settle() {}
+  // What runs once an aggregation has settled (DeferUntilSettled).
+  using Resume = absl::AnyInvocable<void() &&>;
+  // True if plugin work of this aggregation is in flight (a chunk Update
+  // sent to a worker): `resume` then runs once it is done, on the reply
+  // thread (so it must be quick), and until then the aggregation's
+  // cancellation may still be asked. False (and `resume` is dropped) if
+  // nothing is in flight. A failure of that work comes back from the next
+  // Update or Finish. So a caller waits for a worker without holding a
+  // thread.
+  virtual bool DeferUntilSettled(Resume /*resume*/) { return false; }
   // UpdateAndFinish, with the result passed to `done` (exactly once) rather
   // than returned: in this process, before this returns; from a worker,
   // later, on the reply thread (plugin_worker.h, AwaitThen), so the calling
@@ -64,6 +69,8 @@ class Aggregation {
                                    ResultCallback done) {
     std::move(done)(UpdateAndFinish(chunk, keys));
   }
+  // Finish, with the result passed to `done` as UpdateAndFinishThen does.
+  virtual void FinishThen(ResultCallback done) { std::move(done)(Finish()); }
 };
 
 class LocalAggregation final : public Aggregation {

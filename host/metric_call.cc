@@ -197,6 +197,18 @@ absl::StatusOr<v1::MetricResult> MetricCall::Finish() {
   return aggregation_->Finish();
 }
 
+void MetricCall::FinishThen(Done done) {
+  if (absl::Status s = CheckComplete(); !s.ok()) {
+    std::move(done)(s, rows_);
+    return;
+  }
+  aggregation_->FinishThen(
+      [rows = rows_, done = std::move(done)](
+          absl::StatusOr<v1::MetricResult> result) mutable {
+        std::move(done)(std::move(result), rows);
+      });
+}
+
 absl::StatusOr<v1::MetricResult> MetricCall::AddLastAndFinish(
     const CallArgs& chunk) {
   std::optional<BoundChunk> bound;

@@ -58,8 +58,11 @@ class MetricCall {
 
   // The result. INVALID_ARGUMENT if a required column never arrived.
   absl::StatusOr<v1::MetricResult> Finish();
-  // Waits until no plugin work of the call is in flight (Aggregation).
-  void Settle() { aggregation_->Settle(); }
+  // True if plugin work of the call is in flight; `resume` runs once it is
+  // done (Aggregation::DeferUntilSettled).
+  bool DeferUntilSettled(Aggregation::Resume resume) {
+    return aggregation_->DeferUntilSettled(std::move(resume));
+  }
 
   // Add(last_chunk) then Finish(), in one exchange with a plugin worker.
   absl::StatusOr<v1::MetricResult> AddLastAndFinish(const CallArgs& chunk);
@@ -71,6 +74,8 @@ class MetricCall {
   using Done = absl::AnyInvocable<void(absl::StatusOr<v1::MetricResult> result,
                                        uint64_t rows) &&>;
   void AddLastAndFinishThen(const CallArgs& chunk, Done done);
+  // Finish, with the result passed to `done` as AddLastAndFinishThen does.
+  void FinishThen(Done done);
 
   // Rows added so far (bound and validated).
   uint64_t rows() const { return rows_; }

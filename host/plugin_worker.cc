@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <utility>
 
@@ -125,10 +126,18 @@ struct PluginWorker::Process {
   uint64_t generation = 0;
   std::atomic<bool> dead{false};
 
+  // A request that found every channel busy (SendThen), written aside.
+  struct Parked {
+    std::string bytes;
+    const Cancellation* cancellation;
+    ReplyCallback done;
+  };
+
   std::mutex mutex;  // guards what follows
   std::condition_variable channel_free;
   std::vector<std::unique_ptr<Channel>> idle;
   size_t channels = 0;
+  std::deque<Parked> parked;  // sent first come, first served
   bool reaped = false;
   absl::Status death;       // what its calls get, once dead
   std::string kill_reason;  // why the server stopped it, if it did
@@ -346,6 +355,9 @@ absl::Status PluginWorker::Died(Process& process,
   process.dead = true;
   process.idle.clear();
   process.channel_free.notify_all();
+  std::deque<Process::Parked> parked = std::move(process.parked);
+  process.parked.clear();
+  const absl::Status death = process.death;
   milliseconds backoff;
   int failures;
   {
@@ -361,7 +373,9 @@ absl::Status PluginWorker::Died(Process& process,
                    how, "; ", failures, " failure", failures == 1 ? "" : "s",
                    " in a row, restarting on the next call after ",
                    Seconds(backoff)));
-  return process.death;
+  lock.unlock();
+  for (Process::Parked& request : parked) std::move(request.done)(death, {});
+  return death;
 }
 
 absl::StatusOr<std::shared_ptr<PluginWorker::Process>> PluginWorker::Live(
@@ -423,62 +437,92 @@ absl::StatusOr<std::shared_ptr<PluginWorker::Process>> PluginWorker::Live(
 
 absl::StatusOr<std::unique_ptr<PluginWorker::Channel>> PluginWorker::Acquire(
     Process& process, const Cancellation* cancellation) {
-  std::unique_lock<std::mutex> lock(process.mutex);
   for (;;) {
-    if (process.dead) return process.death;
-    if (!process.idle.empty()) {
-      std::unique_ptr<Channel> channel = std::move(process.idle.back());
-      process.idle.pop_back();
-      return channel;
+    absl::StatusOr<std::unique_ptr<Channel>> channel = TryAcquire(process);
+    if (!channel.ok() || *channel != nullptr) return channel;
+    std::unique_lock<std::mutex> lock(process.mutex);
+    if (process.idle.empty() && process.channels >= options_.max_channels &&
+        !process.dead) {
+      process.channel_free.wait_for(lock, kPollTick);
     }
-    if (process.channels < options_.max_channels) {
-      ++process.channels;
-      lock.unlock();
-      int sockets[2];
-      absl::StatusOr<SharedBuffer> buffer =
-          SharedBuffer::Create(kInitialChannelBytes);
-      if (!buffer.ok() ||
-          socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
-        lock.lock();
-        --process.channels;
-        return absl::ResourceExhaustedError(absl::StrCat(
-            "plugin '", plugin_name(), "': cannot open a worker channel"));
-      }
-      auto channel = std::make_unique<Channel>(sockets[0], *std::move(buffer));
-      const int handed[2] = {sockets[1], channel->buffer.fd()};
-      bool sent;
-      {
-        std::lock_guard<std::mutex> control(process.control_mutex);
-        sent = SendFds(process.control, handed, 2);
-      }
-      close(sockets[1]);
-      if (!sent) return Died(process, "", absl::StatusCode::kUnavailable);
-      return channel;
-    }
-    process.channel_free.wait_for(lock, kPollTick);
+    lock.unlock();
     if (cancellation != nullptr) {
       if (absl::Status s = cancellation->Check(); !s.ok()) return s;
     }
   }
 }
 
-void PluginWorker::Release(Process& process, std::unique_ptr<Channel> channel) {
-  std::lock_guard<std::mutex> lock(process.mutex);
-  if (process.dead) return;
-  process.idle.push_back(std::move(channel));
-  process.channel_free.notify_one();
+absl::StatusOr<std::unique_ptr<PluginWorker::Channel>> PluginWorker::TryAcquire(
+    Process& process) {
+  {
+    std::lock_guard<std::mutex> lock(process.mutex);
+    if (process.dead) return process.death;
+    if (!process.idle.empty()) {
+      std::unique_ptr<Channel> channel = std::move(process.idle.back());
+      process.idle.pop_back();
+      return channel;
+    }
+    if (process.channels >= options_.max_channels) {
+      return std::unique_ptr<Channel>();
+    }
+    ++process.channels;
+  }
+  return OpenChannel(process);
 }
 
-PluginWorker::Pending::Pending(std::shared_ptr<Process> process,
+absl::StatusOr<std::unique_ptr<PluginWorker::Channel>>
+PluginWorker::OpenChannel(Process& process) {
+  int sockets[2];
+  absl::StatusOr<SharedBuffer> buffer =
+      SharedBuffer::Create(kInitialChannelBytes);
+  if (!buffer.ok() ||
+      socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
+    std::lock_guard<std::mutex> lock(process.mutex);
+    --process.channels;
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "plugin '", plugin_name(), "': cannot open a worker channel"));
+  }
+  auto channel = std::make_unique<Channel>(sockets[0], *std::move(buffer));
+  const int handed[2] = {sockets[1], channel->buffer.fd()};
+  bool sent;
+  {
+    std::lock_guard<std::mutex> control(process.control_mutex);
+    sent = SendFds(process.control, handed, 2);
+  }
+  close(sockets[1]);
+  if (!sent) return Died(process, "", absl::StatusCode::kUnavailable);
+  return channel;
+}
+
+void PluginWorker::Release(const std::shared_ptr<Process>& process,
+                           std::unique_ptr<Channel> channel) {
+  {
+    std::lock_guard<std::mutex> lock(process->mutex);
+    if (process->dead) return;
+    process->idle.push_back(std::move(channel));
+    process->channel_free.notify_one();
+    if (process->parked.empty()) return;
+  }
+  StartParked(process);
+}
+
+PluginWorker::Pending::Pending(PluginWorker* worker,
+                               std::shared_ptr<Process> process,
                                std::unique_ptr<Channel> channel)
-    : process_(std::move(process)), channel_(std::move(channel)) {}
+    : worker_(worker),
+      process_(std::move(process)),
+      channel_(std::move(channel)) {}
 
 PluginWorker::Pending::~Pending() {
   if (channel_ == nullptr) return;
   channel_.reset();  // the worker sees the channel close after replying
-  std::lock_guard<std::mutex> lock(process_->mutex);
-  --process_->channels;
-  process_->channel_free.notify_one();
+  {
+    std::lock_guard<std::mutex> lock(process_->mutex);
+    --process_->channels;
+    process_->channel_free.notify_one();
+    if (process_->parked.empty()) return;
+  }
+  worker_->StartParked(process_);
 }
 
 absl::Status PluginWorker::Exchange(
@@ -495,13 +539,122 @@ absl::StatusOr<std::unique_ptr<PluginWorker::Pending>> PluginWorker::Send(
     const Cancellation* cancellation) {
   absl::StatusOr<std::shared_ptr<Process>> live = Live(generation);
   if (!live.ok()) return live.status();
-  Process& process = **live;
-  absl::StatusOr<std::unique_ptr<Channel>> acquired =
-      Acquire(process, cancellation);
-  if (!acquired.ok()) return acquired.status();
-  std::unique_ptr<Channel> channel = *std::move(acquired);
-  generation = process.generation;
+  absl::StatusOr<std::unique_ptr<Channel>> channel =
+      Acquire(**live, cancellation);
+  if (!channel.ok()) return channel.status();
+  generation = (*live)->generation;
+  return Post(*std::move(live), *std::move(channel), write);
+}
 
+absl::StatusOr<std::unique_ptr<PluginWorker::Pending>> PluginWorker::Post(
+    std::shared_ptr<Process> process, std::unique_ptr<Channel> channel,
+    const std::function<void(WireWriter&)>& write) {
+  SharedBuffer& buffer = channel->buffer;
+  WireWriter out([&buffer](size_t size) -> char* {
+    char* base = buffer.Reserve(kBodyOffset + size);
+    return base ? base + kBodyOffset : nullptr;
+  });
+  WriteRequest(process->generation, out, write);
+  if (!out.ok()) {
+    Release(process, std::move(channel));
+    return NoMemoryForChunk();
+  }
+  return Ring(std::move(process), std::move(channel), out.size());
+}
+
+absl::Status PluginWorker::NoMemoryForChunk() const {
+  return absl::ResourceExhaustedError(
+      absl::StrCat("plugin '", plugin_name(),
+                   "': no memory to pass this chunk to its worker"));
+}
+
+absl::Status PluginWorker::SendThen(
+    uint64_t& generation, const std::function<void(WireWriter&)>& write,
+    const Cancellation* cancellation, ReplyCallback done) {
+  absl::StatusOr<std::shared_ptr<Process>> live = Live(generation);
+  if (!live.ok()) return live.status();
+  std::shared_ptr<Process> process = *std::move(live);
+  absl::StatusOr<std::unique_ptr<Channel>> channel = TryAcquire(*process);
+  if (!channel.ok()) return channel.status();
+  generation = process->generation;
+  if (*channel != nullptr) {
+    absl::StatusOr<std::unique_ptr<Pending>> pending =
+        Post(process, *std::move(channel), write);
+    if (!pending.ok()) return pending.status();
+    AwaitThen(*std::move(pending), cancellation, std::move(done));
+    return absl::OkStatus();
+  }
+  Process::Parked parked{std::string(), cancellation, std::move(done)};
+  std::string& bytes = parked.bytes;
+  WireWriter out([&bytes](size_t size) -> char* {
+    if (bytes.size() < size) bytes.resize(std::max(size, 2 * bytes.size()));
+    return bytes.data();
+  });
+  WriteRequest(generation, out, write);
+  bytes.resize(out.size());
+  {
+    std::lock_guard<std::mutex> lock(process->mutex);
+    if (process->dead) return process->death;
+    process->parked.push_back(std::move(parked));
+  }
+  // A channel may have freed since TryAcquire.
+  StartParked(process);
+  return absl::OkStatus();
+}
+
+void PluginWorker::StartParked(const std::shared_ptr<Process>& process) {
+  for (;;) {
+    std::unique_ptr<Channel> channel;
+    Process::Parked next;
+    {
+      std::lock_guard<std::mutex> lock(process->mutex);
+      if (process->dead || process->parked.empty()) return;
+      if (!process->idle.empty()) {
+        channel = std::move(process->idle.back());
+        process->idle.pop_back();
+      } else if (process->channels < options_.max_channels) {
+        ++process->channels;
+      } else {
+        return;  // the next channel given back starts it
+      }
+      next = std::move(process->parked.front());
+      process->parked.pop_front();
+    }
+    if (channel == nullptr) {
+      absl::StatusOr<std::unique_ptr<Channel>> opened = OpenChannel(*process);
+      if (!opened.ok()) {
+        std::move(next.done)(opened.status(), {});
+        continue;
+      }
+      channel = *std::move(opened);
+    }
+    // A call that ended while it waited is not sent.
+    if (next.cancellation != nullptr) {
+      if (absl::Status s = next.cancellation->Check(); !s.ok()) {
+        Release(process, std::move(channel));
+        std::move(next.done)(s, {});
+        continue;
+      }
+    }
+    char* base = channel->buffer.Reserve(kBodyOffset + next.bytes.size());
+    if (base == nullptr) {
+      Release(process, std::move(channel));
+      std::move(next.done)(NoMemoryForChunk(), {});
+      continue;
+    }
+    std::memcpy(base + kBodyOffset, next.bytes.data(), next.bytes.size());
+    absl::StatusOr<std::unique_ptr<Pending>> pending =
+        Ring(process, std::move(channel), next.bytes.size());
+    if (!pending.ok()) {
+      std::move(next.done)(pending.status(), {});
+      continue;
+    }
+    AwaitThen(*std::move(pending), next.cancellation, std::move(next.done));
+  }
+}
+
+void PluginWorker::WriteRequest(uint64_t generation, WireWriter& out,
+                                const std::function<void(WireWriter&)>& write) {
   std::vector<uint64_t> drops;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -510,27 +663,22 @@ absl::StatusOr<std::unique_ptr<PluginWorker::Pending>> PluginWorker::Send(
     }
     drops_.clear();
   }
-  SharedBuffer& buffer = channel->buffer;
-  buffer.header().cancel.store(kNotCancelled, std::memory_order_relaxed);
-  WireWriter out([&buffer](size_t size) -> char* {
-    char* base = buffer.Reserve(kBodyOffset + size);
-    return base ? base + kBodyOffset : nullptr;
-  });
   for (uint64_t call : drops) WriteCallOp(out, WorkerOp::kDrop, call);
   write(out);
-  if (!out.ok()) {
-    Release(process, std::move(channel));
-    return absl::ResourceExhaustedError(
-        absl::StrCat("plugin '", plugin_name(),
-                     "': no memory to pass this chunk to its worker"));
-  }
-  buffer.header().used = out.size();
+}
+
+absl::StatusOr<std::unique_ptr<PluginWorker::Pending>> PluginWorker::Ring(
+    std::shared_ptr<Process> process, std::unique_ptr<Channel> channel,
+    size_t size) {
+  SharedBuffer& buffer = channel->buffer;
+  buffer.header().cancel.store(kNotCancelled, std::memory_order_relaxed);
+  buffer.header().used = size;
   const char doorbell = 'r';
   if (!WriteAll(channel->socket, &doorbell, 1)) {
-    return Died(process, "", absl::StatusCode::kUnavailable);
+    return Died(*process, "", absl::StatusCode::kUnavailable);
   }
   return std::unique_ptr<Pending>(
-      new Pending(*std::move(live), std::move(channel)));
+      new Pending(this, std::move(process), std::move(channel)));
 }
 
 PluginWorker::Doorbell PluginWorker::ReadDoorbell(const Pending& pending) {
@@ -600,7 +748,7 @@ absl::Status PluginWorker::TakeReply(Pending& pending, std::string* result) {
     return Died(process, "it sent a malformed reply",
                 absl::StatusCode::kInternal);
   }
-  Release(process, std::move(pending.channel_));
+  Release(pending.process_, std::move(pending.channel_));
   {
     std::lock_guard<std::mutex> lock(mutex_);
     consecutive_failures_ = 0;

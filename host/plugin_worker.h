@@ -63,7 +63,8 @@ struct WorkerOptions {
   // worker is killed.
   std::chrono::milliseconds cancel_grace{500};
   // The most calls one worker runs at once (one channel and one worker
-  // thread each); more wait for a free channel.
+  // thread each); more wait for a free channel (SendThen: holding no
+  // thread; Send: on the caller's).
   size_t max_channels = 64;
   // Where crashes and restarts are reported, one line each; may be empty.
   std::function<void(absl::string_view)> log;
@@ -126,7 +127,9 @@ class PluginWorker {
 
    private:
     friend class PluginWorker;
-    Pending(std::shared_ptr<Process> process, std::unique_ptr<Channel> channel);
+    Pending(PluginWorker* worker, std::shared_ptr<Process> process,
+            std::unique_ptr<Channel> channel);
+    PluginWorker* worker_;
     std::shared_ptr<Process> process_;
     std::unique_ptr<Channel> channel_;
   };
@@ -145,6 +148,16 @@ class PluginWorker {
       absl::AnyInvocable<void(absl::Status status, std::string result) &&>;
   void AwaitThen(std::unique_ptr<Pending> pending,
                  const Cancellation* cancellation, ReplyCallback done);
+  // Send then AwaitThen, holding no thread while the worker's channels are
+  // all busy (max_channels calls in it): the request is then written aside,
+  // and sent, in order of arrival, as soon as a channel frees -- a plugin
+  // that is slow or hangs keeps its own calls waiting, never the server's
+  // threads. Not OK: nothing was sent, and `done` is not called. OK: `done`
+  // runs exactly once, as AwaitThen's does (with the worker's death for a
+  // request still waiting when the worker dies).
+  absl::Status SendThen(uint64_t& generation,
+                        const std::function<void(WireWriter&)>& write,
+                        const Cancellation* cancellation, ReplyCallback done);
   // Forgets `call` of process `generation` in the worker, with the next
   // request (a call the server abandoned).
   void Drop(uint64_t generation, uint64_t call);
@@ -170,8 +183,30 @@ class PluginWorker {
   // The process to send a request to, restarting a dead one after its
   // backoff. UNAVAILABLE during the backoff or when the restart fails.
   absl::StatusOr<std::shared_ptr<Process>> Live(uint64_t generation);
+  // A channel to `process`: an idle one, or a new one while there are fewer
+  // than max_channels. Acquire waits for one to free; TryAcquire returns
+  // null instead.
   absl::StatusOr<std::unique_ptr<Channel>> Acquire(
       Process& process, const Cancellation* cancellation);
+  absl::StatusOr<std::unique_ptr<Channel>> TryAcquire(Process& process);
+  // Opens channel number `process.channels` (counted already; uncounted
+  // again if it fails).
+  absl::StatusOr<std::unique_ptr<Channel>> OpenChannel(Process& process);
+  // The pending drops of `generation`, then `write`'s request.
+  void WriteRequest(uint64_t generation, WireWriter& out,
+                    const std::function<void(WireWriter&)>& write);
+  // Writes `write`'s request (after the pending drops) into `channel` and
+  // sends it.
+  absl::StatusOr<std::unique_ptr<Pending>> Post(
+      std::shared_ptr<Process> process, std::unique_ptr<Channel> channel,
+      const std::function<void(WireWriter&)>& write);
+  absl::Status NoMemoryForChunk() const;
+  // Sends the request written in `channel`'s buffer (`size` bytes).
+  absl::StatusOr<std::unique_ptr<Pending>> Ring(
+      std::shared_ptr<Process> process, std::unique_ptr<Channel> channel,
+      size_t size);
+  // Sends the requests waiting for a channel while channels are free.
+  void StartParked(const std::shared_ptr<Process>& process);
   class ReplyWaiter;
   // What one wait for a reply keeps between its checks.
   struct Wait {
@@ -194,7 +229,9 @@ class PluginWorker {
   std::optional<absl::Status> CheckWait(Pending& pending,
                                         const Cancellation* cancellation,
                                         Wait& wait);
-  void Release(Process& process, std::unique_ptr<Channel> channel);
+  // Gives `channel` back, to the first request waiting for one if any.
+  void Release(const std::shared_ptr<Process>& process,
+               std::unique_ptr<Channel> channel);
   // Records that `process` is gone (reaping it) and returns the status its
   // calls get. `kill_reason`, when not empty, is why the server killed it.
   absl::Status Died(Process& process, const std::string& kill_reason,

@@ -28,11 +28,13 @@ class WorkerAggregation final : public Aggregation {
 
   ~WorkerAggregation() override {
     // A call is dropped only once the worker is done with its last chunk.
-    Settle();
+    AwaitUpdate().IgnoreError();
     if (generation_ != 0 && !closed_) worker_.Drop(generation_, call_);
   }
 
-  void Settle() override { AwaitUpdate().IgnoreError(); }
+  bool DeferUntilSettled(Resume resume) override {
+    return update_ != nullptr && update_->Defer(std::move(resume));
+  }
 
   // Returns once the chunk is written to the worker, not once it is folded
   // in: the worker computes while the server binds the next chunk. Its
@@ -43,18 +45,17 @@ class WorkerAggregation final : public Aggregation {
   absl::Status Update(const kpi_chunk& chunk,
                       const std::vector<ColumnArg>& keys) override {
     if (absl::Status status = AwaitUpdate(); !status.ok()) return status;
-    absl::StatusOr<std::unique_ptr<PluginWorker::Pending>> pending =
-        worker_.Send(generation_, Request(&chunk, &keys, /*finish=*/false),
-                     cancellation_);
-    if (!pending.ok()) {
+    auto reply = std::make_shared<UpdateReply>();
+    const absl::Status sent = worker_.SendThen(
+        generation_, Request(&chunk, &keys, /*finish=*/false), cancellation_,
+        [reply](absl::Status status, std::string) {
+          reply->Set(std::move(status));
+        });
+    if (!sent.ok()) {
       closed_ = true;
-      return pending.status();
+      return sent;
     }
-    update_ = std::make_shared<UpdateReply>();
-    worker_.AwaitThen(*std::move(pending), cancellation_,
-                      [reply = update_](absl::Status status, std::string) {
-                        reply->Set(std::move(status));
-                      });
+    update_ = std::move(reply);
     return absl::OkStatus();
   }
 
@@ -78,19 +79,15 @@ class WorkerAggregation final : public Aggregation {
       std::move(done)(status);
       return;
     }
-    absl::StatusOr<std::unique_ptr<PluginWorker::Pending>> pending =
-        worker_.Send(generation_, Request(&chunk, &keys, /*finish=*/true),
-                     cancellation_);
-    closed_ = true;  // the worker forgets a call at its kFinish
-    if (!pending.ok()) {
-      std::move(done)(pending.status());
+    SendFinish(&chunk, &keys, std::move(done));
+  }
+
+  void FinishThen(ResultCallback done) override {
+    if (absl::Status status = AwaitUpdate(); !status.ok()) {
+      std::move(done)(status);
       return;
     }
-    worker_.AwaitThen(*std::move(pending), cancellation_,
-                      [metric = metric_, done = std::move(done)](
-                          absl::Status status, std::string bytes) mutable {
-                        std::move(done)(ParseResult(*metric, status, bytes));
-                      });
+    SendFinish(nullptr, nullptr, std::move(done));
   }
 
  private:
@@ -109,14 +106,42 @@ class WorkerAggregation final : public Aggregation {
     };
   }
 
+  // Sends the call's last request (with `chunk`, if any); the result goes
+  // to `done` from the reply thread.
+  void SendFinish(const kpi_chunk* chunk, const std::vector<ColumnArg>* keys,
+                  ResultCallback done) {
+    auto answer = std::make_shared<ResultCallback>(std::move(done));
+    // Before sending: the answer may come, and end the call that owns this
+    // aggregation, before SendThen returns.
+    closed_ = true;  // the worker forgets a call at its kFinish
+    const absl::Status sent = worker_.SendThen(
+        generation_, Request(chunk, keys, /*finish=*/true), cancellation_,
+        [metric = metric_, answer](absl::Status status, std::string bytes) {
+          std::move (*answer)(ParseResult(*metric, status, bytes));
+        });
+    if (!sent.ok()) std::move (*answer)(sent);
+  }
+
   // The worker's answer to an update, handed over by the reply thread.
   class UpdateReply {
    public:
     void Set(absl::Status status) {
+      Resume resume;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        status_ = std::move(status);
+        answered_ = true;
+        answer_.notify_all();
+        resume = std::move(resume_);
+      }
+      if (resume) std::move(resume)();
+    }
+    // False if answered already; else `resume` runs once the answer comes.
+    bool Defer(Resume resume) {
       std::lock_guard<std::mutex> lock(mutex_);
-      status_ = std::move(status);
-      answered_ = true;
-      answer_.notify_all();
+      if (answered_) return false;
+      resume_ = std::move(resume);
+      return true;
     }
     absl::Status Wait() {
       std::unique_lock<std::mutex> lock(mutex_);
@@ -129,6 +154,7 @@ class WorkerAggregation final : public Aggregation {
     std::condition_variable answer_;
     bool answered_ = false;
     absl::Status status_;
+    Resume resume_;
   };
 
   // The worker's answer to the chunk Update sent last, waited for if not

@@ -164,12 +164,15 @@ absl::Status MetricDispatch::Stream::Add(
   return call_->Add(ArgsFromRequest(chunk));
 }
 
-absl::StatusOr<v1::MetricResult> MetricDispatch::Stream::Finish() {
+void MetricDispatch::Stream::FinishThen(Done done) {
   if (!call_.has_value()) {
-    return absl::InvalidArgumentError(
-        "the stream carried no chunks; the first names the metric");
+    std::move(done)(absl::InvalidArgumentError(
+                        "the stream carried no chunks; the first names the "
+                        "metric"),
+                    0);
+    return;
   }
-  return call_->Finish();
+  call_->FinishThen(std::move(done));
 }
 
 }  // namespace kpi

@@ -71,12 +71,14 @@ class MetricDispatch {
   class Stream {
    public:
     absl::Status Add(const v1::ComputeStreamRequest& chunk);
-    // The result over every chunk added; INVALID_ARGUMENT if there was none.
-    absl::StatusOr<v1::MetricResult> Finish();
-    // Waits until no plugin work of the stream is in flight: call before the
-    // call's context ends (MetricCall::Settle).
-    void Settle() {
-      if (call_) call_->Settle();
+    // The result over every chunk added, to `done` as ComputeThen's;
+    // INVALID_ARGUMENT if there was none.
+    void FinishThen(Done done);
+    // True if plugin work of the stream is in flight; `resume` runs (on the
+    // reply thread) once it is done. Add and FinishThen come after that,
+    // and the call's context may end only then.
+    bool DeferUntilSettled(Aggregation::Resume resume) {
+      return call_ && call_->DeferUntilSettled(std::move(resume));
     }
     uint64_t chunks() const { return chunks_; }
     // Rows added so far.

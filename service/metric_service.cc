@@ -297,9 +297,15 @@ class MetricServiceImpl::StreamCall final
   }
 
   // On the pool, as the adder: adds `next`, then any chunk parsed meanwhile;
-  // completes the call if the client closed the stream meanwhile.
+  // completes the call if the client closed the stream meanwhile. While the
+  // chunk before is still in a plugin worker, the adder gives its thread
+  // back and goes on once the worker answers.
   void AddInOrder(Parsed* next) {
     while (next != nullptr) {
+      if (stream_.DeferUntilSettled(
+              OnThePool([this, next] { AddInOrder(next); }))) {
+        return;
+      }
       const absl::Status status = Add(*next);
       if (!status.ok()) {
         FinishOnce(ToGrpc(status));
@@ -347,21 +353,32 @@ class MetricServiceImpl::StreamCall final
     return status;
   }
 
-  // On the pool, as the owner of the call: the stream ended.
+  // On the pool, as the owner of the call: the stream ended. The result
+  // comes at once, or from a plugin worker on the reply thread.
   void Complete() {
+    if (stream_.DeferUntilSettled(OnThePool([this] { Complete(); }))) return;
     if (context_->IsCancelled()) {
       FinishOnce(grpc::Status::CANCELLED);
       return;
     }
-    absl::StatusOr<v1::MetricResult> result = stream_.Finish();
-    if (!result.ok()) {
-      FinishOnce(ToGrpc(result.status()));
-      return;
-    }
-    v1::ComputeStreamResponse response;
-    response.set_chunks(stream_.chunks());
-    *response.mutable_result() = *std::move(result);
-    FinishOnce(ToGrpc(Serialize(response, response_)));
+    stream_.FinishThen([self = shared_from_this()](
+                           absl::StatusOr<v1::MetricResult> result, uint64_t) {
+      if (!result.ok()) {
+        self->FinishOnce(ToGrpc(result.status()));
+        return;
+      }
+      v1::ComputeStreamResponse response;
+      response.set_chunks(self->stream_.chunks());
+      *response.mutable_result() = *std::move(result);
+      self->FinishOnce(ToGrpc(Serialize(response, self->response_)));
+    });
+  }
+
+  // `step`, run on the pool by a reply thread that resumes this call.
+  Aggregation::Resume OnThePool(std::function<void()> step) {
+    return [self = shared_from_this(), step = std::move(step)]() mutable {
+      self->service_->pool_->Submit([self, step = std::move(step)] { step(); });
+    };
   }
 
   void FinishOnce(const grpc::Status& status) {
@@ -374,12 +391,14 @@ class MetricServiceImpl::StreamCall final
   }
 
   // Finishes the call, once no plugin work of it is in flight: a chunk
-  // still in a worker is cancelled and waited for, since gRPC frees the
-  // call's context at OnDone and that work asks it. REQUIRES: finished_ was
-  // set by this caller, which owns stream_.
+  // still in a worker is cancelled and its answer awaited (holding no
+  // thread), since gRPC frees the call's context at OnDone and that work
+  // asks it. REQUIRES: finished_ was set by this caller, which owns stream_.
   void End(const grpc::Status& status) {
     cancellation_.End();
-    stream_.Settle();
+    if (stream_.DeferUntilSettled(OnThePool([this, status] { End(status); }))) {
+      return;
+    }
     record_.Finish(status.error_code(), status.error_message());
     Finish(status);
   }

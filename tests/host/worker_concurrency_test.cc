@@ -237,5 +237,101 @@ TEST(WorkerConcurrencyTest, CallsInFlightWaitOnTheReplyThread) {
   EXPECT_THAT(failures, ::testing::IsEmpty());
 }
 
+// More calls than the worker has channels: the rest wait written aside,
+// holding no thread (starting them returns at once), and go in order as
+// channels free. One waiting when its worker dies gets the death; one
+// whose call ended while it waited is never sent.
+TEST(WorkerConcurrencyTest, CallsBeyondTheChannelsWaitWithoutAThread) {
+  testing::TempDir faulty;
+  for (const char* fault : {"fault_slow.so", "fault_segv.so"}) {
+    faulty.Install(fault, testing::ReadFile(
+                              absl::StrCat(KPI_FAULT_FIXTURE_DIR, "/", fault)));
+  }
+  MetricRegistry::Options options;
+  options.worker.max_channels = 2;
+  absl::StatusOr<std::unique_ptr<LiveConfig>> config =
+      LiveConfig::Load({faulty.path()}, options, "", [](absl::string_view) {});
+  ASSERT_TRUE(config.ok()) << config.status();
+  const ServingConfig serving = (*config)->Current();
+  std::shared_ptr<const Metric> slow = serving.registry->Find("slow_sum");
+  std::shared_ptr<const Metric> segv = serving.registry->Find("segv_sum");
+  ASSERT_TRUE(slow && segv);
+
+  std::mutex mutex;
+  std::condition_variable answered;
+  std::vector<absl::StatusOr<double>> answers;
+  auto start = [&](std::shared_ptr<const Metric> metric,
+                   std::vector<double> values,
+                   const Cancellation* cancellation) {
+    v1::ComputeRequest request = Scores(values);
+    request.mutable_columns(0)->set_name("values");
+    absl::StatusOr<MetricCall> call =
+        MetricCall::Start(metric, ArgsFromRequest(request), cancellation);
+    ASSERT_TRUE(call.ok()) << call.status();
+    call->AddLastAndFinishThen(
+        ArgsFromRequest(request),
+        [&](absl::StatusOr<v1::MetricResult> result, uint64_t) {
+          std::lock_guard<std::mutex> lock(mutex);
+          answers.push_back(result.ok()
+                                ? absl::StatusOr<double>(result->value())
+                                : result.status());
+          answered.notify_all();
+        });
+  };
+  auto await = [&](size_t count) {
+    std::unique_lock<std::mutex> lock(mutex);
+    return answered.wait_for(lock, std::chrono::seconds(20),
+                             [&] { return answers.size() >= count; });
+  };
+
+  // Six calls of 400 ms on two channels: three rounds, started at once.
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 1; i <= 6; ++i) start(slow, {kTrigger, double(i)}, nullptr);
+  EXPECT_LT(std::chrono::steady_clock::now() - started,
+            std::chrono::milliseconds(300));
+  ASSERT_TRUE(await(6));
+  EXPECT_GE(std::chrono::steady_clock::now() - started,
+            std::chrono::milliseconds(1200));
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(answers[i].ok()) << answers[i].status();
+    // In order of arrival, two at a time.
+    const double added = *answers[i] - kTrigger;
+    EXPECT_TRUE(added == i + 1 || added == (i ^ 1) + 1) << i << ": " << added;
+  }
+
+  // A call that ended while it waited is answered with its cancellation
+  // once its turn comes, and is not sent.
+  answers.clear();
+  Flag ended;
+  start(slow, {kTrigger}, nullptr);
+  start(slow, {kTrigger}, nullptr);
+  start(slow, {5}, &ended);
+  ended.Set();
+  ASSERT_TRUE(await(3));
+  int cancelled = 0;
+  for (const absl::StatusOr<double>& answer : answers) {
+    if (answer.ok()) {
+      EXPECT_EQ(*answer, kTrigger);
+    } else {
+      EXPECT_EQ(answer.status().code(), absl::StatusCode::kCancelled)
+          << answer.status();
+      ++cancelled;
+    }
+  }
+  EXPECT_EQ(cancelled, 1);
+
+  // Calls waiting when their worker dies get its death.
+  answers.clear();
+  for (double value : {kTrigger, kTrigger, 3.0, 4.0}) {
+    start(segv, {value}, nullptr);
+  }
+  ASSERT_TRUE(await(4));
+  for (const absl::StatusOr<double>& answer : answers) {
+    EXPECT_EQ(answer.status().code(), absl::StatusCode::kUnavailable)
+        << answer.status();
+    EXPECT_THAT(answer.status().message(), HasSubstr("plugin 'fault_segv'"));
+  }
+}
+
 }  // namespace
 }  // namespace kpi

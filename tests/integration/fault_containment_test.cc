@@ -335,6 +335,61 @@ TEST(FaultContainmentTest, AClientSilentWhileItsChunkComputesIsIdle) {
   EXPECT_EQ(sum.result().value(), 3);
 }
 
+// Waiting on a plugin holds no thread the server computes on: with two
+// pool threads, six streams to a slow plugin (each chunk 400 ms) and then
+// more unary calls to it than its worker has channels, a healthy metric
+// still answers at once.
+TEST(FaultContainmentTest, CallsWaitingOnASlowPluginHoldNoServerThread) {
+  std::unique_ptr<FaultyServer> faulty =
+      StartWith({"slow"}, {"--worker-threads", "2"});
+  ASSERT_NE(faulty, nullptr);
+  std::vector<std::thread> slow;
+  for (int i = 0; i < 6; ++i) {
+    slow.emplace_back([&faulty] {
+      v1::ComputeStreamResponse response;
+      const grpc::Status status =
+          SlowStream(*faulty->stub, 4, std::chrono::milliseconds(0), &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      EXPECT_EQ(response.result().value(), 4 * kTrigger);
+    });
+  }
+  grpc::CompletionQueue queue;
+  constexpr int kUnary = 100;  // more than a worker's 64 channels
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<v1::ComputeResponse> responses(kUnary);
+  std::vector<grpc::Status> statuses(kUnary);
+  for (int i = 0; i < kUnary; ++i) {
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    contexts.back()->set_deadline(In(std::chrono::seconds(30)));
+    faulty->stub
+        ->AsyncCompute(contexts.back().get(),
+                       SumRequest("slow_sum", {kTrigger}), &queue)
+        ->Finish(&responses[i], &statuses[i], reinterpret_cast<void*>(i));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (int probe = 0; probe < 3; ++probe) {
+    v1::ComputeRequest nps = SumRequest("nps", {10, 9, 0});
+    nps.mutable_columns(0)->set_name("scores");
+    v1::ComputeResponse answer;
+    const auto started = Clock::now();
+    const grpc::Status status =
+        Compute(*faulty->stub, nps, std::chrono::seconds(10), &answer);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_DOUBLE_EQ(answer.result().value(), 100.0 / 3);
+    EXPECT_LT(Clock::now() - started, std::chrono::milliseconds(250))
+        << "probe " << probe;
+  }
+  for (int i = 0; i < kUnary; ++i) {
+    void* tag;
+    bool ok;
+    ASSERT_TRUE(queue.Next(&tag, &ok));
+    const auto index = reinterpret_cast<intptr_t>(tag);
+    EXPECT_TRUE(statuses[index].ok()) << statuses[index].error_message();
+    EXPECT_EQ(responses[index].result().value(), kTrigger);
+  }
+  for (std::thread& thread : slow) thread.join();
+}
+
 // A chunk that fails validation while the one before it computes in the
 // worker ends the stream at once with the validation error; the chunk in
 // flight is abandoned, and the server is whole afterwards.
