@@ -15,6 +15,7 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -113,7 +114,7 @@ struct PluginWorker::Channel {
 
 struct PluginWorker::Process {
   ~Process() {
-    if (!reaped) {
+    if (!reaped && pid > 0) {
       kill(pid, SIGKILL);
       int status;
       while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -138,6 +139,8 @@ struct PluginWorker::Process {
   std::vector<std::unique_ptr<Channel>> idle;
   size_t channels = 0;
   std::deque<Parked> parked;  // sent first come, first served
+  // Being spawned (a restart): no pid, no channels yet; calls wait.
+  bool starting = false;
   bool reaped = false;
   absl::Status death;       // what its calls get, once dead
   std::string kill_reason;  // why the server stopped it, if it did
@@ -155,6 +158,20 @@ void PluginWorker::Log(absl::string_view line) const {
 
 absl::StatusOr<std::shared_ptr<PluginWorker::Process>> PluginWorker::Spawn(
     bool run_checks, bool exit_after_load, std::string* descriptor) {
+  auto process = std::make_shared<Process>();
+  if (absl::Status s =
+          SpawnInto(*process, run_checks, exit_after_load, descriptor);
+      !s.ok()) {
+    return s;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  process->generation = next_generation_++;
+  return process;
+}
+
+absl::Status PluginWorker::SpawnInto(Process& process, bool run_checks,
+                                     bool exit_after_load,
+                                     std::string* descriptor) {
   int sockets[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
     return absl::ResourceExhaustedError(
@@ -210,13 +227,12 @@ absl::StatusOr<std::shared_ptr<PluginWorker::Process>> PluginWorker::Spawn(
         absl::StrCat("cannot start the plugin worker ", binary, ": ",
                      std::strerror(spawned)));
   }
-  auto process = std::make_shared<Process>();
-  process->pid = pid;
-  process->control = sockets[0];
+  process.pid = pid;
+  process.control = sockets[0];
 
   std::string frame;
   const ReadResult read =
-      ReceiveFrame(process->control, Clock::now() + options_.start_timeout,
+      ReceiveFrame(process.control, Clock::now() + options_.start_timeout,
                    kMaxDescriptorBytes, &frame);
   if (read != ReadResult::kOk) {
     std::string why;
@@ -230,7 +246,7 @@ absl::StatusOr<std::shared_ptr<PluginWorker::Process>> PluginWorker::Spawn(
       why = "sent a descriptor larger than 64 MiB";
     }
     const int status = Reap(pid);
-    process->reaped = true;
+    process.reaped = true;
     if (why.empty()) {
       why = absl::StrCat("crashed while loading: its worker ",
                          DescribeExit(status));
@@ -243,15 +259,13 @@ absl::StatusOr<std::shared_ptr<PluginWorker::Process>> PluginWorker::Spawn(
   }
   if (exit_after_load) {
     const int status = Reap(pid);
-    process->reaped = true;
+    process.reaped = true;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
       return absl::FailedPreconditionError(absl::StrCat(
           "crashed after loading: its worker ", DescribeExit(status)));
     }
   }
-  std::lock_guard<std::mutex> lock(mutex_);
-  process->generation = next_generation_++;
-  return process;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::shared_ptr<PluginWorker>> PluginWorker::Start(
@@ -302,7 +316,8 @@ void PluginWorker::KillAll(absl::string_view why) {
     std::lock_guard<std::mutex> process_lock(process->mutex);
     if (process->dead || !process->kill_reason.empty()) continue;
     process->kill_reason = std::string(why);
-    kill(process->pid, SIGKILL);
+    // One still starting is stopped as soon as it is up (FinishRestart).
+    if (!process->starting) kill(process->pid, SIGKILL);
   }
 }
 
@@ -380,44 +395,72 @@ absl::Status PluginWorker::Died(Process& process,
 
 absl::StatusOr<std::shared_ptr<PluginWorker::Process>> PluginWorker::Live(
     uint64_t generation) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (current_ != nullptr && !current_->dead &&
-        (generation == 0 || generation == current_->generation)) {
-      return current_;
-    }
-    if (generation != 0) {
-      return absl::UnavailableError(
-          absl::StrCat("plugin '", plugin_name(),
-                       "': its worker was replaced while this call ran (",
-                       last_death_.message(), ")"));
-    }
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (current_ != nullptr && !current_->dead &&
+      (generation == 0 || generation == current_->generation)) {
+    return current_;
+  }
+  if (generation != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("plugin '", plugin_name(),
+                     "': its worker was replaced while this call ran (",
+                     last_death_.message(), ")"));
   }
   if (shutting_down) {
     return absl::UnavailableError(absl::StrCat(
         "plugin '", plugin_name(), "': the server is shutting down"));
   }
-  std::lock_guard<std::mutex> spawning(spawn_mutex_);
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (current_ != nullptr && !current_->dead) return current_;
-    const auto wait =
-        std::chrono::duration_cast<milliseconds>(restart_after_ - Clock::now());
-    if (wait.count() > 0) {
-      return absl::UnavailableError(absl::StrCat(
-          last_death_.message(), "; restarting it in ", Seconds(wait)));
-    }
+  const auto wait =
+      std::chrono::duration_cast<milliseconds>(restart_after_ - Clock::now());
+  if (wait.count() > 0) {
+    return absl::UnavailableError(absl::StrCat(
+        last_death_.message(), "; restarting it in ", Seconds(wait)));
   }
+  // The restart runs on a thread of its own, however long the plugin takes
+  // to load; calls meanwhile wait for it in the new process's queue.
+  auto process = std::make_shared<Process>();
+  process->generation = next_generation_++;
+  process->starting = true;
+  current_ = process;
+  std::thread([self = shared_from_this(), process] {
+    self->FinishRestart(process);
+  }).detach();
+  return current_;
+}
+
+void PluginWorker::FinishRestart(const std::shared_ptr<Process>& process) {
   std::string descriptor;
-  absl::StatusOr<std::shared_ptr<Process>> process =
-      Spawn(/*run_checks=*/false, /*exit_after_load=*/false, &descriptor);
-  absl::Status failure = process.status();
+  absl::Status failure = SpawnInto(*process, /*run_checks=*/false,
+                                   /*exit_after_load=*/false, &descriptor);
   if (failure.ok() && descriptor != descriptor_bytes_) {
     failure = absl::FailedPreconditionError(
         "the restarted worker declared a different descriptor");
   }
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (!failure.ok()) {
+  if (failure.ok()) {
+    bool stop;
+    {
+      std::lock_guard<std::mutex> lock(process->mutex);
+      process->starting = false;
+      process->channel_free.notify_all();
+      stop = !process->kill_reason.empty();  // KillAll came meanwhile
+      if (stop) kill(process->pid, SIGKILL);
+    }
+    if (stop) {
+      Died(*process, "", absl::StatusCode::kUnavailable).IgnoreError();
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++restarts_;
+    }
+    Log(absl::StrCat("plugin ", plugin_name(), ": worker restarted (pid ",
+                     process->pid, ")"));
+    StartParked(process);
+    return;
+  }
+  absl::Status death;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
     ++consecutive_failures_;
     restart_after_ =
         Clock::now() +
@@ -426,13 +469,25 @@ absl::StatusOr<std::shared_ptr<PluginWorker::Process>> PluginWorker::Live(
     last_death_ = absl::UnavailableError(
         absl::StrCat("plugin '", plugin_name(),
                      "': restarting its worker failed: ", failure.message()));
-    return last_death_;
+    death = last_death_;
   }
-  Log(absl::StrCat("plugin ", plugin_name(), ": worker restarted (pid ",
-                   (*process)->pid, ")"));
-  ++restarts_;
-  current_ = *process;
-  return current_;
+  Log(death.message());
+  std::deque<Process::Parked> parked;
+  {
+    std::lock_guard<std::mutex> lock(process->mutex);
+    if (process->pid > 0 && !process->reaped) {
+      kill(process->pid, SIGKILL);
+      Reap(process->pid);
+      process->reaped = true;
+    }
+    process->starting = false;
+    process->dead = true;
+    process->death = death;
+    parked = std::move(process->parked);
+    process->parked.clear();
+    process->channel_free.notify_all();
+  }
+  for (Process::Parked& request : parked) std::move(request.done)(death, {});
 }
 
 absl::StatusOr<std::unique_ptr<PluginWorker::Channel>> PluginWorker::Acquire(
@@ -441,7 +496,8 @@ absl::StatusOr<std::unique_ptr<PluginWorker::Channel>> PluginWorker::Acquire(
     absl::StatusOr<std::unique_ptr<Channel>> channel = TryAcquire(process);
     if (!channel.ok() || *channel != nullptr) return channel;
     std::unique_lock<std::mutex> lock(process.mutex);
-    if (process.idle.empty() && process.channels >= options_.max_channels &&
+    if ((process.starting ||
+         (process.idle.empty() && process.channels >= options_.max_channels)) &&
         !process.dead) {
       process.channel_free.wait_for(lock, kPollTick);
     }
@@ -457,6 +513,7 @@ absl::StatusOr<std::unique_ptr<PluginWorker::Channel>> PluginWorker::TryAcquire(
   {
     std::lock_guard<std::mutex> lock(process.mutex);
     if (process.dead) return process.death;
+    if (process.starting) return std::unique_ptr<Channel>();
     if (!process.idle.empty()) {
       std::unique_ptr<Channel> channel = std::move(process.idle.back());
       process.idle.pop_back();
@@ -608,7 +665,9 @@ void PluginWorker::StartParked(const std::shared_ptr<Process>& process) {
     Process::Parked next;
     {
       std::lock_guard<std::mutex> lock(process->mutex);
-      if (process->dead || process->parked.empty()) return;
+      if (process->dead || process->starting || process->parked.empty()) {
+        return;  // FinishRestart starts them once the worker is up
+      }
       if (!process->idle.empty()) {
         channel = std::move(process->idle.back());
         process->idle.pop_back();

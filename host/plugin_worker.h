@@ -19,6 +19,8 @@
 //   its CANCELLED / DEADLINE_EXCEEDED, the others UNAVAILABLE.
 // A dead worker is restarted on the next call after a backoff (100 ms,
 // doubling to 30 s); calls during the backoff fail fast with UNAVAILABLE.
+// The restart runs on a thread of its own; calls that come while the new
+// worker loads wait for it (SendThen: holding no thread).
 // After kUnhealthyAfter consecutive failures serving() turns false (health
 // NOT_SERVING) until a call succeeds again or the plugin is reloaded.
 //
@@ -73,7 +75,7 @@ struct WorkerOptions {
 // kpi-plugin-worker beside this executable, or else where the build put it.
 std::string DefaultWorkerBinary();
 
-class PluginWorker {
+class PluginWorker : public std::enable_shared_from_this<PluginWorker> {
   struct Channel;
   struct Process;
 
@@ -180,9 +182,19 @@ class PluginWorker {
   absl::StatusOr<std::shared_ptr<Process>> Spawn(bool run_checks,
                                                  bool exit_after_load,
                                                  std::string* descriptor);
-  // The process to send a request to, restarting a dead one after its
-  // backoff. UNAVAILABLE during the backoff or when the restart fails.
+  // Spawns a process into `process` and waits for its descriptor (bytes
+  // in `descriptor`).
+  absl::Status SpawnInto(Process& process, bool run_checks,
+                         bool exit_after_load, std::string* descriptor);
+  // The process to send a request to. A dead one is restarted after its
+  // backoff, on a thread of its own: the process returned is then still
+  // starting, and requests to it wait (SendThen: holding no thread) until
+  // it is up, or fail with the restart's failure. UNAVAILABLE during the
+  // backoff.
   absl::StatusOr<std::shared_ptr<Process>> Live(uint64_t generation);
+  // The restart thread: spawns `process` (starting), then sends the
+  // requests waiting for it, or fails them.
+  void FinishRestart(const std::shared_ptr<Process>& process);
   // A channel to `process`: an idle one, or a new one while there are fewer
   // than max_channels. Acquire waits for one to free; TryAcquire returns
   // null instead.
@@ -246,7 +258,6 @@ class PluginWorker {
 
   mutable std::mutex mutex_;
   std::shared_ptr<Process> current_;
-  std::mutex spawn_mutex_;  // one restart at a time
   uint64_t next_generation_ = 1;
   uint64_t next_call_ = 1;
   int consecutive_failures_ = 0;

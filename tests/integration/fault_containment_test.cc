@@ -390,6 +390,54 @@ TEST(FaultContainmentTest, CallsWaitingOnASlowPluginHoldNoServerThread) {
   for (std::thread& thread : slow) thread.join();
 }
 
+// A worker slow to restart (its plugin takes 600 ms to load) holds up its
+// own calls only: they wait for the restart holding no thread, then all
+// succeed, while a healthy metric answers at once on a two-thread pool.
+TEST(FaultContainmentTest, AWorkerRestartingHoldsNoServerThread) {
+  std::unique_ptr<FaultyServer> faulty =
+      StartWith({"slow_entry"}, {"--worker-threads", "2"});
+  ASSERT_NE(faulty, nullptr);
+  const grpc::Status crashed =
+      Compute(*faulty->stub, SumRequest("slow_entry_sum", {kTrigger}),
+              std::chrono::seconds(10));
+  ASSERT_EQ(crashed.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << crashed.error_message();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // backoff
+
+  grpc::CompletionQueue queue;
+  constexpr int kWaiting = 8;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<v1::ComputeResponse> responses(kWaiting);
+  std::vector<grpc::Status> statuses(kWaiting);
+  for (int i = 0; i < kWaiting; ++i) {
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    contexts.back()->set_deadline(In(std::chrono::seconds(30)));
+    faulty->stub
+        ->AsyncCompute(contexts.back().get(),
+                       SumRequest("slow_entry_sum", {1, 2}), &queue)
+        ->Finish(&responses[i], &statuses[i], reinterpret_cast<void*>(i));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (int probe = 0; probe < 3; ++probe) {
+    v1::ComputeRequest nps = SumRequest("nps", {10, 9, 0});
+    nps.mutable_columns(0)->set_name("scores");
+    const auto started = Clock::now();
+    const grpc::Status status =
+        Compute(*faulty->stub, nps, std::chrono::seconds(10));
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_LT(Clock::now() - started, std::chrono::milliseconds(250))
+        << "probe " << probe;
+  }
+  for (int i = 0; i < kWaiting; ++i) {
+    void* tag;
+    bool ok;
+    ASSERT_TRUE(queue.Next(&tag, &ok));
+    const auto index = reinterpret_cast<intptr_t>(tag);
+    EXPECT_TRUE(statuses[index].ok()) << statuses[index].error_message();
+    EXPECT_EQ(responses[index].result().value(), 3);
+  }
+}
+
 // A chunk that fails validation while the one before it computes in the
 // worker ends the stream at once with the validation error; the chunk in
 // flight is abandoned, and the server is whole afterwards.
