@@ -335,6 +335,55 @@ TEST(FaultContainmentTest, AClientSilentWhileItsChunkComputesIsIdle) {
   EXPECT_EQ(sum.result().value(), 3);
 }
 
+// `count` unary calls of `request` in flight at once, whose answers
+// Expect() checks once they all come.
+class UnaryCallsInFlight {
+ public:
+  UnaryCallsInFlight(v1::MetricService::Stub& stub,
+                     const v1::ComputeRequest& request, int count)
+      : responses_(count), statuses_(count) {
+    for (int i = 0; i < count; ++i) {
+      contexts_.push_back(std::make_unique<grpc::ClientContext>());
+      contexts_.back()->set_deadline(In(std::chrono::seconds(30)));
+      stub.AsyncCompute(contexts_.back().get(), request, &queue_)
+          ->Finish(&responses_[i], &statuses_[i], reinterpret_cast<void*>(i));
+    }
+  }
+  // Every call answered OK with `value`.
+  void Expect(double value) {
+    for (size_t i = 0; i < responses_.size(); ++i) {
+      void* tag;
+      bool ok;
+      ASSERT_TRUE(queue_.Next(&tag, &ok));
+      const auto index = reinterpret_cast<intptr_t>(tag);
+      EXPECT_TRUE(statuses_[index].ok()) << statuses_[index].error_message();
+      EXPECT_EQ(responses_[index].result().value(), value);
+    }
+  }
+
+ private:
+  grpc::CompletionQueue queue_;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts_;
+  std::vector<v1::ComputeResponse> responses_;
+  std::vector<grpc::Status> statuses_;
+};
+
+// A healthy metric (NPS) answers three calls in a row, each at once.
+void ExpectHealthyCallsAnswerAtOnce(v1::MetricService::Stub& stub) {
+  for (int probe = 0; probe < 3; ++probe) {
+    v1::ComputeRequest nps = SumRequest("nps", {10, 9, 0});
+    nps.mutable_columns(0)->set_name("scores");
+    v1::ComputeResponse answer;
+    const auto started = Clock::now();
+    const grpc::Status status =
+        Compute(stub, nps, std::chrono::seconds(10), &answer);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_DOUBLE_EQ(answer.result().value(), 100.0 / 3);
+    EXPECT_LT(Clock::now() - started, std::chrono::milliseconds(250))
+        << "probe " << probe;
+  }
+}
+
 // Waiting on a plugin holds no thread the server computes on: with two
 // pool threads, six streams to a slow plugin (each chunk 400 ms) and then
 // more unary calls to it than its worker has channels, a healthy metric
@@ -353,40 +402,12 @@ TEST(FaultContainmentTest, CallsWaitingOnASlowPluginHoldNoServerThread) {
       EXPECT_EQ(response.result().value(), 4 * kTrigger);
     });
   }
-  grpc::CompletionQueue queue;
-  constexpr int kUnary = 100;  // more than a worker's 64 channels
-  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
-  std::vector<v1::ComputeResponse> responses(kUnary);
-  std::vector<grpc::Status> statuses(kUnary);
-  for (int i = 0; i < kUnary; ++i) {
-    contexts.push_back(std::make_unique<grpc::ClientContext>());
-    contexts.back()->set_deadline(In(std::chrono::seconds(30)));
-    faulty->stub
-        ->AsyncCompute(contexts.back().get(),
-                       SumRequest("slow_sum", {kTrigger}), &queue)
-        ->Finish(&responses[i], &statuses[i], reinterpret_cast<void*>(i));
-  }
+  // More than a worker's 64 channels.
+  UnaryCallsInFlight unary(*faulty->stub, SumRequest("slow_sum", {kTrigger}),
+                           100);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  for (int probe = 0; probe < 3; ++probe) {
-    v1::ComputeRequest nps = SumRequest("nps", {10, 9, 0});
-    nps.mutable_columns(0)->set_name("scores");
-    v1::ComputeResponse answer;
-    const auto started = Clock::now();
-    const grpc::Status status =
-        Compute(*faulty->stub, nps, std::chrono::seconds(10), &answer);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    EXPECT_DOUBLE_EQ(answer.result().value(), 100.0 / 3);
-    EXPECT_LT(Clock::now() - started, std::chrono::milliseconds(250))
-        << "probe " << probe;
-  }
-  for (int i = 0; i < kUnary; ++i) {
-    void* tag;
-    bool ok;
-    ASSERT_TRUE(queue.Next(&tag, &ok));
-    const auto index = reinterpret_cast<intptr_t>(tag);
-    EXPECT_TRUE(statuses[index].ok()) << statuses[index].error_message();
-    EXPECT_EQ(responses[index].result().value(), kTrigger);
-  }
+  ExpectHealthyCallsAnswerAtOnce(*faulty->stub);
+  unary.Expect(kTrigger);
   for (std::thread& thread : slow) thread.join();
 }
 
@@ -404,38 +425,11 @@ TEST(FaultContainmentTest, AWorkerRestartingHoldsNoServerThread) {
       << crashed.error_message();
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // backoff
 
-  grpc::CompletionQueue queue;
-  constexpr int kWaiting = 8;
-  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
-  std::vector<v1::ComputeResponse> responses(kWaiting);
-  std::vector<grpc::Status> statuses(kWaiting);
-  for (int i = 0; i < kWaiting; ++i) {
-    contexts.push_back(std::make_unique<grpc::ClientContext>());
-    contexts.back()->set_deadline(In(std::chrono::seconds(30)));
-    faulty->stub
-        ->AsyncCompute(contexts.back().get(),
-                       SumRequest("slow_entry_sum", {1, 2}), &queue)
-        ->Finish(&responses[i], &statuses[i], reinterpret_cast<void*>(i));
-  }
+  UnaryCallsInFlight waiting(*faulty->stub,
+                             SumRequest("slow_entry_sum", {1, 2}), 8);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  for (int probe = 0; probe < 3; ++probe) {
-    v1::ComputeRequest nps = SumRequest("nps", {10, 9, 0});
-    nps.mutable_columns(0)->set_name("scores");
-    const auto started = Clock::now();
-    const grpc::Status status =
-        Compute(*faulty->stub, nps, std::chrono::seconds(10));
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    EXPECT_LT(Clock::now() - started, std::chrono::milliseconds(250))
-        << "probe " << probe;
-  }
-  for (int i = 0; i < kWaiting; ++i) {
-    void* tag;
-    bool ok;
-    ASSERT_TRUE(queue.Next(&tag, &ok));
-    const auto index = reinterpret_cast<intptr_t>(tag);
-    EXPECT_TRUE(statuses[index].ok()) << statuses[index].error_message();
-    EXPECT_EQ(responses[index].result().value(), 3);
-  }
+  ExpectHealthyCallsAnswerAtOnce(*faulty->stub);
+  waiting.Expect(3);
 }
 
 // A chunk that fails validation while the one before it computes in the
