@@ -15,6 +15,8 @@ debian_packages=(
   # clang and its libFuzzer runtime: the fuzz targets (scripts/fuzz.sh)
   clang libclang-rt-14-dev
   python3-grpcio python3-numpy python3-protobuf
+  # the Python client's tests (clients/python)
+  python3-pytest python3-pandas
   # kpi-report: CSV parsing (libcsv) and its TOML report specs (toml++)
   libcsv-dev libtomlplusplus-dev
 )
