@@ -19,6 +19,8 @@ debian_packages=(
   python3-pytest python3-pandas
   # kpi-report: CSV parsing (libcsv) and its TOML report specs (toml++)
   libcsv-dev libtomlplusplus-dev
+  # the predictive plugin's maximum-likelihood fits (NLopt's L-BFGS)
+  libnlopt-dev
 )
 
 missing=()

@@ -242,7 +242,7 @@ Prints one line per plugin file that changed, then what the server serves:
   removed   journey 1.0.0  /plugins/kpi_plugin_journey.so
   kept      team_nps 2.1.0  /plugins/team_nps.so: new version refused: <reason>
   refused   /plugins/broken.so: <reason>
-  serving 23 metrics, 2 profiles
+  serving 28 metrics, 2 profiles
 ("kept": the changed file was refused; the version shown keeps serving.)
 When no plugin file changed, "no plugin file changed" instead of the change
 lines. A refused file is a result, not a failure: exit 0.

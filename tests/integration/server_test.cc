@@ -352,13 +352,13 @@ TEST_F(ServerTest, ListsEveryBundledMetricWithItsSchema) {
   EXPECT_THAT(
       names,
       ::testing::ElementsAre(
-          "average_session_duration", "cart_abandonment_rate", "ces",
-          "churn_rate", "click_through_rate", "cohort_retention",
+          "average_session_duration", "bgnbd", "cart_abandonment_rate", "ces",
+          "churn_rate", "churn_risk", "click_through_rate", "cohort_retention",
           "contractual_clv", "conversion_rate", "csat", "engagement_rate",
-          "first_response_time", "funnel", "gross_revenue_churn",
+          "first_response_time", "funnel", "gamma_gamma", "gross_revenue_churn",
           "health_score", "historical_clv", "mrr", "mrr_movements",
-          "net_revenue_churn", "nps", "repeat_purchase_rate", "retention_rate",
-          "rfm", "ticket_resolution_rate"));
+          "net_revenue_churn", "nps", "predictive_clv", "repeat_purchase_rate",
+          "retention_rate", "rfm", "sbg", "ticket_resolution_rate"));
   for (const auto& m : response.metrics()) {
     EXPECT_FALSE(m.plugin().empty()) << m.name();
     EXPECT_EQ(m.plugin_version(), "1.0.0") << m.name();

@@ -77,6 +77,9 @@ const PluginSchema kPlugins[] = {
      "support",
      {"first_response_time", "ticket_resolution_rate"}},
     {"kpi_plugin_journey.so", "journey", {"funnel", "rfm", "health_score"}},
+    {"kpi_plugin_predictive.so",
+     "predictive",
+     {"bgnbd", "gamma_gamma", "predictive_clv", "churn_risk", "sbg"}},
 };
 
 class PluginTest : public ::testing::TestWithParam<PluginSchema> {};
