@@ -53,3 +53,9 @@ if [ ! -x "$here/tools/node_modules/.bin/buf" ]; then
   echo "install-deps: installing @bufbuild/buf from npm"
   (cd "$here/tools" && npm install --no-audit --no-fund --loglevel=error)
 fi
+# The Node.js client's dependencies (@grpc/grpc-js, @grpc/proto-loader;
+# TypeScript for its type tests), pinned in clients/node/package.json.
+if [ ! -x "$here/clients/node/node_modules/.bin/tsc" ]; then
+  echo "install-deps: installing the Node.js client's packages from npm"
+  (cd "$here/clients/node" && npm install --no-audit --no-fund --loglevel=error)
+fi
