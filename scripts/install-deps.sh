@@ -21,6 +21,9 @@ debian_packages=(
   libcsv-dev libtomlplusplus-dev
   # the predictive plugin's maximum-likelihood fits (NLopt's L-BFGS)
   libnlopt-dev
+  # kpi-report's tests render report.html in headless Chromium (its
+  # benchmark's pandas script needs python3-pandas, above)
+  chromium
 )
 
 missing=()

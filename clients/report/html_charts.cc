@@ -261,10 +261,45 @@ const kpi::v1::Column* FindColumn(const kpi::v1::ResultTable& table,
   return nullptr;
 }
 
+// One horizontal bar: its label, its length's value and the text after it.
+struct Bar {
+  std::string label;
+  double value;
+  std::string caption;
+};
+
+// Horizontal bars, a row of `row` px each, `bar` px for the largest value,
+// labels right-aligned in the `label` px before them. The svg element is
+// left open for the caller to close.
+std::string OpenBarsSvg(absl::string_view css_class, absl::string_view aria,
+                        double label, double bar, double row,
+                        const std::vector<Bar>& bars) {
+  constexpr double kWidth = 1100;
+  double most = 0;
+  for (const Bar& b : bars) most = std::max(most, b.value);
+  std::string svg = absl::StrFormat(
+      "<svg class=\"wide\" viewBox=\"0 0 %g %g\" role=\"img\" "
+      "aria-label=\"%s\">",
+      kWidth, row * static_cast<double>(bars.size()), aria);
+  for (size_t i = 0; i < bars.size(); ++i) {
+    const double y = row * static_cast<double>(i) + 3;
+    const double width = bar * bars[i].value / most;
+    const double text_y = y + row / 2 + 1;
+    absl::StrAppendFormat(
+        &svg,
+        "<text x=\"%g\" y=\"%g\" font-size=\"12\" text-anchor=\"end\">%s"
+        "</text><rect class=\"%s\" x=\"%g\" y=\"%g\" width=\"%.1f\" "
+        "height=\"%g\" fill=\"#2f6fde\"/><text x=\"%.1f\" y=\"%g\" "
+        "font-size=\"12\">%s</text>",
+        label - 8, text_y, HtmlEscape(bars[i].label), css_class, label, y,
+        width, row - 6, label + width + 6, text_y, bars[i].caption);
+  }
+  return svg;
+}
+
 }  // namespace
 
 std::string FunnelSvg(const kpi::v1::ResultTable& stages) {
-  constexpr double kLabel = 160, kBar = 560, kRow = 26, kWidth = 1100;
   const kpi::v1::Column* names = FindColumn(stages, "stage");
   const kpi::v1::Column* entrants = FindColumn(stages, "entrants");
   const kpi::v1::Column* step = FindColumn(stages, "step_conversion");
@@ -277,30 +312,57 @@ std::string FunnelSvg(const kpi::v1::ResultTable& stages) {
   const int rows = std::min(
       {names->strings().values_size(), entrants->int64s().values_size(),
        step->doubles().values_size(), overall->doubles().values_size()});
-  int64_t most = 0;
-  for (int i = 0; i < rows; ++i) {
-    most = std::max(most, entrants->int64s().values(i));
-  }
-  if (rows == 0 || most == 0) return "";
-  std::string svg = absl::StrFormat(
-      "<svg class=\"wide\" viewBox=\"0 0 %g %g\" role=\"img\" "
-      "aria-label=\"funnel: entrants per stage\">",
-      kWidth, kRow * rows);
+  std::vector<Bar> bars;
   for (int i = 0; i < rows; ++i) {
     const int64_t n = entrants->int64s().values(i);
-    const double y = kRow * i + 3, width = kBar * n / most;
-    absl::StrAppendFormat(
-        &svg,
-        "<text x=\"%g\" y=\"%g\" font-size=\"12\" text-anchor=\"end\">%s"
-        "</text><rect class=\"stage\" x=\"%g\" y=\"%g\" width=\"%.1f\" "
-        "height=\"%g\" fill=\"#2f6fde\"/><text x=\"%.1f\" y=\"%g\" "
-        "font-size=\"12\">%d: %s%% overall, %s%% of the step before</text>",
-        kLabel - 8, y + 14, HtmlEscape(names->strings().values(i)), kLabel, y,
-        width, kRow - 6, kLabel + width + 6, y + 14, n,
-        FormatNumber(overall->doubles().values(i), 3),
-        FormatNumber(step->doubles().values(i), 3));
+    bars.push_back(
+        {names->strings().values(i), static_cast<double>(n),
+         absl::StrFormat("%d: %s%% overall, %s%% of the step before", n,
+                         FormatNumber(overall->doubles().values(i), 3),
+                         FormatNumber(step->doubles().values(i), 3))});
   }
-  absl::StrAppend(&svg, "</svg>");
+  if (std::none_of(bars.begin(), bars.end(),
+                   [](const Bar& b) { return b.value > 0; })) {
+    return "";
+  }
+  return OpenBarsSvg("stage", "funnel: entrants per stage", 160, 560, 26,
+                     bars) +
+         "</svg>";
+}
+
+std::string GroupSizesSvg(const kpi::v1::ResultTable& groups) {
+  const kpi::v1::Column* names = nullptr;
+  for (const kpi::v1::Column& column : groups.columns()) {
+    if (column.has_strings()) {
+      names = &column;
+      break;
+    }
+  }
+  const kpi::v1::Column* counts = FindColumn(groups, "customers");
+  if (names == nullptr || counts == nullptr || !counts->has_int64s()) {
+    return "";
+  }
+  const int rows =
+      std::min(names->strings().values_size(), counts->int64s().values_size());
+  int64_t most = 0, total = 0;
+  for (int i = 0; i < rows; ++i) {
+    most = std::max(most, counts->int64s().values(i));
+    total += counts->int64s().values(i);
+  }
+  if (most == 0) return "";
+  std::vector<Bar> bars;
+  for (int i = 0; i < rows; ++i) {
+    const int64_t n = counts->int64s().values(i);
+    bars.push_back(
+        {names->strings().values(i), static_cast<double>(n),
+         absl::StrFormat("%d (%s%%)", n, FormatNumber(100.0 * n / total, 3))});
+  }
+  std::string svg = OpenBarsSvg(
+      "group", absl::StrCat("customers per ", HtmlEscape(names->name())), 160,
+      700, 24, bars);
+  absl::StrAppend(&svg, "</svg><div class=\"axis\">", total,
+                  " customers; each bar a ", HtmlEscape(names->name()),
+                  "'s customers and its share of them.</div>");
   return svg;
 }
 
@@ -372,6 +434,135 @@ std::string CohortHeatmapSvg(const kpi::v1::ResultTable& cells) {
                   "</svg><div class=\"axis\">Rows: cohorts by their first "
                   "period; columns: periods since; each cell the percent of "
                   "the cohort's customers active, darker for more.</div>");
+  return svg;
+}
+
+std::string RetentionCurveSvg(const std::vector<CurvePoint>& curve) {
+  constexpr double kWidth = 1100, kHeight = 200, kLeft = 40, kPad = 12;
+  if (curve.size() < 2) return "";
+  // Retention of customers never passes 100 %, so the scale is 0..100.
+  const int64_t last = curve.back().period;
+  auto x = [&](int64_t k) {
+    return kLeft + (kWidth - kLeft - kPad) * k / std::max<int64_t>(last, 1);
+  };
+  auto y = [&](double v) {
+    return kPad + (kHeight - 2 * kPad) * (100 - v) / 100;
+  };
+  std::string svg = absl::StrFormat(
+      "<svg class=\"wide curve\" viewBox=\"0 0 %g %g\" role=\"img\" "
+      "aria-label=\"retention curve\">",
+      kWidth, kHeight);
+  for (const int v : {0, 50, 100}) {
+    absl::StrAppendFormat(&svg,
+                          "<line x1=\"%g\" x2=\"%g\" y1=\"%.1f\" y2=\"%.1f\" "
+                          "stroke=\"#d9e2ec\"/><text x=\"%g\" y=\"%.1f\" "
+                          "font-size=\"10\" text-anchor=\"end\">%d%%</text>",
+                          kLeft, kWidth - kPad, y(v), y(v), kLeft - 4, y(v) + 3,
+                          v);
+  }
+  std::string points;
+  for (const CurvePoint& point : curve) {
+    absl::StrAppendFormat(&points, "%s%.1f,%.1f", points.empty() ? "" : " ",
+                          x(point.period), y(point.retention()));
+  }
+  absl::StrAppend(&svg,
+                  "<polyline fill=\"none\" stroke=\"#2f6fde\" "
+                  "stroke-width=\"2\" points=\"",
+                  points, "\"/>");
+  for (const CurvePoint& point : curve) {
+    absl::StrAppendFormat(
+        &svg,
+        "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+        "fill=\"#2f6fde\"><title>period %d: %s%% (%d of %d customers, %d "
+        "cohorts)</title></circle>",
+        x(point.period), y(point.retention()), point.period,
+        FormatNumber(point.retention(), 4), point.active, point.size,
+        point.cohorts);
+  }
+  absl::StrAppend(
+      &svg, "</svg><div class=\"axis\">Periods since the cohort's start, 0 to ",
+      last, "; period 1: ", FormatNumber(curve[1].retention(), 4),
+      " %, period ", last, ": ", FormatNumber(curve.back().retention(), 4),
+      " % (", curve.back().cohorts,
+      " cohorts reach it). Each point weighs the cohorts that reach it by "
+      "their size.</div>");
+  return svg;
+}
+
+std::string IntervalTrendSvg(const KpiResults& results) {
+  // kRight leaves room for the last period's label, centred on its point.
+  constexpr double kWidth = 1100, kHeight = 200, kLeft = 50, kRight = 30,
+                   kPad = 14;
+  const size_t n = results.periods.size();
+  auto has_interval = [](const KpiPeriodResult& r) {
+    return r.result.has_value() && r.result.has_interval();
+  };
+  double low = 0, high = 0;
+  int with_interval = 0;
+  for (const KpiPeriodResult& r : results.periods) {
+    if (!has_interval(r)) continue;
+    const kpi::v1::ConfidenceInterval& interval = r.result.interval();
+    low =
+        with_interval > 0 ? std::min(low, interval.lower()) : interval.lower();
+    high =
+        with_interval > 0 ? std::max(high, interval.upper()) : interval.upper();
+    ++with_interval;
+  }
+  if (with_interval < 2) return "";
+  if (high == low) {
+    high += 1;
+    low -= 1;
+  }
+  // The bottom kPad holds the period labels.
+  auto x = [&](size_t i) {
+    return kLeft + (kWidth - kLeft - kRight) * i / (n - 1);
+  };
+  auto y = [&](double v) {
+    return kPad + (kHeight - 3 * kPad) * (high - v) / (high - low);
+  };
+  std::string svg = absl::StrFormat(
+      "<svg class=\"wide interval\" viewBox=\"0 0 %g %g\" role=\"img\" "
+      "aria-label=\"%s with its confidence interval\">",
+      kWidth, kHeight, HtmlEscape(results.kpi->title));
+  for (const double v : {low, high}) {
+    absl::StrAppendFormat(&svg,
+                          "<text x=\"%g\" y=\"%.1f\" font-size=\"10\" "
+                          "text-anchor=\"end\">%s</text>",
+                          kLeft - 4, y(v) + 3, FormatNumber(v, 3));
+  }
+  const KpiPeriodResult* latest = nullptr;
+  for (size_t i = 0; i < n; ++i) {
+    const KpiPeriodResult& r = results.periods[i];
+    absl::StrAppendFormat(&svg,
+                          "<text x=\"%.1f\" y=\"%g\" font-size=\"10\" "
+                          "text-anchor=\"middle\">%s</text>",
+                          x(i), kHeight - 4, HtmlEscape(r.period.label));
+    if (!has_interval(r)) continue;
+    latest = &r;
+    const kpi::v1::ConfidenceInterval& interval = r.result.interval();
+    absl::StrAppendFormat(
+        &svg,
+        "<line class=\"whisker\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
+        "y2=\"%.1f\" stroke=\"#9fb3c8\" stroke-width=\"6\" "
+        "stroke-linecap=\"round\"/><circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" "
+        "fill=\"%s\" stroke=\"#2f6fde\" stroke-width=\"2\"><title>%s: %s "
+        "(%s to %s)</title></circle>",
+        x(i), x(i), y(interval.lower()), y(interval.upper()), x(i),
+        y(r.result.value()), r.period.partial ? "#fff" : "#2f6fde",
+        HtmlEscape(r.period.label), FormatNumber(r.result.value(), 4),
+        FormatNumber(interval.lower(), 4), FormatNumber(interval.upper(), 4));
+  }
+  const kpi::v1::ConfidenceInterval& interval = latest->result.interval();
+  absl::StrAppend(
+      &svg, "</svg><div class=\"axis\">Each period's value with its ",
+      FormatNumber(100 * interval.confidence_level(), 3), "% interval; ",
+      HtmlEscape(latest->period.label), ": ",
+      FormatNumber(latest->result.value(), 4), " (",
+      FormatNumber(interval.lower(), 4), " to ",
+      FormatNumber(interval.upper(), 4), ", ", latest->result.sample_size(),
+      " responses)",
+      latest->period.partial ? "; hollow: partial period (an estimate)" : "",
+      ".</div>");
   return svg;
 }
 

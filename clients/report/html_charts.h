@@ -14,6 +14,7 @@
 #include "kpi/v1/result.pb.h"
 #include "mrr_movements.h"
 #include "report_runner.h"
+#include "retention_curve.h"
 
 namespace kpi::report {
 
@@ -47,10 +48,28 @@ std::string MrrMovementsSvg(const std::vector<MrrMovements>& periods,
 // when the table lacks those columns or has no entrants.
 std::string FunnelSvg(const kpi::v1::ResultTable& stages);
 
+// A table of group sizes -- rfm's "segments" (segment, customers),
+// health_score's "bands" (band, customers) -- as a horizontal bar per row,
+// its length the row's customers on the largest one's scale, with the count
+// and its share of the total. Empty when the table lacks a string column
+// and a "customers" column, or counts nobody.
+std::string GroupSizesSvg(const kpi::v1::ResultTable& groups);
+
 // A cohort_retention "cells" table (docs/metrics.md) as a heatmap: a row
 // per cohort, a column per period since, a cell per table row shaded by its
 // retention and labelled with it. Empty when the table lacks the columns.
 std::string CohortHeatmapSvg(const kpi::v1::ResultTable& cells);
+
+// The retention curve (retention_curve.h) as a line from period 0, each
+// point's retention, cohorts and customers in its tooltip and the curve's
+// ends in words. Empty with fewer than two points.
+std::string RetentionCurveSvg(const std::vector<CurvePoint>& curve);
+
+// The values over the periods with their confidence intervals (NPS): a
+// whisker from lower to upper and the value as a point, hollow for a
+// partial period; the level and the latest interval in words. Empty when
+// fewer than two periods have an interval.
+std::string IntervalTrendSvg(const KpiResults& results);
 
 // A KPI's segments (group_by) over the periods, a line each in its own
 // colour and named at the right; gaps where a segment is undefined, a hollow

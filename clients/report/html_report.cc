@@ -11,6 +11,7 @@
 #include "kpi_change.h"
 #include "mrr_movements.h"
 #include "number_format.h"
+#include "retention_curve.h"
 #include "targets.h"
 
 namespace kpi::report {
@@ -136,6 +137,28 @@ std::string SegmentSection(const KpiResults& results) {
                       "</h2>", svg, "</section>\n");
 }
 
+// A KPI whose results carry confidence intervals (NPS), with them.
+std::string IntervalSection(const KpiResults& results) {
+  const std::string svg = IntervalTrendSvg(results);
+  if (svg.empty()) return "";
+  return absl::StrCat(
+      "<section class=\"chart\" id=\"interval-", HtmlEscape(results.kpi->id),
+      "\"><h2>", HtmlEscape(results.kpi->title),
+      " with its confidence interval</h2>", svg, "</section>\n");
+}
+
+// The retention curve of a KPI whose latest result is a cohort table.
+std::string CurveSection(const KpiResults& results) {
+  if (results.periods.empty()) return "";
+  const std::string svg =
+      RetentionCurveSvg(RetentionCurveOf(results.periods.back().result));
+  if (svg.empty()) return "";
+  return absl::StrCat("<section class=\"chart\" id=\"curve-",
+                      HtmlEscape(results.kpi->id), "\"><h2>",
+                      HtmlEscape(results.kpi->title), ": retention curve</h2>",
+                      svg, "</section>\n");
+}
+
 }  // namespace
 
 std::string HtmlReport(const Report& report) {
@@ -156,10 +179,12 @@ std::string HtmlReport(const Report& report) {
   }
   absl::StrAppend(&html, "</div>\n");
   for (const KpiResults& results : report.kpis) {
-    absl::StrAppend(
-        &html, SegmentSection(results), MovementsSection(results),
-        TableSection(results, "stages", "funnel", FunnelSvg),
-        TableSection(results, "cells", "cohorts", CohortHeatmapSvg));
+    absl::StrAppend(&html, SegmentSection(results), MovementsSection(results),
+                    TableSection(results, "stages", "funnel", FunnelSvg),
+                    TableSection(results, "cells", "cohorts", CohortHeatmapSvg),
+                    CurveSection(results), IntervalSection(results),
+                    TableSection(results, "segments", "groups", GroupSizesSvg),
+                    TableSection(results, "bands", "groups", GroupSizesSvg));
   }
   absl::StrAppend(&html,
                   "<h2>Data</h2><table><tr><th>file</th><th>rows</th>"

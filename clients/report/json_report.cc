@@ -13,6 +13,7 @@
 #include "kpi_change.h"
 #include "mrr_movements.h"
 #include "number_format.h"
+#include "retention_curve.h"
 #include "targets.h"
 
 namespace kpi::report {
@@ -129,6 +130,21 @@ Value GoalValue(const GoalProgress& goal) {
   Field(v, "current") = Number(goal.current);
   Field(v, "target") = Number(goal.target);
   Field(v, "progress_percent") = Number(goal.percent);
+  return v;
+}
+
+// A cohort table's retention curve (retention_curve.h), k ascending.
+Value CurveValue(const std::vector<CurvePoint>& curve) {
+  Value v;
+  v.mutable_list_value();
+  for (const CurvePoint& point : curve) {
+    Value& p = Append(v);
+    Field(p, "period") = Number(static_cast<double>(point.period));
+    Field(p, "cohorts") = Number(static_cast<double>(point.cohorts));
+    Field(p, "size") = Number(static_cast<double>(point.size));
+    Field(p, "active") = Number(static_cast<double>(point.active));
+    Field(p, "retention") = Number(point.retention());
+  }
   return v;
 }
 
@@ -292,6 +308,10 @@ std::string JsonReport(const Report& report) {
       Field(entry, "result") = ResultValue(r.result, kpi.target);
       if (const std::optional<MrrMovements> m = MovementsOf(r)) {
         Field(entry, "movements") = MovementsValue(*m);
+      }
+      if (const std::vector<CurvePoint> curve = RetentionCurveOf(r.result);
+          !curve.empty()) {
+        Field(entry, "retention_curve") = CurveValue(curve);
       }
     }
   }

@@ -10,6 +10,7 @@
 #include "kpi_change.h"
 #include "mrr_movements.h"
 #include "number_format.h"
+#include "retention_curve.h"
 #include "targets.h"
 
 namespace kpi::report {
@@ -184,6 +185,24 @@ void AppendMovements(const KpiResults& results, std::string* out) {
                   rows);
 }
 
+// The retention curve of the latest period's cohort table.
+void AppendCurve(const KpiResults& results, std::string* out) {
+  if (results.periods.empty()) return;
+  const std::vector<CurvePoint> curve =
+      RetentionCurveOf(results.periods.back().result);
+  if (curve.empty()) return;
+  absl::StrAppend(out,
+                  "\nRetention curve: per period since the cohort's start, "
+                  "the customers active over the cohorts that reach it:\n\n"
+                  "| period | retention | active | customers | cohorts |\n"
+                  "|---|---|---|---|---|\n");
+  for (const CurvePoint& point : curve) {
+    absl::StrAppend(out, "| ", point.period, " | ",
+                    FormatNumber(point.retention(), 4), " % | ", point.active,
+                    " | ", point.size, " | ", point.cohorts, " |\n");
+  }
+}
+
 void AppendKpi(const KpiResults& results, std::string* out) {
   const KpiSpec& kpi = *results.kpi;
   absl::StrAppend(out, "\n## ", Cell(kpi.title), "\n\n`", kpi.metric,
@@ -203,6 +222,7 @@ void AppendKpi(const KpiResults& results, std::string* out) {
                     Interval(r.result), " | ", Status(kpi, r.result), " |\n");
   }
   AppendMovements(results, out);
+  AppendCurve(results, out);
   if (results.periods.empty()) return;
   const KpiPeriodResult& latest = results.periods.back();
   for (const KpiPeriodResult& r : results.periods) {

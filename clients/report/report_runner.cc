@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "absl/types/span.h"
 #include "column_chunk.h"
 #include "column_map.h"
 #include "csv_reader.h"
@@ -44,6 +45,21 @@ std::string Where(const KpiSpec& kpi, const Period& period) {
                       period.label);
 }
 
+// Drops the tables of `result` not named in `keep` (all are kept when it
+// is empty): a per-customer table would make the report as long as the
+// customer list.
+void KeepTables(const std::vector<std::string>& keep,
+                kpi::v1::MetricResult& result) {
+  if (keep.empty()) return;
+  auto* tables = result.mutable_tables();
+  tables->erase(std::remove_if(tables->begin(), tables->end(),
+                               [&](const kpi::v1::ResultTable& table) {
+                                 return std::find(keep.begin(), keep.end(),
+                                                  table.name()) == keep.end();
+                               }),
+                tables->end());
+}
+
 // One KPI over one period, fed from the chunks of its file.
 struct Consumer {
   size_t kpi;     // index in Spec::kpis
@@ -55,26 +71,67 @@ struct Consumer {
   bool cumulative = false;
   int64_t low = 0;  // the period, in microseconds
   int64_t high = 0;
+  // Chunk columns of PeriodUse::active, or -1; the closed period they are
+  // tested against, in microseconds.
+  int active_start = -1;
+  int active_end = -1;
+  bool history = false;
+  int64_t period_start = 0;
+  int64_t period_end = 0;
+
+  // Whether this call's period filters the rows it gets.
+  bool Filters() const { return filter >= 0 || active_start >= 0; }
+  // Whether row `r` of `chunk` goes to this call.
+  bool Wants(const ColumnChunk& chunk, size_t r) const {
+    if (filter >= 0) {
+      const int64_t t = chunk.Int(static_cast<size_t>(filter), r);
+      if (t >= high || (!cumulative && t < low)) return false;
+    }
+    if (active_start >= 0) {
+      const int64_t start = chunk.Int(static_cast<size_t>(active_start), r);
+      if (start > period_end) return false;
+      const int64_t end = chunk.Int(static_cast<size_t>(active_end), r);
+      if (end <= period_start && !(history && start < period_start)) {
+        return false;
+      }
+    }
+    return true;
+  }
 };
+
+// How many of a file's `calls` are open at once: all of them, or its
+// max_open_calls (then the file is read once per that many).
+size_t OpenCallsPerPass(const FileSpec& file, size_t calls) {
+  if (file.max_open_calls <= 0) return std::max<size_t>(calls, 1);
+  return static_cast<size_t>(file.max_open_calls);
+}
 
 // Everything needed to read one file and feed its consumers.
 class FileRun {
  public:
+  // `bytes_before`: what the files read before this one weigh, for the
+  // progress line; `file_bytes`: this file's size.
   FileRun(const Spec& spec, const FileSpec& file, const Connection& connection,
           const RunOptions& options, Report& report, Progress& progress,
-          int64_t bytes_before)
+          int64_t bytes_before, int64_t file_bytes)
       : spec_(spec),
         file_(file),
         connection_(connection),
         options_(options),
         report_(report),
         progress_(progress),
-        bytes_before_(bytes_before) {}
+        bytes_before_(bytes_before),
+        file_bytes_(file_bytes) {}
 
-  // Reads the file and fills report_.kpis for its KPIs.
+  // Reads the file, in as many passes as its max_open_calls asks, and
+  // fills report_.kpis for its KPIs.
   absl::Status Run(const std::vector<size_t>& kpis);
 
  private:
+  // Reads the file once for `calls` ((KPI, period) indexes), the
+  // `pass`-th time it is read.
+  absl::Status Pass(absl::Span<const std::pair<size_t, size_t>> calls,
+                    size_t pass);
   // Opens the call of KPI `k` (index in Spec::kpis) for its period `p`.
   Consumer OpenConsumer(size_t k, size_t p, const ColumnChunk& chunk);
   // Sends a chunk to every consumer, each the rows of its period.
@@ -93,6 +150,9 @@ class FileRun {
   Report& report_;
   Progress& progress_;
   int64_t bytes_before_;
+  int64_t file_bytes_;
+  // The columns the KPIs use, in the spec's order.
+  std::vector<const ColumnSpec*> columns_;
   std::vector<std::string> header_;
   std::vector<Consumer> consumers_;
   // The first bad field with --strict, as the run's error.
@@ -131,50 +191,76 @@ void FileRun::OnBadField(const ColumnChunk& chunk, int64_t line, size_t column,
 }
 
 absl::Status FileRun::Run(const std::vector<size_t>& kpis) {
-  const std::string path = absl::StrCat(options_.data_dir, "/", file_.path);
-  absl::StatusOr<CsvReader> reader = CsvReader::Open(path, file_.delimiter);
-  if (!reader.ok()) return reader.status();
-  header_ = reader->header();
-
   // The columns some KPI of this file uses, in the spec's order.
   std::set<std::string> used;
   for (size_t k : kpis) {
     const KpiSpec& kpi = spec_.kpis[k];
     for (const auto& [input, column] : kpi.inputs) used.insert(column);
     for (const std::string& column : kpi.group_by) used.insert(column);
-    if (kpi.period && !kpi.period->filter.empty()) {
-      used.insert(kpi.period->filter);
+    if (kpi.period) {
+      for (const std::string* column :
+           {&kpi.period->filter, &kpi.period->active_start,
+            &kpi.period->active_end}) {
+        if (!column->empty()) used.insert(*column);
+      }
     }
   }
-  std::vector<const ColumnSpec*> columns;
   for (const ColumnSpec& column : file_.columns) {
-    if (used.count(column.name) > 0) columns.push_back(&column);
+    if (used.count(column.name) > 0) columns_.push_back(&column);
   }
-  absl::StatusOr<std::vector<int>> fields =
-      MapColumns(file_.path, header_, columns);
-  if (!fields.ok()) return fields.status();
-  ColumnChunk chunk(columns, *fields);
+  // The calls in the spec's order (KPI, then period), at most
+  // max_open_calls of them a pass.
+  std::vector<std::pair<size_t, size_t>> calls;
   for (size_t k : kpis) {
     for (size_t p = 0; p < report_.kpis[k].periods.size(); ++p) {
-      consumers_.push_back(OpenConsumer(k, p, chunk));
+      calls.emplace_back(k, p);
     }
   }
+  const size_t per_pass = OpenCallsPerPass(file_, calls.size());
+  report_.files.push_back({file_.name, file_.path});
+  for (size_t first = 0; first < calls.size(); first += per_pass) {
+    const size_t count = std::min(per_pass, calls.size() - first);
+    if (absl::Status s = Pass(absl::MakeConstSpan(calls).subspan(first, count),
+                              first / per_pass);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
 
-  FileStats& stats = report_.files.emplace_back();
-  stats.name = file_.name;
-  stats.path = file_.path;
+absl::Status FileRun::Pass(absl::Span<const std::pair<size_t, size_t>> calls,
+                           size_t pass) {
+  const std::string path = absl::StrCat(options_.data_dir, "/", file_.path);
+  absl::StatusOr<CsvReader> reader = CsvReader::Open(path, file_.delimiter);
+  if (!reader.ok()) return reader.status();
+  header_ = reader->header();
+  absl::StatusOr<std::vector<int>> fields =
+      MapColumns(file_.path, header_, columns_);
+  if (!fields.ok()) return fields.status();
+  ColumnChunk chunk(columns_, *fields);
+  for (const auto& [k, p] : calls) {
+    consumers_.push_back(OpenConsumer(k, p, chunk));
+  }
+  // Rows and bad rows are counted, and bad fields reported, on the first
+  // pass; later passes skip the same rows silently.
+  const bool first_pass = pass == 0;
+  FileStats& stats = report_.files.back();
   stats.delimiter = reader->delimiter();
+  const int64_t bytes_before = bytes_before_ + pass * file_bytes_;
+  int64_t rows = 0;
   absl::Status status;
   const absl::Status read = reader->ReadRows(
       [&](absl::Span<const absl::string_view> record, int64_t line) {
-        ++stats.rows;
-        ++report_.rows;
+        ++rows;
         const bool good = chunk.AddRow(
             record, [&](size_t column, int field_number, absl::string_view text,
                         const char* reason) {
-              OnBadField(chunk, line, column, field_number, text, reason);
+              if (first_pass) {
+                OnBadField(chunk, line, column, field_number, text, reason);
+              }
             });
-        if (!good) {
+        if (!good && first_pass) {
           ++stats.bad_rows;
           report_.bad_rows.AddRow(file_.path);
           if (!strict_error_.ok()) return false;
@@ -183,19 +269,23 @@ absl::Status FileRun::Run(const std::vector<size_t>& kpis) {
             chunk.bytes() >= kMaxChunkBytes) {
           status = Dispatch(chunk);
           chunk.Clear();
-          progress_.Update(file_.path, bytes_before_ + reader->bytes_read(),
-                           report_.rows);
+          progress_.Update(file_.path, bytes_before + reader->bytes_read(),
+                           report_.rows + (first_pass ? rows : 0));
           if (!status.ok()) return false;
         }
         return true;
       });
+  if (first_pass) {
+    stats.rows = rows;
+    report_.rows += rows;
+  }
   if (!strict_error_.ok()) return Abort(strict_error_);
   if (!status.ok()) return status;  // Dispatch has aborted already
   if (!read.ok()) return Abort(read);
   if (chunk.rows() > 0) {
     if (absl::Status s = Dispatch(chunk); !s.ok()) return s;
   }
-  progress_.Update(file_.path, bytes_before_ + reader->bytes_read(),
+  progress_.Update(file_.path, bytes_before + reader->bytes_read(),
                    report_.rows);
   return FinishAll();
 }
@@ -227,6 +317,13 @@ Consumer FileRun::OpenConsumer(size_t k, size_t p, const ColumnChunk& chunk) {
     }
     if (!use.at_parameter.empty()) {
       parameters[use.at_parameter] = TimestampValue(period.end);
+    }
+    if (!use.active_start.empty()) {
+      consumer.active_start = static_cast<int>(chunk_column(use.active_start));
+      consumer.active_end = static_cast<int>(chunk_column(use.active_end));
+      consumer.history = use.history;
+      consumer.period_start = absl::ToUnixMicros(period.start);
+      consumer.period_end = absl::ToUnixMicros(period.end);
     }
     if (!use.filter.empty()) {
       consumer.filter = static_cast<int>(chunk_column(use.filter));
@@ -268,6 +365,7 @@ absl::Status FileRun::FinishAll() {
       consumers_.erase(consumers_.begin(), consumers_.begin() + i + 1);
       return Abort(error);
     }
+    KeepTables(report_.kpis[consumer.kpi].kpi->tables, *result);
     report_.kpis[consumer.kpi].periods[consumer.period].result =
         *std::move(result);
   }
@@ -281,12 +379,10 @@ absl::Status FileRun::Dispatch(const ColumnChunk& chunk) {
   for (size_t i = 0; i < consumers_.size(); ++i) {
     Consumer& consumer = consumers_[i];
     const std::vector<uint32_t>* rows = nullptr;
-    if (consumer.filter >= 0) {
+    if (consumer.Filters()) {
       selected.clear();
-      const size_t f = static_cast<size_t>(consumer.filter);
       for (size_t r = 0; r < chunk.rows(); ++r) {
-        const int64_t t = chunk.Int(f, r);
-        if (t < consumer.high && (consumer.cumulative || t >= consumer.low)) {
+        if (consumer.Wants(chunk, r)) {
           selected.push_back(static_cast<uint32_t>(r));
         }
       }
@@ -359,7 +455,9 @@ absl::StatusOr<Report> RunReport(const Spec& spec, const Window& window,
   for (const KpiSpec& kpi : spec.kpis) {
     KpiResults& results = report.kpis.emplace_back();
     results.kpi = &kpi;
-    if (kpi.period) {
+    if (kpi.period && kpi.period->latest) {
+      results.periods.push_back({report.periods.back(), {}});
+    } else if (kpi.period) {
       for (const Period& period : report.periods) {
         results.periods.push_back({period, {}});
       }
@@ -367,31 +465,42 @@ absl::StatusOr<Report> RunReport(const Spec& spec, const Window& window,
       results.periods.push_back({WholeWindow(window.start, window.end), {}});
     }
   }
-  // Files in the spec's order, each read once for all its KPIs.
-  std::vector<std::pair<const FileSpec*, std::vector<size_t>>> files;
+  // Files in the spec's order, each read once for all its KPIs (or once
+  // per max_open_calls of them).
+  struct FileWork {
+    const FileSpec* file;
+    std::vector<size_t> kpis;
+    int64_t bytes = 0;
+    size_t passes = 1;
+  };
+  std::vector<FileWork> files;
   int64_t total_bytes = 0;
   for (const FileSpec& file : spec.files) {
-    std::vector<size_t> kpis;
+    FileWork work{&file, {}};
+    size_t calls = 0;
     for (size_t k = 0; k < spec.kpis.size(); ++k) {
-      if (spec.kpis[k].file == file.name) kpis.push_back(k);
+      if (spec.kpis[k].file != file.name) continue;
+      work.kpis.push_back(k);
+      calls += report.kpis[k].periods.size();
     }
-    if (kpis.empty()) continue;
+    if (work.kpis.empty()) continue;
+    const size_t per_pass = OpenCallsPerPass(file, calls);
+    work.passes = (calls + per_pass - 1) / per_pass;
     struct stat info;
     const std::string path = absl::StrCat(options.data_dir, "/", file.path);
-    if (stat(path.c_str(), &info) == 0) total_bytes += info.st_size;
-    files.emplace_back(&file, std::move(kpis));
+    if (stat(path.c_str(), &info) == 0) work.bytes = info.st_size;
+    total_bytes += work.bytes * static_cast<int64_t>(work.passes);
+    files.push_back(std::move(work));
   }
   Progress progress(options.progress, total_bytes);
   int64_t bytes_before = 0;
-  for (const auto& [file, kpis] : files) {
-    FileRun run(spec, *file, connection, options, report, progress,
-                bytes_before);
-    const absl::Status status = run.Run(kpis);
+  for (const FileWork& work : files) {
+    FileRun run(spec, *work.file, connection, options, report, progress,
+                bytes_before, work.bytes);
+    const absl::Status status = run.Run(work.kpis);
     progress.Done();
     if (!status.ok()) return status;
-    struct stat info;
-    const std::string path = absl::StrCat(options.data_dir, "/", file->path);
-    if (stat(path.c_str(), &info) == 0) bytes_before += info.st_size;
+    bytes_before += work.bytes * static_cast<int64_t>(work.passes);
   }
   report.elapsed = absl::Now() - start;
   return report;

@@ -2,6 +2,8 @@
 // goes to every ComputeStream that needs the file (one per KPI and period,
 // all open while the file is read), and the results are collected. Memory
 // is one chunk per file plus what gRPC buffers, however large the files.
+// A file with max_open_calls is read once per that many calls, which bounds
+// the state its calls hold at once in the server.
 //
 // A run is whole or fails: a metric call that fails, a server that goes
 // away, a file that cannot be read or (with `strict`) a bad row ends it with

@@ -249,7 +249,8 @@ absl::StatusOr<FileSpec> ParseFile(const std::string& name,
   const toml::table* table = node.as_table();
   if (table == nullptr) return error(path, "expected a table");
   if (absl::Status s =
-          OnlyKeys(*table, path, {"path", "delimiter", "columns"}, error);
+          OnlyKeys(*table, path,
+                   {"path", "delimiter", "max_open_calls", "columns"}, error);
       !s.ok()) {
     return s;
   }
@@ -271,6 +272,14 @@ absl::StatusOr<FileSpec> ParseFile(const std::string& name,
     } else if (*d != "auto") {
       return error(key, "expected \",\", \";\", \"\\t\" or \"auto\"");
     }
+  }
+  if (const toml::node* n = table->get("max_open_calls")) {
+    const auto* calls = n->as_integer();
+    if (calls == nullptr || calls->get() < 1 || calls->get() > 100000) {
+      return error(absl::StrCat(path, ".max_open_calls"),
+                   "expected a whole number, 1..100000");
+    }
+    file.max_open_calls = static_cast<int>(calls->get());
   }
   const toml::node* columns = table->get("columns");
   const std::string columns_path = absl::StrCat(path, ".columns");
@@ -294,11 +303,11 @@ absl::StatusOr<PeriodUse> ParsePeriodUse(const toml::node& node,
                                          const SpecError& error) {
   const toml::table* table = node.as_table();
   if (table == nullptr) return error(path, "expected a table");
-  if (absl::Status s =
-          OnlyKeys(*table, path,
-                   {"start_parameter", "end_parameter", "at_parameter",
-                    "filter", "cumulative", "lookahead_days"},
-                   error);
+  if (absl::Status s = OnlyKeys(
+          *table, path,
+          {"start_parameter", "end_parameter", "at_parameter", "filter",
+           "cumulative", "lookahead_days", "active", "history", "latest"},
+          error);
       !s.ok()) {
     return s;
   }
@@ -328,6 +337,39 @@ absl::StatusOr<PeriodUse> ParsePeriodUse(const toml::node& node,
                    "expected a whole number of days, 0..3660");
     }
     use.lookahead_days = static_cast<int>(days->get());
+  }
+  if (const toml::node* n = table->get("active")) {
+    const toml::array* pair = n->as_array();
+    const std::string key = absl::StrCat(path, ".active");
+    if (pair == nullptr || pair->size() != 2 || !(*pair)[0].is_string() ||
+        !(*pair)[1].is_string()) {
+      return error(key, "expected [START_COLUMN, END_COLUMN]");
+    }
+    use.active_start = (*pair)[0].as_string()->get();
+    use.active_end = (*pair)[1].as_string()->get();
+    for (const std::string* name : {&use.active_start, &use.active_end}) {
+      const ColumnSpec* column = file.Column(*name);
+      if (column == nullptr || column->type != ColumnType::kTimestamp) {
+        return error(key, absl::StrCat("'", *name,
+                                       "' is not a timestamp column of file '",
+                                       file.name, "'"));
+      }
+    }
+  }
+  if (const toml::node* n = table->get("latest")) {
+    if (!n->is_boolean()) {
+      return error(absl::StrCat(path, ".latest"), "expected true or false");
+    }
+    use.latest = n->as_boolean()->get();
+  }
+  if (const toml::node* n = table->get("history")) {
+    if (!n->is_boolean()) {
+      return error(absl::StrCat(path, ".history"), "expected true or false");
+    }
+    use.history = n->as_boolean()->get();
+    if (use.history && use.active_start.empty()) {
+      return error(absl::StrCat(path, ".history"), "needs active");
+    }
   }
   if (use.start_parameter.empty() && use.end_parameter.empty() &&
       use.at_parameter.empty() && use.filter.empty()) {
@@ -388,10 +430,11 @@ absl::StatusOr<KpiSpec> ParseKpi(const toml::node& node,
                                  const SpecError& error) {
   const toml::table* table = node.as_table();
   if (table == nullptr) return error(path, "expected a table");
-  if (absl::Status s = OnlyKeys(*table, path,
-                                {"id", "title", "metric", "file", "inputs",
-                                 "parameters", "group_by", "period", "target"},
-                                error);
+  if (absl::Status s =
+          OnlyKeys(*table, path,
+                   {"id", "title", "metric", "file", "inputs", "parameters",
+                    "group_by", "period", "target", "tables"},
+                   error);
       !s.ok()) {
     return s;
   }
@@ -466,6 +509,12 @@ absl::StatusOr<KpiSpec> ParseKpi(const toml::node& node,
       }
     }
     kpi.period = *std::move(use);
+  }
+  if (const toml::node* n = table->get("tables")) {
+    absl::StatusOr<std::vector<std::string>> tables =
+        Strings(*n, absl::StrCat(path, ".tables"), error);
+    if (!tables.ok()) return tables.status();
+    kpi.tables = *std::move(tables);
   }
   if (const toml::node* n = table->get("target")) {
     absl::StatusOr<Target> target =

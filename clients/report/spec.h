@@ -67,6 +67,12 @@ struct FileSpec {
   std::string path;
   // ',', ';' or '\t'; 0: detected from the header line.
   char delimiter = 0;
+  // At most this many calls are open on the file at once; with more, the
+  // file is read again for the next ones. Each call keeps its own state in
+  // the server's plugin worker, and a record metric's state holds an entry
+  // per customer it has seen, so this bounds the worker's memory where
+  // many periods read one large file. 0: no bound (one pass).
+  int max_open_calls = 0;
   std::vector<ColumnSpec> columns;
 
   // The column named `name`, or null.
@@ -90,6 +96,21 @@ struct PeriodUse {
   std::string filter;
   bool cumulative = false;
   int lookahead_days = 0;
+  // Two timestamp columns, a row's [start, end): only rows active at some
+  // instant of the closed period [start, end] go to its call, i.e. start <=
+  // period end and end > period start. Exact for metrics that read records
+  // at the period's two instants (churn_rate, retention_rate, mrr), and it
+  // keeps each call's state (one entry per customer it sees) to the
+  // customers of its period. Empty: no such filter.
+  std::string active_start;
+  std::string active_end;
+  // With `active`: also rows that start before the period, whatever their
+  // end -- what mrr_movements and revenue churn read to tell a reactivation
+  // from a new customer. Together: every row with start <= period end.
+  bool history = false;
+  // Only the latest period gets a call (a snapshot, e.g. rfm as of the
+  // window's end): for metrics whose answer is per customer.
+  bool latest = false;
 };
 
 enum class TargetKind { kBelow, kAtMost, kAbove, kAtLeast };
@@ -117,6 +138,9 @@ struct KpiSpec {
   // Absent: one call over all rows, for the whole window.
   std::optional<PeriodUse> period;
   std::optional<Target> target;
+  // The result tables the report keeps (e.g. rfm's "segments" and not its
+  // "customers", a row per customer); empty: all of them.
+  std::vector<std::string> tables;
 };
 
 enum class PeriodUnit { kMonth, kWeek };

@@ -667,10 +667,121 @@ def markdown(report):
         lines.append(f"| {b['name']} | {b['real_time']:.3g} "
                      f"{b['time_unit']} | {fmt(b['items_per_second'])} | "
                      f"{cpu} |")
+    if "report" in report:
+        lines += report_markdown(report["report"])
     lines.append("")
     with open(NOTES) as f:
         lines.append(f.read().rstrip())
     return "\n".join(lines) + "\n"
+
+
+# The report phase: kpi-report end to end on a kpi-sample data set against
+# kpi-server (as it starts by default), and tests/bench/pandas_report.py --
+# the same KPIs in plain pandas -- on the same files.
+REPORT_CUSTOMERS = 100000
+PANDAS_REPORT = os.path.join(ROOT, "tests", "bench", "pandas_report.py")
+
+
+def timed(argv):
+    """Runs argv; its wall time and its peak RSS in kB (os.wait4 gives the
+    child's own rusage, so earlier children do not count)."""
+    started = time.monotonic()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"failed ({status}): {argv}")
+    return time.monotonic() - started, usage.ru_maxrss
+
+
+def report_phase(build, customers):
+    """kpi-report and the pandas script on one data set: wall time, and
+    peak memory -- for kpi-report its own plus the server's and every
+    plugin worker's (each process's peak, summed: an upper bound of their
+    peak together)."""
+    bin_dir = os.path.join(build, "bin")
+    with tempfile.TemporaryDirectory(prefix="kpi-report-bench-") as scratch:
+        data = os.path.join(scratch, "data")
+        print(f"bench: report, kpi-sample {customers} customers",
+              file=sys.stderr, flush=True)
+        subprocess.run([os.path.join(bin_dir, "kpi-sample"), "--customers",
+                        str(customers), "--seed", "1", "--out", data],
+                       check=True, stdout=subprocess.DEVNULL)
+        size = sum(os.path.getsize(os.path.join(data, f))
+                   for f in os.listdir(data))
+        print("bench: report, kpi-report", file=sys.stderr, flush=True)
+        server = start_server("kpi", build)
+        try:
+            out = os.path.join(scratch, "report")
+            idle_kb = server.status("VmHWM")
+            wall, client_kb = timed([
+                os.path.join(bin_dir, "kpi-report"), "--data", data,
+                "--server", f"127.0.0.1:{server.port}", "--out", out,
+                "--quiet"])
+            server_kb = server.status("VmHWM")
+        finally:
+            server.stop()
+        with open(os.path.join(out, "report.json")) as f:
+            report = json.load(f)
+        print("bench: report, pandas", file=sys.stderr, flush=True)
+        pandas_json = os.path.join(scratch, "pandas.json")
+        pandas_wall, pandas_kb = timed(["/usr/bin/python3", PANDAS_REPORT,
+                                        "--data", data, "--out",
+                                        pandas_json])
+        with open(pandas_json) as f:
+            pandas = json.load(f)
+    return {
+        "customers": customers, "bytes": size, "rows": report["rows"],
+        "kpi_report_s": wall, "kpi_report_client_kb": client_kb,
+        "kpi_server_idle_kb": idle_kb, "kpi_server_kb": server_kb,
+        "kpi_report_total_kb": client_kb + server_kb,
+        "pandas_s": pandas_wall, "pandas_kb": pandas_kb,
+        "speedup": pandas_wall / wall,
+        "agreement": report_agreement(report, pandas),
+    }
+
+
+def report_agreement(report, pandas):
+    """The largest difference between the two on every KPI with a number
+    per month, so a fast wrong answer does not pass for a fast one."""
+    worst = {}
+    for kpi in report["kpis"]:
+        for r in kpi["results"]:
+            label = r["period"]["label"]
+            value = r["result"].get("value")
+            theirs = pandas.get(label, {}).get(kpi["id"])
+            if value is None or not isinstance(theirs, (int, float)):
+                continue
+            diff = abs(value - theirs)
+            worst[kpi["id"]] = max(worst.get(kpi["id"], 0), diff)
+    return worst
+
+
+def report_markdown(r):
+    mib = 1024
+    return [
+        "",
+        f"## Report: kpi-report against pandas ({r['customers']:,} "
+        "customers)",
+        "",
+        f"kpi-sample --customers {r['customers']} --seed 1: "
+        f"{r['bytes'] / 1e6:.0f} MB, {r['rows']:,} rows read by the built-in "
+        "spec. kpi-report end to end against kpi-server (plugins in "
+        "workers); tests/bench/pandas_report.py computes the same KPIs "
+        "from the same files.",
+        "",
+        "| | wall time | peak memory |",
+        "|---|---|---|",
+        f"| kpi-report | {r['kpi_report_s']:.1f} s | "
+        f"{r['kpi_report_total_kb'] / mib:.0f} MiB (client "
+        f"{r['kpi_report_client_kb'] / mib:.0f}, server and workers "
+        f"{r['kpi_server_kb'] / mib:.0f}) |",
+        f"| pandas | {r['pandas_s']:.1f} s | {r['pandas_kb'] / mib:.0f} MiB |",
+        "",
+        f"kpi-report is {r['speedup']:.2f}x faster (target 3x), with "
+        f"{r['kpi_report_total_kb'] / r['pandas_kb']:.2f}x the memory "
+        "(target below 1). Largest difference between the two per KPI: " +
+        ", ".join(f"{k} {v:.3g}" for k, v in r["agreement"].items()) + ".",
+    ]
 
 
 def main():
@@ -683,8 +794,22 @@ def main():
                         help="short runs and 1M-row bulk cases, to try the "
                              "suite out; writes performance-quick.md and "
                              "bench-quick.json in the build directory")
+    parser.add_argument("--phase", choices=["all", "report"], default="all",
+                        help="report: only the kpi-report against pandas "
+                             "phase, written to bench-report.json in the "
+                             "build directory")
+    parser.add_argument("--report-customers", type=int,
+                        default=REPORT_CUSTOMERS)
     args = parser.parse_args()
     build = os.path.abspath(args.build_dir)
+    if args.phase == "report":
+        result = report_phase(build, args.report_customers)
+        path = os.path.join(build, "bench-report.json")
+        with open(path, "w") as f:
+            json.dump(result, f, indent=1)
+        print("\n".join(report_markdown(result)))
+        print(f"bench: wrote {path}", file=sys.stderr)
+        return
     json_path = args.json or os.path.join(build, "bench.json")
     md_path = args.md
     if args.quick:
@@ -713,6 +838,8 @@ def main():
                              flags + stream_flags)
             report["results"].append(dict(result, service=service,
                                           name=name))
+    report["report"] = report_phase(
+        build, 10000 if args.quick else args.report_customers)
     print("bench: micro-benchmarks", file=sys.stderr, flush=True)
     report["micro"] = micro(build, args.quick)
     report["targets"] = targets(report["results"], report["micro"],

@@ -266,5 +266,69 @@ TEST(SegmentLinesSvg, ALinePerSegmentWithGapsAndEscapedNames) {
             "");
 }
 
+TEST(GroupSizesSvg, ABarPerGroupOnTheLargestsScaleWithItsShare) {
+  // rfm's "segments" table (docs/metrics.md): segment, customers.
+  kpi::v1::ResultTable table;
+  table.set_name("segments");
+  kpi::v1::Column* segment = table.add_columns();
+  segment->set_name("segment");
+  kpi::v1::Column* customers = table.add_columns();
+  customers->set_name("customers");
+  for (const auto& [name, n] : std::vector<std::pair<std::string, int64_t>>{
+           {"champions", 30}, {"<lost>", 10}, {"others", 60}}) {
+    segment->mutable_strings()->add_values(name);
+    customers->mutable_int64s()->add_values(n);
+  }
+  const std::string svg = GroupSizesSvg(table);
+  EXPECT_EQ(Count(svg, "<rect class=\"group\""), 3);
+  // The largest group (60) is the full 700-unit bar; 30 is half of it.
+  EXPECT_THAT(svg, HasSubstr("width=\"700.0\""));
+  EXPECT_THAT(svg, HasSubstr("width=\"350.0\""));
+  EXPECT_THAT(svg, HasSubstr("30 (30%)"));
+  EXPECT_THAT(svg, HasSubstr("&lt;lost&gt;"));
+  EXPECT_THAT(svg, HasSubstr("100 customers"));
+  customers->mutable_int64s()->Clear();
+  for (int i = 0; i < 3; ++i) customers->mutable_int64s()->add_values(0);
+  EXPECT_EQ(GroupSizesSvg(table), "");
+}
+
+TEST(RetentionCurveSvg, APointPerPeriodOnAZeroToHundredScale) {
+  // y = 12 + 176 (100 - v) / 100: 100 % at 12, 50 % at 100.
+  const std::string svg =
+      RetentionCurveSvg({{0, 2, 100, 100}, {1, 2, 100, 50}, {2, 1, 40, 20}});
+  EXPECT_EQ(Count(svg, "<circle class=\"point\""), 3);
+  EXPECT_THAT(svg, HasSubstr("cy=\"12.0\""));
+  EXPECT_THAT(svg, HasSubstr("cy=\"100.0\""));
+  EXPECT_THAT(svg, HasSubstr("period 2: 50% (20 of 40 customers, 1 cohorts)"));
+  EXPECT_EQ(RetentionCurveSvg({{0, 1, 10, 10}}), "");
+}
+
+TEST(IntervalTrendSvg, AWhiskerPerPeriodWithAnIntervalAndTheLatestInWords) {
+  KpiSpec kpi;
+  kpi.title = "NPS <all>";
+  auto nps = [](const std::string& label, double v, double lo, double hi,
+                bool partial) {
+    KpiPeriodResult r = Result(label, v, partial);
+    r.result.set_sample_size(200);
+    r.result.mutable_interval()->set_lower(lo);
+    r.result.mutable_interval()->set_upper(hi);
+    r.result.mutable_interval()->set_confidence_level(0.95);
+    return r;
+  };
+  KpiPeriodResult undefined;
+  undefined.period.label = "2025-02";
+  const std::string svg =
+      IntervalTrendSvg({&kpi,
+                        {nps("2025-01", 30, 20, 40, false), undefined,
+                         nps("2025-03", 35, 25, 45, true)}});
+  EXPECT_EQ(Count(svg, "class=\"whisker\""), 2);
+  EXPECT_THAT(svg, HasSubstr("2025-01: 30 (20 to 40)"));
+  EXPECT_THAT(svg, HasSubstr("NPS &lt;all&gt;"));
+  EXPECT_THAT(svg, HasSubstr("95% interval; 2025-03: 35 (25 to 45, 200 "
+                             "responses); hollow: partial period"));
+  // One period with an interval is not a trend.
+  EXPECT_EQ(IntervalTrendSvg({&kpi, {nps("2025-01", 30, 20, 40, false)}}), "");
+}
+
 }  // namespace
 }  // namespace kpi::report

@@ -7,6 +7,9 @@
 // definitions of docs/metrics.md) and against direct Compute calls on those
 // rows (mrr_movements, nps).
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -15,6 +18,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -22,16 +26,20 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "kpi/v1/metric_service.grpc.pb.h"
+#include "number_format.h"
+#include "tests/report/chromium_page.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
@@ -274,6 +282,16 @@ std::string TileOf(const std::string& html, const std::string& id) {
 std::string HtmlText(const std::string& text) {
   return absl::StrReplaceAll(
       text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
+}
+
+// How many times `part` occurs in `text`.
+int Count(const std::string& text, const std::string& part) {
+  int n = 0;
+  for (size_t at = text.find(part); at != std::string::npos;
+       at = text.find(part, at + 1)) {
+    ++n;
+  }
+  return n;
 }
 
 std::string ReadFile(const std::string& path) {
@@ -771,6 +789,300 @@ TEST_F(ReportOnSampleTest, SessionDurationIsTheMeanOfTheMonthsClosedSessions) {
   EXPECT_NEAR(Number(result, "value"), seconds / n, 1e-6);
 }
 
+// The retention curve is the cohort cells summed by period: each point is
+// the active customers over the cohort customers of every cohort that
+// reaches that period (retention_curve.h), drawn point by point.
+TEST_F(ReportOnSampleTest, RetentionCurveSumsTheCohortCellsOfEachPeriod) {
+  const Struct result = ResultOf(report_, "cohort_retention", "window");
+  const Struct& table =
+      At(result, "tables").list_value().values(0).struct_value();
+  std::map<int64_t, std::pair<double, double>> by_period;  // size, active
+  const auto column = [&](const std::string& name) {
+    for (const Value& c : At(table, "columns").list_value().values()) {
+      if (At(c.struct_value(), "name").string_value() == name) {
+        return At(At(c.struct_value(), "int64s").struct_value(), "values")
+            .list_value();
+      }
+    }
+    ADD_FAILURE() << "no column " << name;
+    return google::protobuf::ListValue();
+  };
+  const auto period = column("period"), size = column("size"),
+             active = column("active");
+  for (int i = 0; i < period.values_size(); ++i) {
+    int64_t k = 0, n = 0, a = 0;
+    ASSERT_TRUE(absl::SimpleAtoi(period.values(i).string_value(), &k));
+    ASSERT_TRUE(absl::SimpleAtoi(size.values(i).string_value(), &n));
+    ASSERT_TRUE(absl::SimpleAtoi(active.values(i).string_value(), &a));
+    by_period[k].first += n;
+    by_period[k].second += a;
+  }
+  const Struct kpi = KpiOf(report_, "cohort_retention");
+  const Struct& entry =
+      At(kpi, "results").list_value().values(0).struct_value();
+  const auto& curve = At(entry, "retention_curve").list_value().values();
+  ASSERT_EQ(curve.size(), by_period.size());
+  for (const Value& point : curve) {
+    const Struct& p = point.struct_value();
+    const auto [n, a] = by_period[static_cast<int64_t>(Number(p, "period"))];
+    EXPECT_EQ(Number(p, "size"), n);
+    EXPECT_EQ(Number(p, "active"), a);
+    EXPECT_DOUBLE_EQ(Number(p, "retention"), 100 * a / n);
+  }
+  // Period 1 of the curve is the metric's own headline.
+  EXPECT_NEAR(Number(curve[1].struct_value(), "retention"),
+              Number(result, "value"), 1e-9);
+  const std::string html = ReadFile(Out() + "/report.html");
+  const size_t section =
+      html.find("<section class=\"chart\" id=\"curve-cohort_retention\">");
+  ASSERT_NE(section, std::string::npos);
+  const std::string chart =
+      html.substr(section, html.find("</section>", section) - section);
+  int points = 0;
+  for (size_t at = chart.find("<circle class=\"point\"");
+       at != std::string::npos;
+       at = chart.find("<circle class=\"point\"", at + 1)) {
+    ++points;
+  }
+  EXPECT_EQ(points, curve.size());
+  EXPECT_THAT(ReadFile(Out() + "/report.md"), HasSubstr("Retention curve:"));
+}
+
+// NPS is drawn with each month's confidence interval, the numbers of
+// report.json's results.
+TEST_F(ReportOnSampleTest, NpsIsDrawnWithItsConfidenceInterval) {
+  using kpi::cli::FormatNumber;
+  const std::string html = ReadFile(Out() + "/report.html");
+  const size_t section =
+      html.find("<section class=\"chart\" id=\"interval-nps\">");
+  ASSERT_NE(section, std::string::npos);
+  const std::string chart =
+      html.substr(section, html.find("</section>", section) - section);
+  const Struct result = ResultOf(report_, "nps", "2025-11");
+  const Struct& interval = At(result, "interval").struct_value();
+  EXPECT_THAT(chart,
+              HasSubstr(absl::StrCat(
+                  "2025-11: ", FormatNumber(Number(result, "value"), 4), " (",
+                  FormatNumber(Number(interval, "lower"), 4), " to ",
+                  FormatNumber(Number(interval, "upper"), 4), ")")));
+  EXPECT_THAT(chart, HasSubstr("95% interval"));
+}
+
+// RFM is one call as of the window's end; the report keeps its segment
+// sizes (not its row per customer) and draws a bar per segment, the
+// segments adding up to the customers who ordered.
+TEST_F(ReportOnSampleTest, RfmSegmentSizesAreOneSnapshotWithoutTheCustomers) {
+  const Struct kpi = KpiOf(report_, "rfm");
+  const auto& results = At(kpi, "results").list_value().values();
+  ASSERT_EQ(results.size(), 1);
+  const Struct& result = At(results[0].struct_value(), "result").struct_value();
+  const auto& tables = At(result, "tables").list_value().values();
+  ASSERT_EQ(tables.size(), 1);
+  EXPECT_EQ(At(tables[0].struct_value(), "name").string_value(), "segments");
+  // Customers with an order before the window's end, from the rows.
+  std::set<std::string> ordered;
+  const auto rows = ReadCsv(Data() + "/orders.csv");
+  ASSERT_EQ(rows[0][1], "customer");
+  for (size_t i = 1; i < rows.size(); ++i) ordered.insert(rows[i][1]);
+  EXPECT_EQ(Number(result, "value"), ordered.size());
+  const std::string html = ReadFile(Out() + "/report.html");
+  const size_t section =
+      html.find("<section class=\"chart\" id=\"groups-rfm\">");
+  ASSERT_NE(section, std::string::npos);
+  const std::string chart =
+      html.substr(section, html.find("</section>", section) - section);
+  EXPECT_THAT(chart, HasSubstr(absl::StrCat(ordered.size(), " customers")));
+  int bars = 0;
+  for (size_t at = chart.find("<rect class=\"group\""); at != std::string::npos;
+       at = chart.find("<rect class=\"group\"", at + 1)) {
+    ++bars;
+  }
+  EXPECT_EQ(bars, 7);  // the seven segments of docs/metrics.md
+}
+
+// The built-in spec sends each subscription metric only the rows of its
+// period (`active`, with `history` for the movements) and reads
+// subscriptions.csv once per 6 calls (`max_open_calls`), to bound the
+// server's memory. Neither may change a number: the same spec without them
+// (every row to every call, one pass) gives the same results.
+TEST_F(ReportOnSampleTest, SubscriptionRowFiltersAndPassesChangeNoNumber) {
+  const CommandResult printed = RunReport({"--print-default-spec"});
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  const std::string plain =
+      absl::StrReplaceAll(printed.out, {{", active = [\"start\", \"end\"]", ""},
+                                        {", history = true", ""},
+                                        {"max_open_calls = 6\n", ""}});
+  ASSERT_THAT(plain, Not(HasSubstr("active =")));
+  ASSERT_THAT(plain, Not(HasSubstr("max_open_calls")));
+  const std::string spec = dir_->path() + "/plain-spec.toml";
+  std::ofstream(spec) << plain;
+  const std::string out = dir_->path() + "/plain-out";
+  const CommandResult run =
+      RunReport({"--data", Data(), "--spec", spec, "--server",
+                 server_->address(), "--out", out, "--quiet"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::ifstream in(out + "/report.json");
+  const Struct unbounded =
+      ParseJson(std::string(std::istreambuf_iterator<char>(in), {}));
+  for (const char* id : {"churn_rate", "retention_rate", "mrr", "mrr_movements",
+                         "net_revenue_churn"}) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+        At(KpiOf(report_, id), "results"), At(KpiOf(unbounded, id), "results")))
+        << id;
+  }
+  EXPECT_EQ(Number(report_, "rows"), Number(unbounded, "rows"));
+}
+
+// ---- report.html in headless Chromium ------------------------------------
+
+// The report as a browser shows it: Debian's chromium, headless, from its
+// command line (chromium_page.h). Skipped, saying why, without chromium.
+class ReportInChromiumTest : public ReportOnSampleTest {
+ protected:
+  // A laptop's width.
+  static constexpr int kWidth = 1366;
+  static constexpr int kHeight = 768;
+
+  void SetUp() override {
+    ReportOnSampleTest::SetUp();
+    const std::optional<std::string> chromium =
+        kpi::report::testing::FindChromium();
+    if (!chromium) {
+      GTEST_SKIP() << "chromium is not installed (apt-get install chromium, "
+                      "or scripts/install-deps.sh; or set KPI_CHROMIUM): "
+                      "report.html is not rendered";
+    }
+    page_.emplace(*chromium, scratch_.path());
+  }
+  std::string Html() const { return Out() + "/report.html"; }
+
+  ScratchDir scratch_;
+  std::optional<kpi::report::testing::ChromiumPage> page_;
+};
+
+// What the probe script measures, one line per fact:
+//   page SCROLL_WIDTH WINDOW_WIDTH PAGE_HEIGHT
+//   svg SECTION_ID WIDTH HEIGHT MARKS   (marks: drawn rects, lines, points)
+constexpr char kProbe[] = R"js((function () {
+  var out = [], d = document.documentElement;
+  out.push('page ' + d.scrollWidth + ' ' + window.innerWidth + ' ' +
+           d.scrollHeight);
+  document.querySelectorAll('section svg').forEach(function (svg) {
+    var r = svg.getBoundingClientRect();
+    out.push('svg ' + svg.closest('section').id + ' ' + Math.round(r.width) +
+             ' ' + Math.round(r.height) + ' ' +
+             svg.querySelectorAll('rect,polyline,circle,line,path').length);
+  });
+  var pre = document.createElement('pre');
+  pre.id = 'probe';
+  pre.textContent = out.join('\n');
+  document.body.appendChild(pre);
+  console.log('probe done');
+})();)js";
+
+struct Probed {
+  int scroll_width = 0, window_width = 0, page_height = 0;
+  // Section id -> (width, height, marks) of each of its charts.
+  std::multimap<std::string, std::vector<int>> charts;
+};
+
+Probed ParseProbe(const std::string& text) {
+  Probed probed;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    const std::vector<std::string> f = absl::StrSplit(line, ' ');
+    std::vector<int> n;
+    for (size_t i = f[0] == "page" ? 1 : 2; i < f.size(); ++i) {
+      int v = 0;
+      EXPECT_TRUE(absl::SimpleAtoi(f[i], &v)) << line;
+      n.push_back(v);
+    }
+    if (f[0] == "page" && n.size() == 3) {
+      probed.scroll_width = n[0];
+      probed.window_width = n[1];
+      probed.page_height = n[2];
+    } else if (f[0] == "svg" && f.size() == 5) {
+      probed.charts.emplace(f[1], n);
+    } else {
+      ADD_FAILURE() << "probe line: " << line;
+    }
+  }
+  return probed;
+}
+
+TEST_F(ReportInChromiumTest, LoadsWithNoConsoleMessages) {
+  const kpi::report::testing::PageRun run =
+      page_->Load(Html(), kWidth, kHeight);
+  ASSERT_EQ(run.exit_code, 0) << run.log;
+  EXPECT_THAT(run.dom, HasSubstr("<h1>KPI report</h1>"));
+  // The page has no scripts: any console message is an error (a resource
+  // that failed to load, a parse or security error).
+  EXPECT_THAT(run.console, ::testing::IsEmpty());
+  // The check sees console messages: the probe's own log is caught.
+  const std::string probe = page_->Probe(Html(), kProbe, kWidth, kHeight);
+  ASSERT_THAT(probe, Not(::testing::StartsWith("error:"))) << probe;
+  const kpi::report::testing::PageRun probed =
+      page_->Load(scratch_.path() + "/probe.html", kWidth, kHeight);
+  EXPECT_THAT(absl::StrJoin(probed.console, "\n"), HasSubstr("probe done"));
+}
+
+TEST_F(ReportInChromiumTest, EveryChartIsPresentAndNonEmpty) {
+  const std::string probe = page_->Probe(Html(), kProbe, kWidth, kHeight);
+  ASSERT_THAT(probe, Not(::testing::StartsWith("error:"))) << probe;
+  const Probed probed = ParseProbe(probe);
+  for (const char* id :
+       {"segments-churn_rate", "segments-mrr", "movements-mrr_movements",
+        "segments-nps", "interval-nps", "groups-rfm", "funnel-funnel",
+        "segments-click_through_rate", "cohorts-cohort_retention",
+        "curve-cohort_retention"}) {
+    EXPECT_EQ(probed.charts.count(id), 1) << id;
+  }
+  // A trend per tile of a KPI with more than one period.
+  for (const Value& kpi : At(report_, "kpis").list_value().values()) {
+    const std::string id = At(kpi.struct_value(), "id").string_value();
+    EXPECT_EQ(probed.charts.count("kpi-" + id) > 0,
+              At(kpi.struct_value(), "results").list_value().values_size() > 1)
+        << id;
+  }
+  for (const auto& [id, chart] : probed.charts) {
+    EXPECT_GT(chart[0], 0) << id << " has no width";
+    EXPECT_GT(chart[1], 0) << id << " has no height";
+    EXPECT_GT(chart[2], 0) << id << " draws nothing";
+  }
+}
+
+TEST_F(ReportInChromiumTest, FitsALaptopWidthWithoutScrollingSideways) {
+  for (const int width : {kWidth, 1024}) {
+    const Probed probed =
+        ParseProbe(page_->Probe(Html(), kProbe, width, kHeight));
+    EXPECT_EQ(probed.window_width, width);
+    EXPECT_LE(probed.scroll_width, probed.window_width) << "at " << width;
+    for (const auto& [id, chart] : probed.charts) {
+      EXPECT_LE(chart[0], width) << id << " at " << width;
+    }
+  }
+}
+
+// The whole page as a PNG, kept beside the test binary
+// (report-screenshot.png) for a person to look at.
+TEST_F(ReportInChromiumTest, RendersTheWholePageToAPngScreenshot) {
+  const Probed probed =
+      ParseProbe(page_->Probe(Html(), kProbe, kWidth, kHeight));
+  ASSERT_GT(probed.page_height, kHeight);
+  const std::string png = KPI_REPORT_SCREENSHOT;
+  std::filesystem::remove(png);
+  const kpi::report::testing::PageRun run =
+      page_->Screenshot(Html(), kWidth, probed.page_height, png);
+  ASSERT_EQ(run.exit_code, 0) << run.log;
+  EXPECT_THAT(run.console, ::testing::IsEmpty());
+  const auto size = kpi::report::testing::PngSize(png);
+  ASSERT_TRUE(size.has_value()) << png << " is not a PNG";
+  EXPECT_EQ(size->first, kWidth);
+  EXPECT_EQ(size->second, probed.page_height);
+  // A blank page of this size compresses to a few KiB; charts and text do
+  // not.
+  EXPECT_GT(std::filesystem::file_size(png), 100u * 1024);
+}
+
 // ---- Bad rows, failures and spec errors, on a small fixture ---------------
 
 // An export as a survey tool might write it: semicolons, CRLF, its own
@@ -917,6 +1229,37 @@ TEST_F(ReportFixtureTest, EachKindOfBadRowIsReportedWithLineColumnAndReason) {
                 "| not a valid calendar date |"));
 }
 
+// With max_open_calls = 1 the file is read once per call (three passes
+// here): the results are those of one pass, and its rows, bad rows and bad
+// fields are counted and printed once, not once a pass.
+TEST_F(ReportFixtureTest, AFileReadInPassesCountsItsRowsOnce) {
+  ASSERT_EQ(Run(kFixtureSpec).exit_code, 0);
+  const Struct one_pass = Report();
+  std::string spec = kFixtureSpec;
+  spec.replace(spec.find("path = \"answers.csv\""),
+               std::string("path = \"answers.csv\"").size(),
+               "path = \"answers.csv\"\nmax_open_calls = 1");
+  const CommandResult run = Run(spec);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(Count(run.err, "kpi-report: bad row:"), 7) << run.err;
+  const Struct passes = Report();
+  EXPECT_EQ(Number(At(passes, "bad_rows").struct_value(), "rows"), 6);
+  EXPECT_EQ(At(At(passes, "bad_rows").struct_value(), "examples")
+                .list_value()
+                .values_size(),
+            7);
+  const auto& files = At(passes, "files").list_value().values();
+  ASSERT_EQ(files.size(), 1);
+  EXPECT_EQ(Number(files[0].struct_value(), "rows"), 10);
+  EXPECT_EQ(Number(files[0].struct_value(), "bad_rows"), 6);
+  EXPECT_EQ(Number(passes, "rows"), 10);
+  for (const char* id : {"nps", "cohorts"}) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+        At(KpiOf(one_pass, id), "results"), At(KpiOf(passes, id), "results")))
+        << id;
+  }
+}
+
 TEST_F(ReportFixtureTest, StrictFailsOnTheFirstBadRowAndWritesNoReport) {
   const CommandResult run = Run(kFixtureSpec, {"--strict"});
   EXPECT_EQ(run.exit_code, 1);
@@ -983,6 +1326,60 @@ TEST_F(ReportFixtureTest, AMissingColumnNamesTheFileAndTheNamesTried) {
   const CommandResult run = Run(kFixtureSpec);
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_THAT(run.err, HasSubstr("answers.csv: no column matches 'customer'"));
+}
+
+// ---- scripts/report-demo.sh, the README's one command ----------------------
+
+// A loopback port nothing listens on (bound, then released).
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)),
+            0);
+  socklen_t size = sizeof(address);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+// The script on this build tree (installed and built already).
+CommandResult RunDemo(const std::string& out, const std::string& server) {
+  return RunCommand({"bash", KPI_REPORT_DEMO_SCRIPT, "--customers", "500",
+                     "--out", out, "--server", server},
+                    "",
+                    {absl::StrCat("KPI_BUILD_DIR=", KPI_BUILD_DIR),
+                     "KPI_SKIP_INSTALL=1", "KPI_SKIP_BUILD=1"});
+}
+
+TEST(ReportDemo, StartsAServerWhenNoneAnswersWritesTheReportAndStopsIt) {
+  ScratchDir dir;
+  const std::string server = absl::StrCat("127.0.0.1:", FreePort());
+  const CommandResult run = RunDemo(dir.path() + "/demo", server);
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_THAT(run.out, HasSubstr("no server on " + server));
+  for (const char* file : {"report.json", "report.md", "report.html"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir.path() + "/demo/report/" + file))
+        << file;
+  }
+  // The server it started is gone: the port is free again.
+  const std::string port = server.substr(server.find(':') + 1);
+  const CommandResult probe =
+      RunCommand({"bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port});
+  EXPECT_NE(probe.exit_code, 0);
+}
+
+TEST(ReportDemo, UsesTheServerThatIsRunning) {
+  absl::StatusOr<std::unique_ptr<ServerProcess>> server =
+      ServerProcess::Start(KPI_SERVER_BINARY, {"--plugin-dir", KPI_PLUGIN_DIR});
+  ASSERT_TRUE(server.ok()) << server.status();
+  ScratchDir dir;
+  const CommandResult run = RunDemo(dir.path() + "/demo", (*server)->address());
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_THAT(run.out,
+              HasSubstr("using the server on " + (*server)->address()));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() + "/demo/report/report.html"));
 }
 
 TEST(ReportCommandLine, HelpDocumentsEveryFlag) {

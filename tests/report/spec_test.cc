@@ -105,6 +105,19 @@ TEST(ParseSpec, ErrorsNameTheKey) {
       {"min = 0,", "min = \"zero\",",
        "s.toml: files.answers.columns.score.min: expected a number"},
       {"[[kpi]]", "[[kpis]]", "s.toml: kpis: unknown key"},
+      {"filter = \"time\"", "filter = \"time\", active = [\"time\"]",
+       "s.toml: kpi[0].period.active: expected [START_COLUMN, END_COLUMN]"},
+      {"filter = \"time\"",
+       "filter = \"time\", active = [\"time\", "
+       "\"score\"]",
+       "s.toml: kpi[0].period.active: 'score' is not a timestamp column"},
+      {"filter = \"time\"", "filter = \"time\", history = true",
+       "s.toml: kpi[0].period.history: needs active"},
+      {"filter = \"time\"", "filter = \"time\", latest = 1",
+       "s.toml: kpi[0].period.latest: expected true or false"},
+      {"path = \"answers.csv\"", "path = \"answers.csv\"\nmax_open_calls = 0",
+       "s.toml: files.answers.max_open_calls: expected a whole number"},
+      {"target = ", "tables = \"cells\"\ntarget = ", "s.toml: kpi[0].tables"},
   };
   for (const auto& c : cases) {
     std::string text = kMinimal;
@@ -115,6 +128,40 @@ TEST(ParseSpec, ErrorsNameTheKey) {
     ASSERT_FALSE(spec.ok()) << c.to;
     EXPECT_THAT(spec.status().message(), HasSubstr(c.error)) << c.to;
   }
+}
+
+// The keys that bound what a call holds in the server: rows active in the
+// period (and its history), one snapshot call, the tables kept, the calls
+// open at once on a file.
+TEST(ParseSpec, ReadsTheKeysThatBoundTheServersMemory) {
+  std::string text = kMinimal;
+  text.replace(text.find("time = \"timestamp\""),
+               std::string("time = \"timestamp\"").size(),
+               "time = \"timestamp\"\nuntil = \"timestamp\"");
+  text.replace(text.find("path = \"answers.csv\""),
+               std::string("path = \"answers.csv\"").size(),
+               "path = \"answers.csv\"\nmax_open_calls = 4");
+  text.replace(text.find("period = { filter = \"time\" }"),
+               std::string("period = { filter = \"time\" }").size(),
+               "period = { filter = \"time\", active = [\"time\", \"until\"], "
+               "history = true, latest = true }\ntables = [\"segments\"]");
+  absl::StatusOr<Spec> spec = ParseSpec(text, "s.toml");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->File("answers")->max_open_calls, 4);
+  const KpiSpec& kpi = spec->kpis[0];
+  ASSERT_TRUE(kpi.period.has_value());
+  EXPECT_EQ(kpi.period->active_start, "time");
+  EXPECT_EQ(kpi.period->active_end, "until");
+  EXPECT_TRUE(kpi.period->history);
+  EXPECT_TRUE(kpi.period->latest);
+  EXPECT_THAT(kpi.tables, ::testing::ElementsAre("segments"));
+  // Without them: one pass, every row, every period, every table.
+  absl::StatusOr<Spec> plain = ParseSpec(kMinimal, "s.toml");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->File("answers")->max_open_calls, 0);
+  EXPECT_TRUE(plain->kpis[0].period->active_start.empty());
+  EXPECT_FALSE(plain->kpis[0].period->latest);
+  EXPECT_TRUE(plain->kpis[0].tables.empty());
 }
 
 TEST(ParseSpec, APeriodParameterCannotAlsoBeSetByHand) {
