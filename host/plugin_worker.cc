@@ -15,6 +15,7 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <sstream>
 #include <thread>
 #include <utility>
 
@@ -73,6 +74,28 @@ int Reap(pid_t pid) {
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   return status;
+}
+
+// CPU time thread `tid` of process `pid` has used (user + system; the
+// whole process's when `tid` is 0), or 0 if unknown.
+milliseconds CpuTime(pid_t pid, uint32_t tid) {
+  std::ifstream stat(tid == 0
+                         ? absl::StrCat("/proc/", pid, "/stat")
+                         : absl::StrCat("/proc/", pid, "/task/", tid, "/stat"));
+  std::string line;
+  if (!std::getline(stat, line)) return milliseconds(0);
+  // Fields after the command name, which is in parentheses and may hold
+  // spaces: state is field 3, utime and stime fields 14 and 15.
+  const size_t close = line.rfind(')');
+  if (close == std::string::npos) return milliseconds(0);
+  std::istringstream fields(line.substr(close + 2));
+  std::string field;
+  uint64_t user = 0, system = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) user = std::strtoull(field.c_str(), nullptr, 10);
+    if (i == 15) system = std::strtoull(field.c_str(), nullptr, 10);
+  }
+  return milliseconds((user + system) * 1000 / sysconf(_SC_CLK_TCK));
 }
 
 // Resident memory of `pid` in bytes, or 0 if unknown.
@@ -139,6 +162,7 @@ struct PluginWorker::Process {
   std::vector<std::unique_ptr<Channel>> idle;
   size_t channels = 0;
   std::deque<Parked> parked;  // sent first come, first served
+  std::chrono::steady_clock::time_point last_sweep;  // of `parked`
   // Being spawned (a restart): no pid, no channels yet; calls wait.
   bool starting = false;
   bool reaped = false;
@@ -754,20 +778,60 @@ absl::Status PluginWorker::Broken(Pending& pending, const Wait& wait) {
   return wait.cancelled.ok() ? death : wait.cancelled;
 }
 
+uint32_t PluginWorker::WorkerThread(const Pending& pending) {
+  return pending.channel_->buffer.header().worker_thread.load(
+      std::memory_order_relaxed);
+}
+
+void PluginWorker::SweepParked(Process& process) {
+  std::vector<std::pair<Process::Parked, absl::Status>> ended;
+  {
+    std::lock_guard<std::mutex> lock(process.mutex);
+    const Clock::time_point now = Clock::now();
+    if (now - process.last_sweep < kPollTick) return;
+    process.last_sweep = now;
+    for (auto it = process.parked.begin(); it != process.parked.end();) {
+      absl::Status status = it->cancellation == nullptr
+                                ? absl::OkStatus()
+                                : it->cancellation->Check();
+      if (status.ok()) {
+        ++it;
+        continue;
+      }
+      ended.emplace_back(std::move(*it), std::move(status));
+      it = process.parked.erase(it);
+    }
+  }
+  for (auto& [request, status] : ended) {
+    std::move(request.done)(std::move(status), {});
+  }
+}
+
 std::optional<absl::Status> PluginWorker::CheckWait(
     Pending& pending, const Cancellation* cancellation, Wait& wait) {
   const Clock::time_point now = Clock::now();
   if (now - wait.started < kPollTick) return std::nullopt;
   Process& process = *pending.process_;
+  // While its channels are busy, calls waiting for one that end (deadline,
+  // client gone) are answered now, and their requests freed.
+  SweepParked(process);
   if (cancellation != nullptr && wait.cancelled.ok()) {
     wait.cancelled = cancellation->Check();
     if (!wait.cancelled.ok()) {
       pending.channel_->buffer.header().cancel.store(ReasonOf(wait.cancelled),
                                                      std::memory_order_relaxed);
       wait.cancelled_at = now;
+      wait.cpu_at_cancel = CpuTime(process.pid, WorkerThread(pending));
     }
   } else if (!wait.cancelled.ok() &&
-             now - wait.cancelled_at > options_.cancel_grace) {
+             now - wait.cancelled_at > options_.cancel_grace &&
+             // The grace is the call's time on the CPU, not the clock's:
+             // plugin code that had little CPU since (a machine under load,
+             // or code asleep) is not killed for it -- until 20 graces.
+             (CpuTime(process.pid, WorkerThread(pending)) -
+                      wait.cpu_at_cancel >=
+                  options_.cancel_grace ||
+              now - wait.cancelled_at > 20 * options_.cancel_grace)) {
     const std::string reason =
         absl::StrCat("a call's plugin code did not return within ",
                      Seconds(options_.cancel_grace), " of its cancellation");

@@ -61,8 +61,9 @@ struct WorkerOptions {
   // Its address space is also capped (RLIMIT_AS) at 4x this plus 4 GiB,
   // far above it, against allocations too fast for the watch.
   uint64_t memory_limit_bytes = uint64_t{2} << 30;
-  // How long a plugin may go on after its call is cancelled before its
-  // worker is killed.
+  // How much CPU time a call's plugin code may use after the call is
+  // cancelled before its worker is killed; code that gets no CPU meanwhile
+  // (asleep, or starved on a loaded machine) is killed at 20 graces.
   std::chrono::milliseconds cancel_grace{500};
   // The most calls one worker runs at once (one channel and one worker
   // thread each); more wait for a free channel (SendThen: holding no
@@ -219,6 +220,9 @@ class PluginWorker : public std::enable_shared_from_this<PluginWorker> {
       size_t size);
   // Sends the requests waiting for a channel while channels are free.
   void StartParked(const std::shared_ptr<Process>& process);
+  // Answers the waiting requests whose call has ended (at most once a
+  // tick), with their cancellation.
+  void SweepParked(Process& process);
   class ReplyWaiter;
   // What one wait for a reply keeps between its checks.
   struct Wait {
@@ -226,10 +230,13 @@ class PluginWorker : public std::enable_shared_from_this<PluginWorker> {
         std::chrono::steady_clock::now();
     absl::Status cancelled;  // not OK once the call was cancelled
     std::chrono::steady_clock::time_point cancelled_at;
+    std::chrono::milliseconds cpu_at_cancel{0};  // the worker's, then
   };
   enum class Doorbell { kRang, kNotYet, kBroken };
   // Reads the reply's doorbell byte, once the channel is readable.
   static Doorbell ReadDoorbell(const Pending& pending);
+  // The worker thread serving `pending`'s channel, as the worker said.
+  static uint32_t WorkerThread(const Pending& pending);
   // The reply, once its doorbell rang; gives the channel back.
   absl::Status TakeReply(Pending& pending, std::string* result);
   // The status a wait ends with when the channel broke: the worker's death

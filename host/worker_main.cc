@@ -136,6 +136,8 @@ class WorkerService {
 
   // Serves one channel until the server closes it.
   void ServeChannel(int socket, SharedBuffer buffer) {
+    buffer.header().worker_thread.store(static_cast<uint32_t>(gettid()),
+                                        std::memory_order_relaxed);
     ChannelCancellation cancellation(&buffer);
     char doorbell;
     while (ReadAll(socket, &doorbell, 1,

@@ -432,6 +432,31 @@ TEST(FaultContainmentTest, AWorkerRestartingHoldsNoServerThread) {
   waiting.Expect(3);
 }
 
+// The cancellation grace counts the plugin's time on the CPU: code asleep
+// past its call's deadline (a 400 ms sleep, a grace of 100 ms) is not a
+// runaway, and its worker -- serving a stream of the same plugin
+// meanwhile -- is not killed for it.
+TEST(FaultContainmentTest, PluginCodeAsleepPastItsGraceIsNotKilled) {
+  std::unique_ptr<FaultyServer> faulty =
+      StartWith({"slow"}, {"--cancel-grace-ms", "100"});
+  ASSERT_NE(faulty, nullptr);
+  std::thread stream([&faulty] {
+    v1::ComputeStreamResponse response;
+    const grpc::Status status =
+        SlowStream(*faulty->stub, 3, std::chrono::milliseconds(0), &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.result().value(), 3 * kTrigger);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const grpc::Status expired =
+      Compute(*faulty->stub, SumRequest("slow_sum", {kTrigger}),
+              std::chrono::milliseconds(50));
+  EXPECT_EQ(expired.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << expired.error_message();
+  stream.join();
+  EXPECT_THAT(faulty->server->log(), Not(HasSubstr("did not return within")));
+}
+
 // A chunk that fails validation while the one before it computes in the
 // worker ends the stream at once with the validation error; the chunk in
 // flight is abandoned, and the server is whole afterwards.
