@@ -11,7 +11,6 @@ namespace kpi::predictive {
 namespace {
 
 constexpr double kMicrosPerDay = 86400.0 * 1e6;
-constexpr const char* kBgNbdNames[] = {"r", "alpha", "a", "b"};
 
 }  // namespace
 
@@ -29,27 +28,13 @@ void BgNbd::Update(const sdk::Chunk& chunk) {
 void BgNbd::Merge(const BgNbd& other) { histories_.Merge(other.histories_); }
 
 void BgNbd::Finalize(sdk::Result& result) const {
-  const CustomerBase base = BuildCustomerBase(histories_, unit_micros_);
+  const std::optional<PurchaseModel> fitted =
+      ModelPurchases(histories_, unit_micros_, given_, result);
+  if (!fitted) return;
+  const CustomerBase& base = fitted->base;
   const size_t n = base.customers.size();
-  result.SampleSize(static_cast<double>(n));
-  WarnAboutLaterPurchases(histories_, result);
-  if (n == 0) {
-    result.Undefined(
-        "no purchases by calibration_end: there is no customer to fit or "
-        "score");
-    return;
-  }
-  std::optional<BgNbdParams> given;
-  if (auto values = GivenParameters(given_, kBgNbdNames, "BG/NBD")) {
-    given = BgNbdParams{(*values)[0], (*values)[1], (*values)[2], (*values)[3]};
-  }
-  const absl::StatusOr<UsedModel<BgNbdParams>> model =
-      UseOrFitBgNbd(given, base.grouped.rows);
-  if (!model.ok()) return UndefinedBecause(model.status(), result);
-  const BgNbdParams& p = model->params;
-  const double values[] = {p.r, p.alpha, p.a, p.b};
-  WriteModelTable(result, "model", kBgNbdNames, values, model->report,
-                  model->fitted);
+  const BgNbdParams& p = fitted->model.params;
+  WritePurchaseModel(fitted->model, "model", result);
 
   const BgNbdPredictions predictions = PredictBgNbd(p, base, horizon_);
   std::vector<std::string_view> ids(n);

@@ -51,4 +51,42 @@ void WarnAboutLaterPurchases(const PurchaseHistories& histories,
                  " not used (a holdout period)");
 }
 
+namespace {
+constexpr const char* kBgNbdNames[] = {"r", "alpha", "a", "b"};
+}  // namespace
+
+std::optional<PurchaseModel> ModelPurchases(const PurchaseHistories& histories,
+                                            double unit_micros,
+                                            absl::Span<const double> given,
+                                            sdk::Result& result) {
+  CustomerBase base = BuildCustomerBase(histories, unit_micros);
+  result.SampleSize(static_cast<double>(base.customers.size()));
+  WarnAboutLaterPurchases(histories, result);
+  if (base.customers.empty()) {
+    result.Undefined(
+        "no purchases by calibration_end: there is no customer to fit or "
+        "score");
+    return std::nullopt;
+  }
+  std::optional<BgNbdParams> stored;
+  if (auto v = GivenParameters(given, kBgNbdNames, "BG/NBD")) {
+    stored = BgNbdParams{(*v)[0], (*v)[1], (*v)[2], (*v)[3]};
+  }
+  absl::StatusOr<UsedModel<BgNbdParams>> model =
+      UseOrFitBgNbd(stored, base.grouped.rows);
+  if (!model.ok()) {
+    UndefinedBecause(model.status(), result);
+    return std::nullopt;
+  }
+  return PurchaseModel{std::move(base), *std::move(model)};
+}
+
+void WritePurchaseModel(const UsedModel<BgNbdParams>& model,
+                        std::string_view table, sdk::Result& result) {
+  const BgNbdParams& p = model.params;
+  const double values[] = {p.r, p.alpha, p.a, p.b};
+  WriteModelTable(result, table, kBgNbdNames, values, model.report,
+                  model.fitted);
+}
+
 }  // namespace kpi::predictive

@@ -8,9 +8,13 @@
 #ifndef KPI_PLUGINS_PREDICTIVE_CUSTOMER_BASE_H_
 #define KPI_PLUGINS_PREDICTIVE_CUSTOMER_BASE_H_
 
+#include <optional>
+#include <string_view>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "kpi/plugin.hpp"
+#include "plugins/predictive/fitted_models.h"
 #include "plugins/predictive/models/bgnbd.h"
 #include "plugins/predictive/models/customer_summary.h"
 #include "plugins/predictive/purchase_histories.h"
@@ -39,6 +43,25 @@ BgNbdPredictions PredictBgNbd(const BgNbdParams& params,
 // Says how many purchases fell after the calibration end, if any.
 void WarnAboutLaterPurchases(const PurchaseHistories& histories,
                              sdk::Result& result);
+
+// The customers of `histories` and their BG/NBD model: `given` (r, alpha,
+// a, b; all 0: fitted to them). Sets the result's sample size and warns
+// about purchases after calibration_end; nullopt when the result is then
+// undefined: no customer by calibration_end, or a fit the data cannot
+// support (with the model's reason). Throws sdk::InvalidArgument when
+// `given` is partial.
+struct PurchaseModel {
+  CustomerBase base;
+  UsedModel<BgNbdParams> model;
+};
+std::optional<PurchaseModel> ModelPurchases(const PurchaseHistories& histories,
+                                            double unit_micros,
+                                            absl::Span<const double> given,
+                                            sdk::Result& result);
+
+// The one-row table `table` of a BG/NBD model (WriteModelTable).
+void WritePurchaseModel(const UsedModel<BgNbdParams>& model,
+                        std::string_view table, sdk::Result& result);
 
 }  // namespace kpi::predictive
 

@@ -16,7 +16,6 @@ namespace {
 
 constexpr double kMicrosPerDay = 86400.0 * 1e6;
 constexpr double kDaysPerYear = 365.25;
-constexpr const char* kBgNbdNames[] = {"r", "alpha", "a", "b"};
 
 // sum over k = 1 .. horizon of (E[Y(k)] - E[Y(k - 1)]) / (1 + d)^k for
 // each distinct summary row.
@@ -66,30 +65,16 @@ void PredictiveClv::Merge(const PredictiveClv& other) {
 }
 
 void PredictiveClv::Finalize(sdk::Result& result) const {
-  const CustomerBase base = BuildCustomerBase(histories_, unit_micros_);
+  const std::optional<PurchaseModel> purchases =
+      ModelPurchases(histories_, unit_micros_, purchase_given_, result);
+  if (!purchases) return;
+  const CustomerBase& base = purchases->base;
   const size_t n = base.customers.size();
-  result.SampleSize(static_cast<double>(n));
-  WarnAboutLaterPurchases(histories_, result);
-  if (n == 0) {
-    result.Undefined(
-        "no purchases by calibration_end: there is no customer to fit or "
-        "score");
-    return;
-  }
-  std::optional<BgNbdParams> given;
-  if (auto v = GivenParameters(purchase_given_, kBgNbdNames, "BG/NBD")) {
-    given = BgNbdParams{(*v)[0], (*v)[1], (*v)[2], (*v)[3]};
-  }
-  const absl::StatusOr<UsedModel<BgNbdParams>> purchases =
-      UseOrFitBgNbd(given, base.grouped.rows);
-  if (!purchases.ok()) return UndefinedBecause(purchases.status(), result);
   const absl::StatusOr<SpendModel> spend =
       FitSpend(base.customers, spend_given_, result);
   if (!spend.ok()) return UndefinedBecause(spend.status(), result);
-  const BgNbdParams& p = purchases->params;
-  const double values[] = {p.r, p.alpha, p.a, p.b};
-  WriteModelTable(result, "purchase_model", kBgNbdNames, values,
-                  purchases->report, purchases->fitted);
+  const BgNbdParams& p = purchases->model.params;
+  WritePurchaseModel(purchases->model, "purchase_model", result);
   WriteSpendModel(*spend, "spend_model", result);
 
   const BgNbdPredictions predictions =
