@@ -1,7 +1,7 @@
-// docs/metrics.md's worked examples are true: every ```console block is
-// replayed against a real kpi-server with the bundled plugins, and each
-// command's output must be what the document shows. A failure names the
-// document's line.
+// A document's worked examples are true (KPI_DOC: docs/metrics.md,
+// docs/predictive.md): every ```console block is replayed against a real
+// kpi-server with the bundled plugins, and each command's output must be
+// what the document shows. A failure names the document's line.
 //
 // The commands run in one bash per block (so a block's shell variables carry
 // over), standard error with standard output, with `build/bin/kpi`
@@ -33,14 +33,14 @@
 namespace kpi::testing {
 namespace {
 
-constexpr char kDoc[] = "docs/metrics.md";
+constexpr char kDoc[] = "docs/" KPI_DOC;
 constexpr char kDocumentedAddress[] = "127.0.0.1:50051";
 // Written before each command's output, to tell the outputs apart: ASCII's
 // record separator, which no output contains.
 constexpr char kCommandMark = '\036';
 constexpr char kPrintCommandMark[] = "printf '\\036'\n";
 
-std::string Doc() { return ReadFile(KPI_DOCS_DIR "/metrics.md"); }
+std::string Doc() { return ReadFile(KPI_DOCS_DIR "/" KPI_DOC); }
 
 // `command` as it runs here: the documented programs resolved to the built
 // ones, the documented address to the test server's.
@@ -100,16 +100,19 @@ void ExpectOutput(const ConsoleCommand& command, const std::string& actual) {
 
 class MetricsDocTest : public ::testing::TestWithParam<ConsoleBlock> {
  protected:
-  // The server reads the parameter profiles the document shows: its one
-  // ```json block, which health_score's example names (--profile smb).
+  // The server reads the parameter profiles the document shows, if any:
+  // its one ```json block (metrics.md's, which health_score's example
+  // names: --profile smb).
   static void SetUpTestSuite() {
     const std::vector<std::string> profiles = FencedTexts(Doc(), "json");
-    ASSERT_EQ(profiles.size(), 1u) << "the profiles file is the one ```json";
+    ASSERT_LE(profiles.size(), 1u) << "the profiles file is the one ```json";
     profiles_ = new TempDir;
+    std::vector<std::string> flags;
+    if (!profiles.empty()) {
+      flags = {"--profiles", profiles_->Install("profiles.json", profiles[0])};
+    }
     absl::StatusOr<std::unique_ptr<ServerProcess>> server =
-        ServerProcess::Start(
-            KPI_SERVER_BINARY,
-            {"--profiles", profiles_->Install("profiles.json", profiles[0])});
+        ServerProcess::Start(KPI_SERVER_BINARY, flags);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();
   }
