@@ -217,8 +217,11 @@ TEST_P(FaultTest, CostsOnlyItsOwnCallsAndRecovers) {
       EXPECT_THAT(status.error_message(), HasSubstr(part));
     }
     // A looping plugin's worker is stopped after the cancellation grace
-    // (300 ms); a call made before then would fail with it.
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    // (300 ms of its CPU time: longer on a loaded machine); a call made
+    // before then would fail with it. So the next round waits for the log.
+    EXPECT_TRUE(faulty->server->WaitForLog(fault.log, std::chrono::seconds(10),
+                                           round + 1))
+        << faulty->server->log();
     const grpc::Status recovered =
         RecoverWithin(*faulty->stub, metric, std::chrono::seconds(5));
     EXPECT_TRUE(recovered.ok()) << recovered.error_message();
@@ -532,13 +535,8 @@ TEST(FaultContainmentTest, AClosedStdioInAPluginNeverReachesTheServer) {
   EXPECT_EQ(response.result().value(), kTrigger + 1);
   // The server still logs to its own stderr, and calls still work.
   faulty->server->Signal(SIGHUP);
-  const auto deadline = Clock::now() + std::chrono::seconds(5);
-  while (faulty->server->log().find("reloading (SIGHUP)") ==
-             std::string::npos &&
-         Clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  EXPECT_THAT(faulty->server->log(), HasSubstr("reloading (SIGHUP)"));
+  EXPECT_TRUE(faulty->server->WaitForLog("reloading (SIGHUP)",
+                                         std::chrono::seconds(5)));
   EXPECT_TRUE(
       RecoverWithin(*faulty->stub, "close_fds_sum", std::chrono::seconds(1))
           .ok());
@@ -689,12 +687,8 @@ TEST(FaultContainmentTest, APluginDroppedIntoAWatchedDirectoryCannotCrashIt) {
   faulty->plugins.Install("fault_entry_crash.so",
                           testing::ReadFile(absl::StrCat(
                               KPI_FAULT_FIXTURE_DIR, "/fault_entry_crash.so")));
-  const auto deadline = Clock::now() + std::chrono::seconds(20);
-  while (faulty->server->log().find("fault_entry_crash.so: crashed") ==
-             std::string::npos &&
-         Clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  faulty->server->WaitForLog("fault_entry_crash.so: crashed",
+                             std::chrono::seconds(20));
   EXPECT_THAT(faulty->server->log(),
               HasSubstr("fault_entry_crash.so: crashed while loading"));
   load.Stop();

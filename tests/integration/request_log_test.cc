@@ -287,13 +287,8 @@ TEST_F(RequestLogTextTest, AFailedCallWritesAKeyValueLine) {
   const std::string expected =
       "kpi-server: call request_id=text-1 method=ComputeNps metric=nps "
       "code=INVALID_ARGUMENT duration_ms=";
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!absl::StrContains(server_->log(), expected) &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  EXPECT_THAT(server_->log(), HasSubstr(expected));
+  EXPECT_TRUE(server_->WaitForLog(expected, std::chrono::seconds(10)))
+      << server_->log();
   EXPECT_THAT(server_->log(),
               HasSubstr(" message=\"input 'scores' row 0: 11 is above the "
                         "maximum 10\"\n"));

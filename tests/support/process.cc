@@ -171,6 +171,25 @@ std::string ServerProcess::log() const {
   return log_;
 }
 
+bool ServerProcess::WaitForLog(std::string_view text,
+                               std::chrono::milliseconds timeout,
+                               int occurrences) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    int seen = 0;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (size_t at = log_.find(text); at != std::string::npos;
+           at = log_.find(text, at + text.size())) {
+        ++seen;
+      }
+    }
+    if (seen >= occurrences) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 void ServerProcess::Signal(int signal_number) {
   if (exit_code_ < 0) kill(pid_, signal_number);
 }

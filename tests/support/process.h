@@ -5,9 +5,11 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -49,6 +51,10 @@ class ServerProcess {
   std::string address() const;
   // Everything the server has logged so far.
   std::string log() const;
+  // Waits until the log holds `text` at least `occurrences` times, or
+  // `timeout` passes; returns whether it does.
+  bool WaitForLog(std::string_view text, std::chrono::milliseconds timeout,
+                  int occurrences = 1) const;
   void Signal(int signal_number);
   // Waits for exit; returns the exit code (128 + signal if killed).
   int Wait();
