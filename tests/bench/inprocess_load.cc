@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <functional>
+#include <future>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -25,14 +26,30 @@ void RecordError(const absl::Status& status, RunResult& result) {
   if (result.first_error.empty()) result.first_error = status.ToString();
 }
 
-// One streamed call, as the service's ComputeStream makes it.
+// Blocks until `stream`'s plugin work in flight, if any, is done.
+void Settle(MetricDispatch::Stream& stream) {
+  std::promise<void> settled;
+  if (stream.DeferUntilSettled([&settled] { settled.set_value(); })) {
+    settled.get_future().wait();
+  }
+}
+
+// One streamed call, as the service's ComputeStream makes it (blocking
+// where the service gives its thread back).
 absl::StatusOr<v1::MetricResult> StreamCall(const MetricDispatch& dispatch,
                                             const StreamPayload& payload) {
   MetricDispatch::Stream stream = dispatch.StartStream(nullptr);
   for (size_t i = 0; i < payload.chunks(); ++i) {
+    Settle(stream);
     if (absl::Status s = stream.Add(payload.chunk(i)); !s.ok()) return s;
   }
-  return stream.Finish();
+  Settle(stream);
+  std::promise<absl::StatusOr<v1::MetricResult>> finished;
+  stream.FinishThen(
+      [&finished](absl::StatusOr<v1::MetricResult> result, uint64_t /*rows*/) {
+        finished.set_value(std::move(result));
+      });
+  return finished.get_future().get();
 }
 
 }  // namespace
