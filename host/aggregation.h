@@ -59,7 +59,7 @@ class Aggregation {
   virtual bool DeferUntilSettled(Resume /*resume*/) { return false; }
   // UpdateAndFinish, with the result passed to `done` (exactly once) rather
   // than returned: in this process, before this returns; from a worker,
-  // later, on the reply thread (plugin_worker.h, AwaitThen), so the calling
+  // later, on the reply thread (plugin_worker.h, SendThen), so the calling
   // thread is not held while the plugin computes. The aggregation may be
   // destroyed as soon as this returns.
   using ResultCallback =

@@ -1,7 +1,6 @@
 #include "plugin_worker.h"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -15,6 +14,7 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <utility>
@@ -23,6 +23,7 @@
 #include "reply_watcher.h"
 #include "shared_buffer.h"
 #include "unix_io.h"
+#include "worker_mailbox.h"
 #include "worker_protocol.h"
 
 extern char** environ;
@@ -34,6 +35,7 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr int kControlFd = 3;
+constexpr int kMailboxFd = 4;
 constexpr milliseconds kPollTick(20);
 constexpr size_t kInitialChannelBytes = size_t{64} << 10;
 constexpr size_t kMaxDescriptorBytes = size_t{64} << 20;
@@ -128,11 +130,15 @@ std::string DefaultWorkerBinary() {
 }
 
 struct PluginWorker::Channel {
-  explicit Channel(int socket_fd, SharedBuffer shared)
-      : socket(socket_fd), buffer(std::move(shared)) {}
-  ~Channel() { close(socket); }
-  int socket;  // the server's end
+  Channel(uint32_t channel_number, SharedBuffer shared)
+      : number(channel_number), buffer(std::move(shared)) {}
+  const uint32_t number;  // in the order handed to the worker
   SharedBuffer buffer;
+  // While a request is in flight (guarded by the process's mutex):
+  bool busy = false;
+  const Cancellation* cancellation = nullptr;
+  ReplyCallback done;
+  Wait wait;
 };
 
 struct PluginWorker::Process {
@@ -146,9 +152,12 @@ struct PluginWorker::Process {
     close(control);
   }
   pid_t pid = 0;
+  // The control socket: channels' buffers go to the worker on it, and the
+  // worker's doorbell bytes (replies posted) come back on it.
   int control = -1;
   uint64_t generation = 0;
   std::atomic<bool> dead{false};
+  std::optional<WorkerMailbox> mailbox;  // made before the spawn
 
   // A request that found every channel busy (SendThen), written aside.
   struct Parked {
@@ -158,9 +167,10 @@ struct PluginWorker::Process {
   };
 
   std::mutex mutex;  // guards what follows
-  std::condition_variable channel_free;
-  std::vector<std::unique_ptr<Channel>> idle;
-  size_t channels = 0;
+  // Every channel opened, by number (null while one is being opened).
+  std::vector<std::unique_ptr<Channel>> channels;
+  size_t channels_counted = 0;  // opened or being opened
+  std::vector<Channel*> idle;
   std::deque<Parked> parked;  // sent first come, first served
   std::chrono::steady_clock::time_point last_sweep;  // of `parked`
   // Being spawned (a restart): no pid, no channels yet; calls wait.
@@ -169,7 +179,70 @@ struct PluginWorker::Process {
   absl::Status death;       // what its calls get, once dead
   std::string kill_reason;  // why the server stopped it, if it did
   absl::StatusCode kill_code = absl::StatusCode::kUnavailable;
-  std::mutex control_mutex;  // one channel handed over at a time
+
+  // One channel handed over at a time: the worker numbers channels in the
+  // order they come.
+  std::mutex control_mutex;
+  uint32_t channels_sent = 0;
+  std::mutex requests_mutex;  // one producer on the request ring
+  std::mutex replies_mutex;   // one consumer on the reply ring
+};
+
+// Watches one worker process on a reply thread: the doorbell bytes it
+// writes on the control socket when it posts replies, and the socket's
+// end when it dies. Lives as long as the process.
+class PluginWorker::ProcessWatch final : public ReplyWatcher::Waiter {
+ public:
+  ProcessWatch(std::weak_ptr<PluginWorker> worker,
+               std::shared_ptr<Process> process)
+      : worker_(std::move(worker)), process_(std::move(process)) {}
+
+  int fd() const override { return process_->control; }
+
+  bool Readable() override {
+    const bool closed = DrainDoorbells();
+    // A worker unloaded meanwhile had nothing in flight (calls keep it).
+    const std::shared_ptr<PluginWorker> worker = worker_.lock();
+    if (worker == nullptr) return closed;
+    if (!process_->dead) worker->TakeReplies(process_);
+    if (closed) {
+      worker->Died(*process_, "", absl::StatusCode::kUnavailable).IgnoreError();
+    }
+    return closed;
+  }
+
+  std::optional<absl::Status> Check() override {
+    if (const std::shared_ptr<PluginWorker> worker = worker_.lock()) {
+      if (!process_->dead) worker->CheckCalls(process_);
+    }
+    return std::nullopt;
+  }
+
+  // Only when the socket cannot be watched: the worker is of no use.
+  void Ended(absl::Status status) override {
+    if (const std::shared_ptr<PluginWorker> worker = worker_.lock()) {
+      worker
+          ->Died(*process_, std::string(status.message()),
+                 absl::StatusCode::kUnavailable)
+          .IgnoreError();
+    }
+  }
+
+ private:
+  // Reads every doorbell byte there is; true at the socket's end.
+  bool DrainDoorbells() {
+    char bytes[256];
+    for (;;) {
+      const ssize_t n =
+          recv(process_->control, bytes, sizeof(bytes), MSG_DONTWAIT);
+      if (n > 0) continue;
+      if (n < 0 && errno == EINTR) continue;
+      return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
+    }
+  }
+
+  const std::weak_ptr<PluginWorker> worker_;
+  const std::shared_ptr<Process> process_;
 };
 
 std::string PluginWorker::plugin_name() const {
@@ -184,7 +257,7 @@ absl::StatusOr<std::shared_ptr<PluginWorker::Process>> PluginWorker::Spawn(
     bool run_checks, bool exit_after_load, std::string* descriptor) {
   auto process = std::make_shared<Process>();
   if (absl::Status s =
-          SpawnInto(*process, run_checks, exit_after_load, descriptor);
+          SpawnInto(process, run_checks, exit_after_load, descriptor);
       !s.ok()) {
     return s;
   }
@@ -193,15 +266,24 @@ absl::StatusOr<std::shared_ptr<PluginWorker::Process>> PluginWorker::Spawn(
   return process;
 }
 
-absl::Status PluginWorker::SpawnInto(Process& process, bool run_checks,
-                                     bool exit_after_load,
+absl::Status PluginWorker::SpawnInto(const std::shared_ptr<Process>& shared,
+                                     bool run_checks, bool exit_after_load,
                                      std::string* descriptor) {
+  Process& process = *shared;
+  absl::StatusOr<WorkerMailbox> mailbox = WorkerMailbox::Create();
+  if (!mailbox.ok()) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "cannot create a worker mailbox: ", mailbox.status().message()));
+  }
+  process.mailbox.emplace(*std::move(mailbox));
   int sockets[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
     return absl::ResourceExhaustedError(
         absl::StrCat("cannot create a worker socket: ", std::strerror(errno)));
   }
-  if (sockets[1] == kControlFd) {  // dup2 onto itself would keep CLOEXEC
+  // dup2 onto itself would keep CLOEXEC, and the mailbox's dup2 would
+  // replace it.
+  if (sockets[1] == kControlFd || sockets[1] == kMailboxFd) {
     const int moved = fcntl(sockets[1], F_DUPFD_CLOEXEC, 10);
     close(sockets[1]);
     sockets[1] = moved;
@@ -212,7 +294,9 @@ absl::Status PluginWorker::SpawnInto(Process& process, bool run_checks,
                                    "--plugin",
                                    path_,
                                    "--control-fd",
-                                   "3",
+                                   absl::StrCat(kControlFd),
+                                   "--mailbox-fd",
+                                   absl::StrCat(kMailboxFd),
                                    "--memory-limit-bytes",
                                    absl::StrCat(options_.memory_limit_bytes)};
   if (run_checks) args.push_back("--check");
@@ -224,6 +308,9 @@ absl::Status PluginWorker::SpawnInto(Process& process, bool run_checks,
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, sockets[1], kControlFd);
+  // A copy above both numbers, so neither dup2 undoes the other.
+  const int mailbox_fd = fcntl(process.mailbox->fd(), F_DUPFD_CLOEXEC, 10);
+  posix_spawn_file_actions_adddup2(&actions, mailbox_fd, kMailboxFd);
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
   // Its own session: a terminal's Ctrl-C reaches the server, which stops
@@ -245,6 +332,7 @@ absl::Status PluginWorker::SpawnInto(Process& process, bool run_checks,
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   close(sockets[1]);
+  close(mailbox_fd);
   if (spawned != 0) {
     close(sockets[0]);
     return absl::FailedPreconditionError(
@@ -288,7 +376,10 @@ absl::Status PluginWorker::SpawnInto(Process& process, bool run_checks,
       return absl::FailedPreconditionError(absl::StrCat(
           "crashed after loading: its worker ", DescribeExit(status)));
     }
+    return absl::OkStatus();
   }
+  ReplyWatcher::For(process.control)
+      .Watch(std::make_unique<ProcessWatch>(weak_from_this(), shared));
   return absl::OkStatus();
 }
 
@@ -321,10 +412,27 @@ absl::Status PluginWorker::Check(const std::string& path,
 }
 
 PluginWorker::~PluginWorker() {
-  std::lock_guard<std::mutex> lock(live_workers_mutex);
-  auto& workers = LiveWorkers();
-  workers.erase(std::remove(workers.begin(), workers.end(), this),
-                workers.end());
+  {
+    std::lock_guard<std::mutex> lock(live_workers_mutex);
+    auto& workers = LiveWorkers();
+    workers.erase(std::remove(workers.begin(), workers.end(), this),
+                  workers.end());
+  }
+  // Its ProcessWatch holds the process until the socket closes: end it
+  // now, and reap it. Nothing is in flight (calls keep their plugin's
+  // worker alive).
+  std::shared_ptr<Process> process;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    process = current_;
+  }
+  if (process == nullptr) return;
+  std::lock_guard<std::mutex> lock(process->mutex);
+  if (!process->dead && !process->reaped && process->pid > 0) {
+    kill(process->pid, SIGKILL);
+    Reap(process->pid);
+    process->reaped = true;
+  }
 }
 
 void PluginWorker::KillAll(absl::string_view why) {
@@ -392,11 +500,22 @@ absl::Status PluginWorker::Died(Process& process,
       killed_by_us ? process.kill_code : absl::StatusCode::kUnavailable,
       absl::StrCat("plugin '", plugin_name(), "': its worker ", how));
   process.dead = true;
-  process.idle.clear();
-  process.channel_free.notify_all();
-  std::deque<Process::Parked> parked = std::move(process.parked);
-  process.parked.clear();
   const absl::Status death = process.death;
+  // Its calls in flight get the death; one already cancelled, its
+  // cancellation.
+  std::vector<std::pair<ReplyCallback, absl::Status>> failed;
+  for (const std::unique_ptr<Channel>& channel : process.channels) {
+    if (channel == nullptr || !channel->busy) continue;
+    channel->busy = false;
+    failed.emplace_back(
+        std::move(channel->done),
+        channel->wait.cancelled.ok() ? death : channel->wait.cancelled);
+  }
+  process.idle.clear();
+  for (Process::Parked& request : process.parked) {
+    failed.emplace_back(std::move(request.done), death);
+  }
+  process.parked.clear();
   milliseconds backoff;
   int failures;
   {
@@ -408,12 +527,15 @@ absl::Status PluginWorker::Died(Process& process,
     last_death_ = process.death;
     drops_.clear();
   }
-  Log(absl::StrCat("plugin ", plugin_name(), ": worker pid ", process.pid, " ",
-                   how, "; ", failures, " failure", failures == 1 ? "" : "s",
-                   " in a row, restarting on the next call after ",
-                   Seconds(backoff)));
+  // A shutdown's kills are no news.
+  if (!shutting_down) {
+    Log(absl::StrCat(
+        "plugin ", plugin_name(), ": worker pid ", process.pid, " ", how, "; ",
+        failures, " failure", failures == 1 ? "" : "s",
+        " in a row, restarting on the next call after ", Seconds(backoff)));
+  }
   lock.unlock();
-  for (Process::Parked& request : parked) std::move(request.done)(death, {});
+  for (auto& [done, status] : failed) std::move(done)(status, {});
   return death;
 }
 
@@ -454,7 +576,7 @@ absl::StatusOr<std::shared_ptr<PluginWorker::Process>> PluginWorker::Live(
 
 void PluginWorker::FinishRestart(const std::shared_ptr<Process>& process) {
   std::string descriptor;
-  absl::Status failure = SpawnInto(*process, /*run_checks=*/false,
+  absl::Status failure = SpawnInto(process, /*run_checks=*/false,
                                    /*exit_after_load=*/false, &descriptor);
   if (failure.ok() && descriptor != descriptor_bytes_) {
     failure = absl::FailedPreconditionError(
@@ -465,7 +587,6 @@ void PluginWorker::FinishRestart(const std::shared_ptr<Process>& process) {
     {
       std::lock_guard<std::mutex> lock(process->mutex);
       process->starting = false;
-      process->channel_free.notify_all();
       stop = !process->kill_reason.empty();  // KillAll came meanwhile
       if (stop) kill(process->pid, SIGKILL);
     }
@@ -509,127 +630,103 @@ void PluginWorker::FinishRestart(const std::shared_ptr<Process>& process) {
     process->death = death;
     parked = std::move(process->parked);
     process->parked.clear();
-    process->channel_free.notify_all();
   }
   for (Process::Parked& request : parked) std::move(request.done)(death, {});
 }
 
-absl::StatusOr<std::unique_ptr<PluginWorker::Channel>> PluginWorker::Acquire(
-    Process& process, const Cancellation* cancellation) {
-  for (;;) {
-    absl::StatusOr<std::unique_ptr<Channel>> channel = TryAcquire(process);
-    if (!channel.ok() || *channel != nullptr) return channel;
-    std::unique_lock<std::mutex> lock(process.mutex);
-    if ((process.starting ||
-         (process.idle.empty() && process.channels >= options_.max_channels)) &&
-        !process.dead) {
-      process.channel_free.wait_for(lock, kPollTick);
-    }
-    lock.unlock();
-    if (cancellation != nullptr) {
-      if (absl::Status s = cancellation->Check(); !s.ok()) return s;
-    }
-  }
-}
-
-absl::StatusOr<std::unique_ptr<PluginWorker::Channel>> PluginWorker::TryAcquire(
+absl::StatusOr<PluginWorker::Channel*> PluginWorker::TryAcquire(
     Process& process) {
   {
     std::lock_guard<std::mutex> lock(process.mutex);
     if (process.dead) return process.death;
-    if (process.starting) return std::unique_ptr<Channel>();
+    if (process.starting) return nullptr;
     if (!process.idle.empty()) {
-      std::unique_ptr<Channel> channel = std::move(process.idle.back());
+      Channel* channel = process.idle.back();
       process.idle.pop_back();
       return channel;
     }
-    if (process.channels >= options_.max_channels) {
-      return std::unique_ptr<Channel>();
+    if (process.channels_counted >=
+        std::min<size_t>(options_.max_channels, WorkerMailbox::kMaxChannels)) {
+      return nullptr;
     }
-    ++process.channels;
+    ++process.channels_counted;
   }
   return OpenChannel(process);
 }
 
-absl::StatusOr<std::unique_ptr<PluginWorker::Channel>>
-PluginWorker::OpenChannel(Process& process) {
-  int sockets[2];
+absl::StatusOr<PluginWorker::Channel*> PluginWorker::OpenChannel(
+    Process& process) {
   absl::StatusOr<SharedBuffer> buffer =
       SharedBuffer::Create(kInitialChannelBytes);
-  if (!buffer.ok() ||
-      socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
+  if (!buffer.ok()) {
     std::lock_guard<std::mutex> lock(process.mutex);
-    --process.channels;
+    --process.channels_counted;
     return absl::ResourceExhaustedError(absl::StrCat(
         "plugin '", plugin_name(), "': cannot open a worker channel"));
   }
-  auto channel = std::make_unique<Channel>(sockets[0], *std::move(buffer));
-  const int handed[2] = {sockets[1], channel->buffer.fd()};
+  std::unique_ptr<Channel> channel;
   bool sent;
   {
     std::lock_guard<std::mutex> control(process.control_mutex);
-    sent = SendFds(process.control, handed, 2);
+    channel =
+        std::make_unique<Channel>(process.channels_sent, *std::move(buffer));
+    const int fd = channel->buffer.fd();
+    sent = SendFds(process.control, &fd, 1);
+    if (sent) ++process.channels_sent;
   }
-  close(sockets[1]);
   if (!sent) return Died(process, "", absl::StatusCode::kUnavailable);
-  return channel;
+  Channel* opened = channel.get();
+  std::lock_guard<std::mutex> lock(process.mutex);
+  if (process.channels.size() <= opened->number) {
+    process.channels.resize(opened->number + 1);
+  }
+  process.channels[opened->number] = std::move(channel);
+  return opened;
 }
 
 void PluginWorker::Release(const std::shared_ptr<Process>& process,
-                           std::unique_ptr<Channel> channel) {
+                           Channel* channel) {
   {
     std::lock_guard<std::mutex> lock(process->mutex);
     if (process->dead) return;
-    process->idle.push_back(std::move(channel));
-    process->channel_free.notify_one();
+    process->idle.push_back(channel);
     if (process->parked.empty()) return;
   }
   StartParked(process);
 }
 
-PluginWorker::Pending::Pending(PluginWorker* worker,
-                               std::shared_ptr<Process> process,
-                               std::unique_ptr<Channel> channel)
-    : worker_(worker),
-      process_(std::move(process)),
-      channel_(std::move(channel)) {}
-
-PluginWorker::Pending::~Pending() {
-  if (channel_ == nullptr) return;
-  channel_.reset();  // the worker sees the channel close after replying
-  {
-    std::lock_guard<std::mutex> lock(process_->mutex);
-    --process_->channels;
-    process_->channel_free.notify_one();
-    if (process_->parked.empty()) return;
-  }
-  worker_->StartParked(process_);
-}
-
 absl::Status PluginWorker::Exchange(
     uint64_t& generation, const std::function<void(WireWriter&)>& write,
     std::string* result, const Cancellation* cancellation) {
-  absl::StatusOr<std::unique_ptr<Pending>> pending =
-      Send(generation, write, cancellation);
-  if (!pending.ok()) return pending.status();
-  return Await(*std::move(pending), result, cancellation);
+  struct Answer {
+    std::mutex mutex;
+    std::condition_variable given;
+    bool answered = false;
+    absl::Status status;
+    std::string result;
+  };
+  auto answer = std::make_shared<Answer>();
+  const absl::Status sent =
+      SendThen(generation, write, cancellation,
+               [answer](absl::Status status, std::string bytes) {
+                 std::lock_guard<std::mutex> lock(answer->mutex);
+                 answer->status = std::move(status);
+                 answer->result = std::move(bytes);
+                 answer->answered = true;
+                 answer->given.notify_all();
+               });
+  if (!sent.ok()) return sent;
+  std::unique_lock<std::mutex> lock(answer->mutex);
+  answer->given.wait(lock, [&answer] { return answer->answered; });
+  *result = std::move(answer->result);
+  return answer->status;
 }
 
-absl::StatusOr<std::unique_ptr<PluginWorker::Pending>> PluginWorker::Send(
-    uint64_t& generation, const std::function<void(WireWriter&)>& write,
-    const Cancellation* cancellation) {
-  absl::StatusOr<std::shared_ptr<Process>> live = Live(generation);
-  if (!live.ok()) return live.status();
-  absl::StatusOr<std::unique_ptr<Channel>> channel =
-      Acquire(**live, cancellation);
-  if (!channel.ok()) return channel.status();
-  generation = (*live)->generation;
-  return Post(*std::move(live), *std::move(channel), write);
-}
-
-absl::StatusOr<std::unique_ptr<PluginWorker::Pending>> PluginWorker::Post(
-    std::shared_ptr<Process> process, std::unique_ptr<Channel> channel,
-    const std::function<void(WireWriter&)>& write) {
+absl::Status PluginWorker::Post(const std::shared_ptr<Process>& process,
+                                Channel* channel,
+                                const std::function<void(WireWriter&)>& write,
+                                const Cancellation* cancellation,
+                                ReplyCallback done) {
   SharedBuffer& buffer = channel->buffer;
   WireWriter out([&buffer](size_t size) -> char* {
     char* base = buffer.Reserve(kBodyOffset + size);
@@ -637,10 +734,10 @@ absl::StatusOr<std::unique_ptr<PluginWorker::Pending>> PluginWorker::Post(
   });
   WriteRequest(process->generation, out, write);
   if (!out.ok()) {
-    Release(process, std::move(channel));
+    Release(process, channel);
     return NoMemoryForChunk();
   }
-  return Ring(std::move(process), std::move(channel), out.size());
+  return Ring(process, channel, out.size(), cancellation, std::move(done));
 }
 
 absl::Status PluginWorker::NoMemoryForChunk() const {
@@ -655,15 +752,11 @@ absl::Status PluginWorker::SendThen(
   absl::StatusOr<std::shared_ptr<Process>> live = Live(generation);
   if (!live.ok()) return live.status();
   std::shared_ptr<Process> process = *std::move(live);
-  absl::StatusOr<std::unique_ptr<Channel>> channel = TryAcquire(*process);
+  absl::StatusOr<Channel*> channel = TryAcquire(*process);
   if (!channel.ok()) return channel.status();
   generation = process->generation;
   if (*channel != nullptr) {
-    absl::StatusOr<std::unique_ptr<Pending>> pending =
-        Post(process, *std::move(channel), write);
-    if (!pending.ok()) return pending.status();
-    AwaitThen(*std::move(pending), cancellation, std::move(done));
-    return absl::OkStatus();
+    return Post(process, *channel, write, cancellation, std::move(done));
   }
   Process::Parked parked{std::string(), cancellation, std::move(done)};
   std::string& bytes = parked.bytes;
@@ -685,7 +778,7 @@ absl::Status PluginWorker::SendThen(
 
 void PluginWorker::StartParked(const std::shared_ptr<Process>& process) {
   for (;;) {
-    std::unique_ptr<Channel> channel;
+    Channel* channel = nullptr;
     Process::Parked next;
     {
       std::lock_guard<std::mutex> lock(process->mutex);
@@ -693,10 +786,12 @@ void PluginWorker::StartParked(const std::shared_ptr<Process>& process) {
         return;  // FinishRestart starts them once the worker is up
       }
       if (!process->idle.empty()) {
-        channel = std::move(process->idle.back());
+        channel = process->idle.back();
         process->idle.pop_back();
-      } else if (process->channels < options_.max_channels) {
-        ++process->channels;
+      } else if (process->channels_counted <
+                 std::min<size_t>(options_.max_channels,
+                                  WorkerMailbox::kMaxChannels)) {
+        ++process->channels_counted;
       } else {
         return;  // the next channel given back starts it
       }
@@ -704,35 +799,33 @@ void PluginWorker::StartParked(const std::shared_ptr<Process>& process) {
       process->parked.pop_front();
     }
     if (channel == nullptr) {
-      absl::StatusOr<std::unique_ptr<Channel>> opened = OpenChannel(*process);
+      absl::StatusOr<Channel*> opened = OpenChannel(*process);
       if (!opened.ok()) {
         std::move(next.done)(opened.status(), {});
         continue;
       }
-      channel = *std::move(opened);
+      channel = *opened;
     }
     // A call that ended while it waited is not sent.
     if (next.cancellation != nullptr) {
       if (absl::Status s = next.cancellation->Check(); !s.ok()) {
-        Release(process, std::move(channel));
+        Release(process, channel);
         std::move(next.done)(s, {});
         continue;
       }
     }
     char* base = channel->buffer.Reserve(kBodyOffset + next.bytes.size());
     if (base == nullptr) {
-      Release(process, std::move(channel));
+      Release(process, channel);
       std::move(next.done)(NoMemoryForChunk(), {});
       continue;
     }
     std::memcpy(base + kBodyOffset, next.bytes.data(), next.bytes.size());
-    absl::StatusOr<std::unique_ptr<Pending>> pending =
-        Ring(process, std::move(channel), next.bytes.size());
-    if (!pending.ok()) {
-      std::move(next.done)(pending.status(), {});
-      continue;
-    }
-    AwaitThen(*std::move(pending), next.cancellation, std::move(next.done));
+    // Not sent (the worker died meanwhile): `done` is still ours.
+    ReplyCallback done = std::move(next.done);
+    const absl::Status sent = Ring(process, channel, next.bytes.size(),
+                                   next.cancellation, std::move(done));
+    if (!sent.ok()) return;  // Died failed the rest
   }
 }
 
@@ -750,37 +843,32 @@ void PluginWorker::WriteRequest(uint64_t generation, WireWriter& out,
   write(out);
 }
 
-absl::StatusOr<std::unique_ptr<PluginWorker::Pending>> PluginWorker::Ring(
-    std::shared_ptr<Process> process, std::unique_ptr<Channel> channel,
-    size_t size) {
-  SharedBuffer& buffer = channel->buffer;
-  buffer.header().cancel.store(kNotCancelled, std::memory_order_relaxed);
-  buffer.header().used = size;
-  const char doorbell = 'r';
-  if (!WriteAll(channel->socket, &doorbell, 1)) {
-    return Died(*process, "", absl::StatusCode::kUnavailable);
+absl::Status PluginWorker::Ring(const std::shared_ptr<Process>& process,
+                                Channel* channel, size_t size,
+                                const Cancellation* cancellation,
+                                ReplyCallback done) {
+  ChannelHeader& header = channel->buffer.header();
+  header.cancel.store(kNotCancelled, std::memory_order_relaxed);
+  header.used = size;
+  {
+    std::lock_guard<std::mutex> lock(process->mutex);
+    if (process->dead) return process->death;
+    channel->busy = true;
+    channel->cancellation = cancellation;
+    channel->done = std::move(done);
+    channel->wait = Wait();
   }
-  return std::unique_ptr<Pending>(
-      new Pending(this, std::move(process), std::move(channel)));
-}
-
-PluginWorker::Doorbell PluginWorker::ReadDoorbell(const Pending& pending) {
-  char byte;
-  const ssize_t n = read(pending.channel_->socket, &byte, 1);
-  if (n == 1) return Doorbell::kRang;
-  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return Doorbell::kNotYet;
-  return Doorbell::kBroken;
-}
-
-absl::Status PluginWorker::Broken(Pending& pending, const Wait& wait) {
-  const absl::Status death =
-      Died(*pending.process_, "", absl::StatusCode::kUnavailable);
-  return wait.cancelled.ok() ? death : wait.cancelled;
-}
-
-uint32_t PluginWorker::WorkerThread(const Pending& pending) {
-  return pending.channel_->buffer.header().worker_thread.load(
-      std::memory_order_relaxed);
+  bool queued;
+  {
+    std::lock_guard<std::mutex> lock(process->requests_mutex);
+    queued = process->mailbox->PushRequest(channel->number);
+  }
+  // Only a worker that wrote over the ring's counters fills it.
+  if (!queued) {
+    Died(*process, "it corrupted its request ring", absl::StatusCode::kInternal)
+        .IgnoreError();
+  }
+  return absl::OkStatus();
 }
 
 void PluginWorker::SweepParked(Process& process) {
@@ -807,157 +895,149 @@ void PluginWorker::SweepParked(Process& process) {
   }
 }
 
-std::optional<absl::Status> PluginWorker::CheckWait(
-    Pending& pending, const Cancellation* cancellation, Wait& wait) {
-  const Clock::time_point now = Clock::now();
-  if (now - wait.started < kPollTick) return std::nullopt;
-  Process& process = *pending.process_;
-  // While its channels are busy, calls waiting for one that end (deadline,
-  // client gone) are answered now, and their requests freed.
-  SweepParked(process);
-  if (cancellation != nullptr && wait.cancelled.ok()) {
-    wait.cancelled = cancellation->Check();
-    if (!wait.cancelled.ok()) {
-      pending.channel_->buffer.header().cancel.store(ReasonOf(wait.cancelled),
-                                                     std::memory_order_relaxed);
-      wait.cancelled_at = now;
-      wait.cpu_at_cancel = CpuTime(process.pid, WorkerThread(pending));
+void PluginWorker::TakeReplies(const std::shared_ptr<Process>& process) {
+  do {
+    for (;;) {
+      absl::StatusOr<std::optional<uint32_t>> next;
+      {
+        std::lock_guard<std::mutex> lock(process->replies_mutex);
+        next = process->mailbox->PopReply();
+      }
+      if (!next.ok()) {
+        Died(*process, "it sent a malformed reply", absl::StatusCode::kInternal)
+            .IgnoreError();
+        return;
+      }
+      if (!next->has_value()) break;
+      TakeReply(process, **next);
+      if (process->dead) return;
     }
-  } else if (!wait.cancelled.ok() &&
-             now - wait.cancelled_at > options_.cancel_grace &&
-             // The grace is the call's time on the CPU, not the clock's:
-             // plugin code that had little CPU since (a machine under load,
-             // or code asleep) is not killed for it -- until 20 graces.
-             (CpuTime(process.pid, WorkerThread(pending)) -
-                      wait.cpu_at_cancel >=
-                  options_.cancel_grace ||
-              now - wait.cancelled_at > 20 * options_.cancel_grace)) {
-    const std::string reason =
-        absl::StrCat("a call's plugin code did not return within ",
-                     Seconds(options_.cancel_grace), " of its cancellation");
-    // Its other calls get the death; this one, its cancellation.
-    Died(process, reason, absl::StatusCode::kUnavailable).IgnoreError();
-    return absl::Status(
-        wait.cancelled.code(),
-        absl::StrCat(wait.cancelled.message(), "; plugin '", plugin_name(),
-                     "' did not stop within ", Seconds(options_.cancel_grace),
-                     ", so its worker was stopped"));
-  }
-  if (options_.memory_limit_bytes > 0) {
-    const uint64_t resident = ResidentBytes(process.pid);
-    if (resident > options_.memory_limit_bytes) {
-      return Died(
-          process,
-          absl::StrCat("it used ", Mib(resident), ", over its memory limit of ",
-                       Mib(options_.memory_limit_bytes)),
-          absl::StatusCode::kResourceExhausted);
-    }
-  }
-  return std::nullopt;
+  } while (process->mailbox->ArmServer());
 }
 
-absl::Status PluginWorker::TakeReply(Pending& pending, std::string* result) {
-  Process& process = *pending.process_;
-  SharedBuffer& buffer = pending.channel_->buffer;
+void PluginWorker::TakeReply(const std::shared_ptr<Process>& process,
+                             uint32_t number) {
+  Channel* channel = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(process->mutex);
+    if (process->dead) return;
+    if (number < process->channels.size() &&
+        process->channels[number] != nullptr &&
+        process->channels[number]->busy) {
+      channel = process->channels[number].get();
+    }
+  }
+  // The channel is ours until given back: the worker is done with it.
   // A reply past 2 GiB is a worker gone wrong, not a result.
-  const uint64_t used = buffer.header().used;
-  if (used > (uint64_t{1} << 31) || !buffer.MapAtLeast(kBodyOffset + used)) {
-    return Died(process, "it sent a malformed reply",
-                absl::StatusCode::kInternal);
+  std::string result;
+  absl::Status status;
+  bool malformed = channel == nullptr;
+  if (!malformed) {
+    SharedBuffer& buffer = channel->buffer;
+    const uint64_t used = buffer.header().used;
+    malformed =
+        used > (uint64_t{1} << 31) || !buffer.MapAtLeast(kBodyOffset + used);
+    if (!malformed) {
+      WireReader in(buffer.data() + kBodyOffset, used);
+      status = ReadReply(in, &result);
+      malformed = !in.status().ok();
+    }
   }
-  WireReader in(buffer.data() + kBodyOffset, used);
-  absl::Status status = ReadReply(in, result);
-  if (!in.status().ok()) {
-    return Died(process, "it sent a malformed reply",
-                absl::StatusCode::kInternal);
+  if (malformed) {
+    Died(*process, "it sent a malformed reply", absl::StatusCode::kInternal)
+        .IgnoreError();
+    return;
   }
-  Release(pending.process_, std::move(pending.channel_));
+  ReplyCallback done;
+  bool parked;
+  {
+    std::lock_guard<std::mutex> lock(process->mutex);
+    if (process->dead) return;  // Died answered it
+    done = std::move(channel->done);
+    channel->busy = false;
+    channel->cancellation = nullptr;
+    process->idle.push_back(channel);
+    parked = !process->parked.empty();
+  }
   {
     std::lock_guard<std::mutex> lock(mutex_);
     consecutive_failures_ = 0;
   }
-  return status;
+  if (parked) StartParked(process);
+  std::move(done)(std::move(status), std::move(result));
 }
 
-absl::Status PluginWorker::Await(std::unique_ptr<Pending> pending,
-                                 std::string* result,
-                                 const Cancellation* cancellation) {
-  Wait wait;
-  for (;;) {
-    pollfd ready{pending->channel_->socket, POLLIN, 0};
-    const int polled = poll(&ready, 1, static_cast<int>(kPollTick.count()));
-    if (polled < 0 && errno == EINTR) continue;
-    if (polled != 0) {
-      const Doorbell doorbell =
-          polled > 0 ? ReadDoorbell(*pending) : Doorbell::kBroken;
-      if (doorbell == Doorbell::kRang) return TakeReply(*pending, result);
-      if (doorbell == Doorbell::kBroken) return Broken(*pending, wait);
-      continue;
-    }
-    if (std::optional<absl::Status> ended =
-            CheckWait(*pending, cancellation, wait)) {
-      return *std::move(ended);
-    }
-  }
-}
-
-// One AwaitThen on the reply thread.
-class PluginWorker::ReplyWaiter final : public ReplyWatcher::Waiter {
- public:
-  ReplyWaiter(PluginWorker* worker, std::unique_ptr<Pending> pending,
-              const Cancellation* cancellation, ReplyCallback done)
-      : worker_(worker),
-        pending_(std::move(pending)),
-        cancellation_(cancellation),
-        done_(std::move(done)) {}
-
-  int fd() const override { return pending_->channel_->socket; }
-
-  bool Readable() override {
-    switch (ReadDoorbell(*pending_)) {
-      case Doorbell::kRang: {
-        std::string result;
-        absl::Status status = worker_->TakeReply(*pending_, &result);
-        Complete(std::move(status), std::move(result));
-        return true;
+void PluginWorker::CheckCalls(const std::shared_ptr<Process>& process) {
+  // While its channels are busy, calls waiting for one that end (deadline,
+  // client gone) are answered now, and their requests freed.
+  SweepParked(*process);
+  const Clock::time_point now = Clock::now();
+  bool busy = false;
+  // A call whose plugin code ran on past the grace after its cancellation:
+  // it gets its cancellation, and the worker is stopped.
+  ReplyCallback overdue;
+  absl::Status overdue_status;
+  {
+    std::lock_guard<std::mutex> lock(process->mutex);
+    if (process->dead) return;
+    for (const std::unique_ptr<Channel>& channel : process->channels) {
+      if (channel == nullptr || !channel->busy) continue;
+      busy = true;
+      Wait& wait = channel->wait;
+      if (now - wait.started < kPollTick) continue;
+      ChannelHeader& header = channel->buffer.header();
+      const uint32_t thread =
+          header.worker_thread.load(std::memory_order_relaxed);
+      if (channel->cancellation != nullptr && wait.cancelled.ok()) {
+        wait.cancelled = channel->cancellation->Check();
+        if (!wait.cancelled.ok()) {
+          header.cancel.store(ReasonOf(wait.cancelled),
+                              std::memory_order_relaxed);
+          wait.cancelled_at = now;
+          wait.cpu_at_cancel = CpuTime(process->pid, thread);
+        }
+      } else if (!wait.cancelled.ok() &&
+                 now - wait.cancelled_at > options_.cancel_grace &&
+                 // The grace is the call's time on the CPU, not the
+                 // clock's: plugin code that had little CPU since (a
+                 // machine under load, or code asleep) is not killed for
+                 // it -- until 20 graces.
+                 (CpuTime(process->pid, thread) - wait.cpu_at_cancel >=
+                      options_.cancel_grace ||
+                  now - wait.cancelled_at > 20 * options_.cancel_grace)) {
+        channel->busy = false;
+        overdue = std::move(channel->done);
+        overdue_status =
+            absl::Status(wait.cancelled.code(),
+                         absl::StrCat(wait.cancelled.message(), "; plugin '",
+                                      plugin_name(), "' did not stop within ",
+                                      Seconds(options_.cancel_grace),
+                                      ", so its worker was stopped"));
+        break;
       }
-      case Doorbell::kBroken:
-        Complete(worker_->Broken(*pending_, wait_), {});
-        return true;
-      case Doorbell::kNotYet:
-        return false;
     }
-    return false;
   }
-
-  std::optional<absl::Status> Check() override {
-    return worker_->CheckWait(*pending_, cancellation_, wait_);
+  if (overdue) {
+    // Its other calls get the death; this one, its cancellation.
+    Died(*process,
+         absl::StrCat("a call's plugin code did not return within ",
+                      Seconds(options_.cancel_grace), " of its cancellation"),
+         absl::StatusCode::kUnavailable)
+        .IgnoreError();
+    std::move(overdue)(std::move(overdue_status), {});
+    return;
   }
-
-  void Ended(absl::Status status) override { Complete(std::move(status), {}); }
-
- private:
-  // The channel (given back, or closed if the worker is gone) before the
-  // call goes on: `done` may end what keeps the worker alive.
-  void Complete(absl::Status status, std::string result) {
-    pending_.reset();
-    std::move(done_)(std::move(status), std::move(result));
+  if (busy && options_.memory_limit_bytes > 0) {
+    const uint64_t resident = ResidentBytes(process->pid);
+    if (resident > options_.memory_limit_bytes) {
+      Died(
+          *process,
+          absl::StrCat("it used ", Mib(resident), ", over its memory limit of ",
+                       Mib(options_.memory_limit_bytes)),
+          absl::StatusCode::kResourceExhausted)
+          .IgnoreError();
+    }
   }
-
-  PluginWorker* const worker_;
-  std::unique_ptr<Pending> pending_;
-  const Cancellation* const cancellation_;
-  ReplyCallback done_;
-  Wait wait_;
-};
-
-void PluginWorker::AwaitThen(std::unique_ptr<Pending> pending,
-                             const Cancellation* cancellation,
-                             ReplyCallback done) {
-  auto waiter = std::make_unique<ReplyWaiter>(this, std::move(pending),
-                                              cancellation, std::move(done));
-  ReplyWatcher& watcher = ReplyWatcher::For(waiter->fd());
-  watcher.Watch(std::move(waiter));
 }
 
 }  // namespace kpi

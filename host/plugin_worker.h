@@ -65,9 +65,9 @@ struct WorkerOptions {
   // cancelled before its worker is killed; code that gets no CPU meanwhile
   // (asleep, or starved on a loaded machine) is killed at 20 graces.
   std::chrono::milliseconds cancel_grace{500};
-  // The most calls one worker runs at once (one channel and one worker
-  // thread each); more wait for a free channel (SendThen: holding no
-  // thread; Send: on the caller's).
+  // The most calls one worker runs at once (one channel each; at most
+  // WorkerMailbox::kMaxChannels); more wait for a free channel, holding no
+  // thread.
   size_t max_channels = 64;
   // Where crashes and restarts are reported, one line each; may be empty.
   std::function<void(absl::string_view)> log;
@@ -118,46 +118,20 @@ class PluginWorker : public std::enable_shared_from_this<PluginWorker> {
                         const std::function<void(WireWriter&)>& write,
                         std::string* result, const Cancellation* cancellation);
 
-  // Exchange in two halves, so a stream's next chunk can be read while the
-  // worker folds the last one in. A Pending holds its channel until
-  // awaited; dropped unawaited, it closes the channel (the worker finishes
-  // the request and forgets the reply).
-  class Pending {
-   public:
-    ~Pending();
-    Pending(const Pending&) = delete;
-    Pending& operator=(const Pending&) = delete;
-
-   private:
-    friend class PluginWorker;
-    Pending(PluginWorker* worker, std::shared_ptr<Process> process,
-            std::unique_ptr<Channel> channel);
-    PluginWorker* worker_;
-    std::shared_ptr<Process> process_;
-    std::unique_ptr<Channel> channel_;
-  };
-  absl::StatusOr<std::unique_ptr<Pending>> Send(
-      uint64_t& generation, const std::function<void(WireWriter&)>& write,
-      const Cancellation* cancellation);
-  // The worker's status for `pending`'s request, as Exchange returns it.
-  absl::Status Await(std::unique_ptr<Pending> pending, std::string* result,
-                     const Cancellation* cancellation);
-  // Await without holding this thread: `done` runs once, with what Await
-  // would return (the status, and a kFinish's result bytes), on a reply
-  // thread (reply_watcher.h: one per core). It must be quick: many
-  // workers' replies are finished on that thread. `cancellation` (may be
-  // null) and this PluginWorker must outlive `done`'s run.
+  // What a worker's answer is handed to.
   using ReplyCallback =
       absl::AnyInvocable<void(absl::Status status, std::string result) &&>;
-  void AwaitThen(std::unique_ptr<Pending> pending,
-                 const Cancellation* cancellation, ReplyCallback done);
-  // Send then AwaitThen, holding no thread while the worker's channels are
-  // all busy (max_channels calls in it): the request is then written aside,
-  // and sent, in order of arrival, as soon as a channel frees -- a plugin
-  // that is slow or hangs keeps its own calls waiting, never the server's
-  // threads. Not OK: nothing was sent, and `done` is not called. OK: `done`
-  // runs exactly once, as AwaitThen's does (with the worker's death for a
-  // request still waiting when the worker dies).
+  // Exchange without holding this thread: `done` runs once, with what
+  // Exchange would return (the status, and a kFinish's result bytes), on a
+  // reply thread (reply_watcher.h: one per core). It must be quick: many
+  // calls' replies are finished on that thread. `cancellation` (may be
+  // null) and this PluginWorker must outlive `done`'s run.
+  // While the worker's channels are all busy (max_channels calls in it)
+  // the request is written aside, and sent, in order of arrival, as soon as
+  // a channel frees -- a plugin that is slow or hangs keeps its own calls
+  // waiting, never the server's threads. Not OK: nothing was sent, and
+  // `done` is not called. OK: `done` runs exactly once (with the worker's
+  // death for a request still waiting when the worker dies).
   absl::Status SendThen(uint64_t& generation,
                         const std::function<void(WireWriter&)>& write,
                         const Cancellation* cancellation, ReplyCallback done);
@@ -177,6 +151,7 @@ class PluginWorker : public std::enable_shared_from_this<PluginWorker> {
   static void KillAll(absl::string_view why);
 
  private:
+  class ProcessWatch;
   PluginWorker(std::string path, WorkerOptions options)
       : path_(std::move(path)), options_(std::move(options)) {}
   // Spawns a process and waits for its descriptor (bytes in `descriptor`).
@@ -184,9 +159,11 @@ class PluginWorker : public std::enable_shared_from_this<PluginWorker> {
                                                  bool exit_after_load,
                                                  std::string* descriptor);
   // Spawns a process into `process` and waits for its descriptor (bytes
-  // in `descriptor`).
-  absl::Status SpawnInto(Process& process, bool run_checks,
-                         bool exit_after_load, std::string* descriptor);
+  // in `descriptor`); then, unless `exit_after_load`, watches it for
+  // replies and death (ProcessWatch).
+  absl::Status SpawnInto(const std::shared_ptr<Process>& process,
+                         bool run_checks, bool exit_after_load,
+                         std::string* descriptor);
   // The process to send a request to. A dead one is restarted after its
   // backoff, on a thread of its own: the process returned is then still
   // starting, and requests to it wait (SendThen: holding no thread) until
@@ -196,35 +173,33 @@ class PluginWorker : public std::enable_shared_from_this<PluginWorker> {
   // The restart thread: spawns `process` (starting), then sends the
   // requests waiting for it, or fails them.
   void FinishRestart(const std::shared_ptr<Process>& process);
-  // A channel to `process`: an idle one, or a new one while there are fewer
-  // than max_channels. Acquire waits for one to free; TryAcquire returns
-  // null instead.
-  absl::StatusOr<std::unique_ptr<Channel>> Acquire(
-      Process& process, const Cancellation* cancellation);
-  absl::StatusOr<std::unique_ptr<Channel>> TryAcquire(Process& process);
+  // An idle channel of `process`, or a new one while there are fewer than
+  // max_channels; null when every channel is busy (or it is starting).
+  absl::StatusOr<Channel*> TryAcquire(Process& process);
   // Opens channel number `process.channels` (counted already; uncounted
   // again if it fails).
-  absl::StatusOr<std::unique_ptr<Channel>> OpenChannel(Process& process);
+  absl::StatusOr<Channel*> OpenChannel(Process& process);
   // The pending drops of `generation`, then `write`'s request.
   void WriteRequest(uint64_t generation, WireWriter& out,
                     const std::function<void(WireWriter&)>& write);
   // Writes `write`'s request (after the pending drops) into `channel` and
-  // sends it.
-  absl::StatusOr<std::unique_ptr<Pending>> Post(
-      std::shared_ptr<Process> process, std::unique_ptr<Channel> channel,
-      const std::function<void(WireWriter&)>& write);
+  // sends it, as SendThen.
+  absl::Status Post(const std::shared_ptr<Process>& process, Channel* channel,
+                    const std::function<void(WireWriter&)>& write,
+                    const Cancellation* cancellation, ReplyCallback done);
   absl::Status NoMemoryForChunk() const;
-  // Sends the request written in `channel`'s buffer (`size` bytes).
-  absl::StatusOr<std::unique_ptr<Pending>> Ring(
-      std::shared_ptr<Process> process, std::unique_ptr<Channel> channel,
-      size_t size);
+  // Sends the request written in `channel`'s buffer (`size` bytes); `done`
+  // gets its reply. Not OK (the process is dead): nothing was sent, and
+  // `done` is not called.
+  absl::Status Ring(const std::shared_ptr<Process>& process, Channel* channel,
+                    size_t size, const Cancellation* cancellation,
+                    ReplyCallback done);
   // Sends the requests waiting for a channel while channels are free.
   void StartParked(const std::shared_ptr<Process>& process);
   // Answers the waiting requests whose call has ended (at most once a
   // tick), with their cancellation.
   void SweepParked(Process& process);
-  class ReplyWaiter;
-  // What one wait for a reply keeps between its checks.
+  // What one request in flight keeps between the checks of its wait.
   struct Wait {
     std::chrono::steady_clock::time_point started =
         std::chrono::steady_clock::now();
@@ -232,27 +207,20 @@ class PluginWorker : public std::enable_shared_from_this<PluginWorker> {
     std::chrono::steady_clock::time_point cancelled_at;
     std::chrono::milliseconds cpu_at_cancel{0};  // the worker's, then
   };
-  enum class Doorbell { kRang, kNotYet, kBroken };
-  // Reads the reply's doorbell byte, once the channel is readable.
-  static Doorbell ReadDoorbell(const Pending& pending);
-  // The worker thread serving `pending`'s channel, as the worker said.
-  static uint32_t WorkerThread(const Pending& pending);
-  // The reply, once its doorbell rang; gives the channel back.
-  absl::Status TakeReply(Pending& pending, std::string* result);
-  // The status a wait ends with when the channel broke: the worker's death
-  // (or, for a cancelled call, its cancellation).
-  absl::Status Broken(Pending& pending, const Wait& wait);
-  // The checks made while a wait lasts past a tick: the call's
+  // The replies the worker has posted: each channel's `done` runs, and the
+  // channel is free again.
+  void TakeReplies(const std::shared_ptr<Process>& process);
+  // One reply, from channel number `number`.
+  void TakeReply(const std::shared_ptr<Process>& process, uint32_t number);
+  // The checks made about every tick (ProcessWatch): the calls in flight's
   // cancellation (passed on to the plugin, then its worker killed after
-  // the grace) and the worker's memory. A status ends the wait.
-  std::optional<absl::Status> CheckWait(Pending& pending,
-                                        const Cancellation* cancellation,
-                                        Wait& wait);
+  // the grace), the worker's memory, and the waiting requests.
+  void CheckCalls(const std::shared_ptr<Process>& process);
   // Gives `channel` back, to the first request waiting for one if any.
-  void Release(const std::shared_ptr<Process>& process,
-               std::unique_ptr<Channel> channel);
-  // Records that `process` is gone (reaping it) and returns the status its
-  // calls get. `kill_reason`, when not empty, is why the server killed it.
+  void Release(const std::shared_ptr<Process>& process, Channel* channel);
+  // Records that `process` is gone (reaping it), fails its calls in flight
+  // and waiting, and returns the status they get. `kill_reason`, when not
+  // empty, is why the server killed it.
   absl::Status Died(Process& process, const std::string& kill_reason,
                     absl::StatusCode kill_code);
   std::string plugin_name() const;

@@ -1,16 +1,17 @@
 // ReplyWatcher: a thread that waits for many plugin workers' replies at
 // once (epoll), so a call waiting on a worker holds no thread of its own.
 // A unary call sends its request and returns its thread to the server's
-// pool; the reply, when its doorbell rings, is finished here. There is one
-// watcher per core: finishing a reply includes answering the gRPC call,
-// and one thread for all of them was the bottleneck under load (100% of a
-// core at 11k calls/s).
+// pool; the reply, when the worker rings (a byte on its control socket),
+// is finished here. There is one watcher per core, and each worker process
+// is watched by one of them: finishing a reply includes answering the gRPC
+// call, and one thread for all of them was the bottleneck under load (100%
+// of a core at 11k calls/s).
 //
 // A Waiter is one wait on one descriptor. The watcher calls, always on its
 // own thread, and never two at once:
 // - Readable() once the descriptor is readable (it has stopped watching it
 //   first, so the waiter may close or give the descriptor back): true ends
-//   the wait; false (nothing to read after all) watches it again;
+//   the wait; false watches it again;
 // - Check() about every kTick while the wait lasts: a value ends the wait,
 //   and the watcher, having stopped watching the descriptor, calls
 //   Ended(value).

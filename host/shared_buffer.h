@@ -23,9 +23,10 @@ struct ChannelHeader {
   // Set by the server while the worker runs a request whose call has been
   // cancelled (a FlagCancellation::Reason); cleared before each request.
   std::atomic<uint32_t> cancel;
-  // The worker thread that serves the channel (its Linux thread id), set
-  // by the worker once; 0 before. The server reads that thread's CPU time
-  // while a cancelled call's plugin code runs on (plugin_worker.cc).
+  // The worker thread running the channel's request (its Linux thread
+  // id), set by the worker as it starts each one; 0 before the first. The
+  // server reads that thread's CPU time while a cancelled call's plugin
+  // code runs on (plugin_worker.cc).
   std::atomic<uint32_t> worker_thread;
   // Bytes of the current message, from kBodyOffset.
   uint64_t used;

@@ -2,24 +2,36 @@
 // in it ends this process, not the server (plugin_worker.h is the server's
 // side). Not meant to be run by hand.
 //
-//   kpi-plugin-worker --plugin FILE --control-fd N [--check]
+//   kpi-plugin-worker --plugin FILE --control-fd N --mailbox-fd N [--check]
 //                     [--exit-after-load] [--memory-limit-bytes N]
 //
 // Loads FILE in place (the server's private copy), runs the conformance
 // checks with --check, and reports on the control socket: the status, and
-// the descriptor when loaded. Then, unless --exit-after-load, serves the
-// channels the server hands over on the control socket, one thread each,
-// until the control socket closes.
+// the descriptor when loaded. Then, unless --exit-after-load, runs the
+// requests the server posts in the mailbox (worker_mailbox.h) on the
+// channels it hands over on the control socket, until that socket closes.
+//
+// Requests run on executor threads. An executor that finishes a request
+// takes the next one without sleeping, so under load one thread serves
+// many calls with no wake-up between them; the server wakes one only when
+// none is awake. A watch thread adds an executor (up to one per channel)
+// when requests wait while every awake executor is busy for a
+// millisecond -- a slow call delays others by about that much, never
+// longer.
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -37,6 +49,7 @@
 #include "private_copy.h"
 #include "shared_buffer.h"
 #include "unix_io.h"
+#include "worker_mailbox.h"
 #include "worker_protocol.h"
 
 namespace kpi {
@@ -45,6 +58,7 @@ namespace {
 struct Arguments {
   std::string plugin;
   int control_fd = -1;
+  int mailbox_fd = -1;
   bool check = false;
   bool exit_after_load = false;
   uint64_t memory_limit_bytes = 0;
@@ -58,6 +72,8 @@ bool ParseArguments(int argc, char** argv, Arguments& args) {
       args.plugin = argv[++i];
     } else if (flag == "--control-fd" && has_value) {
       if (!absl::SimpleAtoi(argv[++i], &args.control_fd)) return false;
+    } else if (flag == "--mailbox-fd" && has_value) {
+      if (!absl::SimpleAtoi(argv[++i], &args.mailbox_fd)) return false;
     } else if (flag == "--memory-limit-bytes" && has_value) {
       if (!absl::SimpleAtoi(argv[++i], &args.memory_limit_bytes)) return false;
     } else if (flag == "--check") {
@@ -68,7 +84,8 @@ bool ParseArguments(int argc, char** argv, Arguments& args) {
       return false;
     }
   }
-  return !args.plugin.empty() && args.control_fd >= 0;
+  return !args.plugin.empty() && args.control_fd >= 0 &&
+         (args.exit_after_load || args.mailbox_fd >= 0);
 }
 
 // Address space capped at four times the resident limit plus 4 GiB: the
@@ -134,46 +151,40 @@ class WorkerService {
     }
   }
 
-  // Serves one channel until the server closes it.
-  void ServeChannel(int socket, SharedBuffer buffer) {
+  // Runs the request in `buffer` and writes the reply over it.
+  void Serve(SharedBuffer& buffer) {
+    // The server reads this thread's CPU time if the call is cancelled.
     buffer.header().worker_thread.store(static_cast<uint32_t>(gettid()),
                                         std::memory_order_relaxed);
     ChannelCancellation cancellation(&buffer);
-    char doorbell;
-    while (ReadAll(socket, &doorbell, 1,
-                   std::chrono::steady_clock::time_point::max()) ==
-           ReadResult::kOk) {
-      std::string result;
-      absl::Status status;
-      const uint64_t used = buffer.header().used;
-      if (!buffer.MapAtLeast(kBodyOffset + used)) {
-        status = absl::DataLossError("request larger than its buffer");
-      } else {
-        WireReader in(buffer.data() + kBodyOffset, used);
-        status = Run(in, cancellation, result);
-      }
-      WireWriter out([&buffer](size_t size) -> char* {
+    std::string result;
+    absl::Status status;
+    const uint64_t used = buffer.header().used;
+    if (!buffer.MapAtLeast(kBodyOffset + used)) {
+      status = absl::DataLossError("request larger than its buffer");
+    } else {
+      WireReader in(buffer.data() + kBodyOffset, used);
+      status = Run(in, cancellation, result);
+    }
+    WireWriter out([&buffer](size_t size) -> char* {
+      char* base = buffer.Reserve(kBodyOffset + size);
+      return base ? base + kBodyOffset : nullptr;
+    });
+    WriteReply(out, status, result);
+    if (!out.ok()) {
+      result.clear();
+      WireWriter small([&buffer](size_t size) -> char* {
         char* base = buffer.Reserve(kBodyOffset + size);
         return base ? base + kBodyOffset : nullptr;
       });
-      WriteReply(out, status, result);
-      if (!out.ok()) {
-        result.clear();
-        WireWriter small([&buffer](size_t size) -> char* {
-          char* base = buffer.Reserve(kBodyOffset + size);
-          return base ? base + kBodyOffset : nullptr;
-        });
-        WriteReply(small,
-                   absl::ResourceExhaustedError(
-                       "the plugin worker has no memory for the result"),
-                   result);
-        buffer.header().used = small.size();
-      } else {
-        buffer.header().used = out.size();
-      }
-      if (!WriteAll(socket, &doorbell, 1)) break;
+      WriteReply(small,
+                 absl::ResourceExhaustedError(
+                     "the plugin worker has no memory for the result"),
+                 result);
+      buffer.header().used = small.size();
+    } else {
+      buffer.header().used = out.size();
     }
-    close(socket);
   }
 
  private:
@@ -281,6 +292,141 @@ class WorkerService {
   absl::flat_hash_set<uint64_t> dropped_;
 };
 
+// The channels the server handed over, by number, and the threads that run
+// their requests.
+class Executors {
+ public:
+  Executors(WorkerService* service, WorkerMailbox mailbox, int control_fd)
+      : service_(service),
+        mailbox_(std::move(mailbox)),
+        control_fd_(control_fd) {}
+
+  // Starts the first executor and the watch.
+  void Start() {
+    AddExecutor();
+    std::thread(&Executors::Watch, this).detach();
+  }
+
+  // A channel handed over on the control socket: the next number.
+  void AddChannel(SharedBuffer buffer) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    channels_.push_back(std::make_unique<SharedBuffer>(std::move(buffer)));
+    channel_added_.notify_all();
+  }
+
+ private:
+  static constexpr std::chrono::milliseconds kWatchTick{1};
+  // The watch stops ticking after this long with nothing running.
+  static constexpr std::chrono::milliseconds kWatchIdle{100};
+
+  void AddExecutor() {
+    ++executors_;
+    mailbox_.ExecutorAwake();
+    std::thread(&Executors::Execute, this).detach();
+  }
+
+  void Execute() {
+    for (;;) {
+      std::optional<uint32_t> number;
+      {
+        std::lock_guard<std::mutex> lock(requests_mutex_);
+        number = mailbox_.PopRequest();
+      }
+      if (!number.has_value()) {
+        ++sleeping_;
+        mailbox_.Sleep();
+        --sleeping_;
+        continue;
+      }
+      SharedBuffer* buffer = Channel(*number);
+      if (buffer == nullptr) std::_Exit(3);  // a request on no channel
+      if (running_.fetch_add(1) == 0) WakeWatch();
+      service_->Serve(*buffer);
+      running_.fetch_sub(1);
+      bool wake_server;
+      {
+        std::lock_guard<std::mutex> lock(replies_mutex_);
+        wake_server = mailbox_.PushReply(*number);
+      }
+      const char doorbell = 'r';
+      if (wake_server && !WriteAll(control_fd_, &doorbell, 1)) std::_Exit(0);
+    }
+  }
+
+  // Channel `number`; its buffer is on its way on the control socket if
+  // not here yet (the server hands a channel over before using it).
+  SharedBuffer* Channel(uint32_t number) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (!channel_added_.wait_for(lock, std::chrono::seconds(10),
+                                 [&] { return number < channels_.size(); })) {
+      return nullptr;
+    }
+    return channels_[number].get();
+  }
+
+  void WakeWatch() {
+    std::lock_guard<std::mutex> lock(watch_mutex_);
+    if (!watch_asleep_) return;
+    watch_asleep_ = false;
+    watch_wake_.notify_one();
+  }
+
+  // Every tick while executors run: requests that wait while none was
+  // taken for a whole tick mean every awake executor is stuck in a long
+  // call; one more is woken, or started.
+  void Watch() {
+    uint32_t taken = mailbox_.requests_taken();
+    auto last_running = std::chrono::steady_clock::now();
+    for (;;) {
+      std::this_thread::sleep_for(kWatchTick);
+      const auto now = std::chrono::steady_clock::now();
+      if (running_.load() > 0) last_running = now;
+      const uint32_t taken_now = mailbox_.requests_taken();
+      if (mailbox_.HasRequest() && taken_now == taken) {
+        if (sleeping_.load() > 0) {
+          mailbox_.WakeExecutor();
+        } else if (executors_ < MaxExecutors()) {
+          AddExecutor();
+        }
+      }
+      taken = taken_now;
+      if (now - last_running < kWatchIdle) continue;
+      std::unique_lock<std::mutex> lock(watch_mutex_);
+      watch_asleep_ = true;
+      // Re-checked under the lock: an executor that started meanwhile
+      // found the watch awake and did not wake it.
+      if (running_.load() > 0) {
+        watch_asleep_ = false;
+        continue;
+      }
+      watch_wake_.wait(lock, [this] { return !watch_asleep_; });
+      last_running = std::chrono::steady_clock::now();
+    }
+  }
+
+  size_t MaxExecutors() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return std::max<size_t>(1, channels_.size());
+  }
+
+  WorkerService* const service_;
+  WorkerMailbox mailbox_;
+  const int control_fd_;
+  std::mutex requests_mutex_;         // one consumer of the request ring
+  std::mutex replies_mutex_;          // one producer on the reply ring
+  std::atomic<size_t> executors_{0};  // added only by the watch, and Start
+  std::atomic<int> sleeping_{0};
+  std::atomic<int> running_{0};  // executors running a request
+
+  std::mutex mutex_;
+  std::condition_variable channel_added_;
+  std::vector<std::unique_ptr<SharedBuffer>> channels_;
+
+  std::mutex watch_mutex_;
+  std::condition_variable watch_wake_;
+  bool watch_asleep_ = false;
+};
+
 // Loads (and checks) the plugin and reports to the server: the status, and
 // the descriptor bytes when it loaded.
 std::shared_ptr<const PluginLibrary> LoadAndReport(const Arguments& args) {
@@ -315,25 +461,25 @@ int Main(int argc, char** argv) {
   LimitAddressSpace(args.memory_limit_bytes);
   std::shared_ptr<const PluginLibrary> library = LoadAndReport(args);
   if (library == nullptr || args.exit_after_load) return 0;
-  auto* service = new WorkerService(library);  // lives until _exit
+  absl::StatusOr<WorkerMailbox> mailbox = WorkerMailbox::Adopt(args.mailbox_fd);
+  if (!mailbox.ok()) return 1;
+  // Both live until _Exit.
+  auto* service = new WorkerService(library);
+  auto* executors =
+      new Executors(service, *std::move(mailbox), args.control_fd);
+  executors->Start();
   for (;;) {
-    int fds[2];
-    const int received = ReceiveFds(args.control_fd, fds, 2);
+    int fd;
+    const int received = ReceiveFds(args.control_fd, &fd, 1);
     if (received <= 0) break;  // the server is gone or done with us
-    if (received != 2) {
-      for (int i = 0; i < received; ++i) close(fds[i]);
-      continue;
-    }
-    absl::StatusOr<SharedBuffer> buffer = SharedBuffer::Adopt(fds[1]);
-    if (!buffer.ok()) {
-      close(fds[0]);
-      continue;
-    }
-    std::thread(&WorkerService::ServeChannel, service, fds[0],
-                *std::move(buffer))
-        .detach();
+    absl::StatusOr<SharedBuffer> buffer = SharedBuffer::Adopt(fd);
+    // Numbers must stay in step with the server's: a buffer that cannot
+    // be mapped ends the worker (its calls fail as a crash would).
+    if (!buffer.ok()) std::_Exit(4);
+    executors->AddChannel(*std::move(buffer));
   }
-  // Plugin code may still run on channel threads: end without destructors.
+  // Plugin code may still run on executor threads: end without
+  // destructors.
   std::_Exit(0);
 }
 

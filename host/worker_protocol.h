@@ -1,6 +1,6 @@
 // The requests kpi-server sends a plugin worker and the replies it gets,
-// over a channel: a socket pair that carries one byte per message (a
-// doorbell) and a SharedBuffer that carries the message itself.
+// over a channel: a SharedBuffer that carries the message itself, announced
+// by the channel's number in the process's WorkerMailbox.
 //
 // A request is a sequence of operations on calls, run in order; the reply
 // is the status of the first that failed (or OK) and, after kFinish, the

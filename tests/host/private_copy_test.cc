@@ -26,6 +26,7 @@
 #include "live_config.h"
 #include "plugin_worker.h"
 #include "tests/support/temp_dir.h"
+#include "worker_mailbox.h"
 
 extern char** environ;
 
@@ -117,13 +118,19 @@ TEST_F(StaleCopyTest, KeepsACopyALiveWorkerLoaded) {
   fcntl(sockets[0], F_SETFD, FD_CLOEXEC);
   const std::string binary = DefaultWorkerBinary();
   const std::string control_fd = absl::StrCat(sockets[1]);
-  const char* argv[] = {binary.c_str(), "--plugin",         plugin.c_str(),
-                        "--control-fd", control_fd.c_str(), nullptr};
+  absl::StatusOr<WorkerMailbox> mailbox = WorkerMailbox::Create();
+  ASSERT_TRUE(mailbox.ok()) << mailbox.status();
+  const int inherited_mailbox = dup(mailbox->fd());  // without CLOEXEC
+  const std::string mailbox_fd = absl::StrCat(inherited_mailbox);
+  const char* argv[] = {
+      binary.c_str(),     "--plugin",     plugin.c_str(),     "--control-fd",
+      control_fd.c_str(), "--mailbox-fd", mailbox_fd.c_str(), nullptr};
   pid_t worker = 0;
   ASSERT_EQ(posix_spawn(&worker, binary.c_str(), nullptr, nullptr,
                         const_cast<char**>(argv), environ),
             0);
   close(sockets[1]);
+  close(inherited_mailbox);
   // The worker reports once it has loaded the plugin, and locked the copy
   // before that.
   char report;

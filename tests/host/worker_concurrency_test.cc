@@ -333,5 +333,50 @@ TEST(WorkerConcurrencyTest, CallsBeyondTheChannelsWaitWithoutAThread) {
   }
 }
 
+// A worker runs its calls on as few threads as keep up, adding one when
+// requests wait behind calls that run long: a slow call (400 ms) holds up
+// the same worker's other calls by about a millisecond, not by its run.
+TEST(WorkerConcurrencyTest, ASlowCallDoesNotHoldUpItsWorkersOtherCalls) {
+  testing::TempDir faulty;
+  faulty.Install(
+      "fault_slow.so",
+      testing::ReadFile(absl::StrCat(KPI_FAULT_FIXTURE_DIR, "/fault_slow.so")));
+  absl::StatusOr<std::unique_ptr<LiveConfig>> config =
+      LiveConfig::Load({faulty.path()}, {}, "", [](absl::string_view) {});
+  ASSERT_TRUE(config.ok()) << config.status();
+  const ServingConfig serving = (*config)->Current();
+  std::shared_ptr<const Metric> slow = serving.registry->Find("slow_sum");
+  ASSERT_NE(slow, nullptr);
+  auto sum = [&](std::vector<double> values) {
+    v1::ComputeRequest request = Scores(values);
+    request.mutable_columns(0)->set_name("values");
+    absl::StatusOr<MetricCall> call =
+        MetricCall::Start(slow, ArgsFromRequest(request), nullptr);
+    if (!call.ok()) return absl::StatusOr<double>(call.status());
+    absl::StatusOr<v1::MetricResult> result =
+        call->AddLastAndFinish(ArgsFromRequest(request));
+    if (!result.ok()) return absl::StatusOr<double>(result.status());
+    return absl::StatusOr<double>(result->value());
+  };
+  ASSERT_EQ(sum({1}).value_or(-1), 1);  // the worker is up
+
+  const auto started = std::chrono::steady_clock::now();
+  std::thread slow_call(
+      [&] { EXPECT_EQ(sum({kTrigger}).value_or(-1), kTrigger); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const auto fast_from = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(sum({double(i), 2}).value_or(-1), i + 2);
+  }
+  const auto fast_took_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - fast_from)
+          .count();
+  slow_call.join();
+  EXPECT_GE(std::chrono::steady_clock::now() - started,
+            std::chrono::milliseconds(400));
+  EXPECT_LT(fast_took_ms, 250) << "20 calls beside a slow one";
+}
+
 }  // namespace
 }  // namespace kpi
