@@ -169,10 +169,19 @@ absl::Status MetricCall::Prepare(const CallArgs& chunk,
 }
 
 absl::Status MetricCall::Add(const CallArgs& chunk) {
-  std::optional<BoundChunk> bound;
-  std::vector<ColumnArg> keys;
-  if (absl::Status s = Prepare(chunk, bound, keys); !s.ok()) return s;
-  return aggregation_->Update(bound->chunk(), keys);
+  if (absl::Status s = Bind(chunk); !s.ok()) return s;
+  return SendBound();
+}
+
+absl::Status MetricCall::Bind(const CallArgs& chunk) {
+  bound_keys_.clear();
+  return Prepare(chunk, bound_, bound_keys_);
+}
+
+absl::Status MetricCall::SendBound() {
+  absl::Status status = aggregation_->Update(bound_->chunk(), bound_keys_);
+  bound_.reset();
+  return status;
 }
 
 absl::Status MetricCall::CheckComplete() const {

@@ -55,6 +55,14 @@ class MetricCall {
   // carry scalars; later ones may not. CANCELLED or DEADLINE_EXCEEDED once
   // the call's cancellation says so.
   absl::Status Add(const CallArgs& chunk);
+  // Add in two steps, so a stream can check and bind its next chunk while
+  // the chunk before is still in a plugin worker: Bind validates `chunk`
+  // and holds it bound (its request must stay alive, unchanged, until
+  // SendBound); SendBound folds it in. REQUIRES for Bind: no chunk is held
+  // bound; for SendBound: one is, and no plugin work is in flight
+  // (DeferUntilSettled said so).
+  absl::Status Bind(const CallArgs& chunk);
+  absl::Status SendBound();
 
   // The result. INVALID_ARGUMENT if a required column never arrived.
   absl::StatusOr<v1::MetricResult> Finish();
@@ -102,6 +110,9 @@ class MetricCall {
   // pointers to these dictionaries until they are destroyed.
   std::unique_ptr<CallKeys> keys_;
   std::unique_ptr<Aggregation> aggregation_;
+  // The chunk Bind holds until SendBound, and its group_by key columns.
+  std::optional<BoundChunk> bound_;
+  std::vector<ColumnArg> bound_keys_;
   uint64_t chunks_ = 0;
   uint64_t rows_ = 0;
   uint64_t max_rows_;

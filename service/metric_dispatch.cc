@@ -138,6 +138,12 @@ absl::StatusOr<v1::MetricResult> MetricDispatch::ComputeTyped(
 
 absl::Status MetricDispatch::Stream::Add(
     const v1::ComputeStreamRequest& chunk) {
+  if (absl::Status s = Bind(chunk); !s.ok()) return s;
+  return SendBound();
+}
+
+absl::Status MetricDispatch::Stream::Bind(
+    const v1::ComputeStreamRequest& chunk) {
   ++chunks_;
   if (!call_.has_value()) {
     metric_ = chunk.metric();
@@ -147,7 +153,7 @@ absl::Status MetricDispatch::Stream::Add(
         Start(*serving_, metric_, &first, cancellation_, limits_);
     if (!call.ok()) return call.status();
     call_.emplace(*std::move(call));
-    return call_->Add(first);
+    return call_->Bind(first);
   }
   if (!chunk.metric().empty() && chunk.metric() != metric_) {
     return absl::InvalidArgumentError(
@@ -161,7 +167,7 @@ absl::Status MetricDispatch::Stream::Add(
                      ": parameters, profile and group_by belong in the "
                      "first chunk of a stream"));
   }
-  return call_->Add(ArgsFromRequest(chunk));
+  return call_->Bind(ArgsFromRequest(chunk));
 }
 
 void MetricDispatch::Stream::FinishThen(Done done) {

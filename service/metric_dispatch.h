@@ -71,6 +71,12 @@ class MetricDispatch {
   class Stream {
    public:
     absl::Status Add(const v1::ComputeStreamRequest& chunk);
+    // Add in two steps (MetricCall::Bind): Bind checks and binds `chunk`
+    // -- while the chunk before may still be in a plugin worker -- and
+    // SendBound, once the stream has settled, folds it in. `chunk` must
+    // stay alive, unchanged, until SendBound returns.
+    absl::Status Bind(const v1::ComputeStreamRequest& chunk);
+    absl::Status SendBound() { return call_->SendBound(); }
     // The result over every chunk added, to `done` as ComputeThen's;
     // INVALID_ARGUMENT if there was none.
     void FinishThen(Done done);

@@ -297,16 +297,27 @@ class MetricServiceImpl::StreamCall final
   }
 
   // On the pool, as the adder: adds `next`, then any chunk parsed meanwhile;
-  // completes the call if the client closed the stream meanwhile. While the
-  // chunk before is still in a plugin worker, the adder gives its thread
-  // back and goes on once the worker answers.
+  // completes the call if the client closed the stream meanwhile. `next` is
+  // checked and bound at once, while the chunk before may still be in a
+  // plugin worker; then, if it is, the adder gives its thread back and
+  // sends `next` once the worker answers.
   void AddInOrder(Parsed* next) {
     while (next != nullptr) {
+      if (!next_bound_) {
+        if (const absl::Status status = Bind(*next); !status.ok()) {
+          FinishOnce(ToGrpc(status));
+          std::lock_guard<std::mutex> lock(mutex_);
+          adding_ = false;
+          return;
+        }
+        next_bound_ = true;
+      }
       if (stream_.DeferUntilSettled(
               OnThePool([this, next] { AddInOrder(next); }))) {
         return;
       }
-      const absl::Status status = Add(*next);
+      next_bound_ = false;
+      const absl::Status status = stream_.SendBound();
       if (!status.ok()) {
         FinishOnce(ToGrpc(status));
         std::lock_guard<std::mutex> lock(mutex_);
@@ -331,8 +342,8 @@ class MetricServiceImpl::StreamCall final
     }
   }
 
-  // One chunk into the stream, or why the stream fails.
-  absl::Status Add(const Parsed& parsed) {
+  // One chunk checked and bound into the stream, or why the stream fails.
+  absl::Status Bind(const Parsed& parsed) {
     record_.AddRequestBytes(parsed.bytes());
     if (!parsed.status().ok()) {
       // The stream is not whole: it fails, and nothing is computed.
@@ -347,7 +358,7 @@ class MetricServiceImpl::StreamCall final
       if (!allowed.ok()) return allowed;
     }
     const uint64_t rows_before = stream_.rows();
-    const absl::Status status = stream_.Add(parsed.request());
+    const absl::Status status = stream_.Bind(parsed.request());
     if (parsed.index() == 0) record_.SetMetric(stream_.metric());
     record_.AddRows(stream_.rows() - rows_before);
     return status;
@@ -415,6 +426,8 @@ class MetricServiceImpl::StreamCall final
   const Principal* principal_ = nullptr;  // the caller; null: everyone
   CallMetrics::Call record_;              // finished with the call
   std::shared_ptr<StreamCall> self_;
+  // The adder's: the chunk it holds is bound, and waits to be sent.
+  bool next_bound_ = false;
 
   std::mutex mutex_;
   bool waiting_ = false;   // a read is pending on the client
