@@ -30,6 +30,7 @@
 #include "health_service.h"
 #include "host_events.h"
 #include "live_config.h"
+#include "metric_protos.h"
 #include "metric_service.h"
 #include "metrics_http.h"
 #include "plugin_metrics.h"
@@ -250,6 +251,24 @@ class ShutdownWatchdog {
   std::thread thread_;
 };
 
+// --emit-proto: the loaded plugins' .proto files, their paths on stdout.
+int EmitProtos(const kpi::LiveConfig& config,
+               const kpi::ServerOptions& options) {
+  std::vector<const kpi_plugin_descriptor*> plugins;
+  for (const auto& library : config.Current().registry->plugins()) {
+    plugins.push_back(&library->descriptor());
+  }
+  absl::StatusOr<std::vector<std::string>> written =
+      kpi::WriteProtoFiles(plugins, options.emit_proto_dir);
+  if (!written.ok()) {
+    std::cerr << "kpi-server: --emit-proto: " << written.status().message()
+              << "\n";
+    return 1;
+  }
+  for (const std::string& path : *written) std::cout << path << "\n";
+  return 0;
+}
+
 int Run(const kpi::ServerOptions& options, const kpi::EventLog& log) {
   // Block the shutdown signals in every thread gRPC will start; the main
   // thread takes them with sigwait below.
@@ -286,6 +305,7 @@ int Run(const kpi::ServerOptions& options, const kpi::EventLog& log) {
     log.Message("start_failed", config.status().message());
     return 1;
   }
+  if (!options.emit_proto_dir.empty()) return EmitProtos(**config, options);
   std::unique_ptr<kpi::FileWatcher> watcher;
   if (options.watch) {
     absl::StatusOr<std::unique_ptr<kpi::FileWatcher>> started =

@@ -184,6 +184,13 @@ std::string ServerUsage() {
       "                            {\"health_score\": {\"smb\": "
       "{\"signals\": ...}}};\n"
       "                            a call picks one with its `profile` field\n"
+      "  --emit-proto DIR          load the plugins, write the .proto file "
+      "of\n"
+      "                            each one's typed methods under DIR\n"
+      "                            (kpi/plugins/PLUGIN/vMAJOR/PLUGIN.proto; "
+      "see\n"
+      "                            docs/clients.md), print their paths and "
+      "exit\n"
       "  --watch                   reload by itself when a plugin file or "
       "the\n"
       "                            profiles file changes (inotify)\n"
@@ -251,6 +258,7 @@ absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv) {
       {"--tls-client-ca", &options.tls_client_ca},
       {"--tokens-file", &options.tokens_file},
       {"--admin-listen", &options.admin_listen},
+      {"--emit-proto", &options.emit_proto_dir},
   };
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg = argv[i];

@@ -66,6 +66,9 @@ struct ServerOptions {
   // Where kpi.v1.AdminService is served instead of on `listen` (e.g.
   // unix:/run/kpi/admin.sock, created mode 0600); empty: on `listen`.
   std::string admin_listen;
+  // Not empty: write the plugins' .proto files (metric_protos.h) under
+  // this directory and exit instead of serving.
+  std::string emit_proto_dir;
   // Reload when a file in a plugin directory (or the profiles file) changes,
   // as on SIGHUP.
   bool watch = false;
