@@ -102,10 +102,23 @@ absl::Status CallContextCancellation::Check() const {
   return absl::OkStatus();
 }
 
+// What Serve answers: a unary call of kpi.v1, or of a typed method made
+// from the declarations.
+class MetricServiceImpl::Call {
+ public:
+  virtual ~Call() = default;
+  virtual const Cancellation& cancellation() const = 0;
+  virtual CallMetrics::Call& record() = 0;
+  // Counts the call and answers it with `status` (and, when OK, the
+  // response Serve wrote).
+  virtual void Complete(const grpc::Status& status) = 0;
+};
+
 // A unary call: its work is one pool task, whose answer comes at once or,
 // from a plugin worker, on the reply thread (MetricDispatch::ComputeThen);
 // Complete() gives it. OnDone ends its count in flight.
-class MetricServiceImpl::UnaryCall final : public grpc::ServerUnaryReactor {
+class MetricServiceImpl::UnaryCall final : public grpc::ServerUnaryReactor,
+                                           public Call {
  public:
   UnaryCall(std::atomic<int>* in_flight, bool admitted,
             const grpc::CallbackServerContext* context,
@@ -115,11 +128,10 @@ class MetricServiceImpl::UnaryCall final : public grpc::ServerUnaryReactor {
         cancellation_(context),
         record_(std::move(record)) {}
 
-  const Cancellation& cancellation() const { return cancellation_; }
-  CallMetrics::Call& record() { return record_; }
+  const Cancellation& cancellation() const override { return cancellation_; }
+  CallMetrics::Call& record() override { return record_; }
 
-  // Counts the call and answers it with `status`.
-  void Complete(const grpc::Status& status) {
+  void Complete(const grpc::Status& status) override {
     record_.Finish(status.error_code(), status.error_message());
     Finish(status);
   }
@@ -134,6 +146,119 @@ class MetricServiceImpl::UnaryCall final : public grpc::ServerUnaryReactor {
   const bool admitted_;
   const CallContextCancellation cancellation_;
   CallMetrics::Call record_;
+};
+
+// A call of a typed method made from the declarations, through gRPC's
+// generic API (which sees every call as a stream of bytes): its one request
+// is read, then it is served as a unary call of kpi.v1 is, on the pool.
+// Owned by gRPC until OnDone.
+class MetricServiceImpl::GenericCall final
+    : public grpc::ServerGenericBidiReactor,
+      public Call {
+ public:
+  GenericCall(MetricServiceImpl* service,
+              grpc::GenericCallbackServerContext* context,
+              std::shared_ptr<const TypedMethods> methods,
+              const TypedMethods::Method& method)
+      : service_(service),
+        methods_(std::move(methods)),
+        method_{Kind::kTyped, method.name, method.metric, method.request,
+                method.response},
+        cancellation_(context),
+        record_(service->metrics_->Start(method_.name, method_.metric)) {
+    const grpc::Status refused =
+        ToGrpc(AuthorizeCallStart(service->authorizer_, *context, method_.name,
+                                  method_.metric, &principal_));
+    IdentifyCall(context, principal_, record_);
+    if (!refused.ok()) {
+      Complete(refused);
+    } else if (!(admitted_ = service->Admit())) {
+      Complete(TooManyCalls(service->limits_.max_calls_in_flight));
+    } else {
+      StartRead(&request_);
+    }
+  }
+
+  const Cancellation& cancellation() const override { return cancellation_; }
+  CallMetrics::Call& record() override { return record_; }
+
+  void Complete(const grpc::Status& status) override {
+    record_.Finish(status.error_code(), status.error_message());
+    if (status.ok()) {
+      StartWriteAndFinish(&response_, grpc::WriteOptions(), status);
+    } else {
+      Finish(status);
+    }
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      Complete(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            "the call carried no request message"));
+      return;
+    }
+    record_.AddRequestBytes(request_.Length());
+    service_->pool_->Submit([this] {
+      service_->Serve(method_, principal_, request_, &response_, this);
+    });
+  }
+
+  void OnDone() override {
+    if (admitted_) {
+      service_->calls_in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    }
+    delete this;
+  }
+
+ private:
+  MetricServiceImpl* const service_;
+  // Keeps method_'s prototypes.
+  const std::shared_ptr<const TypedMethods> methods_;
+  const Method method_;
+  const CallContextCancellation cancellation_;
+  CallMetrics::Call record_;
+  const Principal* principal_ = nullptr;
+  bool admitted_ = false;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer response_;
+};
+
+namespace {
+
+// A call gRPC's generic API hands over for a method no plugin declares.
+class Unimplemented final : public grpc::ServerGenericBidiReactor {
+ public:
+  explicit Unimplemented(const std::string& method) {
+    Finish(grpc::Status(
+        grpc::StatusCode::UNIMPLEMENTED,
+        absl::StrCat("no method ", method,
+                     " here: the typed methods are kpi.v1.MetricService's and "
+                     "those of the loaded plugins, "
+                     "/kpi.plugins.PLUGIN.vMAJOR.PluginService/ComputeMetric "
+                     "(kpi-server --emit-proto writes their .proto files)")));
+  }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
+class MetricServiceImpl::TypedMethodsService final
+    : public grpc::CallbackGenericService {
+ public:
+  explicit TypedMethodsService(MetricServiceImpl* service)
+      : service_(service) {}
+
+  grpc::ServerGenericBidiReactor* CreateReactor(
+      grpc::GenericCallbackServerContext* context) override {
+    std::shared_ptr<const TypedMethods> methods =
+        service_->CurrentTypedMethods();
+    const TypedMethods::Method* method = methods->Find(context->method());
+    if (method == nullptr) return new Unimplemented(context->method());
+    return new GenericCall(service_, context, std::move(methods), *method);
+  }
+
+ private:
+  MetricServiceImpl* const service_;
 };
 
 // A ComputeStream call, a pipeline of two stages on the pool: a chunk is
@@ -442,7 +567,8 @@ MetricServiceImpl::MetricServiceImpl(const LiveConfig* config,
                                      ComputePool* pool, CallMetrics* metrics,
                                      const ServingLimits& limits,
                                      const Authorizer* authorizer)
-    : dispatch_(config, limits.call),
+    : config_(config),
+      dispatch_(config, limits.call),
       pool_(pool),
       metrics_(metrics),
       limits_(limits),
@@ -497,6 +623,24 @@ MetricServiceImpl::MetricServiceImpl(const LiveConfig* config,
                  return StartUnary(*method, context, request, response);
                }));
   }
+  typed_methods_service_ = std::make_unique<TypedMethodsService>(this);
+}
+
+MetricServiceImpl::~MetricServiceImpl() = default;
+
+grpc::CallbackGenericService* MetricServiceImpl::typed_methods_service() {
+  return typed_methods_service_.get();
+}
+
+std::shared_ptr<const TypedMethods> MetricServiceImpl::CurrentTypedMethods()
+    const {
+  const ServingConfig serving = config_->Current();
+  std::lock_guard<std::mutex> lock(typed_methods_mutex_);
+  if (typed_methods_ == nullptr ||
+      typed_methods_->registry() != serving.registry.get()) {
+    typed_methods_ = TypedMethods::Build(serving.registry);
+  }
+  return typed_methods_;
 }
 
 grpc::ServerUnaryReactor* MetricServiceImpl::StartUnary(
@@ -555,8 +699,7 @@ grpc::Status MetricServiceImpl::TooManyCalls(int limit) {
 
 void MetricServiceImpl::Serve(const Method& method, const Principal* principal,
                               const grpc::ByteBuffer& request,
-                              grpc::ByteBuffer* response,
-                              UnaryCall* call) const {
+                              grpc::ByteBuffer* response, Call* call) const {
   CallMetrics::Call& record = call->record();
   auto complete = [call](const absl::Status& status) {
     call->Complete(ToGrpc(status));

@@ -16,10 +16,13 @@
 #ifndef KPI_SERVICE_METRIC_SERVICE_H_
 #define KPI_SERVICE_METRIC_SERVICE_H_
 
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/support/byte_buffer.h>
 
 #include <atomic>
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -31,6 +34,7 @@
 #include "live_config.h"
 #include "metric_dispatch.h"
 #include "ticker.h"
+#include "typed_methods.h"
 
 namespace kpi {
 
@@ -55,10 +59,22 @@ class MetricServiceImpl final : public v1::MetricService::Service {
   MetricServiceImpl(const LiveConfig* config, ComputePool* pool,
                     CallMetrics* metrics, const ServingLimits& limits,
                     const Authorizer* authorizer = nullptr);
+  ~MetricServiceImpl() override;
+
+  // The typed methods made from the loaded metrics' declarations
+  // (metric_protos.h, typed_methods.h), e.g.
+  // /kpi.plugins.survey.v1.SurveyService/ComputeNps: served as unary calls
+  // like kpi.v1's, with the same limits, authorization and records. Register
+  // it with ServerBuilder::RegisterCallbackGenericService; a method no
+  // plugin declares is UNIMPLEMENTED, naming it.
+  grpc::CallbackGenericService* typed_methods_service();
 
  private:
+  class Call;
   class UnaryCall;
+  class GenericCall;
   class StreamCall;
+  class TypedMethodsService;
   enum class Kind { kListMetrics, kDescribeMetric, kCompute, kTyped };
   struct Method {
     Kind kind;
@@ -85,8 +101,11 @@ class MetricServiceImpl final : public v1::MetricService::Service {
   // (`principal`: null for everyone).
   void Serve(const Method& method, const Principal* principal,
              const grpc::ByteBuffer& request, grpc::ByteBuffer* response,
-             UnaryCall* call) const;
+             Call* call) const;
+  // The typed methods of the registry serving now (rebuilt after a reload).
+  std::shared_ptr<const TypedMethods> CurrentTypedMethods() const;
 
+  const LiveConfig* const config_;
   MetricDispatch dispatch_;
   ComputePool* pool_;
   CallMetrics* metrics_;
@@ -95,6 +114,9 @@ class MetricServiceImpl final : public v1::MetricService::Service {
   Ticker idle_ticker_;  // ends idle streams
   std::atomic<int> calls_in_flight_{0};
   std::vector<Method> methods_;  // by method index
+  std::unique_ptr<TypedMethodsService> typed_methods_service_;
+  mutable std::mutex typed_methods_mutex_;
+  mutable std::shared_ptr<const TypedMethods> typed_methods_;
 };
 
 // A call's cancellation as gRPC knows it: the client cancelled or went

@@ -356,6 +356,7 @@ int Run(const kpi::ServerOptions& options, const kpi::EventLog& log) {
   builder.AddListeningPort(options.listen, checks->tls.credentials, &port);
   kpi::ConfigureTransport(builder, options.max_message_bytes);
   builder.RegisterService(&service);
+  builder.RegisterCallbackGenericService(service.typed_methods_service());
   if (options.admin_listen.empty()) builder.RegisterService(&admin);
   builder.RegisterService(&health);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

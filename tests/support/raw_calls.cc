@@ -62,14 +62,27 @@ grpc::Status RawStream::Finish(v1::ComputeStreamResponse* response,
 }
 
 grpc::Status RawUnary(const std::shared_ptr<grpc::Channel>& channel,
-                      const std::string& method, const std::string& bytes) {
-  grpc::ByteBuffer response;
+                      const std::string& method, const std::string& bytes,
+                      std::string* response) {
+  grpc::ByteBuffer answer;
   auto context = Context();
-  return grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
-      channel.get(),
-      grpc::internal::RpcMethod(method.c_str(),
-                                grpc::internal::RpcMethod::NORMAL_RPC),
-      context.get(), Bytes(bytes), &response);
+  const grpc::Status status =
+      grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+          channel.get(),
+          grpc::internal::RpcMethod(method.c_str(),
+                                    grpc::internal::RpcMethod::NORMAL_RPC),
+          context.get(), Bytes(bytes), &answer);
+  if (response != nullptr) {
+    response->clear();
+    std::vector<grpc::Slice> slices;
+    if (status.ok() && answer.Dump(&slices).ok()) {
+      for (const grpc::Slice& slice : slices) {
+        response->append(reinterpret_cast<const char*>(slice.begin()),
+                         slice.size());
+      }
+    }
+  }
+  return status;
 }
 
 v1::ComputeStreamRequest NpsChunk(std::vector<double> scores, bool first) {

@@ -43,9 +43,10 @@ class RawStream {
 };
 
 // A unary call of `method` ("/kpi.v1.MetricService/Compute") with raw
-// request bytes.
+// request bytes; the answer's bytes into `response` when not null.
 grpc::Status RawUnary(const std::shared_ptr<grpc::Channel>& channel,
-                      const std::string& method, const std::string& bytes);
+                      const std::string& method, const std::string& bytes,
+                      std::string* response = nullptr);
 
 // A ComputeStreamRequest chunk of nps scores; the first names the metric.
 v1::ComputeStreamRequest NpsChunk(std::vector<double> scores,

@@ -1,0 +1,59 @@
+// TypedMethods: the typed API made from one registry's metric declarations
+// (metric_protos.h) as the server serves it -- every method by its path,
+// "/kpi.plugins.survey.v1.SurveyService/ComputeNps", with the prototypes of
+// its request and response, which are dynamic messages of the generated
+// types (their kpi.v1.MetricResult and google.protobuf.Timestamp fields
+// are the compiled classes).
+//
+// Immutable once built; a reload builds another from the new registry, so a
+// plugin that changes its declarations changes its methods with it, while
+// calls that started keep the set they started with.
+#ifndef KPI_SERVICE_TYPED_METHODS_H_
+#define KPI_SERVICE_TYPED_METHODS_H_
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/dynamic_message.h>
+#include <google/protobuf/message.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "metric_registry.h"
+
+namespace kpi {
+
+class TypedMethods {
+ public:
+  struct Method {
+    std::string name;    // "ComputeNps"
+    std::string metric;  // "nps"
+    const google::protobuf::Message* request;
+    const google::protobuf::Message* response;
+  };
+
+  // The methods of every plugin of `registry`.
+  static std::shared_ptr<const TypedMethods> Build(
+      std::shared_ptr<const MetricRegistry> registry);
+
+  TypedMethods(const TypedMethods&) = delete;
+  TypedMethods& operator=(const TypedMethods&) = delete;
+
+  // The method served at `path`, or null.
+  const Method* Find(absl::string_view path) const;
+  const MetricRegistry* registry() const { return registry_.get(); }
+
+ private:
+  explicit TypedMethods(std::shared_ptr<const MetricRegistry> registry);
+
+  // Keeps the plugins, whose declarations the descriptors were made from.
+  const std::shared_ptr<const MetricRegistry> registry_;
+  google::protobuf::DescriptorPool pool_;
+  google::protobuf::DynamicMessageFactory factory_;
+  absl::flat_hash_map<std::string, Method> methods_;
+};
+
+}  // namespace kpi
+
+#endif  // KPI_SERVICE_TYPED_METHODS_H_
