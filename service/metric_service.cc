@@ -6,8 +6,10 @@
 #include <grpcpp/support/proto_buffer_writer.h>
 
 #include <algorithm>
+#include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -136,12 +138,22 @@ class MetricServiceImpl::UnaryCall final : public grpc::ServerUnaryReactor,
     Finish(status);
   }
 
+  // A copy of `method` that lives as long as the call, with `methods`,
+  // which holds its prototypes.
+  const Method& Keep(const Method& method,
+                     std::shared_ptr<const TypedMethods> methods) {
+    typed_methods_ = std::move(methods);
+    return kept_method_.emplace(method);
+  }
+
   void OnDone() override {
     if (admitted_) in_flight_->fetch_sub(1, std::memory_order_relaxed);
     delete this;
   }
 
  private:
+  std::shared_ptr<const TypedMethods> typed_methods_;
+  std::optional<Method> kept_method_;
   std::atomic<int>* in_flight_;
   const bool admitted_;
   const CallContextCancellation cancellation_;
@@ -198,6 +210,10 @@ class MetricServiceImpl::GenericCall final
       return;
     }
     record_.AddRequestBytes(request_.Length());
+    if (service_->RunsInline(method_, request_)) {
+      service_->Serve(method_, principal_, request_, &response_, this);
+      return;
+    }
     service_->pool_->Submit([this] {
       service_->Serve(method_, principal_, request_, &response_, this);
     });
@@ -225,22 +241,56 @@ class MetricServiceImpl::GenericCall final
 
 namespace {
 
-// A call gRPC's generic API hands over for a method no plugin declares.
-class Unimplemented final : public grpc::ServerGenericBidiReactor {
+grpc::Status NoSuchMethod(const std::string& method) {
+  return grpc::Status(
+      grpc::StatusCode::UNIMPLEMENTED,
+      absl::StrCat("no method ", method,
+                   " here: the typed methods are kpi.v1.MetricService's and "
+                   "those of the loaded plugins, "
+                   "/kpi.plugins.PLUGIN.vMAJOR.PluginService/ComputeMetric "
+                   "(kpi-server --emit-proto writes their .proto files)"));
+}
+
+// A call of a method no plugin declares (any more), answered at once: on
+// gRPC's generic API, or on a method registered at start (Reactor).
+template <typename Reactor>
+class Unimplemented final : public Reactor {
  public:
   explicit Unimplemented(const std::string& method) {
-    Finish(grpc::Status(
-        grpc::StatusCode::UNIMPLEMENTED,
-        absl::StrCat("no method ", method,
-                     " here: the typed methods are kpi.v1.MetricService's and "
-                     "those of the loaded plugins, "
-                     "/kpi.plugins.PLUGIN.vMAJOR.PluginService/ComputeMetric "
-                     "(kpi-server --emit-proto writes their .proto files)")));
+    this->Finish(NoSuchMethod(method));
   }
   void OnDone() override { delete this; }
 };
 
 }  // namespace
+
+// The typed methods of one plugin's service, registered at start as
+// unary methods with raw bytes (as kpi.v1.MetricService's are).
+class MetricServiceImpl::StartupTypedService final : public grpc::Service {
+ public:
+  StartupTypedService(MetricServiceImpl* service,
+                      const std::vector<std::string>& paths)
+      : paths_(paths.begin(), paths.end()) {
+    for (const std::string& path : paths_) {
+      auto* method = new grpc::internal::RpcServiceMethod(
+          path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC,
+          new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer,
+                                                   grpc::ByteBuffer>(
+              [service, &path](grpc::CallbackServerContext* context,
+                               const grpc::ByteBuffer* request,
+                               grpc::ByteBuffer* response) {
+                return service->StartTypedUnary(path, context, request,
+                                                response);
+              }));
+      method->SetServerApiType(
+          grpc::internal::RpcServiceMethod::ApiType::RAW_CALL_BACK);
+      AddMethod(method);
+    }
+  }
+
+ private:
+  const std::deque<std::string> paths_;  // the methods' names point here
+};
 
 class MetricServiceImpl::TypedMethodsService final
     : public grpc::CallbackGenericService {
@@ -253,7 +303,10 @@ class MetricServiceImpl::TypedMethodsService final
     std::shared_ptr<const TypedMethods> methods =
         service_->CurrentTypedMethods();
     const TypedMethods::Method* method = methods->Find(context->method());
-    if (method == nullptr) return new Unimplemented(context->method());
+    if (method == nullptr) {
+      return new Unimplemented<grpc::ServerGenericBidiReactor>(
+          context->method());
+    }
     return new GenericCall(service_, context, std::move(methods), *method);
   }
 
@@ -624,6 +677,42 @@ MetricServiceImpl::MetricServiceImpl(const LiveConfig* config,
                }));
   }
   typed_methods_service_ = std::make_unique<TypedMethodsService>(this);
+  // One service per plugin service: gRPC names a service by its methods'
+  // common prefix.
+  std::vector<std::string> paths = CurrentTypedMethods()->Paths();
+  for (size_t first = 0; first < paths.size();) {
+    const std::string prefix = paths[first].substr(0, paths[first].rfind('/'));
+    size_t end = first;
+    while (end < paths.size() &&
+           paths[end].substr(0, paths[end].rfind('/')) == prefix) {
+      ++end;
+    }
+    startup_typed_services_.push_back(std::make_unique<StartupTypedService>(
+        this,
+        std::vector<std::string>(paths.begin() + first, paths.begin() + end)));
+    first = end;
+  }
+}
+
+std::vector<grpc::Service*> MetricServiceImpl::startup_typed_services() {
+  std::vector<grpc::Service*> services;
+  for (const auto& service : startup_typed_services_) {
+    services.push_back(service.get());
+  }
+  return services;
+}
+
+grpc::ServerUnaryReactor* MetricServiceImpl::StartTypedUnary(
+    const std::string& path, grpc::CallbackServerContext* context,
+    const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  std::shared_ptr<const TypedMethods> methods = CurrentTypedMethods();
+  const TypedMethods::Method* typed = methods->Find(path);
+  if (typed == nullptr) {
+    return new Unimplemented<grpc::ServerUnaryReactor>(path);
+  }
+  return StartUnary(Method{Kind::kTyped, typed->name, typed->metric,
+                           typed->request, typed->response},
+                    context, request, response, std::move(methods));
 }
 
 MetricServiceImpl::~MetricServiceImpl() = default;
@@ -637,26 +726,29 @@ std::shared_ptr<const TypedMethods> MetricServiceImpl::CurrentTypedMethods()
   const ServingConfig serving = config_->Current();
   std::lock_guard<std::mutex> lock(typed_methods_mutex_);
   if (typed_methods_ == nullptr ||
-      typed_methods_->registry() != serving.registry.get()) {
+      !typed_methods_->BuiltFrom(serving.registry.get())) {
     typed_methods_ = TypedMethods::Build(serving.registry);
   }
   return typed_methods_;
 }
 
 grpc::ServerUnaryReactor* MetricServiceImpl::StartUnary(
-    const Method& method, grpc::CallbackServerContext* context,
-    const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-  CallMetrics::Call record = metrics_->Start(method.name, method.metric);
+    const Method& given, grpc::CallbackServerContext* context,
+    const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
+    std::shared_ptr<const TypedMethods> typed_methods) {
+  CallMetrics::Call record = metrics_->Start(given.name, given.metric);
   record.AddRequestBytes(request->Length());
   // A typed method's metric is authorized now; one the request names, in
   // Serve.
   const Principal* principal = nullptr;
   grpc::Status refused = ToGrpc(AuthorizeCallStart(
-      authorizer_, *context, method.name, method.metric, &principal));
+      authorizer_, *context, given.name, given.metric, &principal));
   IdentifyCall(context, principal, record);
   const bool admitted = refused.ok() && Admit();
   auto* call =
       new UnaryCall(&calls_in_flight_, admitted, context, std::move(record));
+  const Method& method =
+      typed_methods ? call->Keep(given, std::move(typed_methods)) : given;
   if (!admitted) {
     if (refused.ok()) refused = TooManyCalls(limits_.max_calls_in_flight);
     call->Complete(refused);

@@ -68,6 +68,14 @@ class MetricServiceImpl final : public v1::MetricService::Service {
   // it with ServerBuilder::RegisterCallbackGenericService; a method no
   // plugin declares is UNIMPLEMENTED, naming it.
   grpc::CallbackGenericService* typed_methods_service();
+  // The typed methods of the plugins loaded at start, as services of their
+  // own, to register with ServerBuilder::RegisterService: they take gRPC's
+  // unary path, cheaper than the generic API's (one read and one write
+  // batch less per call). Each is looked up again in the registry serving
+  // when it is called. Empty when no plugin is loaded.
+  std::vector<grpc::Service*> startup_typed_services();
+  // The typed methods of the registry serving now (rebuilt after a reload).
+  std::shared_ptr<const TypedMethods> CurrentTypedMethods() const;
 
  private:
   class Call;
@@ -75,6 +83,7 @@ class MetricServiceImpl final : public v1::MetricService::Service {
   class GenericCall;
   class StreamCall;
   class TypedMethodsService;
+  class StartupTypedService;
   enum class Kind { kListMetrics, kDescribeMetric, kCompute, kTyped };
   struct Method {
     Kind kind;
@@ -85,10 +94,16 @@ class MetricServiceImpl final : public v1::MetricService::Service {
   };
 
   // A unary call of `method`: admitted or refused, then served on the pool.
-  grpc::ServerUnaryReactor* StartUnary(const Method& method,
-                                       grpc::CallbackServerContext* context,
-                                       const grpc::ByteBuffer* request,
-                                       grpc::ByteBuffer* response);
+  // `typed_methods`, when not null, holds `method`'s prototypes: the call
+  // keeps it, and a copy of `method`.
+  grpc::ServerUnaryReactor* StartUnary(
+      const Method& method, grpc::CallbackServerContext* context,
+      const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
+      std::shared_ptr<const TypedMethods> typed_methods = nullptr);
+  // A unary call of the typed method at `path` (StartupTypedService).
+  grpc::ServerUnaryReactor* StartTypedUnary(
+      const std::string& path, grpc::CallbackServerContext* context,
+      const grpc::ByteBuffer* request, grpc::ByteBuffer* response);
   // Whether to serve `request` on gRPC's thread (ServingLimits).
   bool RunsInline(const Method& method, const grpc::ByteBuffer& request) const;
   // Counts a new call in flight; false (and not counted) past the limit.
@@ -102,9 +117,6 @@ class MetricServiceImpl final : public v1::MetricService::Service {
   void Serve(const Method& method, const Principal* principal,
              const grpc::ByteBuffer& request, grpc::ByteBuffer* response,
              Call* call) const;
-  // The typed methods of the registry serving now (rebuilt after a reload).
-  std::shared_ptr<const TypedMethods> CurrentTypedMethods() const;
-
   const LiveConfig* const config_;
   MetricDispatch dispatch_;
   ComputePool* pool_;
@@ -115,6 +127,7 @@ class MetricServiceImpl final : public v1::MetricService::Service {
   std::atomic<int> calls_in_flight_{0};
   std::vector<Method> methods_;  // by method index
   std::unique_ptr<TypedMethodsService> typed_methods_service_;
+  std::vector<std::unique_ptr<StartupTypedService>> startup_typed_services_;
   mutable std::mutex typed_methods_mutex_;
   mutable std::shared_ptr<const TypedMethods> typed_methods_;
 };

@@ -2,7 +2,6 @@
 // kpi.v1.AdminService with health checking and reflection until SIGINT or
 // SIGTERM; reloads plugins and profiles on SIGHUP, on AdminService/Reload
 // and (with --watch) when their files change.
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -35,6 +34,7 @@
 #include "metrics_http.h"
 #include "plugin_metrics.h"
 #include "process_metrics.h"
+#include "reflection_service.h"
 #include "request_parser.h"
 #include "server_options.h"
 #include "server_transport.h"
@@ -317,8 +317,6 @@ int Run(const kpi::ServerOptions& options, const kpi::EventLog& log) {
     watcher = *std::move(started);
   }
 
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-
   kpi::CaptureProtobufParseErrors();
   // Two per core by default: a stream's chunk sent to a plugin worker waits
   // on the worker, not the CPU. (A unary call to a worker holds no thread
@@ -356,9 +354,22 @@ int Run(const kpi::ServerOptions& options, const kpi::EventLog& log) {
   builder.AddListeningPort(options.listen, checks->tls.credentials, &port);
   kpi::ConfigureTransport(builder, options.max_message_bytes);
   builder.RegisterService(&service);
+  for (grpc::Service* typed : service.startup_typed_services()) {
+    builder.RegisterService(typed);
+  }
   builder.RegisterCallbackGenericService(service.typed_methods_service());
   if (options.admin_listen.empty()) builder.RegisterService(&admin);
   builder.RegisterService(&health);
+  std::vector<std::string> compiled_services = {
+      kpi::v1::MetricService::service_full_name(), "grpc.health.v1.Health"};
+  if (options.admin_listen.empty()) {
+    compiled_services.push_back(kpi::v1::AdminService::service_full_name());
+  }
+  kpi::ReflectionServices reflection(std::move(compiled_services), [&service] {
+    return service.CurrentTypedMethods();
+  });
+  builder.RegisterService(reflection.v1());
+  builder.RegisterService(reflection.v1alpha());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     log.Message("start_failed",

@@ -1,11 +1,13 @@
 #include "typed_methods.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "metric_protos.h"
 
 namespace kpi {
 
-TypedMethods::TypedMethods(std::shared_ptr<const MetricRegistry> registry)
+TypedMethods::TypedMethods(std::weak_ptr<const MetricRegistry> registry)
     : registry_(std::move(registry)),
       // Imports (kpi/v1/result.proto, the Timestamp) resolve to the
       // compiled-in types.
@@ -18,8 +20,8 @@ TypedMethods::TypedMethods(std::shared_ptr<const MetricRegistry> registry)
 
 std::shared_ptr<const TypedMethods> TypedMethods::Build(
     std::shared_ptr<const MetricRegistry> registry) {
-  std::shared_ptr<TypedMethods> methods(new TypedMethods(std::move(registry)));
-  for (const auto& library : methods->registry_->plugins()) {
+  std::shared_ptr<TypedMethods> methods(new TypedMethods(registry));
+  for (const auto& library : registry->plugins()) {
     const google::protobuf::FileDescriptor* file =
         methods->pool_.BuildFile(PluginProtoFile(library->descriptor()));
     // Names are checked at load, so every file builds; one that does not
@@ -43,6 +45,24 @@ std::shared_ptr<const TypedMethods> TypedMethods::Build(
 const TypedMethods::Method* TypedMethods::Find(absl::string_view path) const {
   auto found = methods_.find(path);
   return found == methods_.end() ? nullptr : &found->second;
+}
+
+std::vector<std::string> TypedMethods::Paths() const {
+  std::vector<std::string> paths;
+  for (const auto& [path, method] : methods_) paths.push_back(path);
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+std::vector<std::string> TypedMethods::Services() const {
+  std::vector<std::string> services;
+  for (const std::string& path : Paths()) {
+    std::string service = path.substr(1, path.rfind('/') - 1);
+    if (services.empty() || services.back() != service) {
+      services.push_back(std::move(service));
+    }
+  }
+  return services;
 }
 
 }  // namespace kpi

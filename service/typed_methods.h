@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
@@ -42,13 +43,23 @@ class TypedMethods {
 
   // The method served at `path`, or null.
   const Method* Find(absl::string_view path) const;
-  const MetricRegistry* registry() const { return registry_.get(); }
+  // Every method's path, sorted.
+  std::vector<std::string> Paths() const;
+  // The full names of the services, sorted.
+  std::vector<std::string> Services() const;
+  // The typed methods' files, over the compiled-in ones (its underlay).
+  const google::protobuf::DescriptorPool& pool() const { return pool_; }
+  // Whether these are `registry`'s methods. They keep no plugin loaded:
+  // the descriptors are copies.
+  bool BuiltFrom(const MetricRegistry* registry) const {
+    const std::shared_ptr<const MetricRegistry> from = registry_.lock();
+    return from != nullptr && from.get() == registry;
+  }
 
  private:
-  explicit TypedMethods(std::shared_ptr<const MetricRegistry> registry);
+  explicit TypedMethods(std::weak_ptr<const MetricRegistry> registry);
 
-  // Keeps the plugins, whose declarations the descriptors were made from.
-  const std::shared_ptr<const MetricRegistry> registry_;
+  const std::weak_ptr<const MetricRegistry> registry_;
   google::protobuf::DescriptorPool pool_;
   google::protobuf::DynamicMessageFactory factory_;
   absl::flat_hash_map<std::string, Method> methods_;

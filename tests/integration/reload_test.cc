@@ -26,12 +26,14 @@
 #include "kpi/v1/admin_service.grpc.pb.h"
 #include "kpi/v1/metric_service.grpc.pb.h"
 #include "tests/support/process.h"
+#include "tests/support/raw_calls.h"
 #include "tests/support/temp_dir.h"
 
 namespace kpi {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::ReadFile;
 using testing::ServerProcess;
 
@@ -333,6 +335,48 @@ TEST_F(ReloadServerTest, TheOldVersionIsUnloadedOnceNoCallUsesIt) {
   const std::vector<std::string> after = copies();
   ASSERT_EQ(after.size(), 1u) << "the old version is still loaded";
   EXPECT_NE(after[0], first[0]);
+}
+
+// The typed methods follow the plugins: version 2.0.0 of the fixture moves
+// its method to package ...v2 (a new major version, a new package), and
+// the v1 method is gone with the old version -- through reflection too.
+TEST_F(ReloadServerTest, TypedMethodsFollowAReloadThatChangesTheMajorVersion) {
+  Start();
+  // fixture_reload_sum's request: values = 3, packed doubles {1, 2}.
+  std::string request = "\x1a\x10";
+  for (const double value : {1.0, 2.0}) {
+    request.append(reinterpret_cast<const char*>(&value), sizeof(value));
+  }
+  const std::string v1_method =
+      "/kpi.plugins.fixture_reload.v1.FixtureReloadService/"
+      "ComputeFixtureReloadSum";
+  const std::string v2_method =
+      "/kpi.plugins.fixture_reload.v2.FixtureReloadService/"
+      "ComputeFixtureReloadSum";
+  auto channel = grpc::CreateChannel(server_->address(),
+                                     grpc::InsecureChannelCredentials());
+  std::string answer;
+  ASSERT_TRUE(testing::RawUnary(channel, v1_method, request, &answer).ok());
+  v1::ComputeResponse result;
+  ASSERT_TRUE(result.ParseFromString(answer));
+  EXPECT_EQ(result.result().value(), 3);
+  EXPECT_EQ(testing::RawUnary(channel, v2_method, request).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+
+  Install(2);
+  ASSERT_EQ(ReloadByRpc().changes_size(), 1);
+  const grpc::Status gone = testing::RawUnary(channel, v1_method, request);
+  EXPECT_EQ(gone.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_THAT(gone.error_message(), HasSubstr(v1_method));
+  ASSERT_TRUE(testing::RawUnary(channel, v2_method, request, &answer).ok());
+  ASSERT_TRUE(result.ParseFromString(answer));
+  EXPECT_EQ(result.result().value(), 3);
+  const testing::CommandResult listed = testing::RunCommand(
+      {KPI_BUF_BINARY, "curl", "--protocol", "grpc", "--http2-prior-knowledge",
+       "--list-methods", absl::StrCat("http://", server_->address())});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr(v2_method.substr(1)));
+  EXPECT_THAT(listed.out, Not(HasSubstr(v1_method.substr(1))));
 }
 
 TEST_F(ReloadServerTest, WatchReloadsWhenAPluginFileChanges) {

@@ -120,8 +120,31 @@ TEST_F(TypedMethodsTest, BytesThatDoNotParseAreInvalidArgument) {
       << status.error_message();
 }
 
-// buf curl, given the checked-in files as its schema (reflection does not
-// list these methods yet), calls a plugin's method by name with JSON.
+// Server reflection (v1 and v1alpha) describes the plugins' typed methods:
+// buf curl lists them and calls one with JSON, with no .proto file.
+TEST_F(TypedMethodsTest, ReflectionListsAndDescribesThePluginsMethods) {
+  const testing::CommandResult listed = testing::RunCommand(
+      {KPI_BUF_BINARY, "curl", "--protocol", "grpc", "--http2-prior-knowledge",
+       "--list-methods", absl::StrCat("http://", server_->address())});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out,
+              HasSubstr("kpi.plugins.survey.v1.SurveyService/ComputeNps\n"));
+  EXPECT_THAT(listed.out, HasSubstr("kpi.plugins.retention.v1.RetentionService/"
+                                    "ComputeChurnRate\n"));
+  EXPECT_THAT(listed.out, HasSubstr("kpi.v1.MetricService/ComputeNps\n"));
+  for (const char* protocol : {"grpc-v1", "grpc-v1alpha"}) {
+    const testing::CommandResult called = testing::RunCommand(
+        {KPI_BUF_BINARY, "curl", "--protocol", "grpc",
+         "--http2-prior-knowledge", "--reflect-protocol", protocol, "-d",
+         R"({"scores": [10, 10, 10, 8, 3]})",
+         absl::StrCat("http://", server_->address(), kNps)});
+    ASSERT_EQ(called.exit_code, 0) << protocol << ": " << called.err;
+    EXPECT_THAT(called.out, HasSubstr("\"value\": 40")) << protocol;
+  }
+}
+
+// buf curl, given the checked-in files as its schema, calls a plugin's
+// method by name with JSON (no reflection needed).
 TEST_F(TypedMethodsTest, BufCurlCallsAPluginsMethodWithTheEmittedSchema) {
   const testing::CommandResult called = testing::RunCommand(
       {KPI_BUF_BINARY, "curl", "--schema", KPI_PROTO_DIR, "--protocol", "grpc",
