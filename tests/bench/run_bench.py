@@ -71,8 +71,16 @@ RECORDS_CASES = ["records_rpr", "records_rpr_int64", "records_rpr_codes"]
 # the callback API (both parse the request and answer a constant), and the
 # Python service.
 H2LOAD_LEVELS = [(4, 8), (8, 16), (16, 32)]
-H2LOAD_SERVICES = ["kpi", "kpi_none", "bare", "bare_callback", "python"]
-H2LOAD_NAMES = {"bare": "bare gRPC, sync API",
+H2LOAD_SERVICES = ["kpi", "kpi_none", "kpi_none_plugin", "bare",
+                   "bare_callback", "python"]
+# kpi_none_plugin: the in-process server again, called by the survey
+# plugin's typed method made from its declarations (docs/clients.md) rather
+# than kpi.v1's compiled one.
+KPI_V1_NPS_METHOD = "kpi.v1.MetricService/ComputeNps"
+PLUGIN_NPS_METHOD = "kpi.plugins.survey.v1.SurveyService/ComputeNps"
+H2LOAD_NAMES = {"kpi_none_plugin": "kpi-server, in process, the plugin's "
+                "generated method (" + PLUGIN_NPS_METHOD + ")",
+                "bare": "bare gRPC, sync API",
                 "bare_callback": "bare gRPC, callback API"}
 H2LOAD_ROUNDS = 2
 
@@ -234,17 +242,19 @@ def unary_phase(build, flags, rounds):
     return list(best.values())
 
 
-def nps_request_body():
-    """A gRPC-framed kpi.v1.ComputeNpsRequest of 100 scores 0-10: field 1,
-    packed doubles, behind the 5-byte gRPC message header."""
+def nps_request_body(field=1):
+    """A gRPC-framed ComputeNpsRequest of 100 scores 0-10: packed doubles in
+    `field` (kpi.v1's: 1; the generated kpi.plugins.survey.v1's: 3), behind
+    the 5-byte gRPC message header."""
     rng = random.Random(42)
     doubles = struct.pack("<100d", *[rng.randint(0, 10) for _ in range(100)])
-    message = b"\x0a" + bytes([0x80 | (len(doubles) & 0x7f),
-                                len(doubles) >> 7]) + doubles
+    message = bytes([(field << 3) | 2]) + bytes(
+        [0x80 | (len(doubles) & 0x7f), len(doubles) >> 7]) + doubles
     return b"\x00" + struct.pack(">I", len(message)) + message
 
 
-def h2load(server, body, connections, streams, seconds):
+def h2load(server, body, connections, streams, seconds,
+           method=KPI_V1_NPS_METHOD):
     """One h2load run; QPS from its summary, latency percentiles from its
     per-request log."""
     with tempfile.NamedTemporaryFile(suffix=".log") as log:
@@ -252,8 +262,7 @@ def h2load(server, body, connections, streams, seconds):
                 "-D", str(seconds), "--warm-up-time=1",
                 "-H", "content-type: application/grpc", "-H", "te: trailers",
                 "-d", body, "--log-file", log.name,
-                f"http://127.0.0.1:{server.port}/"
-                "kpi.v1.MetricService/ComputeNps"]
+                f"http://127.0.0.1:{server.port}/{method}"]
         out = subprocess.run(argv, check=True, capture_output=True,
                              text=True).stdout
         latencies = sorted(int(line.split("\t")[2]) for line in
@@ -288,10 +297,15 @@ def h2load_phase(build, seconds, rounds):
     body_file = tempfile.NamedTemporaryFile(suffix=".grpc", delete=False)
     body_file.write(nps_request_body())
     body_file.close()
+    plugin_body = tempfile.NamedTemporaryFile(suffix=".grpc", delete=False)
+    plugin_body.write(nps_request_body(field=3))
+    plugin_body.close()
     servers = {}
     best = {}
     try:
         for service in H2LOAD_SERVICES:
+            if service == "kpi_none_plugin":
+                continue  # kpi_none's server, another method
             server = start_server(service, build)
             if service in ("kpi", "kpi_none"):
                 server.stop()
@@ -301,11 +315,15 @@ def h2load_phase(build, seconds, rounds):
             servers[service] = server
         for _ in range(rounds):
             for connections, streams in H2LOAD_LEVELS:
-                for service, server in servers.items():
+                for service in H2LOAD_SERVICES:
+                    plugin = service == "kpi_none_plugin"
+                    server = servers["kpi_none" if plugin else service]
                     print(f"bench: h2load {service} {connections}x{streams}",
                           file=sys.stderr, flush=True)
-                    result = h2load(server, body_file.name, connections,
-                                    streams, seconds)
+                    result = h2load(
+                        server, plugin_body.name if plugin else body_file.name,
+                        connections, streams, seconds,
+                        PLUGIN_NPS_METHOD if plugin else KPI_V1_NPS_METHOD)
                     result.update(service=service,
                                   in_flight=connections * streams,
                                   level=f"{connections}x{streams}")
@@ -313,7 +331,7 @@ def h2load_phase(build, seconds, rounds):
                     if key not in best or result["qps"] > best[key]["qps"]:
                         best[key] = result
         for service in ("kpi", "kpi_none"):
-            port = servers[service].metrics_port
+            port = servers[service].metrics_port if service in servers else 0
             if port:
                 best[(service, "ok_calls")] = {
                     "service": service, "level": "ok_calls",
@@ -322,16 +340,27 @@ def h2load_phase(build, seconds, rounds):
         for server in servers.values():
             server.stop()
         os.unlink(body_file.name)
+        os.unlink(plugin_body.name)
     return list(best.values())
 
 
 def h2load_targets(results):
     """kpi-server vs the fastest bare server at each level: QPS >= 0.8x,
-    p99 <= 1.5x; and >= 10x the Python service."""
+    p99 <= 1.5x; and >= 10x the Python service. A plugin's generated typed
+    method vs kpi.v1's compiled one: QPS >= 0.9x."""
     by = {(r["service"], r["level"]): r for r in results}
     rows = []
     for connections, streams in H2LOAD_LEVELS:
         level = f"{connections}x{streams}"
+        generated = by.get(("kpi_none_plugin", level))
+        compiled = by.get(("kpi_none", level))
+        if generated and compiled:
+            q = ratio(generated["qps"], compiled["qps"])
+            rows.append({"target": f"h2load {level}: a plugin's generated "
+                                   "typed method vs kpi.v1's compiled one, "
+                                   "in process, QPS",
+                         "ratio": q, "ceiling": None, "required": ">= 0.9",
+                         "verdict": "PASS" if q and q >= 0.9 else "MISS"})
         bare = [by.get((s, level)) for s in ("bare", "bare_callback")]
         bare = [b for b in bare if b]
         if not bare:
