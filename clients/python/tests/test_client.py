@@ -102,3 +102,21 @@ def test_undefined_results_say_why(kpi):
     result = kpi.nps([])
     assert result.value is None and not result.defined
     assert result.undefined_reason
+
+
+def test_a_plugins_typed_service_from_its_generated_stubs(server):
+    # kpi.plugins.survey.v1, made from the survey plugin's declarations and
+    # checked in under proto/kpi/plugins: the same answer as kpi.v1's nps.
+    from kpi.plugins.survey.v1 import survey_pb2, survey_pb2_grpc
+    with grpc.insecure_channel(server) as channel:
+        stub = survey_pb2_grpc.SurveyServiceStub(channel)
+        request = survey_pb2.ComputeNpsRequest(
+            scores=[10] * 50 + [8] * 30 + [3] * 20)
+        request.parameters.promoter_min = 9
+        answer = stub.ComputeNps(request, timeout=30)
+    assert answer.result.value == pytest.approx(30.0)
+    assert answer.result.metric == "nps"
+    with Client(server) as kpi:
+        assert kpi.nps([10] * 50 + [8] * 30 + [3] * 20).value == \
+            pytest.approx(answer.result.value)
+
