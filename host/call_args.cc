@@ -205,6 +205,20 @@ absl::StatusOr<CallArgs> ArgsFromTypedRequest(const Message& request) {
       args.scalars.push_back({field.name(), &args.owned_values.back()});
     }
   }
+  // proto3 cannot tell an empty repeated field from an unset one. Beside a
+  // column with rows, an empty one cannot be a column of zero rows (columns
+  // have equal lengths): it is an optional column left unset -- as by a
+  // client whose stubs predate an input the plugin appended.
+  const bool any_rows =
+      std::any_of(args.columns.begin(), args.columns.end(),
+                  [](const ColumnArg& column) { return column.length > 0; });
+  if (any_rows) {
+    args.columns.erase(std::remove_if(args.columns.begin(), args.columns.end(),
+                                      [](const ColumnArg& column) {
+                                        return column.length == 0;
+                                      }),
+                       args.columns.end());
+  }
   SortByName(args.scalars);
   SortByName(args.parameters);
   return args;

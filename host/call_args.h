@@ -71,7 +71,9 @@ CallArgs ArgsFromRequest(const v1::ComputeRequest& request);
 CallArgs ArgsFromRequest(const v1::ComputeStreamRequest& request);
 
 // Maps a typed request's fields onto inputs by name: a repeated double,
-// sfixed64 or string field is a column; a singular int64, double, string or
+// sfixed64 or string field is a column (an empty one beside a column with
+// rows is taken as unset: proto3 cannot tell them apart, and columns have
+// equal lengths); a singular int64, double, string or
 // google.protobuf.Timestamp field is a scalar when set; the fields of a
 // message field named "parameters" are parameters when set; a string field
 // named "profile" names the parameter profile.

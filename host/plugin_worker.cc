@@ -849,6 +849,8 @@ absl::Status PluginWorker::Ring(const std::shared_ptr<Process>& process,
                                 ReplyCallback done) {
   ChannelHeader& header = channel->buffer.header();
   header.cancel.store(kNotCancelled, std::memory_order_relaxed);
+  // Until a worker thread takes the request: no thread's CPU is its.
+  header.worker_thread.store(0, std::memory_order_relaxed);
   header.used = size;
   {
     std::lock_guard<std::mutex> lock(process->mutex);
@@ -993,11 +995,19 @@ void PluginWorker::CheckCalls(const std::shared_ptr<Process>& process) {
         if (!wait.cancelled.ok()) {
           header.cancel.store(ReasonOf(wait.cancelled),
                               std::memory_order_relaxed);
+        }
+      }
+      if (wait.cancelled.ok()) continue;
+      // A request still queued (every worker thread busy) has no plugin
+      // code running yet: its grace starts when a thread takes it, and it
+      // sees its cancellation at once.
+      if (!wait.grace_started) {
+        if (thread != 0) {
+          wait.grace_started = true;
           wait.cancelled_at = now;
           wait.cpu_at_cancel = CpuTime(process->pid, thread);
         }
-      } else if (!wait.cancelled.ok() &&
-                 now - wait.cancelled_at > options_.cancel_grace &&
+      } else if (now - wait.cancelled_at > options_.cancel_grace &&
                  // The grace is the call's time on the CPU, not the
                  // clock's: plugin code that had little CPU since (a
                  // machine under load, or code asleep) is not killed for

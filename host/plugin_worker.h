@@ -204,6 +204,9 @@ class PluginWorker : public std::enable_shared_from_this<PluginWorker> {
     std::chrono::steady_clock::time_point started =
         std::chrono::steady_clock::now();
     absl::Status cancelled;  // not OK once the call was cancelled
+    // The grace runs from the cancellation, or, for a request still queued
+    // then, from when a worker thread takes it.
+    bool grace_started = false;
     std::chrono::steady_clock::time_point cancelled_at;
     std::chrono::milliseconds cpu_at_cancel{0};  // the worker's, then
   };

@@ -21,6 +21,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "kpi/v1/admin_service.grpc.pb.h"
@@ -90,10 +91,11 @@ class ReloadServerTest : public ::testing::Test {
     admin_ = v1::AdminService::NewStub(channel);
   }
   std::string Plugin() const { return dir_ + "/reload.so"; }
-  void Install(int version) {
-    directory_.Install(
-        "reload.so",
-        ReadFile(absl::StrCat(kReloadFixtures, "/reload_v", version, ".so")));
+  void Install(int version) { Install(absl::StrCat("reload_v", version)); }
+  // A reload fixture by name (e.g. "reload_v1_1").
+  void Install(const std::string& fixture) {
+    directory_.Install("reload.so", ReadFile(absl::StrCat(kReloadFixtures, "/",
+                                                          fixture, ".so")));
   }
   void InstallJunk() {
     directory_.Install("reload.so", "not a shared library\n");
@@ -377,6 +379,43 @@ TEST_F(ReloadServerTest, TypedMethodsFollowAReloadThatChangesTheMajorVersion) {
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_THAT(listed.out, HasSubstr(v2_method.substr(1)));
   EXPECT_THAT(listed.out, Not(HasSubstr(v1_method.substr(1))));
+}
+
+// Version 1.1.0 appends an input (offsets, added to the sum): the typed
+// method keeps its path and its numbers, so a request written for 1.0.0
+// still gets its answer, and one that sets the new field (4) is summed
+// with it.
+TEST_F(ReloadServerTest, TypedMethodsGainAnInputAppendedByAMinorVersion) {
+  Start();
+  const std::string method =
+      "/kpi.plugins.fixture_reload.v1.FixtureReloadService/"
+      "ComputeFixtureReloadSum";
+  // values = 3 and offsets = 4, packed doubles.
+  auto column = [](int field, std::vector<double> numbers) {
+    std::string bytes(1, static_cast<char>((field << 3) | 2));
+    bytes += static_cast<char>(numbers.size() * sizeof(double));
+    for (const double number : numbers) {
+      bytes.append(reinterpret_cast<const char*>(&number), sizeof(number));
+    }
+    return bytes;
+  };
+  auto channel = grpc::CreateChannel(server_->address(),
+                                     grpc::InsecureChannelCredentials());
+  auto sum = [&](const std::string& request) {
+    std::string answer;
+    const grpc::Status status =
+        testing::RawUnary(channel, method, request, &answer);
+    v1::ComputeResponse response;
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_TRUE(response.ParseFromString(answer));
+    return response.result().value();
+  };
+  EXPECT_EQ(sum(column(3, {1, 2})), 3);
+
+  Install("reload_v1_1");
+  ASSERT_EQ(ReloadByRpc().changes_size(), 1);
+  EXPECT_EQ(sum(column(3, {1, 2})), 3);
+  EXPECT_EQ(sum(column(3, {1, 2}) + column(4, {10, 20})), 33);
 }
 
 TEST_F(ReloadServerTest, WatchReloadsWhenAPluginFileChanges) {

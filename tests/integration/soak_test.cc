@@ -303,13 +303,24 @@ TEST(SoakTest, MixedLoadWithFaultsLosesNothingAndStaysFlat) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   });
 
-  // Memory after warm-up (a third of the run), then every second.
+  // Memory after warm-up (a third of the run), then every second: the
+  // peak of the middle third, and that of the last. Under CPU starvation
+  // (other tests beside this one, or two `yes` hogs) the allocator's
+  // retention plateaus at 250-320 MiB, before or after the first third
+  // depending on the run -- measured alike on the code before and after
+  // the worker mailbox (session 24) -- so the last third is what must stay
+  // flat: a leak keeps growing there, a plateau does not.
   std::this_thread::sleep_for(std::chrono::seconds(seconds) / 3);
   const long warm_kb = TreeRssKb(server->pid());
-  long peak_kb = warm_kb;
+  const Clock::time_point late_from =
+      start + std::chrono::seconds(seconds) * 2 / 3;
+  long middle_kb = warm_kb;
+  long peak_kb = 0;  // of the last third
   while (Clock::now() < stop) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
-    peak_kb = std::max(peak_kb, TreeRssKb(server->pid()));
+    const long rss_kb = TreeRssKb(server->pid());
+    long& peak = Clock::now() < late_from ? middle_kb : peak_kb;
+    peak = std::max(peak, rss_kb);
   }
   for (std::thread& thread : threads) thread.join();
   const long end_kb = TreeRssKb(server->pid());
@@ -320,12 +331,14 @@ TEST(SoakTest, MixedLoadWithFaultsLosesNothingAndStaysFlat) {
   EXPECT_GT(tally.bad.load(), 10u);
   EXPECT_GT(tally.stalled.load(), 2u);
   EXPECT_GT(tally.reloads.load(), 2u);
-  // Flat: after warm-up, within a fifth (plus allocator slack). Not under
-  // AddressSanitizer, whose quarantine of freed memory (256 MiB in each of
-  // the server and its workers) fills over the whole run.
+  // Flat: the last third within a fifth of the middle third's peak (plus
+  // allocator slack). Not under AddressSanitizer, whose quarantine of freed
+  // memory (256 MiB in each of the server and its workers) fills over the
+  // whole run.
 #ifndef __SANITIZE_ADDRESS__
-  EXPECT_LE(peak_kb, warm_kb + warm_kb / 5 + 32 * 1024)
-      << "RSS " << warm_kb << " KiB after warm-up, peak " << peak_kb;
+  EXPECT_LE(peak_kb, middle_kb + middle_kb / 5 + 32 * 1024)
+      << "RSS " << warm_kb << " KiB after warm-up, " << middle_kb
+      << " at most in the middle third, " << peak_kb << " in the last";
 #endif
 
   const std::string figures = absl::StrCat(
@@ -335,7 +348,8 @@ TEST(SoakTest, MixedLoadWithFaultsLosesNothingAndStaysFlat) {
       " cancelled or expired calls, ", tally.stalled.load(),
       " stalled streams ended, ", tally.reloads.load(),
       " reloads; server+workers RSS ", warm_kb / 1024, " MiB after warm-up, ",
-      peak_kb / 1024, " MiB peak, ", end_kb / 1024, " MiB at the end");
+      middle_kb / 1024, " MiB peak in the middle third, ", peak_kb / 1024,
+      " MiB in the last, ", end_kb / 1024, " MiB at the end");
   std::cout << "soak: " << figures << std::endl;
   ::testing::Test::RecordProperty("figures", figures);
 }
