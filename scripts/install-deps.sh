@@ -43,8 +43,11 @@ command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"
-  as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # Another apt run (a second checkout's build, unattended upgrades) holds
+  # dpkg's lock for a while: wait for it rather than fail.
+  wait_lock=(-o DPkg::Lock::Timeout=900)
+  as_root apt-get "${wait_lock[@]}" update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get "${wait_lock[@]}" install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 # buf (proto lint, reflection calls) comes from npm and is pinned in

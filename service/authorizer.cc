@@ -30,11 +30,17 @@ absl::Status Denied(const Principal& principal, absl::string_view what,
                    " (kpi-server --tokens-file)"));
 }
 
+// Methods that describe what the server serves, not data: open to every
+// valid token.
+bool OpenToEveryToken(absl::string_view method) {
+  return method == "ListMetrics" || method == "GetMetricProtos";
+}
+
 }  // namespace
 
 absl::Status Authorize(const Principal& principal, absl::string_view method,
                        absl::string_view metric) {
-  if (method == "ListMetrics") return AuthorizeMethod(principal, method);
+  if (OpenToEveryToken(method)) return AuthorizeMethod(principal, method);
   if (principal.all_metrics || principal.methods.contains(method) ||
       principal.metrics.contains(metric)) {
     return absl::OkStatus();
@@ -46,7 +52,7 @@ absl::Status Authorize(const Principal& principal, absl::string_view method,
 
 absl::Status AuthorizeMethod(const Principal& principal,
                              absl::string_view method) {
-  if (method == "ListMetrics" || principal.all_metrics ||
+  if (OpenToEveryToken(method) || principal.all_metrics ||
       principal.methods.contains(method) || !principal.metrics.empty()) {
     return absl::OkStatus();
   }

@@ -18,7 +18,8 @@
 //                  method, Compute and ComputeStream naming it,
 //                  DescribeMetric of it
 //   admin          kpi.v1.AdminService (Reload); `*` does not include it
-// ListMetrics is allowed to every valid token.
+// ListMetrics and GetMetricProtos (what is served, not data) are allowed to
+// every valid token.
 //
 // Compute, ComputeStream and DescribeMetric name their metric in the
 // request, so they are decided twice: at the call's start, before its bytes

@@ -1,11 +1,14 @@
 #include "metric_dispatch.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "call_args.h"
+#include "metric_protos.h"
 #include "quoted.h"
 
 namespace kpi {
@@ -94,6 +97,40 @@ absl::StatusOr<v1::DescribeMetricResponse> MetricDispatch::DescribeMetric(
   if (!metric.ok()) return metric.status();
   v1::DescribeMetricResponse response;
   *response.mutable_metric() = (*metric)->info();
+  return response;
+}
+
+absl::StatusOr<v1::GetMetricProtosResponse> MetricDispatch::GetMetricProtos(
+    const v1::GetMetricProtosRequest& request) const {
+  const std::shared_ptr<const MetricRegistry> registry =
+      config_->Current().registry;
+  absl::flat_hash_set<absl::string_view> loaded;
+  for (const auto& library : registry->plugins()) {
+    loaded.insert(library->descriptor().name);
+  }
+  for (const std::string& name : request.plugins()) {
+    if (!loaded.contains(name)) {
+      return absl::NotFoundError(
+          absl::StrCat("no loaded plugin is named ", Quoted(name),
+                       "; ListMetrics gives each metric's plugin"));
+    }
+  }
+  const absl::flat_hash_set<absl::string_view> wanted(request.plugins().begin(),
+                                                      request.plugins().end());
+  v1::GetMetricProtosResponse response;
+  for (const auto& library : registry->plugins()) {
+    if (!wanted.empty() && !wanted.contains(library->descriptor().name)) {
+      continue;
+    }
+    absl::StatusOr<v1::ProtoFile> file =
+        PluginProtoSource(library->descriptor());
+    if (!file.ok()) return file.status();
+    *response.add_files() = *std::move(file);
+  }
+  std::sort(response.mutable_files()->begin(), response.mutable_files()->end(),
+            [](const v1::ProtoFile& a, const v1::ProtoFile& b) {
+              return a.path() < b.path();
+            });
   return response;
 }
 

@@ -40,6 +40,10 @@ class MetricDispatch {
   bool InProcess(absl::string_view metric) const;
   absl::StatusOr<v1::DescribeMetricResponse> DescribeMetric(
       const v1::DescribeMetricRequest& request) const;
+  // The .proto files of the plugins `request` names (every loaded plugin
+  // when it names none); NOT_FOUND naming a plugin that is not loaded.
+  absl::StatusOr<v1::GetMetricProtosResponse> GetMetricProtos(
+      const v1::GetMetricProtosRequest& request) const;
 
   // `cancellation` (may be null: never cancelled) must outlive the call.
   // `*rows` (if not null) is set to the rows the call bound.

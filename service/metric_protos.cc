@@ -355,20 +355,30 @@ absl::StatusOr<std::string> ProtoSource(const FileDescriptorProto& file) {
   return built->DebugStringWithOptions(options);
 }
 
+absl::StatusOr<v1::ProtoFile> PluginProtoSource(
+    const kpi_plugin_descriptor& plugin) {
+  const FileDescriptorProto file = PluginProtoFile(plugin);
+  absl::StatusOr<std::string> source = ProtoSource(file);
+  if (!source.ok()) return source.status();
+  v1::ProtoFile proto;
+  proto.set_path(file.name());
+  proto.set_content(*std::move(source));
+  return proto;
+}
+
 absl::StatusOr<std::vector<std::string>> WriteProtoFiles(
     const std::vector<const kpi_plugin_descriptor*>& plugins,
     const std::string& directory) {
   std::vector<std::string> written;
   for (const kpi_plugin_descriptor* plugin : plugins) {
-    const FileDescriptorProto file = PluginProtoFile(*plugin);
-    absl::StatusOr<std::string> source = ProtoSource(file);
-    if (!source.ok()) return source.status();
+    absl::StatusOr<v1::ProtoFile> proto = PluginProtoSource(*plugin);
+    if (!proto.ok()) return proto.status();
     const std::filesystem::path path =
-        std::filesystem::path(directory) / file.name();
+        std::filesystem::path(directory) / proto->path();
     std::error_code error;
     std::filesystem::create_directories(path.parent_path(), error);
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << *source;
+    out << proto->content();
     out.close();
     if (error || !out) {
       return absl::FailedPreconditionError(

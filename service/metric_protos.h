@@ -32,6 +32,7 @@
 
 #include "absl/status/statusor.h"
 #include "kpi/plugin_abi.h"
+#include "kpi/v1/metric_service.pb.h"
 
 namespace kpi {
 
@@ -43,6 +44,11 @@ google::protobuf::FileDescriptorProto PluginProtoFile(
 // (a defect here, not in the plugin: names are checked at load).
 absl::StatusOr<std::string> ProtoSource(
     const google::protobuf::FileDescriptorProto& file);
+
+// The .proto file of `plugin`: its path (PluginProtoFile's name) and its
+// source (ProtoSource), as kpi.v1.MetricService/GetMetricProtos answers it.
+absl::StatusOr<v1::ProtoFile> PluginProtoSource(
+    const kpi_plugin_descriptor& plugin);
 
 // Writes the .proto file of each of `plugins` under `directory` (at its
 // PluginProtoFile name, making directories) and returns the paths written.

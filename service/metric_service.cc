@@ -645,6 +645,8 @@ MetricServiceImpl::MetricServiceImpl(const LiveConfig* config,
       method.kind = Kind::kListMetrics;
     } else if (rpc->name() == "DescribeMetric") {
       method.kind = Kind::kDescribeMetric;
+    } else if (rpc->name() == "GetMetricProtos") {
+      method.kind = Kind::kGetMetricProtos;
     } else if (rpc->name() == "Compute") {
       method.kind = Kind::kCompute;
     } else if (auto typed = TypedMetrics().find(rpc->name());
@@ -812,6 +814,13 @@ void MetricServiceImpl::Serve(const Method& method, const Principal* principal,
       }
       if (status.ok())
         status = Reply(dispatch_.DescribeMetric(parsed), response);
+      return complete(status);
+    }
+    case Kind::kGetMetricProtos: {
+      v1::GetMetricProtosRequest parsed;
+      absl::Status status = ParseRequest(request, &parsed);
+      if (status.ok())
+        status = Reply(dispatch_.GetMetricProtos(parsed), response);
       return complete(status);
     }
     case Kind::kCompute: {

@@ -84,7 +84,13 @@ class MetricServiceImpl final : public v1::MetricService::Service {
   class StreamCall;
   class TypedMethodsService;
   class StartupTypedService;
-  enum class Kind { kListMetrics, kDescribeMetric, kCompute, kTyped };
+  enum class Kind {
+    kListMetrics,
+    kDescribeMetric,
+    kGetMetricProtos,
+    kCompute,
+    kTyped
+  };
   struct Method {
     Kind kind;
     std::string name;

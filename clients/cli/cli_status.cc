@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/types/optional.h"
+#include "kpi/client.h"
 
 namespace kpi::cli {
 namespace {
@@ -34,11 +35,9 @@ absl::Status UsageError(absl::string_view message) {
   return Tagged(absl::InvalidArgumentError(message), ExitCode::kUsage);
 }
 
-absl::Status UnreachableError(absl::string_view server,
-                              absl::string_view detail) {
-  return Tagged(absl::UnavailableError(absl::StrCat(
-                    "cannot reach kpi-server at ", server, ": ", detail)),
-                ExitCode::kUnreachable);
+absl::Status ClientError(const absl::Status& status) {
+  if (IsUnreachable(status)) return Tagged(status, ExitCode::kUnreachable);
+  return ServerError(status.code(), status.message(), RequestIdOf(status));
 }
 
 absl::Status ServerError(absl::StatusCode code, absl::string_view message,

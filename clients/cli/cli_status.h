@@ -31,9 +31,11 @@ enum class ExitCode : int {
 // A mistake on the command line or in --input-json.
 absl::Status UsageError(absl::string_view message);
 
-// The server could not be reached at `server`; `detail` is gRPC's message.
-absl::Status UnreachableError(absl::string_view server,
-                              absl::string_view detail);
+// A failed call of kpi::Client (kpi/client.h) as a CLI error: kUnreachable
+// when no server was reached, else a ServerError with the server's code,
+// message and request id.
+// REQUIRES: !status.ok().
+absl::Status ClientError(const absl::Status& status);
 
 // An error status the server sent. `code` is kept so callers can tell
 // NOT_FOUND from INVALID_ARGUMENT; `request_id` is the id the server gave

@@ -1,10 +1,14 @@
 #include "cli_status.h"
 
 #include "absl/status/status.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kpi/client.h"
 
 namespace kpi::cli {
 namespace {
+
+using ::testing::StartsWith;
 
 TEST(CliStatusTest, UsageError) {
   const absl::Status status =
@@ -32,13 +36,22 @@ TEST(CliStatusTest, ServerErrorEndsWithTheRequestIdTheServerSent) {
             "kpi: INVALID_ARGUMENT: scores: row 3 is 11 (request id abc-123)");
 }
 
+// A real client with nothing listening at its port (1: reserved, closed).
 TEST(CliStatusTest, Unreachable) {
-  const absl::Status status =
-      UnreachableError("127.0.0.1:1", "failed to connect to all addresses");
+  ClientOptions options;
+  options.target = "127.0.0.1:1";
+  options.connect_timeout = absl::Seconds(1);
+  Client client(options);
+  const absl::Status status = ClientError(client.ListMetrics().status());
   EXPECT_EQ(ExitCodeFor(status), ExitCode::kUnreachable);
-  EXPECT_EQ(ErrorLine(status),
-            "kpi: cannot reach kpi-server at 127.0.0.1:1: failed to connect "
-            "to all addresses");
+  EXPECT_THAT(ErrorLine(status),
+              StartsWith("kpi: cannot reach kpi-server at 127.0.0.1:1: "));
+}
+
+TEST(CliStatusTest, AnErrorTheServerSentKeepsItsCodeAndRequestId) {
+  const absl::Status status = ClientError(absl::NotFoundError("no metric"));
+  EXPECT_EQ(ExitCodeFor(status), ExitCode::kServerError);
+  EXPECT_EQ(ErrorLine(status), "kpi: NOT_FOUND: no metric");
 }
 
 TEST(CliStatusTest, OkAndUntaggedErrors) {

@@ -15,13 +15,14 @@ namespace {
 
 constexpr absl::string_view kSeeHelp = " (see kpi --help)";
 constexpr absl::string_view kCommands =
-    "the commands are list, describe, compute, reload and help";
+    "the commands are list, describe, compute, protos, reload and help";
 
 constexpr std::pair<absl::string_view, Command> kCommandNames[] = {
     {"list", Command::kList},
     {"describe", Command::kDescribe},
     {"compute", Command::kCompute},
-    {"reload", Command::kReload}};
+    {"reload", Command::kReload},
+    {"protos", Command::kProtos}};
 
 std::optional<Command> CommandNamed(absl::string_view name) {
   for (const auto& [command_name, command] : kCommandNames) {
@@ -82,6 +83,14 @@ absl::Status CheckOperands(const Invocation& invocation) {
       if (count != 1) {
         return UsageError(absl::StrCat(
             "describe takes one argument, the metric's name", kSeeHelp));
+      }
+      break;
+    case Command::kProtos:
+      if (count == 0) {
+        return UsageError(absl::StrCat(
+            "protos needs the directory to write to: kpi protos DIR "
+            "[PLUGIN ...]",
+            kSeeHelp));
       }
       break;
     case Command::kCompute:

@@ -28,7 +28,7 @@ namespace kpi::cli {
 inline constexpr absl::string_view kDefaultServer = "127.0.0.1:50051";
 
 // The commands of `kpi`.
-enum class Command { kList, kDescribe, kCompute, kReload };
+enum class Command { kList, kDescribe, kCompute, kReload, kProtos };
 
 // The global flags.
 struct Options {
@@ -64,7 +64,8 @@ struct Invocation {
   // The command; empty only when `help` is set.
   std::optional<Command> command;
   // The arguments after the command: none for list and reload, METRIC for
-  // describe, METRIC then NAME=VALUE... for compute.
+  // describe, METRIC then NAME=VALUE... for compute, DIR then PLUGIN... for
+  // protos.
   std::vector<std::string> operands;
   // The argument of --input-json (compute only), unread.
   std::optional<std::string> input_json;

@@ -117,6 +117,23 @@ TEST(ParseCommandLineTest, Reload) {
   EXPECT_EQ(help->command, Command::kReload);
 }
 
+TEST(ParseCommandLineTest, ProtosTakesADirectoryThenPlugins) {
+  absl::StatusOr<Invocation> invocation =
+      Parse({"protos", "out", "survey", "retention"});
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_EQ(invocation->command, Command::kProtos);
+  EXPECT_EQ(invocation->operands,
+            (std::vector<std::string>{"out", "survey", "retention"}));
+
+  ExpectUsageError(Parse({"protos"}),
+                   "protos needs the directory to write to: kpi protos DIR "
+                   "[PLUGIN ...] (see kpi --help)");
+  absl::StatusOr<Invocation> help = Parse({"help", "protos"});
+  ASSERT_TRUE(help.ok()) << help.status();
+  EXPECT_TRUE(help->help);
+  EXPECT_EQ(help->command, Command::kProtos);
+}
+
 TEST(ParseCommandLineTest, DoubleDashEndsFlags) {
   absl::StatusOr<Invocation> invocation =
       Parse({"compute", "--", "nps", "--json"});
@@ -150,13 +167,13 @@ TEST(ParseCommandLineTest, Help) {
 TEST(ParseCommandLineTest, UsageErrors) {
   ExpectUsageError(Parse({}),
                    "no command given; the commands are list, describe, "
-                   "compute, reload and help (see kpi --help)");
+                   "compute, protos, reload and help (see kpi --help)");
   ExpectUsageError(Parse({"run"}),
                    "unknown command \"run\"; the commands are list, describe, "
-                   "compute, reload and help (see kpi --help)");
+                   "compute, protos, reload and help (see kpi --help)");
   ExpectUsageError(Parse({"help", "run"}),
                    "unknown command \"run\"; the commands are list, describe, "
-                   "compute, reload and help (see kpi --help)");
+                   "compute, protos, reload and help (see kpi --help)");
   ExpectUsageError(Parse({"list", "--verbose"}),
                    "unknown flag \"--verbose\" (see kpi --help)");
   ExpectUsageError(Parse({"list", "--server"}),

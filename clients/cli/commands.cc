@@ -5,15 +5,24 @@
 #include <vector>
 
 #include "absl/types/span.h"
+#include "cli_status.h"
 #include "input_json.h"
 #include "json_output.h"
 #include "metric_format.h"
+#include "proto_files.h"
 #include "reload_format.h"
 #include "request_builder.h"
 #include "result_format.h"
 
 namespace kpi::cli {
 namespace {
+
+// `answer` of a kpi::Client call, its error as the CLI's.
+template <typename Response>
+absl::StatusOr<Response> Cli(absl::StatusOr<Response> answer) {
+  if (!answer.ok()) return ClientError(answer.status());
+  return answer;
+}
 
 // Prints `message` as one line of JSON.
 absl::Status PrintJson(const google::protobuf::Message& message,
@@ -24,9 +33,10 @@ absl::Status PrintJson(const google::protobuf::Message& message,
   return absl::OkStatus();
 }
 
-absl::Status RunList(const Options& options, MetricClient& client,
+absl::Status RunList(const Options& options, Client& client,
                      std::ostream& out) {
-  absl::StatusOr<kpi::v1::ListMetricsResponse> response = client.ListMetrics();
+  absl::StatusOr<kpi::v1::ListMetricsResponse> response =
+      Cli(client.ListMetrics());
   if (!response.ok()) return response.status();
   if (options.json) return PrintJson(*response, out);
   out << FormatMetricTable(response->metrics());
@@ -34,16 +44,16 @@ absl::Status RunList(const Options& options, MetricClient& client,
 }
 
 absl::Status RunDescribe(const Options& options, const std::string& metric,
-                         MetricClient& client, std::ostream& out) {
+                         Client& client, std::ostream& out) {
   absl::StatusOr<kpi::v1::DescribeMetricResponse> response =
-      client.DescribeMetric(metric);
+      Cli(client.DescribeMetric(metric));
   if (!response.ok()) return response.status();
   if (options.json) return PrintJson(*response, out);
   out << FormatMetricDescription(response->metric());
   return absl::OkStatus();
 }
 
-absl::Status RunCompute(const Invocation& invocation, MetricClient& client,
+absl::Status RunCompute(const Invocation& invocation, Client& client,
                         std::istream& in, std::ostream& out) {
   const std::string& metric = invocation.operands.front();
   const absl::Span<const std::string> assignments =
@@ -64,7 +74,7 @@ absl::Status RunCompute(const Invocation& invocation, MetricClient& client,
   }
 
   absl::StatusOr<kpi::v1::DescribeMetricResponse> described =
-      client.DescribeMetric(metric);
+      Cli(client.DescribeMetric(metric));
   if (!described.ok()) return described.status();
   absl::StatusOr<kpi::v1::ComputeRequest> request = BuildComputeRequest(
       described->metric(), assignments,
@@ -74,7 +84,8 @@ absl::Status RunCompute(const Invocation& invocation, MetricClient& client,
   request->set_metric(metric);
   if (invocation.profile.has_value()) request->set_profile(*invocation.profile);
 
-  absl::StatusOr<kpi::v1::ComputeResponse> response = client.Compute(*request);
+  absl::StatusOr<kpi::v1::ComputeResponse> response =
+      Cli(client.Compute(*request));
   if (!response.ok()) return response.status();
   if (invocation.options.json) return PrintJson(*response, out);
   const std::vector<std::string> group_by(request->group_by().begin(),
@@ -83,9 +94,24 @@ absl::Status RunCompute(const Invocation& invocation, MetricClient& client,
   return absl::OkStatus();
 }
 
-absl::Status RunReload(const Options& options, MetricClient& client,
+// Writes each .proto file the server sends under DIR, printing the paths.
+absl::Status RunProtos(const Invocation& invocation, Client& client,
                        std::ostream& out) {
-  absl::StatusOr<kpi::v1::ReloadResponse> response = client.Reload();
+  absl::StatusOr<kpi::v1::GetMetricProtosResponse> response =
+      Cli(client.GetMetricProtos(
+          absl::MakeConstSpan(invocation.operands).subspan(1)));
+  if (!response.ok()) return response.status();
+  absl::StatusOr<std::vector<std::string>> written =
+      WriteProtoFilesUnder(invocation.operands.front(), *response);
+  if (!written.ok()) return written.status();
+  if (invocation.options.json) return PrintJson(*response, out);
+  for (const std::string& path : *written) out << path << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status RunReload(const Options& options, Client& client,
+                       std::ostream& out) {
+  absl::StatusOr<kpi::v1::ReloadResponse> response = Cli(client.Reload());
   if (!response.ok()) return response.status();
   if (options.json) return PrintJson(*response, out);
   out << FormatReload(*response);
@@ -94,7 +120,7 @@ absl::Status RunReload(const Options& options, MetricClient& client,
 
 }  // namespace
 
-absl::Status RunCommand(const Invocation& invocation, MetricClient& client,
+absl::Status RunCommand(const Invocation& invocation, Client& client,
                         std::istream& in, std::ostream& out) {
   switch (*invocation.command) {
     case Command::kList:
@@ -106,6 +132,8 @@ absl::Status RunCommand(const Invocation& invocation, MetricClient& client,
       return RunCompute(invocation, client, in, out);
     case Command::kReload:
       return RunReload(invocation.options, client, out);
+    case Command::kProtos:
+      return RunProtos(invocation, client, out);
   }
   return absl::InternalError("unknown command");
 }

@@ -1,5 +1,5 @@
-// The commands of `kpi`: each asks the server through a MetricClient and
-// prints the answer, as text or (with --json) as JSON.
+// The commands of `kpi`: each asks the server through a kpi::Client
+// (clients/cpp) and prints the answer, as text or (with --json) as JSON.
 
 #ifndef KPI_CLIENTS_CLI_COMMANDS_H_
 #define KPI_CLIENTS_CLI_COMMANDS_H_
@@ -9,7 +9,7 @@
 
 #include "absl/status/status.h"
 #include "command_line.h"
-#include "metric_client.h"
+#include "kpi/client.h"
 
 namespace kpi::cli {
 
@@ -17,7 +17,7 @@ namespace kpi::cli {
 // `in` is read only for "--input-json -". Errors are CLI errors (see
 // cli_status.h); nothing is printed on `out` for a failed command.
 // REQUIRES: invocation.command is set and invocation.help is false.
-absl::Status RunCommand(const Invocation& invocation, MetricClient& client,
+absl::Status RunCommand(const Invocation& invocation, Client& client,
                         std::istream& in, std::ostream& out);
 
 }  // namespace kpi::cli

@@ -51,8 +51,11 @@ absl::StatusOr<std::string> Token(absl::string_view text,
 
 }  // namespace
 
-absl::StatusOr<Credentials> LoadCredentials(const Options& options) {
-  Credentials credentials;
+absl::StatusOr<ClientOptions> ClientOptionsFor(const Options& options) {
+  ClientOptions credentials;
+  credentials.target = options.server;
+  credentials.timeout = options.timeout;
+  credentials.request_id = options.request_id;
   if (!options.token_file.empty()) {
     absl::StatusOr<std::string> text = ReadFile("--token", options.token_file);
     if (!text.ok()) return text.status();

@@ -33,36 +33,36 @@ class ScratchFile {
 constexpr char kPem[] =
     "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
-TEST(LoadCredentialsTest, NothingGivenIsPlaintextWithoutToken) {
-  absl::StatusOr<Credentials> credentials = LoadCredentials(Options());
+TEST(ClientOptionsForTest, NothingGivenIsPlaintextWithoutToken) {
+  absl::StatusOr<ClientOptions> credentials = ClientOptionsFor(Options());
   ASSERT_TRUE(credentials.ok()) << credentials.status();
   EXPECT_EQ(credentials->token, "");
   EXPECT_FALSE(credentials->tls);
 }
 
-TEST(LoadCredentialsTest, TokenFileIsStrippedOfItsNewline) {
+TEST(ClientOptionsForTest, TokenFileIsStrippedOfItsNewline) {
   ScratchFile file("0123456789abcdef0123\n");
   Options options;
   options.token_file = file.path();
-  absl::StatusOr<Credentials> credentials = LoadCredentials(options);
+  absl::StatusOr<ClientOptions> credentials = ClientOptionsFor(options);
   ASSERT_TRUE(credentials.ok()) << credentials.status();
   EXPECT_EQ(credentials->token, "0123456789abcdef0123");
 }
 
-TEST(LoadCredentialsTest, TokenFromTheEnvironment) {
+TEST(ClientOptionsForTest, TokenFromTheEnvironment) {
   setenv("KPI_CREDENTIALS_TEST_TOKEN", "  tok-from-env-0123456789 ", 1);
   Options options;
   options.token_env = "KPI_CREDENTIALS_TEST_TOKEN";
-  absl::StatusOr<Credentials> credentials = LoadCredentials(options);
+  absl::StatusOr<ClientOptions> credentials = ClientOptionsFor(options);
   ASSERT_TRUE(credentials.ok()) << credentials.status();
   EXPECT_EQ(credentials->token, "tok-from-env-0123456789");
   unsetenv("KPI_CREDENTIALS_TEST_TOKEN");
 }
 
-TEST(LoadCredentialsTest, UnsetVariableIsAUsageError) {
+TEST(ClientOptionsForTest, UnsetVariableIsAUsageError) {
   Options options;
   options.token_env = "KPI_CREDENTIALS_TEST_UNSET";
-  absl::StatusOr<Credentials> credentials = LoadCredentials(options);
+  absl::StatusOr<ClientOptions> credentials = ClientOptionsFor(options);
   ASSERT_FALSE(credentials.ok());
   EXPECT_EQ(ExitCodeFor(credentials.status()), ExitCode::kUsage);
   EXPECT_EQ(credentials.status().message(),
@@ -70,10 +70,10 @@ TEST(LoadCredentialsTest, UnsetVariableIsAUsageError) {
             "is not set");
 }
 
-TEST(LoadCredentialsTest, MissingTokenFileSaysTheFlagTakesAFile) {
+TEST(ClientOptionsForTest, MissingTokenFileSaysTheFlagTakesAFile) {
   Options options;
   options.token_file = "/nonexistent/kpi-token";
-  absl::StatusOr<Credentials> credentials = LoadCredentials(options);
+  absl::StatusOr<ClientOptions> credentials = ClientOptionsFor(options);
   ASSERT_FALSE(credentials.ok());
   EXPECT_EQ(ExitCodeFor(credentials.status()), ExitCode::kUsage);
   EXPECT_EQ(credentials.status().message(),
@@ -82,38 +82,38 @@ TEST(LoadCredentialsTest, MissingTokenFileSaysTheFlagTakesAFile) {
             "token: the command line is visible to every user)");
 }
 
-TEST(LoadCredentialsTest, EmptyOrSeveralWordTokensAreRefusedUnquoted) {
+TEST(ClientOptionsForTest, EmptyOrSeveralWordTokensAreRefusedUnquoted) {
   ScratchFile empty("\n\n");
   ScratchFile two_words("secret-part-one secret-part-two\n");
   Options options;
   options.token_file = empty.path();
-  EXPECT_EQ(LoadCredentials(options).status().message(),
+  EXPECT_EQ(ClientOptionsFor(options).status().message(),
             "--token " + empty.path() + " holds no token");
   options.token_file = two_words.path();
-  const absl::Status status = LoadCredentials(options).status();
+  const absl::Status status = ClientOptionsFor(options).status();
   EXPECT_EQ(ExitCodeFor(status), ExitCode::kUsage);
   EXPECT_EQ(status.message().find("secret-part"), absl::string_view::npos)
       << status;
 }
 
-TEST(LoadCredentialsTest, TlsFilesAreRead) {
+TEST(ClientOptionsForTest, TlsFilesAreRead) {
   ScratchFile ca(kPem);
   Options options;
   options.tls = true;
   options.tls_ca = ca.path();
-  absl::StatusOr<Credentials> credentials = LoadCredentials(options);
+  absl::StatusOr<ClientOptions> credentials = ClientOptionsFor(options);
   ASSERT_TRUE(credentials.ok()) << credentials.status();
   EXPECT_TRUE(credentials->tls);
   EXPECT_EQ(credentials->ca_pem, kPem);
   EXPECT_EQ(credentials->cert_pem, "");
 }
 
-TEST(LoadCredentialsTest, TlsFileThatIsNotPemIsAUsageError) {
+TEST(ClientOptionsForTest, TlsFileThatIsNotPemIsAUsageError) {
   ScratchFile ca("not a certificate");
   Options options;
   options.tls = true;
   options.tls_ca = ca.path();
-  const absl::Status status = LoadCredentials(options).status();
+  const absl::Status status = ClientOptionsFor(options).status();
   EXPECT_EQ(ExitCodeFor(status), ExitCode::kUsage);
   EXPECT_EQ(status.message(),
             "--tls-ca: " + ca.path() + " is not PEM (no -----BEGIN line)");

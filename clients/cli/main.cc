@@ -10,7 +10,7 @@
 #include "command_line.h"
 #include "commands.h"
 #include "credentials.h"
-#include "metric_client.h"
+#include "kpi/client.h"
 #include "usage.h"
 
 int main(int argc, char** argv) {
@@ -28,15 +28,13 @@ int main(int argc, char** argv) {
     return static_cast<int>(ExitCode::kOk);
   }
 
-  absl::StatusOr<kpi::cli::Credentials> credentials =
-      kpi::cli::LoadCredentials(invocation->options);
-  if (!credentials.ok()) {
-    std::cerr << kpi::cli::ErrorLine(credentials.status()) << "\n";
-    return static_cast<int>(kpi::cli::ExitCodeFor(credentials.status()));
+  absl::StatusOr<kpi::ClientOptions> options =
+      kpi::cli::ClientOptionsFor(invocation->options);
+  if (!options.ok()) {
+    std::cerr << kpi::cli::ErrorLine(options.status()) << "\n";
+    return static_cast<int>(kpi::cli::ExitCodeFor(options.status()));
   }
-  kpi::cli::MetricClient client(
-      invocation->options.server, invocation->options.timeout,
-      *std::move(credentials), invocation->options.request_id);
+  kpi::Client client(*std::move(options));
   const absl::Status status =
       kpi::cli::RunCommand(*invocation, client, std::cin, std::cout);
   std::cout.flush();

@@ -16,6 +16,9 @@ Commands:
                  [--group-by COLUMN[,COLUMN...]] [--profile NAME]
                            Compute a metric from inputs and parameters,
                            overall and per segment.
+  protos DIR [PLUGIN ...]  Write the .proto files of the server's plugins'
+                           typed services under DIR, to generate stubs in
+                           any language.
   reload                   Make the server re-read its plugin directories
                            and profiles file; show what changed.
   help [COMMAND]           Show this help, or the help of COMMAND.
@@ -72,6 +75,7 @@ Examples:
   kpi compute health_score --input-json @signals.json --profile enterprise
   kpi --server kpi.internal:50051 --json compute nps --input-json @survey.json
   kpi --server kpi.internal:50051 --tls-ca ca.pem --token ~/.kpi-token list
+  kpi protos ./proto survey
   kpi reload
 
 Run "kpi help COMMAND" for the details of a command.
@@ -256,6 +260,29 @@ With --json, prints the ReloadResponse.
 Global flags: --server HOST:PORT, --json, --timeout SECONDS (see kpi --help).
 )";
 
+constexpr absl::string_view kProtosUsage =
+    R"(Usage: kpi [GLOBAL FLAGS] protos DIR [PLUGIN ...]
+
+Writes the .proto files of the typed services of the server's loaded
+plugins (kpi.v1.MetricService/GetMetricProtos) under DIR, one per plugin, at
+its import path, and prints the paths written:
+  DIR/kpi/plugins/survey/v1/survey.proto
+Each file is package kpi.plugins.PLUGIN.vMAJOR with a service PLUGINService
+and a method ComputeMETRIC per metric, its fields the metric's inputs and
+parameters (docs/clients.md, "Typed methods from the declarations"). They
+import kpi/v1/result.proto, which with kpi/v1/values.proto is in the
+project's proto/ directory; compile them together with protoc for any
+language:
+  protoc -I DIR -I proto --python_out=gen DIR/kpi/plugins/survey/v1/survey.proto
+
+With PLUGIN names, only those plugins' files (`kpi list` shows each
+metric's plugin); an unknown one is NOT_FOUND (exit 1) and nothing is
+written. Existing files are overwritten. With --json, also prints the
+GetMetricProtosResponse.
+
+Global flags: --server HOST:PORT, --json, --timeout SECONDS (see kpi --help).
+)";
+
 }  // namespace
 
 absl::string_view Usage(std::optional<Command> command) {
@@ -269,6 +296,8 @@ absl::string_view Usage(std::optional<Command> command) {
       return kComputeUsage;
     case Command::kReload:
       return kReloadUsage;
+    case Command::kProtos:
+      return kProtosUsage;
   }
   return kGlobalUsage;
 }

@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "connection.h"
 #include "credentials.h"
 #include "html_report.h"
 #include "json_report.h"
+#include "kpi/client.h"
 #include "manifest.h"
 #include "markdown_report.h"
 #include "report_command_line.h"
@@ -106,10 +106,10 @@ int Main(const std::vector<std::string>& args) {
     window = **manifest;
   }
 
-  absl::StatusOr<kpi::cli::Credentials> credentials =
-      kpi::cli::LoadCredentials(options->connection);
-  if (!credentials.ok()) {
-    return Fail(ExitCode::kUsage, credentials.status().message());
+  absl::StatusOr<kpi::ClientOptions> client_options =
+      kpi::cli::ClientOptionsFor(options->connection);
+  if (!client_options.ok()) {
+    return Fail(ExitCode::kUsage, client_options.status().message());
   }
   // A report from an earlier run must not pass for this run's: it goes
   // before anything is computed, and the new one appears only when whole.
@@ -124,18 +124,20 @@ int Main(const std::vector<std::string>& args) {
     std::filesystem::remove(absl::StrCat(options->out_dir, "/", name), error);
   }
 
-  absl::StatusOr<Connection> connection =
-      Connection::Open(options->connection.server, *credentials,
-                       absl::Seconds(5), options->connection.timeout);
-  if (!connection.ok()) {
-    return Fail(ExitCode::kFailed, connection.status().message());
+  // A server that is down is one clear error, before any file is read.
+  const kpi::Client client(*std::move(client_options));
+  if (absl::Status connected = client.Connect(); !connected.ok()) {
+    return Fail(ExitCode::kFailed,
+                absl::StrCat(connected.message(),
+                             " (is it running? --server or $KPI_SERVER say "
+                             "where)"));
   }
   RunOptions run;
   run.data_dir = options->data_dir;
   run.chunk_rows = options->chunk_rows;
   run.strict = options->strict;
   run.progress = !options->quiet && isatty(STDERR_FILENO);
-  absl::StatusOr<Report> report = RunReport(*spec, window, *connection, run);
+  absl::StatusOr<Report> report = RunReport(*spec, window, client, run);
   if (!report.ok()) {
     return Fail(ExitCode::kFailed, absl::StrCat(report.status().message(),
                                                 "\nNo report was written."));

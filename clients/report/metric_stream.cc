@@ -4,10 +4,11 @@
 
 namespace kpi::report {
 
-MetricStream::MetricStream(const Connection& connection,
-                           const kpi::v1::ComputeStreamRequest& first) {
-  connection.Prepare(&context_);
-  writer_ = connection.stub().ComputeStream(&context_, &response_);
+MetricStream::MetricStream(const Client& client,
+                           const kpi::v1::ComputeStreamRequest& first)
+    : client_(client) {
+  client_.Prepare(&context_);
+  writer_ = client_.metrics().ComputeStream(&context_, &response_);
   Write(first);
 }
 
@@ -22,8 +23,8 @@ absl::StatusOr<kpi::v1::MetricResult> MetricStream::Finish() {
   if (!failed_) writer_->WritesDone();
   const grpc::Status status = writer_->Finish();
   if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                        DescribeCallError(status, context_));
+    const absl::Status error = client_.StatusOf(status, context_);
+    return absl::Status(error.code(), kpi::Describe(error));
   }
   return std::move(*response_.mutable_result());
 }

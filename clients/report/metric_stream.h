@@ -12,9 +12,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "connection.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/sync_stream.h"
+#include "kpi/client.h"
 #include "kpi/v1/metric_service.pb.h"
 #include "kpi/v1/result.pb.h"
 
@@ -22,8 +22,8 @@ namespace kpi::report {
 
 class MetricStream {
  public:
-  // Opens the call and sends `first`. `connection` must outlive the stream.
-  MetricStream(const Connection& connection,
+  // Opens the call and sends `first`. `client` must outlive the stream.
+  MetricStream(const Client& client,
                const kpi::v1::ComputeStreamRequest& first);
   MetricStream(const MetricStream&) = delete;
   MetricStream& operator=(const MetricStream&) = delete;
@@ -43,6 +43,7 @@ class MetricStream {
   void Cancel() { context_.TryCancel(); }
 
  private:
+  const Client& client_;
   grpc::ClientContext context_;
   kpi::v1::ComputeStreamResponse response_;
   std::unique_ptr<grpc::ClientWriter<kpi::v1::ComputeStreamRequest>> writer_;

@@ -111,12 +111,12 @@ class FileRun {
  public:
   // `bytes_before`: what the files read before this one weigh, for the
   // progress line; `file_bytes`: this file's size.
-  FileRun(const Spec& spec, const FileSpec& file, const Connection& connection,
+  FileRun(const Spec& spec, const FileSpec& file, const Client& client,
           const RunOptions& options, Report& report, Progress& progress,
           int64_t bytes_before, int64_t file_bytes)
       : spec_(spec),
         file_(file),
-        connection_(connection),
+        client_(client),
         options_(options),
         report_(report),
         progress_(progress),
@@ -145,7 +145,7 @@ class FileRun {
 
   const Spec& spec_;
   const FileSpec& file_;
-  const Connection& connection_;
+  const Client& client_;
   const RunOptions& options_;
   Report& report_;
   Progress& progress_;
@@ -347,7 +347,7 @@ Consumer FileRun::OpenConsumer(size_t k, size_t p, const ColumnChunk& chunk) {
   for (const auto& [column, name] : consumer.columns) {
     chunk.AppendTo(column, nullptr, name, first.add_columns());
   }
-  consumer.stream = std::make_unique<MetricStream>(connection_, first);
+  consumer.stream = std::make_unique<MetricStream>(client_, first);
   return consumer;
 }
 
@@ -418,25 +418,22 @@ absl::Status FileRun::Dispatch(const ColumnChunk& chunk) {
 
 // Checks that the server serves every metric of the spec, so a typo or a
 // plugin that is not loaded fails the run before any file is read.
-absl::Status CheckMetrics(const Spec& spec, const Connection& connection) {
-  grpc::ClientContext context;
-  connection.Prepare(&context);
-  kpi::v1::ListMetricsResponse response;
-  const grpc::Status status = connection.stub().ListMetrics(
-      &context, kpi::v1::ListMetricsRequest(), &response);
-  if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                        absl::StrCat("ListMetrics on ", connection.server(),
-                                     ": ", DescribeCallError(status, context)));
+absl::Status CheckMetrics(const Spec& spec, const Client& client) {
+  const absl::StatusOr<kpi::v1::ListMetricsResponse> response =
+      client.ListMetrics();
+  if (!response.ok()) {
+    return absl::Status(response.status().code(),
+                        absl::StrCat("ListMetrics on ", client.target(), ": ",
+                                     kpi::Describe(response.status())));
   }
   std::set<std::string> served;
-  for (const auto& metric : response.metrics()) served.insert(metric.name());
+  for (const auto& metric : response->metrics()) served.insert(metric.name());
   for (const KpiSpec& kpi : spec.kpis) {
     if (served.count(kpi.metric) == 0) {
-      return absl::NotFoundError(absl::StrCat(
-          "kpi '", kpi.id, "': the server at ", connection.server(),
-          " serves no metric '", kpi.metric, "' (kpi --server ",
-          connection.server(), " list shows what it has)"));
+      return absl::NotFoundError(
+          absl::StrCat("kpi '", kpi.id, "': the server at ", client.target(),
+                       " serves no metric '", kpi.metric, "' (kpi --server ",
+                       client.target(), " list shows what it has)"));
     }
   }
   return absl::OkStatus();
@@ -445,10 +442,10 @@ absl::Status CheckMetrics(const Spec& spec, const Connection& connection) {
 }  // namespace
 
 absl::StatusOr<Report> RunReport(const Spec& spec, const Window& window,
-                                 const Connection& connection,
+                                 const Client& client,
                                  const RunOptions& options) {
   const absl::Time start = absl::Now();
-  if (absl::Status s = CheckMetrics(spec, connection); !s.ok()) return s;
+  if (absl::Status s = CheckMetrics(spec, client); !s.ok()) return s;
   Report report;
   report.window = window;
   report.periods = PlanPeriods(spec.periods, window.start, window.end);
@@ -495,7 +492,7 @@ absl::StatusOr<Report> RunReport(const Spec& spec, const Window& window,
   Progress progress(options.progress, total_bytes);
   int64_t bytes_before = 0;
   for (const FileWork& work : files) {
-    FileRun run(spec, *work.file, connection, options, report, progress,
+    FileRun run(spec, *work.file, client, options, report, progress,
                 bytes_before, work.bytes);
     const absl::Status status = run.Run(work.kpis);
     progress.Done();

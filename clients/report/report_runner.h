@@ -19,7 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "bad_rows.h"
-#include "connection.h"
+#include "kpi/client.h"
 #include "kpi/v1/result.pb.h"
 #include "manifest.h"
 #include "period_plan.h"
@@ -77,7 +77,7 @@ struct Report {
 // a file or column that cannot be found, a failed call (the KPI, period
 // and the server's status), a bad row with `options.strict`.
 absl::StatusOr<Report> RunReport(const Spec& spec, const Window& window,
-                                 const Connection& connection,
+                                 const Client& client,
                                  const RunOptions& options);
 
 }  // namespace kpi::report

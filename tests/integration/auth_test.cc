@@ -384,6 +384,16 @@ TEST_F(AuthTokensTest, RightTokenWorksForEveryWayToComputeItsMetric) {
                   ->ListMetrics(Context(kNpsToken).get(),
                                 v1::ListMetricsRequest(), &list)
                   .ok());
+  v1::GetMetricProtosResponse protos;
+  EXPECT_TRUE(stub_
+                  ->GetMetricProtos(Context(kNpsToken).get(),
+                                    v1::GetMetricProtosRequest(), &protos)
+                  .ok());
+  EXPECT_EQ(stub_
+                ->GetMetricProtos(Context().get(), v1::GetMetricProtosRequest(),
+                                  &protos)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(AuthTokensTest, TokenForNpsCallingChurnIsPermissionDenied) {

@@ -158,6 +158,40 @@ TEST_F(CliTest, GroupByPrintsOneLinePerSegment) {
               HasSubstr("segments by plan:\n  basic: 50 %\n  pro: 0 %\n"));
 }
 
+// kpi protos writes the server's files for protoc: survey's is the
+// checked-in one, and it compiles to Python stubs beside proto/kpi/v1.
+TEST_F(CliTest, ProtosWritesFilesProtocCompiles) {
+  TempDir directory;
+  CommandResult r = Kpi({"protos", directory.path(), "survey"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string written =
+      directory.File("kpi/plugins/survey/v1/survey.proto");
+  EXPECT_EQ(r.out, written + "\n");
+  EXPECT_EQ(ReadFile(written), ReadFile(std::string(KPI_PROTO_DIR) +
+                                        "/kpi/plugins/survey/v1/survey.proto"));
+  const std::string generated = directory.File("py");
+  ASSERT_EQ(RunCommand({"mkdir", generated}).exit_code, 0);
+  CommandResult compiled =
+      RunCommand({KPI_PROTOC, "-I", directory.path(), "-I", KPI_PROTO_DIR,
+                  "--python_out", generated, written});
+  ASSERT_EQ(compiled.exit_code, 0) << compiled.err;
+  EXPECT_FALSE(
+      ReadFile(generated + "/kpi/plugins/survey/v1/survey_pb2.py").empty());
+}
+
+TEST_F(CliTest, ProtosOfAnUnknownPluginWritesNothing) {
+  TempDir directory;
+  CommandResult r = Kpi({"protos", directory.path(), "survey", "nope"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("kpi: NOT_FOUND: no loaded plugin is named "
+                               "'nope'"));
+  EXPECT_TRUE(
+      ReadFile(directory.File("kpi/plugins/survey/v1/survey.proto")).empty());
+  CommandResult usage = Kpi({"protos"});
+  EXPECT_EQ(usage.exit_code, 2);
+  EXPECT_THAT(usage.err, HasSubstr("protos needs the directory to write to"));
+}
+
 // A server with a --profiles file holding the catalog's worked example of
 // health_score: weights 1, 2, 1 on signals a, b, c.
 class CliProfileTest : public ::testing::Test {

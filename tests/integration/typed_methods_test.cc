@@ -18,6 +18,7 @@
 #include "kpi/v1/metric_service.grpc.pb.h"
 #include "tests/support/process.h"
 #include "tests/support/raw_calls.h"
+#include "tests/support/temp_dir.h"
 
 namespace kpi {
 namespace {
@@ -154,6 +155,53 @@ TEST_F(TypedMethodsTest, BufCurlCallsAPluginsMethodWithTheEmittedSchema) {
   ASSERT_EQ(called.exit_code, 0) << called.err;
   // 3 promoters, 1 detractor of 5: NPS 40.
   EXPECT_THAT(called.out, HasSubstr("\"value\": 40"));
+}
+
+// GetMetricProtos answers the files --emit-proto writes: for the bundled
+// plugins, the checked-in ones, byte for byte.
+TEST_F(TypedMethodsTest, GetMetricProtosAnswersEachPluginsProtoFile) {
+  const std::unique_ptr<v1::MetricService::Stub> stub =
+      v1::MetricService::NewStub(channel_);
+  v1::GetMetricProtosResponse every;
+  {
+    grpc::ClientContext context;
+    const grpc::Status status =
+        stub->GetMetricProtos(&context, v1::GetMetricProtosRequest(), &every);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  std::vector<std::string> paths;
+  for (const v1::ProtoFile& file : every.files()) {
+    paths.push_back(file.path());
+    const std::string checked_in =
+        testing::ReadFile(absl::StrCat(KPI_PROTO_DIR, "/", file.path()));
+    ASSERT_FALSE(checked_in.empty()) << file.path();
+    EXPECT_EQ(file.content(), checked_in) << file.path();
+  }
+  EXPECT_THAT(paths, ::testing::ElementsAre(
+                         "kpi/plugins/engagement/v1/engagement.proto",
+                         "kpi/plugins/journey/v1/journey.proto",
+                         "kpi/plugins/predictive/v1/predictive.proto",
+                         "kpi/plugins/retention/v1/retention.proto",
+                         "kpi/plugins/revenue/v1/revenue.proto",
+                         "kpi/plugins/support/v1/support.proto",
+                         "kpi/plugins/survey/v1/survey.proto"));
+
+  v1::GetMetricProtosRequest survey;
+  survey.add_plugins("survey");
+  v1::GetMetricProtosResponse one;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->GetMetricProtos(&context, survey, &one).ok());
+  }
+  ASSERT_EQ(one.files_size(), 1);
+  EXPECT_EQ(one.files(0).path(), "kpi/plugins/survey/v1/survey.proto");
+
+  survey.add_plugins("no_such_plugin");
+  grpc::ClientContext context;
+  const grpc::Status unknown = stub->GetMetricProtos(&context, survey, &one);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(unknown.error_message(),
+              HasSubstr("no loaded plugin is named 'no_such_plugin'"));
 }
 
 }  // namespace

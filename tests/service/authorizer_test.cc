@@ -72,10 +72,12 @@ TEST(AuthorizeTest, AdminAloneComputesNothing) {
             absl::StatusCode::kPermissionDenied);
 }
 
-TEST(AuthorizeTest, ListMetricsIsOpenToEveryToken) {
+TEST(AuthorizeTest, WhatIsServedIsOpenToEveryToken) {
   const Principal none = WithScopes({}, {}, false, /*admin=*/true);
-  EXPECT_TRUE(AuthorizeMethod(none, "ListMetrics").ok());
-  EXPECT_TRUE(Authorize(none, "ListMetrics", "").ok());
+  for (const char* method : {"ListMetrics", "GetMetricProtos"}) {
+    EXPECT_TRUE(AuthorizeMethod(none, method).ok()) << method;
+    EXPECT_TRUE(Authorize(none, method, "").ok()) << method;
+  }
 }
 
 TEST(AuthorizeMethodTest, MetricNamedInTheRequestIsDecidedLater) {
