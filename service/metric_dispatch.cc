@@ -127,6 +127,12 @@ absl::StatusOr<v1::GetMetricProtosResponse> MetricDispatch::GetMetricProtos(
     if (!file.ok()) return file.status();
     *response.add_files() = *std::move(file);
   }
+  // What the plugins' files import, so protoc needs nothing else.
+  if (response.files_size() > 0) {
+    for (v1::ProtoFile& imported : ImportedApiProtoFiles()) {
+      *response.add_files() = std::move(imported);
+    }
+  }
   std::sort(response.mutable_files()->begin(), response.mutable_files()->end(),
             [](const v1::ProtoFile& a, const v1::ProtoFile& b) {
               return a.path() < b.path();

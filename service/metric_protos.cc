@@ -369,16 +369,25 @@ absl::StatusOr<v1::ProtoFile> PluginProtoSource(
 absl::StatusOr<std::vector<std::string>> WriteProtoFiles(
     const std::vector<const kpi_plugin_descriptor*>& plugins,
     const std::string& directory) {
-  std::vector<std::string> written;
+  std::vector<v1::ProtoFile> files;
   for (const kpi_plugin_descriptor* plugin : plugins) {
     absl::StatusOr<v1::ProtoFile> proto = PluginProtoSource(*plugin);
     if (!proto.ok()) return proto.status();
+    files.push_back(*std::move(proto));
+  }
+  if (!files.empty()) {
+    for (v1::ProtoFile& imported : ImportedApiProtoFiles()) {
+      files.push_back(std::move(imported));
+    }
+  }
+  std::vector<std::string> written;
+  for (const v1::ProtoFile& proto : files) {
     const std::filesystem::path path =
-        std::filesystem::path(directory) / proto->path();
+        std::filesystem::path(directory) / proto.path();
     std::error_code error;
     std::filesystem::create_directories(path.parent_path(), error);
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << proto->content();
+    out << proto.content();
     out.close();
     if (error || !out) {
       return absl::FailedPreconditionError(

@@ -50,9 +50,16 @@ absl::StatusOr<std::string> ProtoSource(
 absl::StatusOr<v1::ProtoFile> PluginProtoSource(
     const kpi_plugin_descriptor& plugin);
 
-// Writes the .proto file of each of `plugins` under `directory` (at its
-// PluginProtoFile name, making directories) and returns the paths written.
-// FAILED_PRECONDITION naming the path that could not be written.
+// The kpi.v1 files every plugin's file imports (kpi/v1/result.proto and
+// kpi/v1/values.proto), as the build embedded them from proto/: with them a
+// plugin's file compiles with nothing else at hand but protoc's own
+// google/protobuf/*. Sorted by path.
+std::vector<v1::ProtoFile> ImportedApiProtoFiles();
+
+// Writes the .proto file of each of `plugins`, and the ImportedApiProtoFiles
+// they import, under `directory` (at their paths, making directories) and
+// returns the paths written. FAILED_PRECONDITION naming the path that could
+// not be written.
 absl::StatusOr<std::vector<std::string>> WriteProtoFiles(
     const std::vector<const kpi_plugin_descriptor*>& plugins,
     const std::string& directory);

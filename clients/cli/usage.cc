@@ -269,11 +269,10 @@ its import path, and prints the paths written:
   DIR/kpi/plugins/survey/v1/survey.proto
 Each file is package kpi.plugins.PLUGIN.vMAJOR with a service PLUGINService
 and a method ComputeMETRIC per metric, its fields the metric's inputs and
-parameters (docs/clients.md, "Typed methods from the declarations"). They
-import kpi/v1/result.proto, which with kpi/v1/values.proto is in the
-project's proto/ directory; compile them together with protoc for any
-language:
-  protoc -I DIR -I proto --python_out=gen DIR/kpi/plugins/survey/v1/survey.proto
+parameters (docs/clients.md, "Typed methods from the declarations"). The
+kpi.v1 files they import come with them (DIR/kpi/v1/result.proto and
+values.proto), so protoc compiles them for any language with nothing else:
+  protoc -I DIR --python_out=gen $(find DIR -name '*.proto')
 
 With PLUGIN names, only those plugins' files (`kpi list` shows each
 metric's plugin); an unknown one is NOT_FOUND (exit 1) and nothing is

@@ -160,23 +160,31 @@ TEST_F(CliTest, GroupByPrintsOneLinePerSegment) {
 
 // kpi protos writes the server's files for protoc: survey's is the
 // checked-in one, and it compiles to Python stubs beside proto/kpi/v1.
+// The files written are enough for protoc: the plugin's, and the kpi.v1
+// files it imports.
 TEST_F(CliTest, ProtosWritesFilesProtocCompiles) {
   TempDir directory;
   CommandResult r = Kpi({"protos", directory.path(), "survey"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string written =
       directory.File("kpi/plugins/survey/v1/survey.proto");
-  EXPECT_EQ(r.out, written + "\n");
+  EXPECT_EQ(r.out,
+            absl::StrCat(written, "\n", directory.File("kpi/v1/result.proto"),
+                         "\n", directory.File("kpi/v1/values.proto"), "\n"));
   EXPECT_EQ(ReadFile(written), ReadFile(std::string(KPI_PROTO_DIR) +
                                         "/kpi/plugins/survey/v1/survey.proto"));
+  EXPECT_EQ(ReadFile(directory.File("kpi/v1/result.proto")),
+            ReadFile(std::string(KPI_PROTO_DIR) + "/kpi/v1/result.proto"));
   const std::string generated = directory.File("py");
   ASSERT_EQ(RunCommand({"mkdir", generated}).exit_code, 0);
   CommandResult compiled =
-      RunCommand({KPI_PROTOC, "-I", directory.path(), "-I", KPI_PROTO_DIR,
-                  "--python_out", generated, written});
+      RunCommand({KPI_PROTOC, "-I", directory.path(), "--python_out", generated,
+                  written, directory.File("kpi/v1/result.proto"),
+                  directory.File("kpi/v1/values.proto")});
   ASSERT_EQ(compiled.exit_code, 0) << compiled.err;
   EXPECT_FALSE(
       ReadFile(generated + "/kpi/plugins/survey/v1/survey_pb2.py").empty());
+  EXPECT_FALSE(ReadFile(generated + "/kpi/v1/result_pb2.py").empty());
 }
 
 TEST_F(CliTest, ProtosOfAnUnknownPluginWritesNothing) {

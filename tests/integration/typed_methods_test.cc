@@ -158,7 +158,8 @@ TEST_F(TypedMethodsTest, BufCurlCallsAPluginsMethodWithTheEmittedSchema) {
 }
 
 // GetMetricProtos answers the files --emit-proto writes: for the bundled
-// plugins, the checked-in ones, byte for byte.
+// plugins and the kpi.v1 files they import, the checked-in ones, byte for
+// byte.
 TEST_F(TypedMethodsTest, GetMetricProtosAnswersEachPluginsProtoFile) {
   const std::unique_ptr<v1::MetricService::Stub> stub =
       v1::MetricService::NewStub(channel_);
@@ -184,7 +185,8 @@ TEST_F(TypedMethodsTest, GetMetricProtosAnswersEachPluginsProtoFile) {
                          "kpi/plugins/retention/v1/retention.proto",
                          "kpi/plugins/revenue/v1/revenue.proto",
                          "kpi/plugins/support/v1/support.proto",
-                         "kpi/plugins/survey/v1/survey.proto"));
+                         "kpi/plugins/survey/v1/survey.proto",
+                         "kpi/v1/result.proto", "kpi/v1/values.proto"));
 
   v1::GetMetricProtosRequest survey;
   survey.add_plugins("survey");
@@ -193,8 +195,9 @@ TEST_F(TypedMethodsTest, GetMetricProtosAnswersEachPluginsProtoFile) {
     grpc::ClientContext context;
     ASSERT_TRUE(stub->GetMetricProtos(&context, survey, &one).ok());
   }
-  ASSERT_EQ(one.files_size(), 1);
+  ASSERT_EQ(one.files_size(), 3);
   EXPECT_EQ(one.files(0).path(), "kpi/plugins/survey/v1/survey.proto");
+  EXPECT_EQ(one.files(1).path(), "kpi/v1/result.proto");
 
   survey.add_plugins("no_such_plugin");
   grpc::ClientContext context;

@@ -11,7 +11,9 @@
 
 #include <fstream>
 #include <memory>
+#include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "live_config.h"
 #include "metric_dispatch.h"
@@ -178,6 +180,40 @@ TEST_F(MetricProtosTest, CheckedInProtosAreWhatTheServerEmits) {
   EXPECT_EQ(compared, 7);
 }
 
+// The imported files sent with the plugins' close over every import but
+// protoc's own google/protobuf/*, and are proto/'s files.
+TEST_F(MetricProtosTest, ImportedApiFilesCoverEveryImport) {
+  std::set<std::string> sent;
+  for (const v1::ProtoFile& file : ImportedApiProtoFiles()) {
+    sent.insert(file.path());
+    EXPECT_EQ(file.content(),
+              testing::ReadFile(absl::StrCat(KPI_PROTO_DIR, "/", file.path())))
+        << file.path();
+  }
+  auto covered = [&sent](const std::string& import) {
+    return sent.count(import) > 0 ||
+           absl::StartsWith(import, "google/protobuf/");
+  };
+  for (const auto& library : config_->Current().registry->plugins()) {
+    const google::protobuf::FileDescriptorProto file =
+        PluginProtoFile(library->descriptor());
+    for (const std::string& import : file.dependency()) {
+      EXPECT_TRUE(covered(import)) << file.name() << " imports " << import;
+    }
+  }
+  for (const std::string& path : sent) {
+    const google::protobuf::FileDescriptor* compiled =
+        google::protobuf::DescriptorPool::generated_pool()->FindFileByName(
+            path);
+    ASSERT_NE(compiled, nullptr) << path;
+    for (int i = 0; i < compiled->dependency_count(); ++i) {
+      EXPECT_TRUE(covered(compiled->dependency(i)->name()))
+          << path << " imports " << compiled->dependency(i)->name();
+    }
+  }
+  EXPECT_EQ(sent.size(), 2);
+}
+
 TEST(EmitProtoTest, KpiServerWritesEveryPluginsFileAndExits) {
   testing::TempDir out;
   const testing::CommandResult run =
@@ -192,6 +228,11 @@ TEST(EmitProtoTest, KpiServerWritesEveryPluginsFileAndExits) {
   EXPECT_THAT(survey, HasSubstr("service SurveyService {"));
   EXPECT_THAT(survey, HasSubstr("rpc ComputeNps(.kpi.plugins.survey.v1."
                                 "ComputeNpsRequest)"));
+  EXPECT_THAT(run.out,
+              HasSubstr(absl::StrCat(out.path(), "/kpi/v1/result.proto\n")));
+  EXPECT_THAT(
+      testing::ReadFile(absl::StrCat(out.path(), "/kpi/v1/result.proto")),
+      HasSubstr("message MetricResult {"));
 
   // A directory that cannot be made is named.
   const std::string file = absl::StrCat(out.path(), "/a_file");
