@@ -55,11 +55,23 @@ export class KpiError extends Error {
   chunk: number | null;
 }
 
+/** A plugin's typed service (Client.typedService): a method per metric,
+ * named as in its .proto (ComputeNps), taking the request message as a plain
+ * object. */
+export interface TypedService {
+  /** e.g. 'kpi.plugins.survey.v1.SurveyService' */
+  name: string;
+  close(): void;
+  [method: string]: unknown;
+}
+
 export interface ClientBase {
   metrics(): Promise<string[]>;
   describe(metric: string): Promise<unknown>;
   compute(metric: string, data?: Record<string, unknown> | unknown[],
           options?: ComputeOptions): Promise<Result>;
+  /** The typed service of a loaded plugin, from the .proto files the server sends. */
+  typedService(plugin: string): Promise<TypedService>;
   close(): void;
 }
 

@@ -7,6 +7,7 @@
 //   const nps = await kpi.nps([10, 9, 0]);   // nps.value === 33.33...
 const path = require('path');
 const fs = require('fs');
+const os = require('os');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 const { KpiError } = require('./errors');
@@ -18,12 +19,41 @@ function defaultProtoDir() {
   return fs.existsSync(shipped) ? shipped : path.join(__dirname, '..', '..', 'proto');
 }
 
+const LOAD_OPTIONS = {
+  keepCase: true, longs: Number, enums: String, defaults: false, arrays: true, oneofs: true,
+};
+
 function loadService(protoDir) {
-  const definition = protoLoader.loadSync(path.join(protoDir, 'kpi/v1/metric_service.proto'), {
-    keepCase: true, longs: Number, enums: String, defaults: false, arrays: true,
-    oneofs: true, includeDirs: [protoDir],
-  });
+  const definition = protoLoader.loadSync(path.join(protoDir, 'kpi/v1/metric_service.proto'),
+    { ...LOAD_OPTIONS, includeDirs: [protoDir] });
   return grpc.loadPackageDefinition(definition).kpi.v1.MetricService;
+}
+
+// Loads .proto files sent by the server ({ path, content } each, the first
+// a plugin's) and returns that plugin's service constructor and full name.
+// The files go to a private temporary directory, removed once loaded; a
+// path that is absolute or climbs out of it is refused.
+function loadSentService(files) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kpi-protos-'));
+  try {
+    for (const file of files) {
+      const target = path.resolve(dir, file.path);
+      if (path.isAbsolute(file.path) || !target.startsWith(dir + path.sep)) {
+        throw new Error(`the server sent a .proto path outside its root: ${file.path}`);
+      }
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file.content);
+    }
+    const definition = protoLoader.loadSync(files[0].path, { ...LOAD_OPTIONS, includeDirs: [dir] });
+    const pkg = path.dirname(files[0].path).split('/').join('.');
+    const name = Object.keys(definition).find((key) => key.startsWith(`${pkg}.`) &&
+      Object.values(definition[key]).some((method) => method && typeof method.path === 'string'));
+    const Service = name.split('.').reduce((at, part) => at[part],
+      grpc.loadPackageDefinition(definition));
+    return { Service, name };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 class Client {
@@ -49,6 +79,8 @@ class Client {
       this._metadata.set('authorization', `Bearer ${options.token}`);
     }
     this._stub = new Service(target, credentials);
+    this._target = target;
+    this._credentials = credentials;
     this._timeoutMs = options.timeoutMs || 30000;
     this._chunkRows = options.chunkRows || 50000;
     this._infos = new Map();
@@ -67,9 +99,9 @@ class Client {
 
   _options() { return { deadline: new Date(Date.now() + this._timeoutMs) }; }
 
-  _unary(method, request) {
+  _unary(method, request, stub = this._stub) {
     return new Promise((resolve, reject) => {
-      this._stub[method](request, this._metadata, this._options(), (error, response) => {
+      stub[method](request, this._metadata, this._options(), (error, response) => {
         if (error) reject(KpiError.fromServiceError(error));
         else resolve(response);
       });
@@ -81,6 +113,26 @@ class Client {
     const response = await this._unary('ListMetrics', {});
     for (const m of response.metrics) this._infos.set(m.name, m);
     return response.metrics.map((m) => m.name).sort();
+  }
+
+  // The typed service of a loaded plugin, a team's included, from the
+  // .proto files the server sends (kpi.v1.MetricService/GetMetricProtos):
+  // { name: 'kpi.plugins.survey.v1.SurveyService', ComputeNps(request), ...,
+  // close() }, a promise-returning method per metric taking the request
+  // message as a plain object (its inputs and parameters as fields) and
+  // resolving to the same Result as compute(). A plugin the server has not
+  // loaded rejects with KpiError NOT_FOUND. The methods are those of the
+  // plugin as loaded now: after a reload that changes it, ask again.
+  async typedService(plugin) {
+    const { files } = await this._unary('GetMetricProtos', { plugins: [plugin] });
+    const { Service, name } = loadSentService(files);
+    const stub = new Service(this._target, this._credentials);
+    const service = { name, close: () => stub.close() };
+    for (const method of Object.keys(Service.service)) {
+      service[method] = async (request) =>
+        values.result((await this._unary(method, request, stub)).result);
+    }
+    return service;
   }
 
   // The metric's declaration (kpi.v1.MetricInfo).

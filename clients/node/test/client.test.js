@@ -107,3 +107,23 @@ test('an undefined result says why', async () => {
   assert.ok(nps.undefinedReason.length > 0);
   kpi.close();
 });
+
+test('a plugin\'s typed service, loaded from the protos the server sends', async () => {
+  const kpi = new Client(target);
+  const survey = await kpi.typedService('survey');
+  assert.equal(survey.name, 'kpi.plugins.survey.v1.SurveyService');
+  const scores = [...Array(50).fill(10), ...Array(30).fill(8), ...Array(20).fill(3)];
+  const typed = await survey.ComputeNps({ scores, parameters: { promoter_min: 9 } });
+  const generic = await kpi.nps(scores);
+  assert.equal(typed.value, generic.value);
+  assert.deepEqual(typed.interval, generic.interval);
+  close(typed.value, 30);
+  await assert.rejects(survey.ComputeNps({ scores: [9, 11] }), (error) =>
+    error instanceof KpiError && error.codeName === 'INVALID_ARGUMENT' &&
+    error.field === 'scores' && error.row === 1);
+  survey.close();
+  await assert.rejects(kpi.typedService('no_such_plugin'), (error) =>
+    error instanceof KpiError && error.codeName === 'NOT_FOUND' &&
+    /no loaded plugin is named 'no_such_plugin'/.test(error.message));
+  kpi.close();
+});
