@@ -19,8 +19,9 @@ debian_packages=(
   python3-pytest python3-pandas
   # kpi-report: CSV parsing (libcsv) and its TOML report specs (toml++)
   libcsv-dev libtomlplusplus-dev
-  # the predictive plugin's maximum-likelihood fits (NLopt's L-BFGS)
-  libnlopt-dev
+  # the predictive plugin's maximum-likelihood fits (NLopt's L-BFGS), and
+  # the scipy fit its benchmark compares with (tests/bench/bgnbd_scipy.py)
+  libnlopt-dev python3-scipy
   # kpi-report's tests render report.html in headless Chromium (its
   # benchmark's pandas script needs python3-pandas, above)
   chromium

@@ -5,7 +5,8 @@
 //   kpi-bench --case=CASE (--target=HOST:PORT | --inprocess) [FLAG=VALUE...]
 //
 // Cases (payloads.h): small_nps, small_churn (unary; QPS and latency),
-// bulk_nps, grouped_nps, records_rpr (ComputeStream; rows/s).
+// bulk_nps, grouped_nps, records_rpr, bgnbd (ComputeStream; rows/s, and
+// each call's time as its latency).
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -24,12 +25,13 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: kpi-bench --case=CASE (--target=HOST:PORT | --inprocess)\n"
-    "  cases: small_nps small_churn bulk_nps grouped_nps records_rpr\n"
+    "  cases: small_nps small_churn bulk_nps grouped_nps records_rpr bgnbd\n"
     "  unary:   --channels=4 --in-flight=8 --warmup=1 --seconds=5\n"
     "           --threads=2 (in-process)\n"
     "  streams: --rows=10000000 --chunk-rows=50000 --streams=1\n"
     "           --min-seconds=3 --cdnow=FILE --copies=15\n"
     "           --keys=strings|int64|codes (records_rpr's customer column)\n"
+    "           --transactions=FILE --calibration-end-us=N (bgnbd)\n"
     "  in-process: --plugin-dir=DIR (default: the bundled plugins)\n";
 
 class Flags {
@@ -104,6 +106,9 @@ int Main(int argc, char** argv) {
   const std::string cdnow = flags.Text("cdnow", kDefaultCdnowPath);
   const int copies = static_cast<int>(flags.Number("copies", 15));
   const std::string keys = flags.Text("keys", "strings");
+  const std::string transactions = flags.Text("transactions", "");
+  const auto calibration_end_us =
+      static_cast<int64_t>(flags.Number("calibration-end-us", 0));
   const KeyForm key_form = keys == "int64"   ? KeyForm::kInt64s
                            : keys == "codes" ? KeyForm::kCodes
                                              : KeyForm::kStrings;
@@ -147,6 +152,9 @@ int Main(int argc, char** argv) {
   } else if (case_name == "records_rpr") {
     payload = StreamPayload::RepeatPurchaseRecords(cdnow, copies, chunk_rows,
                                                    key_form);
+  } else if (case_name == "bgnbd") {
+    payload = StreamPayload::BgnbdTransactions(transactions,
+                                               calibration_end_us, chunk_rows);
   } else {
     std::cerr << "kpi-bench: unknown case '" << case_name << "'\n" << kUsage;
     return 2;

@@ -53,11 +53,6 @@ v1::ComputeStreamRequest NpsChunk(size_t rows, bool grouped, uint32_t seed) {
   return chunk;
 }
 
-struct Order {
-  int64_t customer;
-  int64_t time;
-};
-
 absl::StatusOr<std::vector<Order>> ReadCdnow(const std::string& path) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
@@ -107,11 +102,9 @@ StreamPayload StreamPayload::Nps(uint64_t rows, size_t chunk_rows,
   return payload;
 }
 
-absl::StatusOr<StreamPayload> StreamPayload::RepeatPurchaseRecords(
-    const std::string& cdnow_path, int copies, size_t chunk_rows,
-    KeyForm keys) {
-  absl::StatusOr<std::vector<Order>> orders = ReadCdnow(cdnow_path);
-  if (!orders.ok()) return orders.status();
+StreamPayload StreamPayload::Records(const std::vector<Order>& orders,
+                                     int copies, int64_t id_stride,
+                                     size_t chunk_rows, KeyForm keys) {
   std::vector<v1::ComputeStreamRequest> chunks;
   v1::ComputeStreamRequest chunk;
   size_t rows_in_chunk = 0;
@@ -123,12 +116,12 @@ absl::StatusOr<StreamPayload> StreamPayload::RepeatPurchaseRecords(
     rows_in_chunk = 0;
   };
   for (int copy = 0; copy < copies; ++copy) {
-    for (const Order& order : *orders) {
+    for (const Order& order : orders) {
       if (chunk.columns_size() == 0) {
         chunk.add_columns()->set_name("customer");
         chunk.add_columns()->set_name("time");
       }
-      const int64_t customer = order.customer + copy * kCdnowCustomers;
+      const int64_t customer = order.customer + copy * id_stride;
       v1::Column& column = *chunk.mutable_columns(0);
       switch (keys) {
         case KeyForm::kStrings:
@@ -154,16 +147,48 @@ absl::StatusOr<StreamPayload> StreamPayload::RepeatPurchaseRecords(
 
   StreamPayload payload;
   payload.chunks_ = chunks.size();
-  payload.rows_ = orders->size() * static_cast<uint64_t>(copies);
+  payload.rows_ = orders.size() * static_cast<uint64_t>(copies);
   payload.first_ = std::move(chunks[0]);
+  payload.pool_.assign(std::make_move_iterator(chunks.begin() + 1),
+                       std::make_move_iterator(chunks.end()));
+  return payload;
+}
+
+absl::StatusOr<StreamPayload> StreamPayload::RepeatPurchaseRecords(
+    const std::string& cdnow_path, int copies, size_t chunk_rows,
+    KeyForm keys) {
+  absl::StatusOr<std::vector<Order>> orders = ReadCdnow(cdnow_path);
+  if (!orders.ok()) return orders.status();
+  StreamPayload payload =
+      Records(*orders, copies, kCdnowCustomers, chunk_rows, keys);
   payload.first_.set_metric("repeat_purchase_rate");
   // The whole CDNOW period: 1997-01-01 to 1998-06-30.
   (*payload.first_.mutable_parameters())["window_start"] =
       Int64Value(Micros(1997, 1, 1));
   (*payload.first_.mutable_parameters())["window_end"] =
       Int64Value(Micros(1998, 7, 1));
-  payload.pool_.assign(std::make_move_iterator(chunks.begin() + 1),
-                       std::make_move_iterator(chunks.end()));
+  return payload;
+}
+
+absl::StatusOr<StreamPayload> StreamPayload::BgnbdTransactions(
+    const std::string& path, int64_t calibration_end_us, size_t chunk_rows) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::vector<Order> orders;
+  Order order;
+  while (in.read(reinterpret_cast<char*>(&order), sizeof(order))) {
+    orders.push_back(order);
+  }
+  if (in.gcount() != 0 || orders.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " is not whole (customer, time) int64 pairs"));
+  }
+  StreamPayload payload =
+      Records(orders, /*copies=*/1, /*id_stride=*/0, chunk_rows,
+              KeyForm::kInt64s);
+  payload.first_.set_metric("bgnbd");
+  (*payload.first_.mutable_parameters())["calibration_end"] =
+      Int64Value(calibration_end_us);
   return payload;
 }
 

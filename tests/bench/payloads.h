@@ -11,6 +11,9 @@
 //                 the CDNOW transactions tiled with customer ids offset per
 //                 copy; the customer key column as strings, int64s or
 //                 dictionary codes (KeyForm)
+//   bgnbd         bgnbd (fit and predictions) over the transactions of a
+//                 simulated BG/NBD population (tests/bench/bgnbd_scipy.py
+//                 simulate), customers as int64s
 //
 // A stream is its first chunk (naming the metric, carrying parameters and
 // group_by) followed by `chunks - 1` more; bulk streams cycle through a small
@@ -37,6 +40,12 @@ inline constexpr int64_t kSegments = 1000;
 v1::ComputeNpsRequest SmallNpsRequest();
 v1::ComputeChurnRateRequest SmallChurnRequest();
 
+// One purchase: a customer id and unix microseconds.
+struct Order {
+  int64_t customer;
+  int64_t time;
+};
+
 // How a records payload sends its customer KEY column.
 enum class KeyForm {
   kStrings,  // StringValues: the ids' decimal text
@@ -62,8 +71,21 @@ class StreamPayload {
   static absl::StatusOr<StreamPayload> RepeatPurchaseRecords(
       const std::string& cdnow_path, int copies, size_t chunk_rows,
       KeyForm keys);
+  // The transactions in `path` (little-endian int64 pairs: customer id, unix
+  // microseconds), as bgnbd records calibrated to `calibration_end_us`.
+  // NOT_FOUND when the file is missing, INVALID_ARGUMENT when it is empty
+  // or not whole pairs.
+  static absl::StatusOr<StreamPayload> BgnbdTransactions(
+      const std::string& path, int64_t calibration_end_us, size_t chunk_rows);
 
  private:
+  // `orders` tiled `copies` times (customer ids shifted by `id_stride` per
+  // copy) as record chunks (customer, time) of `chunk_rows` rows: the
+  // payload but for its metric and parameters.
+  static StreamPayload Records(const std::vector<Order>& orders, int copies,
+                               int64_t id_stride, size_t chunk_rows,
+                               KeyForm keys);
+
   v1::ComputeStreamRequest first_;
   std::vector<v1::ComputeStreamRequest> pool_;
   size_t chunks_ = 0;

@@ -27,6 +27,8 @@ import tempfile
 import threading
 import time
 
+import predictive_bench
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 NOTES = os.path.join(ROOT, "tests", "bench", "performance_notes.md")
@@ -609,6 +611,7 @@ def markdown(report):
         lines.append(f"| {t['target']} | {v} | {c} | {t['required']} | "
                      f"**{t['verdict']}** |")
     lines += ["", h2load_markdown(report.get("h2load", []))]
+    lines += predictive_bench.markdown(report.get("predictive", []))
     lines += [
         "",
         "## Unary calls (QPS; latency p50 / p90 / p99 in microseconds)",
@@ -823,10 +826,12 @@ def main():
                         help="short runs and 1M-row bulk cases, to try the "
                              "suite out; writes performance-quick.md and "
                              "bench-quick.json in the build directory")
-    parser.add_argument("--phase", choices=["all", "report"], default="all",
+    parser.add_argument("--phase", choices=["all", "report", "predictive"],
+                        default="all",
                         help="report: only the kpi-report against pandas "
                              "phase, written to bench-report.json in the "
-                             "build directory")
+                             "build directory; predictive: only bgnbd "
+                             "against scipy, to bench-predictive.json")
     parser.add_argument("--report-customers", type=int,
                         default=REPORT_CUSTOMERS)
     args = parser.parse_args()
@@ -838,6 +843,16 @@ def main():
             json.dump(result, f, indent=1)
         print("\n".join(report_markdown(result)))
         print(f"bench: wrote {path}", file=sys.stderr)
+        return
+    if args.phase == "predictive":
+        rows = predictive_bench.phase(build, measure)
+        path = os.path.join(build, "bench-predictive.json")
+        with open(path, "w") as f:
+            json.dump(rows, f, indent=1)
+        print("\n".join(predictive_bench.markdown(rows)))
+        for t in predictive_bench.targets(rows):
+            print(f"  {t['verdict']:4}  {t['target']}: {t['ratio']:.2f}",
+                  file=sys.stderr)
         return
     json_path = args.json or os.path.join(build, "bench.json")
     md_path = args.md
@@ -869,11 +884,14 @@ def main():
                                           name=name))
     report["report"] = report_phase(
         build, 10000 if args.quick else args.report_customers)
+    report["predictive"] = predictive_bench.phase(
+        build, measure, (10000,) if args.quick else predictive_bench.SIZES)
     print("bench: micro-benchmarks", file=sys.stderr, flush=True)
     report["micro"] = micro(build, args.quick)
     report["targets"] = targets(report["results"], report["micro"],
                                 warmup_s) + \
-        h2load_targets(report["h2load"])
+        h2load_targets(report["h2load"]) + \
+        predictive_bench.targets(report["predictive"])
     report["seconds"] = time.time() - started
 
     with open(json_path, "w") as f:
