@@ -153,8 +153,8 @@ int Main(int argc, char** argv) {
     payload = StreamPayload::RepeatPurchaseRecords(cdnow, copies, chunk_rows,
                                                    key_form);
   } else if (case_name == "bgnbd") {
-    payload = StreamPayload::BgnbdTransactions(transactions,
-                                               calibration_end_us, chunk_rows);
+    payload = StreamPayload::BgnbdTransactions(transactions, calibration_end_us,
+                                               chunk_rows);
   } else {
     std::cerr << "kpi-bench: unknown case '" << case_name << "'\n" << kUsage;
     return 2;

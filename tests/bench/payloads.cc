@@ -183,9 +183,8 @@ absl::StatusOr<StreamPayload> StreamPayload::BgnbdTransactions(
     return absl::InvalidArgumentError(
         absl::StrCat(path, " is not whole (customer, time) int64 pairs"));
   }
-  StreamPayload payload =
-      Records(orders, /*copies=*/1, /*id_stride=*/0, chunk_rows,
-              KeyForm::kInt64s);
+  StreamPayload payload = Records(orders, /*copies=*/1, /*id_stride=*/0,
+                                  chunk_rows, KeyForm::kInt64s);
   payload.first_.set_metric("bgnbd");
   (*payload.first_.mutable_parameters())["calibration_end"] =
       Int64Value(calibration_end_us);

@@ -16,8 +16,8 @@ namespace {
 // Sums in double, not Boost's default long double: a third of the time
 // per call, and the checked series still reports (throws) where double's
 // cancellation would make the sum meaningless.
-using DoublePolicy = boost::math::policies::policy<
-    boost::math::policies::promote_double<false>>;
+using DoublePolicy =
+    boost::math::policies::policy<boost::math::policies::promote_double<false>>;
 
 std::optional<double> PFQ(std::initializer_list<double> a,
                           std::initializer_list<double> b, double z) {
