@@ -3,7 +3,11 @@
 # (clients/cpp/example) out of tree against the INSTALLED client package,
 # runs it against a real kpi-server, and checks its output.
 #
-#   run_client_example.sh BUILD_DIR EXAMPLE_SOURCE_DIR KPI_SERVER PLUGIN_DIR
+#   run_client_example.sh BUILD_DIR EXAMPLE_SOURCE_DIR KPI_SERVER PLUGIN_DIR \
+#                         [CXX_FLAGS]
+#
+# CXX_FLAGS: compile and link flags for the example (a sanitized build's
+# -fsanitize=..., since the installed libraries carry its instrumentation).
 #
 # 1. cmake --install BUILD_DIR --component client into a temporary prefix;
 # 2. copies EXAMPLE_SOURCE_DIR away from the source tree and builds it with
@@ -14,11 +18,11 @@
 # The server and the temporary directory are removed on exit, pass or fail.
 set -euo pipefail
 
-if [[ $# -ne 4 ]]; then
-  echo "usage: $0 BUILD_DIR EXAMPLE_DIR KPI_SERVER PLUGIN_DIR" >&2
+if [[ $# -lt 4 || $# -gt 5 ]]; then
+  echo "usage: $0 BUILD_DIR EXAMPLE_DIR KPI_SERVER PLUGIN_DIR [CXX_FLAGS]" >&2
   exit 2
 fi
-build_dir=$1 example_dir=$2 kpi_server=$3 plugin_dir=$4
+build_dir=$1 example_dir=$2 kpi_server=$3 plugin_dir=$4 cxx_flags=${5:-}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kpi-client-example.XXXXXX")
 server_pid=
@@ -44,7 +48,8 @@ cmake --install "$build_dir" --component client --prefix "$prefix" \
 
 cp -r "$example_dir" "$work/src"
 cmake -S "$work/src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_PREFIX_PATH="$prefix" >"$work/configure.log" 2>&1 ||
+  -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_FLAGS="$cxx_flags" \
+  -DCMAKE_EXE_LINKER_FLAGS="$cxx_flags" >"$work/configure.log" 2>&1 ||
   fail "configuring the example against the installed package" "$work/configure.log"
 cmake --build "$work/build" -j2 >"$work/build.log" 2>&1 ||
   fail "building the example" "$work/build.log"
