@@ -261,11 +261,13 @@ const kpi::v1::Column* FindColumn(const kpi::v1::ResultTable& table,
   return nullptr;
 }
 
-// One horizontal bar: its label, its length's value and the text after it.
+// One horizontal bar: its label, its length's value, the text after it and
+// its colour.
 struct Bar {
   std::string label;
   double value;
   std::string caption;
+  std::string color = "#2f6fde";
 };
 
 // Horizontal bars, a row of `row` px each, `bar` px for the largest value,
@@ -289,10 +291,11 @@ std::string OpenBarsSvg(absl::string_view css_class, absl::string_view aria,
         &svg,
         "<text x=\"%g\" y=\"%g\" font-size=\"12\" text-anchor=\"end\">%s"
         "</text><rect class=\"%s\" x=\"%g\" y=\"%g\" width=\"%.1f\" "
-        "height=\"%g\" fill=\"#2f6fde\"/><text x=\"%.1f\" y=\"%g\" "
+        "height=\"%g\" fill=\"%s\"/><text x=\"%.1f\" y=\"%g\" "
         "font-size=\"12\">%s</text>",
         label - 8, text_y, HtmlEscape(bars[i].label), css_class, label, y,
-        width, row - 6, label + width + 6, text_y, bars[i].caption);
+        width, row - 6, bars[i].color, label + width + 6, text_y,
+        bars[i].caption);
   }
   return svg;
 }
@@ -350,12 +353,17 @@ std::string GroupSizesSvg(const kpi::v1::ResultTable& groups) {
     total += counts->int64s().values(i);
   }
   if (most == 0) return "";
+  const bool bands = groups.name() == "bands";
   std::vector<Bar> bars;
   for (int i = 0; i < rows; ++i) {
     const int64_t n = counts->int64s().values(i);
     bars.push_back(
         {names->strings().values(i), static_cast<double>(n),
          absl::StrFormat("%d (%s%%)", n, FormatNumber(100.0 * n / total, 3))});
+    if (bands) {
+      bars.back().color =
+          BandColor(static_cast<size_t>(i), static_cast<size_t>(rows));
+    }
   }
   std::string svg = OpenBarsSvg(
       "group", absl::StrCat("customers per ", HtmlEscape(names->name())), 160,
@@ -364,6 +372,22 @@ std::string GroupSizesSvg(const kpi::v1::ResultTable& groups) {
                   " customers; each bar a ", HtmlEscape(names->name()),
                   "'s customers and its share of them.</div>");
   return svg;
+}
+
+std::string BandColor(size_t band, size_t bands) {
+  // Red, amber and green, and between them for more bands; one band alone
+  // is the best there is.
+  static constexpr int kStops[3][3] = {
+      {0xd6, 0x45, 0x45}, {0xe8, 0xa3, 0x3d}, {0x3e, 0xbd, 0x5d}};
+  const double t = bands <= 1 ? 1.0 : static_cast<double>(band) / (bands - 1);
+  const int from = t < 0.5 ? 0 : 1;
+  const double f = t < 0.5 ? 2 * t : 2 * t - 1;
+  int rgb[3];
+  for (int c = 0; c < 3; ++c) {
+    rgb[c] = static_cast<int>(
+        kStops[from][c] + f * (kStops[from + 1][c] - kStops[from][c]) + 0.5);
+  }
+  return absl::StrFormat("#%02x%02x%02x", rgb[0], rgb[1], rgb[2]);
 }
 
 std::string CohortHeatmapSvg(const kpi::v1::ResultTable& cells) {

@@ -51,9 +51,15 @@ std::string FunnelSvg(const kpi::v1::ResultTable& stages);
 // A table of group sizes -- rfm's "segments" (segment, customers),
 // health_score's "bands" (band, customers) -- as a horizontal bar per row,
 // its length the row's customers on the largest one's scale, with the count
-// and its share of the total. Empty when the table lacks a string column
-// and a "customers" column, or counts nobody.
+// and its share of the total. Bands, which come in ascending order of
+// score, are coloured by BandColor. Empty when the table lacks a string
+// column and a "customers" column, or counts nobody.
 std::string GroupSizesSvg(const kpi::v1::ResultTable& groups);
+
+// The colour of band `band` (0-based) of `bands` in ascending order of
+// score, from red for the lowest through amber to green for the highest:
+// "#d64545", "#e8a33d", "#3ebd5d" for three. REQUIRES: band < bands.
+std::string BandColor(size_t band, size_t bands);
 
 // A cohort_retention "cells" table (docs/metrics.md) as a heatmap: a row
 // per cohort, a column per period since, a cell per table row shaded by its

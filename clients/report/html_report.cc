@@ -1,11 +1,13 @@
 #include "html_report.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "at_risk.h"
 #include "goal_progress.h"
 #include "html_charts.h"
 #include "kpi_change.h"
@@ -40,6 +42,9 @@ svg{display:block;width:100%;height:auto;margin-top:8px}
 table{border-collapse:collapse;font-size:.85rem;margin-top:8px}
 td,th{border-bottom:1px solid #d9e2ec;padding:4px 10px;text-align:left}
 svg.goal{margin-top:6px}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.swatch{display:inline-block;width:10px;height:10px;border-radius:2px;
+margin-right:6px}
 .chart{background:#fff;border:1px solid #d9e2ec;border-radius:8px;padding:14px;
 margin-top:14px;break-inside:avoid}
 .chart h2{font-size:1rem;margin:0 0 6px;color:#334e68}
@@ -107,8 +112,11 @@ std::string MovementsSection(const KpiResults& results) {
 
 // The chart of a KPI's latest period drawn from one of its tables (the
 // funnel's "stages", cohort retention's "cells"), when it has that table.
+// `what` names what the chart shows, when the title does not say it; a KPI
+// without a period is over the whole window, which goes without saying.
 std::string TableSection(const KpiResults& results,
                          absl::string_view table_name, absl::string_view kind,
+                         absl::string_view what,
                          std::string (*draw)(const kpi::v1::ResultTable&)) {
   if (results.periods.empty()) return "";
   const KpiPeriodResult& latest = results.periods.back();
@@ -116,11 +124,14 @@ std::string TableSection(const KpiResults& results,
     if (table.name() != table_name) continue;
     const std::string svg = draw(table);
     if (svg.empty()) return "";
+    std::string heading = HtmlEscape(results.kpi->title);
+    if (!what.empty()) absl::StrAppend(&heading, ": ", what);
+    if (results.kpi->period) {
+      absl::StrAppend(&heading, ", ", HtmlEscape(latest.period.label),
+                      latest.period.partial ? " (partial: an estimate)" : "");
+    }
     return absl::StrCat("<section class=\"chart\" id=\"", kind, "-",
-                        HtmlEscape(results.kpi->id), "\"><h2>",
-                        HtmlEscape(results.kpi->title), ", ",
-                        HtmlEscape(latest.period.label),
-                        latest.period.partial ? " (partial: an estimate)" : "",
+                        HtmlEscape(results.kpi->id), "\"><h2>", heading,
                         "</h2>", svg, "</section>\n");
   }
   return "";
@@ -159,6 +170,86 @@ std::string CurveSection(const KpiResults& results) {
                       svg, "</section>\n");
 }
 
+// A KPI's customers most at risk (at_risk.h) as a table, lowest score
+// first, each with the signal values of their rows and their band in its
+// colour (the bands table gives the bands' order).
+std::string AtRiskSection(const Report& report, const KpiResults& results) {
+  const KpiSpec& kpi = *results.kpi;
+  if (kpi.at_risk == 0 || results.periods.empty()) return "";
+  const KpiPeriodResult& latest = results.periods.back();
+  const std::vector<AtRiskCustomer>& customers = latest.at_risk;
+  std::string path = kpi.file;
+  for (const FileStats& file : report.files) {
+    if (file.name == kpi.file) path = file.path;
+  }
+  std::vector<std::string> bands;
+  for (const kpi::v1::ResultTable& table : latest.result.tables()) {
+    if (table.name() != "bands") continue;
+    for (const kpi::v1::Column& column : table.columns()) {
+      if (column.name() != "band" || !column.has_strings()) continue;
+      bands.assign(column.strings().values().begin(),
+                   column.strings().values().end());
+    }
+  }
+  std::string html = absl::StrCat(
+      "<section class=\"chart\" id=\"at-risk-", HtmlEscape(kpi.id), "\"><h2>",
+      HtmlEscape(kpi.title), ": the ", customers.size(),
+      customers.size() == 1 ? " customer" : " customers", " most at risk</h2>");
+  if (customers.empty()) {
+    return absl::StrCat(html,
+                        "<p class=\"period\">No customer was scored, so none "
+                        "is at risk.</p></section>\n");
+  }
+  const std::vector<std::string> signals =
+      SignalColumns(DeclaredSignals(kpi), customers);
+  absl::StrAppend(&html,
+                  "<table class=\"at-risk\"><tr><th>customer</th><th "
+                  "class=\"num\">score</th><th>band</th>");
+  for (const std::string& signal : signals) {
+    absl::StrAppend(&html, "<th class=\"num\">", HtmlEscape(signal), "</th>");
+  }
+  absl::StrAppend(&html, "</tr>");
+  for (const AtRiskCustomer& c : customers) {
+    std::string swatch;
+    for (size_t b = 0; b < bands.size(); ++b) {
+      if (bands[b] != c.band) continue;
+      swatch = absl::StrCat("<span class=\"swatch\" style=\"background:",
+                            BandColor(b, bands.size()), "\"></span>");
+    }
+    absl::StrAppend(&html, "<tr><td>", HtmlEscape(c.customer),
+                    "</td><td class=\"num\">",
+                    kpi::cli::FormatNumber(c.score, 4), "</td><td>", swatch,
+                    HtmlEscape(c.band), "</td>");
+    for (const std::string& signal : signals) {
+      const auto it =
+          std::find_if(c.signals.begin(), c.signals.end(),
+                       [&](const AtRiskSignal& s) { return s.name == signal; });
+      absl::StrAppend(
+          &html, "<td class=\"num\">",
+          it == c.signals.end() ? "—" : kpi::cli::FormatNumber(it->value),
+          "</td>");
+    }
+    absl::StrAppend(&html, "</tr>");
+  }
+  absl::StrAppend(&html, "</table><div class=\"axis\">The lowest scores of ",
+                  kpi::cli::FormatNumber(latest.result.sample_size()),
+                  " customers scored (equal scores by customer id); each "
+                  "signal as ",
+                  HtmlEscape(path),
+                  " has it, — where the customer has no row (left out of "
+                  "their score).");
+  const auto signals_parameter = kpi.parameters.find("signals");
+  if (signals_parameter != kpi.parameters.end() &&
+      signals_parameter->second.has_string_value()) {
+    absl::StrAppend(&html,
+                    " Weights, which values are better and the range scored "
+                    "0 to 100 (name:weight:direction:min:max): ",
+                    HtmlEscape(signals_parameter->second.string_value()), ".");
+  }
+  absl::StrAppend(&html, "</div></section>\n");
+  return html;
+}
+
 }  // namespace
 
 std::string HtmlReport(const Report& report) {
@@ -179,12 +270,16 @@ std::string HtmlReport(const Report& report) {
   }
   absl::StrAppend(&html, "</div>\n");
   for (const KpiResults& results : report.kpis) {
-    absl::StrAppend(&html, SegmentSection(results), MovementsSection(results),
-                    TableSection(results, "stages", "funnel", FunnelSvg),
-                    TableSection(results, "cells", "cohorts", CohortHeatmapSvg),
-                    CurveSection(results), IntervalSection(results),
-                    TableSection(results, "segments", "groups", GroupSizesSvg),
-                    TableSection(results, "bands", "groups", GroupSizesSvg));
+    absl::StrAppend(
+        &html, SegmentSection(results), MovementsSection(results),
+        TableSection(results, "stages", "funnel", "", FunnelSvg),
+        TableSection(results, "cells", "cohorts", "", CohortHeatmapSvg),
+        CurveSection(results), IntervalSection(results),
+        TableSection(results, "segments", "groups", "customers per segment",
+                     GroupSizesSvg),
+        TableSection(results, "bands", "groups", "customers per band",
+                     GroupSizesSvg),
+        AtRiskSection(report, results));
   }
   absl::StrAppend(&html,
                   "<h2>Data</h2><table><tr><th>file</th><th>rows</th>"

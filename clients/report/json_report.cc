@@ -167,6 +167,25 @@ Value MovementsValue(const MrrMovements& m) {
   return v;
 }
 
+// The customers most at risk, lowest score first: each with the signals of
+// their rows, by name (a signal without a row is absent).
+Value AtRiskValue(const std::vector<AtRiskCustomer>& customers) {
+  Value v;
+  v.mutable_list_value();
+  for (const AtRiskCustomer& c : customers) {
+    Value& entry = Append(v);
+    Field(entry, "customer") = Text(c.customer);
+    Field(entry, "score") = Number(c.score);
+    Field(entry, "band") = Text(c.band);
+    Value& signals = Field(entry, "signals");
+    signals.mutable_struct_value();
+    for (const AtRiskSignal& s : c.signals) {
+      Field(signals, s.name) = Number(s.value);
+    }
+  }
+  return v;
+}
+
 void AppendString(absl::string_view s, std::string* out) {
   out->push_back('"');
   for (char c : s) {
@@ -313,6 +332,7 @@ std::string JsonReport(const Report& report) {
           !curve.empty()) {
         Field(entry, "retention_curve") = CurveValue(curve);
       }
+      if (kpi.at_risk > 0) Field(entry, "at_risk") = AtRiskValue(r.at_risk);
     }
   }
   Value& files = Field(root, "files");

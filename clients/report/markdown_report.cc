@@ -1,10 +1,13 @@
 #include "markdown_report.h"
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "at_risk.h"
 #include "field_values.h"
 #include "goal_progress.h"
 #include "kpi_change.h"
@@ -203,7 +206,56 @@ void AppendCurve(const KpiResults& results, std::string* out) {
   }
 }
 
-void AppendKpi(const KpiResults& results, std::string* out) {
+// The path `file` (a spec file name) was read from.
+std::string PathOf(const Report& report, const std::string& file) {
+  for (const FileStats& stats : report.files) {
+    if (stats.name == file) return stats.path;
+  }
+  return file;
+}
+
+// A KPI's customers most at risk (at_risk.h), lowest score first, each with
+// the signal values of their rows.
+void AppendAtRisk(const Report& report, const KpiResults& results,
+                  std::string* out) {
+  const KpiSpec& kpi = *results.kpi;
+  if (kpi.at_risk == 0 || results.periods.empty()) return;
+  const std::vector<AtRiskCustomer>& customers = results.periods.back().at_risk;
+  if (customers.empty()) {
+    absl::StrAppend(out, "\nNo customer was scored, so none is at risk.\n");
+    return;
+  }
+  const std::vector<std::string> signals =
+      SignalColumns(DeclaredSignals(kpi), customers);
+  absl::StrAppend(out, "\nThe ", customers.size(),
+                  " customers most at risk, lowest score first; each signal "
+                  "as `",
+                  Cell(PathOf(report, kpi.file)),
+                  "` has it (— : no row, left out of the score):\n\n"
+                  "| customer | score | band |");
+  for (const std::string& signal : signals) {
+    absl::StrAppend(out, " ", Cell(signal), " |");
+  }
+  absl::StrAppend(out, "\n|---|---|---|");
+  for (size_t i = 0; i < signals.size(); ++i) absl::StrAppend(out, "---|");
+  absl::StrAppend(out, "\n");
+  for (const AtRiskCustomer& c : customers) {
+    absl::StrAppend(out, "| ", Cell(c.customer), " | ",
+                    FormatNumber(c.score, 4), " | ", Cell(c.band), " |");
+    for (const std::string& signal : signals) {
+      const auto it =
+          std::find_if(c.signals.begin(), c.signals.end(),
+                       [&](const AtRiskSignal& s) { return s.name == signal; });
+      absl::StrAppend(out, " ",
+                      it == c.signals.end() ? "—" : FormatNumber(it->value),
+                      " |");
+    }
+    absl::StrAppend(out, "\n");
+  }
+}
+
+void AppendKpi(const Report& report, const KpiResults& results,
+               std::string* out) {
   const KpiSpec& kpi = *results.kpi;
   absl::StrAppend(out, "\n## ", Cell(kpi.title), "\n\n`", kpi.metric,
                   "` from `", kpi.file, "`");
@@ -248,6 +300,7 @@ void AppendKpi(const KpiResults& results, std::string* out) {
     }
   }
   for (const auto& table : latest.result.tables()) AppendTable(table, out);
+  AppendAtRisk(report, results, out);
 }
 
 void AppendData(const Report& report, std::string* out) {
@@ -293,7 +346,9 @@ std::string MarkdownReport(const Report& report) {
                   report.rows, " rows read, ", report.bad_rows.total_rows(),
                   " bad. Complete: every KPI below was computed.\n\n");
   AppendSummary(report, &out);
-  for (const KpiResults& results : report.kpis) AppendKpi(results, &out);
+  for (const KpiResults& results : report.kpis) {
+    AppendKpi(report, results, &out);
+  }
   AppendData(report, &out);
   return out;
 }

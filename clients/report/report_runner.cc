@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/types/span.h"
@@ -45,9 +46,9 @@ std::string Where(const KpiSpec& kpi, const Period& period) {
                       period.label);
 }
 
-// Drops the tables of `result` not named in `keep` (all are kept when it
-// is empty): a per-customer table would make the report as long as the
-// customer list.
+// Drops the tables of `result` and of its segments' results not named in
+// `keep` (all are kept when it is empty): a per-customer table would make
+// the report as long as the customer list.
 void KeepTables(const std::vector<std::string>& keep,
                 kpi::v1::MetricResult& result) {
   if (keep.empty()) return;
@@ -58,6 +59,16 @@ void KeepTables(const std::vector<std::string>& keep,
                                                   table.name()) == keep.end();
                                }),
                 tables->end());
+  for (kpi::v1::SegmentResult& segment : *result.mutable_segments()) {
+    KeepTables(keep, *segment.mutable_result());
+  }
+}
+
+// Whether some KPI of `kpis` (indexes in spec.kpis) lists customers at
+// risk, so its file is read once more for their signals.
+bool ListsAtRisk(const Spec& spec, const std::vector<size_t>& kpis) {
+  return std::any_of(kpis.begin(), kpis.end(),
+                     [&](size_t k) { return spec.kpis[k].at_risk > 0; });
 }
 
 // One KPI over one period, fed from the chunks of its file.
@@ -124,10 +135,16 @@ class FileRun {
         file_bytes_(file_bytes) {}
 
   // Reads the file, in as many passes as its max_open_calls asks, and
-  // fills report_.kpis for its KPIs.
+  // fills report_.kpis for its KPIs; then, when some of them list customers
+  // at risk, once more for those customers' signals.
   absl::Status Run(const std::vector<size_t>& kpis);
 
  private:
+  // Reads the file once more and gives each at-risk customer of `kpis` the
+  // signals of their rows. A row with a bad field, which no call received,
+  // is skipped as it was then. `pass`: the read's number, for the progress
+  // line.
+  absl::Status ReadAtRiskSignals(const std::vector<size_t>& kpis, size_t pass);
   // Reads the file once for `calls` ((KPI, period) indexes), the
   // `pass`-th time it is read.
   absl::Status Pass(absl::Span<const std::pair<size_t, size_t>> calls,
@@ -218,14 +235,88 @@ absl::Status FileRun::Run(const std::vector<size_t>& kpis) {
   }
   const size_t per_pass = OpenCallsPerPass(file_, calls.size());
   report_.files.push_back({file_.name, file_.path});
+  size_t passes = 0;
   for (size_t first = 0; first < calls.size(); first += per_pass) {
     const size_t count = std::min(per_pass, calls.size() - first);
-    if (absl::Status s = Pass(absl::MakeConstSpan(calls).subspan(first, count),
-                              first / per_pass);
+    if (absl::Status s =
+            Pass(absl::MakeConstSpan(calls).subspan(first, count), passes++);
         !s.ok()) {
       return s;
     }
   }
+  return ReadAtRiskSignals(kpis, passes);
+}
+
+absl::Status FileRun::ReadAtRiskSignals(const std::vector<size_t>& kpis,
+                                        size_t pass) {
+  // Per KPI with customers to explain: its collector and the chunk columns
+  // of its customer, signal and value inputs.
+  struct Reading {
+    std::unique_ptr<SignalCollector> collector;
+    int columns[3] = {-1, -1, -1};
+  };
+  std::vector<Reading> readings;
+  for (size_t k : kpis) {
+    const KpiSpec& kpi = spec_.kpis[k];
+    for (KpiPeriodResult& r : report_.kpis[k].periods) {
+      if (kpi.at_risk == 0 || r.at_risk.empty()) continue;
+      Reading& reading = readings.emplace_back();
+      reading.collector =
+          std::make_unique<SignalCollector>(r.at_risk, DeclaredSignals(kpi));
+      static constexpr const char* kInputs[] = {"customer", "signal", "value"};
+      for (int i = 0; i < 3; ++i) {
+        for (const auto& [input, column] : kpi.inputs) {
+          if (input != kInputs[i]) continue;
+          for (size_t c = 0; c < columns_.size(); ++c) {
+            if (columns_[c]->name == column) {
+              reading.columns[i] = static_cast<int>(c);
+            }
+          }
+        }
+      }
+    }
+  }
+  if (readings.empty()) return absl::OkStatus();
+  const std::string path = absl::StrCat(options_.data_dir, "/", file_.path);
+  absl::StatusOr<CsvReader> reader = CsvReader::Open(path, file_.delimiter);
+  if (!reader.ok()) return reader.status();
+  absl::StatusOr<std::vector<int>> fields =
+      MapColumns(file_.path, reader->header(), columns_);
+  if (!fields.ok()) return fields.status();
+  // The chunk only judges each row as the passes did: it holds one at most.
+  ColumnChunk chunk(columns_, *fields);
+  const int64_t bytes_before = bytes_before_ + pass * file_bytes_;
+  int64_t rows = 0;
+  const absl::Status read = reader->ReadRows(
+      [&](absl::Span<const absl::string_view> record, int64_t) {
+        const bool good = chunk.AddRow(
+            record, [](size_t, int, absl::string_view, const char*) {});
+        chunk.Clear();
+        if (++rows % options_.chunk_rows == 0) {
+          progress_.Update(file_.path, bytes_before + reader->bytes_read(),
+                           report_.rows);
+        }
+        if (!good) return true;
+        for (Reading& reading : readings) {
+          if (std::find(std::begin(reading.columns), std::end(reading.columns),
+                        -1) != std::end(reading.columns)) {
+            continue;
+          }
+          auto field = [&](int input) {
+            return absl::StripAsciiWhitespace(
+                record[(*fields)[reading.columns[input]]]);
+          };
+          double value = 0;
+          const char* reason;
+          if (!ParseDouble(field(2), &value, &reason)) continue;
+          reading.collector->Add(field(0), field(1), value);
+        }
+        return true;
+      });
+  if (!read.ok()) return read;
+  for (Reading& reading : readings) reading.collector->Finish();
+  progress_.Update(file_.path, bytes_before + reader->bytes_read(),
+                   report_.rows);
   return absl::OkStatus();
 }
 
@@ -365,9 +456,23 @@ absl::Status FileRun::FinishAll() {
       consumers_.erase(consumers_.begin(), consumers_.begin() + i + 1);
       return Abort(error);
     }
-    KeepTables(report_.kpis[consumer.kpi].kpi->tables, *result);
-    report_.kpis[consumer.kpi].periods[consumer.period].result =
-        *std::move(result);
+    KpiResults& kpi = report_.kpis[consumer.kpi];
+    KpiPeriodResult& slot = kpi.periods[consumer.period];
+    // The lowest scores are picked before the per-customer table is
+    // dropped: the report keeps those customers only.
+    if (kpi.kpi->at_risk > 0) {
+      absl::StatusOr<std::vector<AtRiskCustomer>> at_risk =
+          LowestScoredCustomers(*result, static_cast<size_t>(kpi.kpi->at_risk));
+      if (!at_risk.ok()) {
+        consumers_.erase(consumers_.begin(), consumers_.begin() + i + 1);
+        return Abort(absl::InternalError(
+            absl::StrCat(Where(*kpi.kpi, slot.period),
+                         ": at_risk: ", at_risk.status().message())));
+      }
+      slot.at_risk = *std::move(at_risk);
+    }
+    KeepTables(kpi.kpi->tables, *result);
+    slot.result = *std::move(result);
   }
   consumers_.clear();
   return absl::OkStatus();
@@ -453,13 +558,14 @@ absl::StatusOr<Report> RunReport(const Spec& spec, const Window& window,
     KpiResults& results = report.kpis.emplace_back();
     results.kpi = &kpi;
     if (kpi.period && kpi.period->latest) {
-      results.periods.push_back({report.periods.back(), {}});
+      results.periods.push_back({report.periods.back(), {}, {}});
     } else if (kpi.period) {
       for (const Period& period : report.periods) {
-        results.periods.push_back({period, {}});
+        results.periods.push_back({period, {}, {}});
       }
     } else {
-      results.periods.push_back({WholeWindow(window.start, window.end), {}});
+      results.periods.push_back(
+          {WholeWindow(window.start, window.end), {}, {}});
     }
   }
   // Files in the spec's order, each read once for all its KPIs (or once
@@ -482,7 +588,8 @@ absl::StatusOr<Report> RunReport(const Spec& spec, const Window& window,
     }
     if (work.kpis.empty()) continue;
     const size_t per_pass = OpenCallsPerPass(file, calls);
-    work.passes = (calls + per_pass - 1) / per_pass;
+    work.passes = (calls + per_pass - 1) / per_pass +
+                  (ListsAtRisk(spec, work.kpis) ? 1 : 0);
     struct stat info;
     const std::string path = absl::StrCat(options.data_dir, "/", file.path);
     if (stat(path.c_str(), &info) == 0) work.bytes = info.st_size;

@@ -3,7 +3,9 @@
 // all open while the file is read), and the results are collected. Memory
 // is one chunk per file plus what gRPC buffers, however large the files.
 // A file with max_open_calls is read once per that many calls, which bounds
-// the state its calls hold at once in the server.
+// the state its calls hold at once in the server. A file with a KPI that
+// lists the customers most at risk (KpiSpec::at_risk) is read once more,
+// for those customers' rows only (at_risk.h).
 //
 // A run is whole or fails: a metric call that fails, a server that goes
 // away, a file that cannot be read or (with `strict`) a bad row ends it with
@@ -18,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "at_risk.h"
 #include "bad_rows.h"
 #include "kpi/client.h"
 #include "kpi/v1/result.pb.h"
@@ -44,6 +47,9 @@ struct RunOptions {
 struct KpiPeriodResult {
   Period period;
   kpi::v1::MetricResult result;
+  // For a KPI with at_risk: its lowest-scored customers, lowest first, with
+  // their signals as the file has them.
+  std::vector<AtRiskCustomer> at_risk;
 };
 
 struct KpiResults {

@@ -433,7 +433,7 @@ absl::StatusOr<KpiSpec> ParseKpi(const toml::node& node,
   if (absl::Status s =
           OnlyKeys(*table, path,
                    {"id", "title", "metric", "file", "inputs", "parameters",
-                    "group_by", "period", "target", "tables"},
+                    "group_by", "period", "target", "tables", "at_risk"},
                    error);
       !s.ok()) {
     return s;
@@ -521,6 +521,29 @@ absl::StatusOr<KpiSpec> ParseKpi(const toml::node& node,
         ParseTarget(*n, absl::StrCat(path, ".target"), error);
     if (!target.ok()) return target.status();
     kpi.target = *target;
+  }
+  // The at-risk list comes from the one call that scores every customer.
+  if (kpi.metric == kAtRiskMetric && !kpi.period) {
+    kpi.at_risk = kDefaultAtRisk;
+  }
+  if (const toml::node* n = table->get("at_risk")) {
+    const std::string key = absl::StrCat(path, ".at_risk");
+    const auto* count = n->as_integer();
+    if (count == nullptr || count->get() < 0 || count->get() > kMaxAtRisk) {
+      return error(key, absl::StrCat("expected a whole number of customers, "
+                                     "0..",
+                                     kMaxAtRisk));
+    }
+    kpi.at_risk = static_cast<int>(count->get());
+    if (kpi.at_risk > 0 && kpi.metric != kAtRiskMetric) {
+      return error(key, absl::StrCat("is for KPIs of metric ", kAtRiskMetric,
+                                     ", whose answer scores each customer"));
+    }
+    if (kpi.at_risk > 0 && kpi.period) {
+      return error(key,
+                   "needs a KPI without a period: the list comes from one "
+                   "call over all customers");
+    }
   }
   return kpi;
 }

@@ -139,9 +139,21 @@ struct KpiSpec {
   std::optional<PeriodUse> period;
   std::optional<Target> target;
   // The result tables the report keeps (e.g. rfm's "segments" and not its
-  // "customers", a row per customer); empty: all of them.
+  // "customers", a row per customer); empty: all of them. Segments' results
+  // keep the same ones.
   std::vector<std::string> tables;
+  // How many of the lowest-scored customers the report lists, with their
+  // signals (at_risk.h); 0: none. Only for a KPI of metric kAtRiskMetric
+  // without a period (one call over all customers), where it defaults to
+  // kDefaultAtRisk.
+  int at_risk = 0;
 };
+
+// The metric whose KPIs list the customers most at risk, and how many by
+// default.
+inline constexpr char kAtRiskMetric[] = "health_score";
+inline constexpr int kDefaultAtRisk = 10;
+inline constexpr int kMaxAtRisk = 10000;
 
 enum class PeriodUnit { kMonth, kWeek };
 

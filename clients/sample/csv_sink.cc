@@ -190,4 +190,13 @@ void CsvSink::Add(const CampaignRecord& r) {
   w.EndRow();
 }
 
+void CsvSink::Add(const HealthSignalRecord& r) {
+  CsvWriter& w = Writer(File::kHealthSignals);
+  w.Integer(r.customer);
+  w.Text(r.signal);
+  w.Integer(r.value);
+  Segment(w, r.segments);
+  w.EndRow();
+}
+
 }  // namespace kpi::sample

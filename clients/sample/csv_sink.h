@@ -33,6 +33,7 @@ class CsvSink : public RecordSink {
   void Add(const SurveyRecord& record) override;
   void Add(const FunnelRecord& record) override;
   void Add(const CampaignRecord& record) override;
+  void Add(const HealthSignalRecord& record) override;
 
   // The first error of any file so far (a full disk): the caller checks it
   // now and then and stops early.

@@ -128,6 +128,24 @@ constexpr ColumnFormat kCampaigns[] = {
     {"spend", "dollars"},
 };
 
+constexpr ColumnFormat kHealthSignals[] = {
+    {"customer",
+     "customers.csv id of a customer subscribed at the window's end"},
+    {"signal", "sessions_30d, tickets_90d, nps, tenure_months"},
+    {"value",
+     "the signal's whole-number value at the end of the window: sessions "
+     "started in its last 30 days; tickets opened in its last 90 days "
+     "(fewer is healthier); the score of the latest NPS answer, 0..10; whole "
+     "months (30.436875 days) paid for, gaps after a cancellation not "
+     "counted"},
+    {"plan", "plan at the end of the window: basic, pro, business"},
+    {"region",
+     "north_america, europe, asia_pacific, latin_america (never changes)"},
+    {"channel",
+     "acquisition channel: organic, paid_search, social, email, referral, "
+     "partner (never changes)"},
+};
+
 #undef KPI_SAMPLE_SEGMENT_COLUMNS
 
 constexpr FileFormat kFormats[kFiles] = {
@@ -169,6 +187,14 @@ constexpr FileFormat kFormats[kFiles] = {
      "click_through_rate (campaign_clicks = clicks, campaign_impressions = "
      "impressions); conversion_rate (conversions, visitors = clicks)",
      kCampaigns},
+    {"health_signals.csv",
+     "one per customer still subscribed at the end of the window and signal, "
+     "derived from the other files; no nps row for a customer who never "
+     "answered",
+     "health_score (customer, signal, value; signals=sessions_30d:3:higher:0:"
+     "8,nps:2:higher:0:10,tickets_90d:1:lower:0:3,tenure_months:1:higher:0:6 "
+     "in kpi-report's built-in spec)",
+     kHealthSignals},
 };
 
 }  // namespace

@@ -37,8 +37,9 @@ enum class File {
   kCes,
   kFunnel,
   kCampaigns,
+  kHealthSignals,
 };
-inline constexpr int kFiles = 11;
+inline constexpr int kFiles = 12;
 
 struct ColumnFormat {
   absl::string_view name;

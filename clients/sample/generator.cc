@@ -11,6 +11,7 @@
 #include "campaigns.h"
 #include "csv_sink.h"
 #include "csv_writer.h"
+#include "health_signals.h"
 #include "random.h"
 #include "signup_schedule.h"
 
@@ -84,12 +85,16 @@ absl::StatusOr<SampleSummary> GenerateSample(const SampleOptions& options) {
   const SignupSchedule schedule(options.customers, window);
   CampaignLedger campaigns(options.seed, window, schedule, sink);
   BusinessModel model(window);
+  // Every customer record passes through `health` on its way to the files,
+  // which adds the customer's health signals once they are complete.
+  HealthSignals health(window, sink);
   for (int64_t id = 1; id <= options.customers; ++id) {
     Rng rng(options.seed, kCustomerStream, static_cast<uint64_t>(id));
     const Time signup = schedule.SignupTime(id, rng.Uniform());
     campaigns.AdvanceTo(signup);
     const CustomerRecord customer =
-        model.GenerateCustomer(id, signup, rng, sink);
+        model.GenerateCustomer(id, signup, rng, health);
+    health.FinishCustomer();
     if (customer.campaign != kNoCampaign) {
       campaigns.AddConversion(customer.campaign, signup);
     }

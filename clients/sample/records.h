@@ -158,8 +158,18 @@ struct CampaignRecord {
   int64_t spend_cents;
 };
 
+// One health signal of a customer at the end of the window. The model
+// never makes these: health_signals.h derives them from the records above.
+struct HealthSignalRecord {
+  int64_t customer;
+  absl::string_view signal;  // one of health_signals.h's names
+  int64_t value;
+  Segments segments;  // plan: the customer's plan at the end of the window
+};
+
 // Receives the records as they are made. Rows of one customer arrive
-// together, customers in id order; campaign days arrive in date order.
+// together, customers in id order, a customer's health signals last;
+// campaign days arrive in date order.
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
@@ -172,6 +182,7 @@ class RecordSink {
   virtual void Add(const SurveyRecord& record) = 0;
   virtual void Add(const FunnelRecord& record) = 0;
   virtual void Add(const CampaignRecord& record) = 0;
+  virtual void Add(const HealthSignalRecord& record) = 0;
 };
 
 }  // namespace kpi::sample

@@ -9,9 +9,11 @@ MRR churn, NPS (and by region), CSAT, CES, median first response time,
 ticket resolution, average session duration, repeat purchase rate, the
 funnel (60-day window), campaign click-through (and by channel); over the
 window, monthly cohort retention on sessions; as of its end, RFM segment
-sizes -- the way an analyst would write it with pandas, vectorised, each
-file read whole with only the columns it needs. Writes the numbers as JSON,
-so they can be compared with report.json.
+sizes, and the health score of the current customers with its band sizes
+and the 10 customers most at risk -- the way an analyst would write it
+with pandas, vectorised, each file read whole with only the columns it
+needs. Writes the numbers as JSON, so they can be compared with
+report.json.
 
 Usage: /usr/bin/python3 tests/bench/pandas_report.py --data DIR [--out FILE]
 """
@@ -25,6 +27,13 @@ import pandas as pd
 
 OPEN_END = pd.Timestamp.max.tz_localize("UTC")
 MONTHS = 12
+# The built-in spec's health score: (signal, weight, higher is better, min,
+# max), the bands' upper bounds, and how many customers at risk it lists.
+HEALTH_SIGNALS = [("sessions_30d", 3, True, 0, 8), ("nps", 2, True, 0, 10),
+                  ("tickets_90d", 1, False, 0, 3),
+                  ("tenure_months", 1, True, 0, 6)]
+HEALTH_BANDS = [("red", 40), ("yellow", 70), ("green", np.inf)]
+AT_RISK = 10
 
 
 def read(data, name, columns, times=(), open_end=()):
@@ -178,6 +187,48 @@ def rfm(orders, as_of):
     return pd.Series(segment).value_counts().to_dict()
 
 
+def health(signals):
+    """The health score of each customer of health_signals.csv: each
+    signal normalised to 0..100 over [min, max] (clamped), flipped when
+    lower is better; the weighted mean of the signals the customer has.
+    The arithmetic is the metric's, step for step (weights over the largest
+    one the customer has, signals in declared order), so equal scores are
+    equal here too and the at-risk list breaks ties the same way."""
+    wide = signals.pivot(index="customer", columns="signal", values="value")
+    present = {name: wide[name].notna() if name in wide else
+               pd.Series(False, index=wide.index)
+               for name, *_ in HEALTH_SIGNALS}
+    largest = pd.Series(0.0, index=wide.index)
+    for name, weight, *_ in HEALTH_SIGNALS:
+        largest = largest.where(~present[name] | (largest >= weight), weight)
+    weighted = pd.Series(0.0, index=wide.index)
+    weights = pd.Series(0.0, index=wide.index)
+    for name, weight, higher, low, high in HEALTH_SIGNALS:
+        if name not in wide:
+            continue
+        x = ((wide[name] - low) / (high - low) * 100.0).clip(0.0, 100.0)
+        if not higher:
+            x = 100.0 - x
+        w = weight / largest
+        weighted = weighted + (w * x).where(present[name], 0.0)
+        weights = weights + w.where(present[name], 0.0)
+    score = (weighted / weights).clip(upper=100.0)
+    band = pd.Series(HEALTH_BANDS[-1][0], index=score.index)
+    for name, bound in reversed(HEALTH_BANDS[:-1]):
+        band = band.where(score >= bound, name)
+    frame = pd.DataFrame({"score": score, "band": band})
+    frame["id"] = frame.index.astype(str)
+    lowest = frame.sort_values(["score", "id"]).head(AT_RISK)
+    return {
+        "health_score": float(score.mean()),
+        "health_score_bands": {name: int((band == name).sum())
+                               for name, _ in HEALTH_BANDS},
+        "health_score_at_risk": [
+            {"customer": row.id, "score": float(row.score), "band": row.band}
+            for row in lowest.itertuples()],
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True)
@@ -248,6 +299,8 @@ def main():
         "cohort_sizes": sizes,
         "rfm_segments": rfm(orders[orders.time < end], end),
     }
+    report["window"].update(health(read(
+        args.data, "health_signals.csv", ["customer", "signal", "value"])))
     text = json.dumps(report, indent=1, default=float)
     if args.out:
         with open(args.out, "w") as f:

@@ -785,6 +785,32 @@ def report_agreement(report, pandas):
                 continue
             diff = abs(value - theirs)
             worst[kpi["id"]] = max(worst.get(kpi["id"], 0), diff)
+            # A health score's band sizes: the largest difference in
+            # customers.
+            theirs_bands = pandas.get(label, {}).get(kpi["id"] + "_bands")
+            for table in r["result"].get("tables", []):
+                if table["name"] != "bands" or theirs_bands is None:
+                    continue
+                columns = {c["name"]: next(v for k, v in c.items()
+                                           if k != "name")["values"]
+                           for c in table["columns"]}
+                worst[kpi["id"] + "_bands"] = max(
+                    abs(int(n) - theirs_bands.get(band, 0))
+                    for band, n in zip(columns["band"], columns["customers"]))
+            # The customers most at risk: the same customers in the same
+            # order, their scores apart by at most this (infinite when the
+            # lists differ).
+            if "at_risk" in r:
+                ours = r["at_risk"]
+                listed = pandas.get(label, {}).get(kpi["id"] + "_at_risk", [])
+                key = kpi["id"] + "_at_risk"
+                if [c["customer"] for c in ours] != \
+                        [c["customer"] for c in listed]:
+                    worst[key] = float("inf")
+                else:
+                    worst[key] = max([abs(a["score"] - b["score"])
+                                      for a, b in zip(ours, listed)],
+                                     default=0.0)
     return worst
 
 

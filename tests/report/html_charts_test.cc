@@ -292,6 +292,43 @@ TEST(GroupSizesSvg, ABarPerGroupOnTheLargestsScaleWithItsShare) {
   EXPECT_EQ(GroupSizesSvg(table), "");
 }
 
+TEST(GroupSizesSvg, HealthBandsAreBarsColouredFromRedToGreen) {
+  // health_score's "bands" table: band, customers, in ascending order of
+  // score.
+  kpi::v1::ResultTable table;
+  table.set_name("bands");
+  kpi::v1::Column* band = table.add_columns();
+  band->set_name("band");
+  kpi::v1::Column* customers = table.add_columns();
+  customers->set_name("customers");
+  for (const auto& [name, n] : std::vector<std::pair<std::string, int64_t>>{
+           {"red", 25}, {"yellow", 50}, {"green", 25}}) {
+    band->mutable_strings()->add_values(name);
+    customers->mutable_int64s()->add_values(n);
+  }
+  const std::string svg = GroupSizesSvg(table);
+  EXPECT_EQ(Count(svg, "<rect class=\"group\""), 3);
+  EXPECT_THAT(svg, HasSubstr(">red</text><rect class=\"group\" x=\"160\" "
+                             "y=\"3\" width=\"350.0\" height=\"18\" "
+                             "fill=\"#d64545\"/>"));
+  EXPECT_THAT(svg, HasSubstr("width=\"700.0\" height=\"18\" "
+                             "fill=\"#e8a33d\"/>"));
+  EXPECT_THAT(svg, HasSubstr("fill=\"#3ebd5d\"/><text x=\"516.0\" "
+                             "y=\"64\" font-size=\"12\">25 (25%)</text>"));
+  EXPECT_THAT(svg, HasSubstr("100 customers; each bar a band's customers"));
+}
+
+TEST(BandColor, RunsFromRedThroughAmberToGreen) {
+  EXPECT_EQ(BandColor(0, 3), "#d64545");
+  EXPECT_EQ(BandColor(1, 3), "#e8a33d");
+  EXPECT_EQ(BandColor(2, 3), "#3ebd5d");
+  EXPECT_EQ(BandColor(0, 2), "#d64545");
+  EXPECT_EQ(BandColor(1, 2), "#3ebd5d");
+  EXPECT_EQ(BandColor(0, 1), "#3ebd5d");
+  // Between the stops: halfway from red to amber.
+  EXPECT_EQ(BandColor(1, 5), "#df7441");
+}
+
 TEST(RetentionCurveSvg, APointPerPeriodOnAZeroToHundredScale) {
   // y = 12 + 176 (100 - v) / 100: 100 % at 12, 50 % at 100.
   const std::string svg =

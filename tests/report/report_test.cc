@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -21,6 +22,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -900,6 +902,193 @@ TEST_F(ReportOnSampleTest, RfmSegmentSizesAreOneSnapshotWithoutTheCustomers) {
   EXPECT_EQ(bars, 7);  // the seven segments of docs/metrics.md
 }
 
+// The built-in spec's health score parameters (default-spec.toml).
+constexpr char kHealthSignals[] =
+    "sessions_30d:3:higher:0:8,nps:2:higher:0:10,tickets_90d:1:lower:0:3,"
+    "tenure_months:1:higher:0:6";
+constexpr char kHealthBands[] = "red<40,yellow<70,green";
+
+// One customer's health score by docs/metrics.md's definition, from their
+// rows: each declared signal normalised to 0..100 over [min, max]
+// (clamped), flipped when lower is better; the weighted mean of those the
+// customer has.
+double HealthScoreOf(const std::map<std::string, double>& values) {
+  double weighted = 0, weights = 0;
+  for (absl::string_view item : absl::StrSplit(kHealthSignals, ',')) {
+    const std::vector<std::string> f = absl::StrSplit(item, ':');
+    const auto it = values.find(f[0]);
+    if (it == values.end()) continue;
+    double weight = 0, low = 0, high = 0;
+    EXPECT_TRUE(absl::SimpleAtod(f[1], &weight));
+    EXPECT_TRUE(absl::SimpleAtod(f[3], &low));
+    EXPECT_TRUE(absl::SimpleAtod(f[4], &high));
+    double x = std::clamp((it->second - low) / (high - low) * 100, 0.0, 100.0);
+    if (f[2] == "lower") x = 100 - x;
+    weighted += weight * x;
+    weights += weight;
+  }
+  return weighted / weights;
+}
+
+// The values of column `name` of table `table` of a MetricResult in JSON.
+const google::protobuf::ListValue& TableColumn(const Struct& table,
+                                               const std::string& name) {
+  for (const Value& c : At(table, "columns").list_value().values()) {
+    if (At(c.struct_value(), "name").string_value() != name) continue;
+    for (const auto& [kind, values] : c.struct_value().fields()) {
+      if (kind != "name")
+        return At(values.struct_value(), "values").list_value();
+    }
+  }
+  ADD_FAILURE() << "no column " << name;
+  static const auto* const kNone = new google::protobuf::ListValue;
+  return *kNone;
+}
+
+// The health score of health_signals.csv: one call over every current
+// customer, whose number, sample size and band sizes are those of a direct
+// call on the same rows, each customer's score the one the definition
+// gives; the customers most at risk are the 10 lowest scores of that call
+// (ties by customer id), each with their rows' signals; the report keeps
+// the band sizes, not the row per customer.
+TEST_F(ReportOnSampleTest, HealthScoreMatchesADirectCallAndListsTheLowest) {
+  const auto rows = ReadCsv(Data() + "/health_signals.csv");
+  ASSERT_GT(rows.size(), 1000u);
+  const int customer = Column(rows[0], "customer");
+  const int signal = Column(rows[0], "signal");
+  const int value = Column(rows[0], "value");
+  kpi::v1::ComputeRequest request;
+  request.set_metric("health_score");
+  auto add = [&](const std::string& name) {
+    auto* c = request.add_columns();
+    c->set_name(name);
+    return c;
+  };
+  auto* customers = add("customer")->mutable_strings();
+  auto* signals = add("signal")->mutable_strings();
+  auto* values = add("value")->mutable_doubles();
+  std::map<std::string, std::map<std::string, double>> by_customer;
+  for (size_t r = 1; r < rows.size(); ++r) {
+    double v = 0;
+    ASSERT_TRUE(absl::SimpleAtod(rows[r][value], &v));
+    customers->add_values(rows[r][customer]);
+    signals->add_values(rows[r][signal]);
+    values->add_values(v);
+    by_customer[rows[r][customer]][rows[r][signal]] = v;
+  }
+  auto& parameters = *request.mutable_parameters();
+  parameters["signals"].set_string_value(kHealthSignals);
+  parameters["bands"].set_string_value(kHealthBands);
+  const kpi::v1::MetricResult direct = Compute(request);
+  ASSERT_TRUE(direct.has_value()) << direct.undefined_reason();
+
+  const Struct result = ResultOf(report_, "health_score", "window");
+  EXPECT_DOUBLE_EQ(Number(result, "value"), direct.value());
+  EXPECT_EQ(Number(result, "sample_size"), by_customer.size());
+  EXPECT_EQ(At(result, "unit").string_value(), "score");
+  const auto& tables = At(result, "tables").list_value().values();
+  ASSERT_EQ(tables.size(), 1);  // "bands"; not "customers"
+  const Struct& bands = tables[0].struct_value();
+  EXPECT_EQ(At(bands, "name").string_value(), "bands");
+  const auto& band_names = TableColumn(bands, "band").values();
+  const auto& band_sizes = TableColumn(bands, "customers").values();
+  ASSERT_EQ(band_names.size(), 3);
+  std::map<std::string, int64_t> per_band;
+  for (const kpi::v1::ResultTable& table : direct.tables()) {
+    if (table.name() != "bands") continue;
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_EQ(band_names[i].string_value(),
+                table.columns(0).strings().values(i));
+      // int64 values travel as JSON strings (the proto3 mapping).
+      EXPECT_EQ(band_sizes[i].string_value(),
+                absl::StrCat(table.columns(1).int64s().values(i)));
+    }
+  }
+
+  // Every score of the direct call is the definition's; the list is the 10
+  // lowest of them, sorted here in full.
+  const kpi::v1::ResultTable* scored = nullptr;
+  for (const kpi::v1::ResultTable& table : direct.tables()) {
+    if (table.name() == "customers") scored = &table;
+  }
+  ASSERT_NE(scored, nullptr);
+  ASSERT_EQ(scored->columns(0).name(), "customer");
+  ASSERT_EQ(scored->columns(1).name(), "score");
+  ASSERT_EQ(scored->columns(2).name(), "band");
+  std::vector<std::tuple<double, std::string, std::string>> all;
+  double total = 0;
+  for (int i = 0; i < scored->columns(0).strings().values_size(); ++i) {
+    const std::string& id = scored->columns(0).strings().values(i);
+    const double score = scored->columns(1).doubles().values(i);
+    const std::string& band = scored->columns(2).strings().values(i);
+    EXPECT_NEAR(score, HealthScoreOf(by_customer[id]), 1e-9) << id;
+    EXPECT_EQ(band, score < 40 ? "red" : score < 70 ? "yellow" : "green");
+    all.emplace_back(score, id, band);
+    total += score;
+    ++per_band[band];
+  }
+  EXPECT_EQ(all.size(), by_customer.size());
+  EXPECT_NEAR(direct.value(), total / all.size(), 1e-9);
+  EXPECT_GT(per_band["red"], 0);  // the sample has customers at risk
+  EXPECT_GT(per_band["green"], 0);
+  std::sort(all.begin(), all.end());
+
+  const Struct kpi = KpiOf(report_, "health_score");
+  const auto& results = At(kpi, "results").list_value().values();
+  ASSERT_EQ(results.size(), 1);
+  const auto& at_risk =
+      At(results[0].struct_value(), "at_risk").list_value().values();
+  ASSERT_EQ(at_risk.size(), 10);
+  const std::string html = ReadFile(Out() + "/report.html");
+  const size_t section =
+      html.find("<section class=\"chart\" id=\"at-risk-health_score\">");
+  ASSERT_NE(section, std::string::npos);
+  const std::string table =
+      html.substr(section, html.find("</section>", section) - section);
+  const std::string markdown = ReadFile(Out() + "/report.md");
+  EXPECT_THAT(markdown, HasSubstr("The 10 customers most at risk"));
+  for (int i = 0; i < 10; ++i) {
+    const Struct& entry = at_risk[i].struct_value();
+    const auto& [score, id, band] = all[i];
+    EXPECT_EQ(At(entry, "customer").string_value(), id) << i;
+    EXPECT_EQ(Number(entry, "score"), score) << i;
+    EXPECT_EQ(At(entry, "band").string_value(), band) << i;
+    // Why: the customer's rows, every one of them.
+    std::map<std::string, double> listed;
+    for (const auto& [name, v] : At(entry, "signals").struct_value().fields()) {
+      listed[name] = v.number_value();
+    }
+    EXPECT_EQ(listed, by_customer[id]) << id;
+    EXPECT_THAT(table, HasSubstr(absl::StrCat(
+                           "<tr><td>", id, "</td><td class=\"num\">",
+                           kpi::cli::FormatNumber(score, 4), "</td>")))
+        << id;
+    std::string md_row = absl::StrCat(
+        "| ", id, " | ", kpi::cli::FormatNumber(score, 4), " | ", band, " |");
+    for (const char* name :
+         {"sessions_30d", "nps", "tickets_90d", "tenure_months"}) {
+      const auto it = listed.find(name);
+      absl::StrAppend(
+          &md_row, " ",
+          it == listed.end() ? "—" : kpi::cli::FormatNumber(it->second), " |");
+    }
+    EXPECT_THAT(markdown, HasSubstr(md_row)) << id;
+  }
+  EXPECT_EQ(Count(table, "<tr><td>"), 10);
+
+  // The distribution: a bar per band, each with its customers.
+  const size_t chart_at =
+      html.find("<section class=\"chart\" id=\"groups-health_score\">");
+  ASSERT_NE(chart_at, std::string::npos);
+  const std::string chart =
+      html.substr(chart_at, html.find("</section>", chart_at) - chart_at);
+  EXPECT_EQ(Count(chart, "<rect class=\"group\""), 3);
+  for (const auto& [band, n] : per_band) {
+    EXPECT_THAT(chart, HasSubstr(absl::StrCat(">", n, " ("))) << band;
+  }
+  EXPECT_THAT(chart, HasSubstr(absl::StrCat(all.size(), " customers")));
+}
+
 // The built-in spec sends each subscription metric only the rows of its
 // period (`active`, with `history` for the movements) and reads
 // subscriptions.csv once per 6 calls (`max_open_calls`), to bound the
@@ -963,6 +1152,7 @@ class ReportInChromiumTest : public ReportOnSampleTest {
 // What the probe script measures, one line per fact:
 //   page SCROLL_WIDTH WINDOW_WIDTH PAGE_HEIGHT
 //   svg SECTION_ID WIDTH HEIGHT MARKS   (marks: drawn rects, lines, points)
+//   table SECTION_ID WIDTH HEIGHT ROWS  (a section's table: the at-risk list)
 constexpr char kProbe[] = R"js((function () {
   var out = [], d = document.documentElement;
   out.push('page ' + d.scrollWidth + ' ' + window.innerWidth + ' ' +
@@ -972,6 +1162,12 @@ constexpr char kProbe[] = R"js((function () {
     out.push('svg ' + svg.closest('section').id + ' ' + Math.round(r.width) +
              ' ' + Math.round(r.height) + ' ' +
              svg.querySelectorAll('rect,polyline,circle,line,path').length);
+  });
+  document.querySelectorAll('section table').forEach(function (table) {
+    var r = table.getBoundingClientRect();
+    out.push('table ' + table.closest('section').id + ' ' +
+             Math.round(r.width) + ' ' + Math.round(r.height) + ' ' +
+             table.querySelectorAll('tr').length);
   });
   var pre = document.createElement('pre');
   pre.id = 'probe';
@@ -984,6 +1180,8 @@ struct Probed {
   int scroll_width = 0, window_width = 0, page_height = 0;
   // Section id -> (width, height, marks) of each of its charts.
   std::multimap<std::string, std::vector<int>> charts;
+  // Section id -> (width, height, rows) of each of its tables.
+  std::multimap<std::string, std::vector<int>> tables;
 };
 
 Probed ParseProbe(const std::string& text) {
@@ -1002,6 +1200,8 @@ Probed ParseProbe(const std::string& text) {
       probed.page_height = n[2];
     } else if (f[0] == "svg" && f.size() == 5) {
       probed.charts.emplace(f[1], n);
+    } else if (f[0] == "table" && f.size() == 5) {
+      probed.tables.emplace(f[1], n);
     } else {
       ADD_FAILURE() << "probe line: " << line;
     }
@@ -1033,9 +1233,16 @@ TEST_F(ReportInChromiumTest, EveryChartIsPresentAndNonEmpty) {
        {"segments-churn_rate", "segments-mrr", "movements-mrr_movements",
         "segments-nps", "interval-nps", "groups-rfm", "funnel-funnel",
         "segments-click_through_rate", "cohorts-cohort_retention",
-        "curve-cohort_retention"}) {
+        "curve-cohort_retention", "groups-health_score"}) {
     EXPECT_EQ(probed.charts.count(id), 1) << id;
   }
+  // The customers most at risk: a table, a header and a row each.
+  ASSERT_EQ(probed.tables.count("at-risk-health_score"), 1);
+  const std::vector<int>& at_risk =
+      probed.tables.find("at-risk-health_score")->second;
+  EXPECT_GT(at_risk[0], 0);
+  EXPECT_GT(at_risk[1], 0);
+  EXPECT_EQ(at_risk[2], 11);
   // A trend per tile of a KPI with more than one period.
   for (const Value& kpi : At(report_, "kpis").list_value().values()) {
     const std::string id = At(kpi.struct_value(), "id").string_value();
@@ -1058,6 +1265,9 @@ TEST_F(ReportInChromiumTest, FitsALaptopWidthWithoutScrollingSideways) {
     EXPECT_LE(probed.scroll_width, probed.window_width) << "at " << width;
     for (const auto& [id, chart] : probed.charts) {
       EXPECT_LE(chart[0], width) << id << " at " << width;
+    }
+    for (const auto& [id, table] : probed.tables) {
+      EXPECT_LE(table[0], width) << id << " at " << width;
     }
   }
 }
@@ -1326,6 +1536,142 @@ TEST_F(ReportFixtureTest, AMissingColumnNamesTheFileAndTheNamesTried) {
   const CommandResult run = Run(kFixtureSpec);
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_THAT(run.err, HasSubstr("answers.csv: no column matches 'customer'"));
+}
+
+// Health signals with a bad row of each kind a signals export has: a value
+// that is not a number, a signal the spec does not know, a row without its
+// customer. The good rows score (signals below, weights 2, 1, 1):
+//   1: sessions 8 -> 100, nps 10 -> 100                     -> 100, green
+//   2: sessions 2 -> 25, tickets 1 -> 75 (its nps is bad)   -> 41.67, yellow
+//   3: sessions 0 -> 0, nps 4 -> 40 (logins is bad)         -> 13.33, red
+//   4: tickets 4 -> 0 (lower is better, 4 the worst)        -> 0, red
+// mean 38.75; basic (1, 2) 70.83, pro (3, 4) 6.667.
+constexpr char kHealthRows[] =
+    "customer,signal,value,plan\n"  // 1
+    "1,sessions,8,basic\n"          // 2
+    "1,nps,10,basic\n"              // 3
+    "2,sessions,2,basic\n"          // 4
+    "2,nps,abc,basic\n"             // 5 not a number
+    "2,tickets,1,basic\n"           // 6
+    "3,sessions,0,pro\n"            // 7
+    "3,logins,5,pro\n"              // 8 unknown signal
+    "3,nps,4,pro\n"                 // 9
+    ",nps,9,pro\n"                  // 10 no customer
+    "4,tickets,4,pro\n";            // 11
+
+constexpr char kHealthSpec[] = R"(
+[window]
+start = 2024-01-01T00:00:00Z
+end = 2024-07-01T00:00:00Z
+
+[files.health]
+path = "health.csv"
+[files.health.columns]
+customer = "key"
+signal = { type = "string", values = ["sessions", "nps", "tickets"] }
+value = "double"
+plan = "string"
+
+[[kpi]]
+id = "health"
+title = "Health"
+metric = "health_score"
+file = "health"
+inputs = { customer = "customer", signal = "signal", value = "value" }
+parameters = { signals = "sessions:2:higher:0:8,nps:1:higher:0:10,tickets:1:lower:0:4", bands = "red<40,yellow<70,green" }
+group_by = ["plan"]
+tables = ["bands"]
+at_risk = 3
+)";
+
+TEST_F(ReportFixtureTest, BadHealthSignalRowsAreReportedAndLeftOut) {
+  dir_.Write("data/health.csv", kHealthRows);
+  const CommandResult run = Run(kHealthSpec);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("kpi-report: bad row: health.csv line 5 "
+                                 "column 3 (value): not a finite number: "
+                                 "'abc'"));
+  const Struct report = Report();
+  const Struct& bad = At(report, "bad_rows").struct_value();
+  EXPECT_EQ(Number(bad, "rows"), 3);
+  std::set<std::string> found;
+  for (const Value& e : At(bad, "examples").list_value().values()) {
+    const Struct& f = e.struct_value();
+    EXPECT_EQ(At(f, "file").string_value(), "health.csv");
+    found.insert(absl::StrCat(Number(f, "line"), ":", Number(f, "column"), ":",
+                              At(f, "header").string_value(), ":",
+                              At(f, "reason").string_value()));
+  }
+  EXPECT_EQ(found, (std::set<std::string>{
+                       "5:3:value:not a finite number",
+                       "8:2:signal:not one of the column's values (values in "
+                       "the spec)",
+                       "10:1:customer:missing value",
+                   }));
+
+  const Struct result = ResultOf(report, "health", "window");
+  EXPECT_NEAR(Number(result, "value"), 38.75, 1e-12);
+  EXPECT_EQ(Number(result, "sample_size"), 4);
+  const auto& segments = At(result, "segments").list_value().values();
+  ASSERT_EQ(segments.size(), 2);
+  std::map<std::string, double> by_plan;
+  for (const Value& segment : segments) {
+    const Struct& r = At(segment.struct_value(), "result").struct_value();
+    by_plan[At(segment.struct_value(), "key")
+                .list_value()
+                .values(0)
+                .string_value()] = Number(r, "value");
+    // Only the band sizes are kept, in each segment too.
+    const auto& tables = At(r, "tables").list_value().values();
+    ASSERT_EQ(tables.size(), 1);
+    EXPECT_EQ(At(tables[0].struct_value(), "name").string_value(), "bands");
+  }
+  EXPECT_NEAR(by_plan["basic"], (100 + 125.0 / 3) / 2, 1e-12);
+  EXPECT_NEAR(by_plan["pro"], (40.0 / 3) / 2, 1e-12);
+
+  // The three lowest, each with the signals of its good rows only.
+  const Struct kpi = KpiOf(report, "health");
+  const auto& at_risk =
+      At(At(kpi, "results").list_value().values(0).struct_value(), "at_risk")
+          .list_value()
+          .values();
+  ASSERT_EQ(at_risk.size(), 3);
+  const struct {
+    const char* customer;
+    double score;
+    const char* band;
+    std::map<std::string, double> signals;
+  } expected[] = {
+      {"4", 0, "red", {{"tickets", 4}}},
+      {"3", 40.0 / 3, "red", {{"sessions", 0}, {"nps", 4}}},
+      {"2", 125.0 / 3, "yellow", {{"sessions", 2}, {"tickets", 1}}}};
+  for (int i = 0; i < 3; ++i) {
+    const Struct& entry = at_risk[i].struct_value();
+    EXPECT_EQ(At(entry, "customer").string_value(), expected[i].customer);
+    EXPECT_NEAR(Number(entry, "score"), expected[i].score, 1e-12);
+    EXPECT_EQ(At(entry, "band").string_value(), expected[i].band);
+    std::map<std::string, double> signals;
+    for (const auto& [name, v] : At(entry, "signals").struct_value().fields()) {
+      signals[name] = v.number_value();
+    }
+    EXPECT_EQ(signals, expected[i].signals) << expected[i].customer;
+  }
+  // Markdown and HTML show the list, a missing signal as a dash.
+  EXPECT_THAT(ReadFile(Out() + "/report.md"),
+              HasSubstr("| customer | score | band | sessions | nps | tickets "
+                        "|\n|---|---|---|---|---|---|\n| 4 | 0 | red | — | — | "
+                        "4 |\n| 3 | 13.33 | red | 0 | 4 | — |\n"));
+  EXPECT_THAT(ReadFile(Out() + "/report.html"),
+              HasSubstr("<tr><td>3</td><td class=\"num\">13.33</td><td><span "
+                        "class=\"swatch\" style=\"background:#d64545\"></span>"
+                        "red</td><td class=\"num\">0</td><td class=\"num\">4"
+                        "</td><td class=\"num\">—</td></tr>"));
+
+  const CommandResult strict = Run(kHealthSpec, {"--strict"});
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_THAT(strict.err, HasSubstr("bad row (--strict): health.csv line 5 "
+                                    "column 3 (value): not a finite number"));
+  EXPECT_FALSE(HasReport());
 }
 
 // ---- scripts/report-demo.sh, the README's one command ----------------------

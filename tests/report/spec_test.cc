@@ -3,8 +3,10 @@
 
 #include "spec.h"
 
+#include <algorithm>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -47,6 +49,18 @@ TEST(ParseSpec, TheBuiltInSpecParses) {
   EXPECT_EQ(spec->periods.last, 12);
   EXPECT_GE(spec->kpis.size(), 10u);
   EXPECT_NE(spec->File("subscriptions"), nullptr);
+  // The health score: one call over kpi-sample's health_signals.csv, with
+  // the 10 customers most at risk and the band sizes kept.
+  const auto health =
+      std::find_if(spec->kpis.begin(), spec->kpis.end(),
+                   [](const KpiSpec& k) { return k.id == "health_score"; });
+  ASSERT_NE(health, spec->kpis.end());
+  EXPECT_EQ(health->metric, "health_score");
+  EXPECT_FALSE(health->period.has_value());
+  EXPECT_EQ(health->at_risk, 10);
+  EXPECT_THAT(health->tables, ::testing::ElementsAre("bands"));
+  ASSERT_NE(spec->File(health->file), nullptr);
+  EXPECT_EQ(spec->File(health->file)->path, "health_signals.csv");
 }
 
 TEST(ParseSpec, ReadsEveryPartOfAKpi) {
@@ -118,6 +132,12 @@ TEST(ParseSpec, ErrorsNameTheKey) {
       {"path = \"answers.csv\"", "path = \"answers.csv\"\nmax_open_calls = 0",
        "s.toml: files.answers.max_open_calls: expected a whole number"},
       {"target = ", "tables = \"cells\"\ntarget = ", "s.toml: kpi[0].tables"},
+      {"target = ", "at_risk = 5\ntarget = ",
+       "s.toml: kpi[0].at_risk: is for KPIs of metric health_score"},
+      {"target = ", "at_risk = -1\ntarget = ",
+       "s.toml: kpi[0].at_risk: expected a whole number of customers"},
+      {"target = ", "at_risk = \"ten\"\ntarget = ",
+       "s.toml: kpi[0].at_risk: expected a whole number of customers"},
   };
   for (const auto& c : cases) {
     std::string text = kMinimal;
@@ -162,6 +182,56 @@ TEST(ParseSpec, ReadsTheKeysThatBoundTheServersMemory) {
   EXPECT_TRUE(plain->kpis[0].period->active_start.empty());
   EXPECT_FALSE(plain->kpis[0].period->latest);
   EXPECT_TRUE(plain->kpis[0].tables.empty());
+}
+
+constexpr char kHealth[] = R"(
+[window]
+start = 2024-01-01T00:00:00Z
+end = 2024-07-01T00:00:00Z
+
+[files.health]
+[files.health.columns]
+customer = "key"
+signal = "string"
+value = "double"
+
+[[kpi]]
+id = "health"
+metric = "health_score"
+file = "health"
+inputs = { customer = "customer", signal = "signal", value = "value" }
+parameters = { signals = "usage:1:higher" }
+)";
+
+// A health_score KPI over all customers lists the 10 most at risk unless
+// told otherwise; the list needs that one call, so not with a period.
+TEST(ParseSpec, AtRiskDefaultsToTenForAHealthScoreWithoutAPeriod) {
+  absl::StatusOr<Spec> spec = ParseSpec(kHealth, "h.toml");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->kpis[0].at_risk, 10);
+  absl::StatusOr<Spec> three =
+      ParseSpec(absl::StrCat(kHealth, "at_risk = 3\n"), "h.toml");
+  ASSERT_TRUE(three.ok()) << three.status();
+  EXPECT_EQ(three->kpis[0].at_risk, 3);
+  absl::StatusOr<Spec> none =
+      ParseSpec(absl::StrCat(kHealth, "at_risk = 0\n"), "h.toml");
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->kpis[0].at_risk, 0);
+
+  std::string periodic = kHealth;
+  periodic.replace(periodic.find("value = \"double\""), 16,
+                   "value = \"double\"\ntime = \"timestamp\"");
+  absl::StatusOr<Spec> monthly = ParseSpec(
+      absl::StrCat(periodic, "period = { filter = \"time\" }\n"), "h.toml");
+  ASSERT_TRUE(monthly.ok()) << monthly.status();
+  EXPECT_EQ(monthly->kpis[0].at_risk, 0);
+  absl::StatusOr<Spec> bad = ParseSpec(
+      absl::StrCat(periodic, "period = { filter = \"time\" }\nat_risk = 5\n"),
+      "h.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(),
+              HasSubstr("h.toml: kpi[0].at_risk: needs a KPI without a "
+                        "period"));
 }
 
 TEST(ParseSpec, APeriodParameterCannotAlsoBeSetByHand) {

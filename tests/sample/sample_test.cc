@@ -55,6 +55,7 @@ const std::vector<std::pair<std::string, std::string>>& ExpectedHeaders() {
            "visitor,customer,stage,time,converted,region,channel"},
           {"campaigns.csv",
            "date,campaign,channel,impressions,clicks,conversions,spend"},
+          {"health_signals.csv", "customer,signal,value,plan,region,channel"},
       };
   return *headers;
 }
@@ -719,6 +720,119 @@ TEST_F(SampleDataTest, SessionsIncludeBouncesAndRefundsHappen) {
   for (const auto& [customer, n] : orders) repeat += n >= 2;
   EXPECT_GT(repeat, 0);
   EXPECT_LT(orders.size(), static_cast<size_t>(kCustomers));
+}
+
+// Seconds since the epoch of "2024-03-05T14:07:00Z" (IsTimestamp's form),
+// by Hinnant's days-from-civil: an arithmetic of its own, not kpi-sample's.
+int64_t Seconds(const std::string& t) {
+  int64_t y = Int(t.substr(0, 4));
+  const int64_t m = Int(t.substr(5, 2));
+  const int64_t d = Int(t.substr(8, 2));
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const int64_t days = era * 146097 + doe - 719468;
+  return days * 86400 + Int(t.substr(11, 2)) * 3600 +
+         Int(t.substr(14, 2)) * 60 + Int(t.substr(17, 2));
+}
+
+// health_signals.csv recomputed from the files it summarises
+// (docs/reports.md): for each customer whose last subscription is still
+// open at the window's end W, sessions started in the last 30 days,
+// tickets opened in the last 90, the latest NPS answer (no row without
+// one) and the whole 2,629,746-second months of their subscriptions up to
+// W; plan from the open subscription, region and channel from
+// customers.csv. Row order: customers in id order, signals in this order.
+TEST_F(SampleDataTest, HealthSignalsAreWhatTheOtherFilesShowAtTheWindowsEnd) {
+  const int64_t end = Seconds(kWindowEnd);
+  struct Expected {
+    int64_t sessions = 0, tickets = 0, paid = 0;
+    std::string nps_time, nps, plan;
+    bool open = false;
+  };
+  std::map<int64_t, Expected> customers;
+  const Table& subscriptions = Read("subscriptions.csv");
+  for (const auto& row : subscriptions.rows) {
+    Expected& c = customers[Int(row[subscriptions.Column("customer")])];
+    const std::string& until = row[subscriptions.Column("end")];
+    c.paid += (until.empty() ? end : Seconds(until)) -
+              Seconds(row[subscriptions.Column("start")]);
+    c.open = until.empty();
+    if (c.open) c.plan = row[subscriptions.Column("plan")];
+  }
+  const Table& sessions = Read("sessions.csv");
+  for (const auto& row : sessions.rows) {
+    if (Seconds(row[sessions.Column("start")]) >= end - 30 * 86400) {
+      ++customers[Int(row[sessions.Column("customer")])].sessions;
+    }
+  }
+  const Table& tickets = Read("tickets.csv");
+  for (const auto& row : tickets.rows) {
+    if (Seconds(row[tickets.Column("created")]) >= end - 90 * 86400) {
+      ++customers[Int(row[tickets.Column("customer")])].tickets;
+    }
+  }
+  const Table& nps = Read("nps_responses.csv");
+  for (const auto& row : nps.rows) {
+    Expected& c = customers[Int(row[nps.Column("customer")])];
+    if (row[nps.Column("time")] >= c.nps_time) {
+      c.nps_time = row[nps.Column("time")];
+      c.nps = row[nps.Column("score")];
+    }
+  }
+  std::map<std::string, std::pair<std::string, std::string>> segments;
+  const Table& customer_table = Read("customers.csv");
+  for (const auto& row : customer_table.rows) {
+    segments[row[0]] = {row[customer_table.Column("region")],
+                        row[customer_table.Column("channel")]};
+  }
+  std::vector<std::string> expected;
+  int open = 0;
+  for (const auto& entry : customers) {
+    const Expected& c = entry.second;
+    if (!c.open) continue;
+    ++open;
+    const std::string id = absl::StrCat(entry.first);
+    const std::pair<std::string, std::string>& segment = segments[id];
+    auto row = [&](const std::string& signal, const std::string& value) {
+      expected.push_back(absl::StrJoin(
+          {id, signal, value, c.plan, segment.first, segment.second}, ","));
+    };
+    row("sessions_30d", absl::StrCat(c.sessions));
+    row("tickets_90d", absl::StrCat(c.tickets));
+    if (!c.nps.empty()) row("nps", c.nps);
+    row("tenure_months", absl::StrCat(c.paid / 2629746));
+  }
+  std::vector<std::string> actual;
+  for (const auto& row : Read("health_signals.csv").rows) {
+    actual.push_back(absl::StrJoin(row, ","));
+  }
+  ASSERT_EQ(actual.size(), expected.size());
+  for (size_t i = 0; i < actual.size(); ++i) {
+    ASSERT_EQ(actual[i], expected[i]) << "row " << i + 2;
+  }
+  // Enough structure to score: most customers are still here, and the
+  // signals vary (some have no recent session, some have tickets, some
+  // never answered NPS).
+  EXPECT_GT(open, kCustomers / 3);
+  EXPECT_LT(open, kCustomers);
+  std::map<std::string, std::set<std::string>> values;
+  std::map<std::string, int> rows_of;
+  for (const auto& row : Read("health_signals.csv").rows) {
+    values[row[1]].insert(row[2]);
+    ++rows_of[row[1]];
+  }
+  for (const char* signal : {"sessions_30d", "tickets_90d", "tenure_months"}) {
+    EXPECT_EQ(rows_of[signal], open) << signal;
+    EXPECT_GT(values[signal].size(), 2u) << signal;
+  }
+  EXPECT_GT(rows_of["nps"], open / 4);
+  EXPECT_LT(rows_of["nps"], open);
+  EXPECT_EQ(values["sessions_30d"].count("0"), 1u);
+  EXPECT_EQ(values["tickets_90d"].count("0"), 1u);
+  EXPECT_EQ(values["nps"].size(), 11u);  // 0..10
 }
 
 // --- Determinism -------------------------------------------------------
