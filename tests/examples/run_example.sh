@@ -22,33 +22,10 @@ fi
 build_dir=$1 example_dir=$2 kpi_server=$3 kpi=$4 expected=$5 metric=$6
 shift 6
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/kpi-example.XXXXXX")
-server_pid=
-cleanup() {
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-show() {  # prints a log file indented, for failure context
-  sed 's/^/    /' "$1" >&2
-}
+# shellcheck source=example_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/example_lib.sh"
 
-prefix=$work/prefix
-echo "== installing the SDK from $build_dir into $prefix"
-cmake --install "$build_dir" --component sdk --prefix "$prefix" >"$work/install.log" 2>&1 ||
-  { show "$work/install.log"; fail "cmake --install --component sdk failed"; }
+install_component "$build_dir" sdk
 [[ -f $prefix/lib/cmake/KpiPluginSdk/KpiPluginSdkConfig.cmake ]] ||
   fail "the SDK install has no lib/cmake/KpiPluginSdk/KpiPluginSdkConfig.cmake"
 
@@ -72,17 +49,7 @@ exported=$(nm -D --defined-only "${plugins[0]}" | awk '{print $3}')
 [[ $exported == kpi_plugin_entry ]] ||
   fail "the plugin must export only kpi_plugin_entry; it exports: $exported"
 
-echo "== starting $kpi_server --plugin-dir $plugin_dir"
-"$kpi_server" --listen 127.0.0.1:0 --plugin-dir "$plugin_dir" >"$work/server.log" 2>&1 &
-server_pid=$!
-port=
-for _ in $(seq 300); do
-  port=$(sed -n 's/.*serving [0-9]* metrics .* on port \([0-9]*\).*/\1/p' "$work/server.log")
-  [[ -n $port ]] && break
-  kill -0 "$server_pid" 2>/dev/null || { show "$work/server.log"; fail "kpi-server exited"; }
-  sleep 0.1
-done
-[[ -n $port ]] || { show "$work/server.log"; fail "kpi-server did not report serving within 30 s"; }
+start_server "$kpi_server" "$plugin_dir"
 show "$work/server.log"
 grep -q "serving 1 metrics from 1 plugins" "$work/server.log" ||
   fail "kpi-server did not load exactly the example plugin (see its log above)"

@@ -42,18 +42,24 @@ class CppClientTest : public ::testing::Test {
       scores.push_back(i < 50 ? 10 : i < 80 ? 8 : 3);
     return scores;
   }
+  // A generic nps call over `scores`.
+  static v1::ComputeRequest NpsRequest(const std::vector<double>& scores) {
+    v1::ComputeRequest request;
+    request.set_metric("nps");
+    v1::Column* column = request.add_columns();
+    column->set_name("scores");
+    for (const double score : scores) {
+      column->mutable_doubles()->add_values(score);
+    }
+    return request;
+  }
   static testing::ServerProcess* server_;
 };
 testing::ServerProcess* CppClientTest::server_ = nullptr;
 
 TEST_F(CppClientTest, ComputeAndAStreamInChunksGiveTheSameAnswer) {
   Client client(Options());
-  v1::ComputeRequest request;
-  request.set_metric("nps");
-  v1::Column* column = request.add_columns();
-  column->set_name("scores");
-  for (const double score : Survey())
-    column->mutable_doubles()->add_values(score);
+  const v1::ComputeRequest request = NpsRequest(Survey());
   const absl::StatusOr<v1::ComputeResponse> whole = client.Compute(request);
   ASSERT_TRUE(whole.ok()) << whole.status();
   EXPECT_EQ(whole->result().value(), 30);
@@ -103,12 +109,7 @@ TEST_F(CppClientTest, ATypedCallThroughTheStubsWithTheClientsContext) {
 
 TEST_F(CppClientTest, AServerErrorKeepsItsCodeMessageAndRequestId) {
   Client client(Options());
-  v1::ComputeRequest request;
-  request.set_metric("nps");
-  v1::Column* column = request.add_columns();
-  column->set_name("scores");
-  for (const double score : {9.0, 11.0})
-    column->mutable_doubles()->add_values(score);
+  const v1::ComputeRequest request = NpsRequest({9.0, 11.0});
   const absl::Status status = client.Compute(request).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(status.message()), HasSubstr("input 'scores' row 1"));
