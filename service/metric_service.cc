@@ -151,6 +151,14 @@ class MetricServiceImpl::UnaryCall final : public grpc::ServerUnaryReactor,
     delete this;
   }
 
+  // OnDone (a decrement and a delete) and OnCancel (the default, empty)
+  // never block, so gRPC may run them on the thread that completes the
+  // call. Otherwise it hands every OnDone to its executor thread: a queue,
+  // a wake-up and a context switch per call, a quarter of the server's CPU
+  // samples at 512 calls in flight. gRPC marks this hook "not API" (its own
+  // default reactor overrides it the same way); gRPC 1.51 is pinned.
+  bool InternalInlineable() override { return true; }
+
  private:
   std::shared_ptr<const TypedMethods> typed_methods_;
   std::optional<Method> kept_method_;
