@@ -153,15 +153,26 @@ absl::StatusOr<v1::ComputeResponse> Client::Compute(
 }
 
 absl::StatusOr<v1::ComputeStreamResponse> Client::ComputeStream(
-    absl::FunctionRef<bool(v1::ComputeStreamRequest* chunk)> next) const {
+    absl::FunctionRef<absl::StatusOr<bool>(v1::ComputeStreamRequest* chunk)>
+        next) const {
   grpc::ClientContext context;
   Prepare(&context);
   v1::ComputeStreamResponse response;
   const std::unique_ptr<grpc::ClientWriter<v1::ComputeStreamRequest>> writer =
       metrics_->ComputeStream(&context, &response);
   v1::ComputeStreamRequest chunk;
-  // A failed write means the server has ended the call; Finish says why.
-  while (next(&chunk) && writer->Write(chunk)) chunk.Clear();
+  for (;;) {
+    const absl::StatusOr<bool> filled = next(&chunk);
+    if (!filled.ok()) {
+      // Ending the writes would make the rows sent so far a whole input.
+      context.TryCancel();
+      writer->Finish().IgnoreError();
+      return filled.status();
+    }
+    // A failed write means the server has ended the call; Finish says why.
+    if (!*filled || !writer->Write(chunk)) break;
+    chunk.Clear();
+  }
   writer->WritesDone();
   const grpc::Status status = writer->Finish();
   if (!status.ok()) return StatusOf(status, context);

@@ -69,21 +69,50 @@ TEST_F(CppClientTest, ComputeAndAStreamInChunksGiveTheSameAnswer) {
   size_t sent = 0;
   int chunks = 0;
   const absl::StatusOr<v1::ComputeStreamResponse> streamed =
-      client.ComputeStream([&](v1::ComputeStreamRequest* chunk) {
-        if (sent == scores.size()) return false;
-        if (chunks++ == 0) chunk->set_metric("nps");
-        v1::Column* part = chunk->add_columns();
-        part->set_name("scores");
-        for (size_t end = std::min(sent + 40, scores.size()); sent < end;
-             ++sent) {
-          part->mutable_doubles()->add_values(scores[sent]);
-        }
-        return true;
-      });
+      client.ComputeStream(
+          [&](v1::ComputeStreamRequest* chunk) -> absl::StatusOr<bool> {
+            if (sent == scores.size()) return false;
+            if (chunks++ == 0) chunk->set_metric("nps");
+            v1::Column* part = chunk->add_columns();
+            part->set_name("scores");
+            for (size_t end = std::min(sent + 40, scores.size()); sent < end;
+                 ++sent) {
+              part->mutable_doubles()->add_values(scores[sent]);
+            }
+            return true;
+          });
   ASSERT_TRUE(streamed.ok()) << streamed.status();
   EXPECT_EQ(chunks, 3);
   EXPECT_EQ(streamed->result().SerializeAsString(),
             whole->result().SerializeAsString());
+}
+
+// A producer that fails mid-stream cancels the call: its error comes back,
+// and the server logs the call cancelled, never answered over the chunks
+// already sent.
+TEST_F(CppClientTest, AStreamWhoseInputBreaksIsCancelledNotAnswered) {
+  Client client(Options());
+  const std::string before = server_->log();
+  int cancelled_before = 0;
+  for (size_t at = before.find("CANCELLED"); at != std::string::npos;
+       at = before.find("CANCELLED", at + 1)) {
+    ++cancelled_before;
+  }
+  int chunks = 0;
+  const absl::StatusOr<v1::ComputeStreamResponse> streamed =
+      client.ComputeStream(
+          [&](v1::ComputeStreamRequest* chunk) -> absl::StatusOr<bool> {
+            if (chunks++ == 2) return absl::DataLossError("input broke");
+            if (chunks == 1) chunk->set_metric("nps");
+            v1::Column* part = chunk->add_columns();
+            part->set_name("scores");
+            part->mutable_doubles()->add_values(10);
+            return true;
+          });
+  EXPECT_EQ(streamed.status(), absl::DataLossError("input broke"));
+  EXPECT_TRUE(server_->WaitForLog("CANCELLED", std::chrono::seconds(10),
+                                  cancelled_before + 1))
+      << server_->log();
 }
 
 // The stubs reach the typed methods; Prepare gives the context the request

@@ -38,28 +38,27 @@ int main(int argc, char** argv) {
 
   int64_t answers = 0;
   int64_t chunks = 0;
-  absl::Status bad_line;
   std::string line;
   const absl::StatusOr<kpi::v1::ComputeStreamResponse> response =
-      client.ComputeStream([&](kpi::v1::ComputeStreamRequest* chunk) {
-        // The first chunk names the metric, even with no answers at all.
-        if (chunks++ == 0) chunk->set_metric("nps");
-        kpi::v1::Column* scores = chunk->add_columns();
-        scores->set_name("scores");
-        while (scores->doubles().values_size() < kChunkRows &&
-               std::getline(std::cin, line)) {
-          double score = 0;
-          if (!absl::SimpleAtod(line, &score)) {
-            bad_line = absl::InvalidArgumentError(absl::StrCat(
-                "line ", answers + 1, ": \"", line, "\" is not a score"));
-            return false;
-          }
-          scores->mutable_doubles()->add_values(score);
-          ++answers;
-        }
-        return scores->doubles().values_size() > 0 || chunks == 1;
-      });
-  if (!bad_line.ok()) return Fail(bad_line);
+      client.ComputeStream(
+          [&](kpi::v1::ComputeStreamRequest* chunk) -> absl::StatusOr<bool> {
+            // The first chunk names the metric, even with no answers at all.
+            if (chunks++ == 0) chunk->set_metric("nps");
+            kpi::v1::Column* scores = chunk->add_columns();
+            scores->set_name("scores");
+            while (scores->doubles().values_size() < kChunkRows &&
+                   std::getline(std::cin, line)) {
+              double score = 0;
+              if (!absl::SimpleAtod(line, &score)) {
+                // Cancels the call: no NPS over the lines before this one.
+                return absl::InvalidArgumentError(absl::StrCat(
+                    "line ", answers + 1, ": \"", line, "\" is not a score"));
+              }
+              scores->mutable_doubles()->add_values(score);
+              ++answers;
+            }
+            return scores->doubles().values_size() > 0 || chunks == 1;
+          });
   if (!response.ok()) return Fail(response.status());
   const kpi::v1::MetricResult& result = response->result();
   if (!result.has_value()) {

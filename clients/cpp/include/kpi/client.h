@@ -91,10 +91,14 @@ class Client {
   absl::StatusOr<v1::ComputeResponse> Compute(
       const v1::ComputeRequest& request) const;
   // ComputeStream: `next` fills each chunk in turn (the first names the
-  // metric) and returns false when there is none left; a chunk is sent as
-  // soon as it is filled, so the input need not fit in memory.
+  // metric) and returns true to send it, false when there is none left; a
+  // chunk is sent as soon as it is filled, so the input need not fit in
+  // memory. An error from `next` (its input broke mid-way) cancels the
+  // call, so the server never answers over part of the input, and is
+  // returned as is.
   absl::StatusOr<v1::ComputeStreamResponse> ComputeStream(
-      absl::FunctionRef<bool(v1::ComputeStreamRequest* chunk)> next) const;
+      absl::FunctionRef<absl::StatusOr<bool>(v1::ComputeStreamRequest* chunk)>
+          next) const;
   // The .proto files of `plugins`' typed services (every loaded plugin's
   // when empty).
   absl::StatusOr<v1::GetMetricProtosResponse> GetMetricProtos(
