@@ -29,13 +29,18 @@ const kpi::v1::Column* FindColumn(const kpi::v1::ResultTable& table,
 void LowestScores::Offer(absl::string_view customer, double score,
                          absl::string_view band) {
   if (n_ == 0) return;
+  // Most customers are not among the lowest: compare before copying.
+  if (heap_.size() == n_ &&
+      !(std::tie(score, customer) <
+        std::tie(heap_.front().score, heap_.front().customer))) {
+    return;
+  }
   AtRiskCustomer candidate{std::string(customer), score, std::string(band), {}};
   if (heap_.size() < n_) {
     heap_.push_back(std::move(candidate));
     std::push_heap(heap_.begin(), heap_.end(), Before);
     return;
   }
-  if (!Before(candidate, heap_.front())) return;
   std::pop_heap(heap_.begin(), heap_.end(), Before);
   heap_.back() = std::move(candidate);
   std::push_heap(heap_.begin(), heap_.end(), Before);
